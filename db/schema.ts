@@ -1,0 +1,580 @@
+/**
+ * The whole Cumulus domain (DESIGN.md). Money is always `bigint` minor units with an ISO 4217
+ * currency; outstanding amounts and invoice status are derived from invoices, payments and
+ * credit notes, never stored.
+ */
+import { relations, sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  char,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+// drizzle 0.45 has no bytea column: postgres.js returns a Buffer, PGlite a Uint8Array.
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+
+/** Timestamps keep millisecond precision so a value read back compares equal to a JS Date. */
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+const money = (name: string) => bigint(name, { mode: "bigint" });
+const createdAt = (name = "created_at") => ts(name).notNull().defaultNow();
+
+// ─── Enums ────────────────────────────────────────────────────────────────────────────────
+export const accountKind = pgEnum("account_kind", ["company", "private"]);
+export const invoiceAccess = pgEnum("invoice_access", ["none", "read", "full"]);
+export const invoiceLanguage = pgEnum("invoice_language", ["en", "sv"]);
+export const invoiceType = pgEnum("invoice_type", ["invoice", "credit_note"]);
+export const vatCategory = pgEnum("vat_category", ["standard", "reverse_charge", "export", "exempt"]);
+export const paymentProvider = pgEnum("payment_provider", ["sandbox", "stripe", "bank_transfer", "account_credit"]);
+export const paymentMethod = pgEnum("payment_method", ["card", "bank_transfer", "account_credit"]);
+export const paymentState = pgEnum("payment_state", [
+  "pending",
+  "processing",
+  "requires_action",
+  "succeeded",
+  "failed",
+  "cancelled",
+]);
+export const outboxStatus = pgEnum("outbox_status", ["pending", "sending", "sent", "failed"]);
+export const deliveryStatus = pgEnum("delivery_status", ["accepted", "failed"]);
+export const emailKind = pgEnum("email_kind", [
+  "invoice",
+  "reminder",
+  "verification",
+  "billing_moved",
+  "payment_receipt",
+  "notice",
+]);
+export const billingRunStatus = pgEnum("billing_run_status", ["running", "completed", "failed"]);
+
+// ─── Accounts and people ──────────────────────────────────────────────────────────────────
+/** A postal address, as entered in Customer Info and as frozen onto an issued invoice. */
+export type PostalAddress = {
+  name: string;
+  careOf?: string | null;
+  street: string;
+  zipCode: string;
+  city: string;
+  countryCode: string;
+};
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: accountKind("kind").notNull(),
+    /** Company name (company) or the person's full name (private): the name on invoices. */
+    name: text("name").notNull(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    countryCode: char("country_code", { length: 2 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    /** Language and number format of the panel's amounts, invoices and emails. */
+    language: invoiceLanguage("language").notNull().default("en"),
+    timeZone: text("time_zone").notNull().default("Europe/Stockholm"),
+    /** Read-only in the panel: changed only through support. */
+    organisationNumber: text("organisation_number"),
+    vatNumber: text("vat_number"),
+    purchaseOrder: text("purchase_order"),
+    careOf: text("care_of"),
+    street: text("street").notNull(),
+    zipCode: text("zip_code").notNull(),
+    city: text("city").notNull(),
+    /** Set when invoices go to a separate billing address. */
+    billingAddress: jsonb("billing_address").$type<PostalAddress | null>(),
+    receiveInvoicesByEmail: boolean("receive_invoices_by_email").notNull().default(true),
+    automaticPayment: boolean("automatic_payment").notNull().default(false),
+    /** Days between invoice date and due date for newly issued invoices. */
+    paymentTermsDays: smallint("payment_terms_days").notNull().default(30),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("accounts_currency_upper", sql`${t.currency} = upper(${t.currency})`)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** Stored lower-cased; unique across the whole panel (it is the login). */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    isAdmin: boolean("is_admin").notNull().default(false),
+    invoiceAccess: invoiceAccess("invoice_access").notNull().default("none"),
+    /** Raised to end every session of this user at their next request. */
+    sessionVersion: integer("session_version").notNull().default(1),
+    passwordChangedAt: ts("password_changed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    index("users_account_idx").on(t.accountId),
+    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+export const contactEmails = pgTable(
+  "contact_emails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    verifiedAt: ts("verified_at"),
+    isBilling: boolean("is_billing").notNull().default(false),
+    isTech: boolean("is_tech").notNull().default(false),
+    isDpo: boolean("is_dpo").notNull().default(false),
+    /** Hash of the pending 6-digit verification code; single use, cleared on success. */
+    verificationCodeHash: text("verification_code_hash"),
+    verificationExpiresAt: ts("verification_expires_at"),
+    verificationAttempts: smallint("verification_attempts").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("contact_emails_account_email_key").on(t.accountId, t.email),
+    // An unverified address holds no role.
+    check(
+      "contact_emails_roles_need_verification",
+      sql`${t.verifiedAt} is not null or not (${t.isBilling} or ${t.isTech} or ${t.isDpo})`,
+    ),
+    check("contact_emails_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+export const contactPhones = pgTable(
+  "contact_phones",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** E.164, e.g. +46812345678. */
+    phone: text("phone").notNull(),
+    label: text("label"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("contact_phones_account_phone_key").on(t.accountId, t.phone)],
+);
+
+export const savedCards = pgTable(
+  "saved_cards",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    provider: paymentProvider("provider").notNull(),
+    /** The provider's token for the card; the panel never sees the card number. */
+    providerReference: text("provider_reference").notNull(),
+    brand: text("brand").notNull(),
+    last4: char("last4", { length: 4 }).notNull(),
+    expMonth: smallint("exp_month").notNull(),
+    expYear: smallint("exp_year").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("saved_cards_account_idx").on(t.accountId)],
+);
+
+// ─── Prices, usage and billing runs ───────────────────────────────────────────────────────
+export const products = pgTable("products", {
+  code: text("code").primaryKey(),
+  /** Group the invoice's lines are shown under, e.g. "Compute". */
+  service: text("service").notNull(),
+  labelEn: text("label_en").notNull(),
+  labelSv: text("label_sv").notNull(),
+  unit: text("unit").notNull(),
+  vatCategory: vatCategory("vat_category").notNull().default("standard"),
+});
+
+export const productPrices = pgTable(
+  "product_prices",
+  {
+    productCode: text("product_code")
+      .notNull()
+      .references(() => products.code),
+    currency: char("currency", { length: 3 }).notNull(),
+    /** Price of one unit in minor units (may be fractional for metered resources). */
+    unitPriceMinor: numeric("unit_price_minor", { precision: 20, scale: 6 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productCode, t.currency] })],
+);
+
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    productCode: text("product_code")
+      .notNull()
+      .references(() => products.code),
+    region: text("region"),
+    quantity: numeric("quantity", { precision: 20, scale: 6 }).notNull(),
+    unit: text("unit").notNull(),
+    /** First day of the month the usage belongs to. */
+    period: date("period", { mode: "string" }).notNull(),
+    recordedAt: createdAt("recorded_at"),
+  },
+  (t) => [index("usage_records_period_account_idx").on(t.period, t.accountId)],
+);
+
+export const billingRuns = pgTable(
+  "billing_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    period: date("period", { mode: "string" }).notNull(),
+    status: billingRunStatus("status").notNull().default("running"),
+    accountsTotal: integer("accounts_total").notNull().default(0),
+    invoicesIssued: integer("invoices_issued").notNull().default(0),
+    startedAt: createdAt("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("billing_runs_period_idx").on(t.period)],
+);
+
+/** Gapless number sequences (invoice numbers), advanced inside the issuing transaction. */
+export const numberSequences = pgTable("number_sequences", {
+  name: text("name").primaryKey(),
+  nextValue: bigint("next_value", { mode: "bigint" }).notNull(),
+});
+
+// ─── Invoices ─────────────────────────────────────────────────────────────────────────────
+/** The customer block as it was when the invoice was issued; issued invoices never change. */
+export type IssuedCustomer = {
+  name: string;
+  careOf: string | null;
+  street: string;
+  zipCode: string;
+  city: string;
+  countryCode: string;
+  organisationNumber: string | null;
+  vatNumber: string | null;
+  purchaseOrder: string | null;
+};
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "restrict" }),
+    /** Public invoice number, gapless and unique across the panel (the URL's N). */
+    number: bigint("number", { mode: "number" }).notNull(),
+    type: invoiceType("type").notNull().default("invoice"),
+    /** For a credit note: the invoice whose outstanding amount it lowers. */
+    creditsInvoiceId: uuid("credits_invoice_id"),
+    creditReason: text("credit_reason"),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    periodEnd: date("period_end", { mode: "string" }).notNull(),
+    invoiceDate: date("invoice_date", { mode: "string" }).notNull(),
+    dueDate: date("due_date", { mode: "string" }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    language: invoiceLanguage("language").notNull(),
+    vatCategory: vatCategory("vat_category").notNull(),
+    /** Amounts are positive for invoices and credit notes alike; the type gives the sign. */
+    netMinor: money("net_minor").notNull(),
+    vatMinor: money("vat_minor").notNull(),
+    totalMinor: money("total_minor").notNull(),
+    customer: jsonb("customer").$type<IssuedCustomer>().notNull(),
+    /** Reference quoted on bank transfers, with a check digit. */
+    paymentReference: text("payment_reference").notNull(),
+    billingRunId: uuid("billing_run_id").references(() => billingRuns.id),
+    issuedAt: ts("issued_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("invoices_number_key").on(t.number),
+    uniqueIndex("invoices_payment_reference_key").on(t.paymentReference),
+    // The list: an account's invoices newest first, keyset on (invoice_date, number).
+    index("invoices_account_date_number_idx").on(
+      t.accountId,
+      t.invoiceDate.desc().nullsFirst(),
+      t.number.desc().nullsFirst(),
+    ),
+    index("invoices_account_due_idx").on(t.accountId, t.dueDate),
+    index("invoices_credits_idx").on(t.creditsInvoiceId),
+    // One invoice per account and period from a billing run (idempotent, resumable runs).
+    uniqueIndex("invoices_account_period_run_key")
+      .on(t.accountId, t.periodStart)
+      .where(sql`${t.type} = 'invoice' and ${t.billingRunId} is not null`),
+    check("invoices_totals_add_up", sql`${t.netMinor} + ${t.vatMinor} = ${t.totalMinor}`),
+    check("invoices_total_nonnegative", sql`${t.totalMinor} >= 0`),
+    check("invoices_due_after_issue", sql`${t.dueDate} >= ${t.invoiceDate}`),
+    check("invoices_credit_note_target", sql`(${t.type} = 'credit_note') = (${t.creditsInvoiceId} is not null)`),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    /** Group shown on the invoice, e.g. "Compute", "Storage". */
+    service: text("service").notNull(),
+    productCode: text("product_code").notNull(),
+    label: text("label").notNull(),
+    region: text("region"),
+    quantity: numeric("quantity", { precision: 20, scale: 6 }).notNull(),
+    unit: text("unit").notNull(),
+    unitPriceMinor: numeric("unit_price_minor", { precision: 20, scale: 6 }).notNull(),
+    /** round(quantity × unit price), half away from zero; negative for a discount. */
+    amountMinor: money("amount_minor").notNull(),
+    /** VAT rate in basis points: 2500 = 25 %. */
+    vatRateBp: integer("vat_rate_bp").notNull(),
+  },
+  (t) => [uniqueIndex("invoice_lines_invoice_position_key").on(t.invoiceId, t.position)],
+);
+
+/** Rendered PDF bytes of an issued invoice, per template version and language. */
+export const invoicePdfs = pgTable(
+  "invoice_pdfs",
+  {
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    templateVersion: integer("template_version").notNull(),
+    language: invoiceLanguage("language").notNull(),
+    etag: text("etag").notNull(),
+    bytes: bytea("bytes").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.invoiceId, t.templateVersion, t.language] })],
+);
+
+// ─── Payments ─────────────────────────────────────────────────────────────────────────────
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "restrict" }),
+    provider: paymentProvider("provider").notNull(),
+    method: paymentMethod("method").notNull(),
+    state: paymentState("state").notNull().default("pending"),
+    amountMinor: money("amount_minor").notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    /** The provider's id for the checkout/charge, or the bank statement line's reference. */
+    providerReference: text("provider_reference"),
+    /** A retried submission with the same key returns this payment instead of a new one. */
+    idempotencyKey: text("idempotency_key"),
+    failureReason: text("failure_reason"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    settledAt: ts("settled_at"),
+  },
+  (t) => [
+    index("payments_account_idx").on(t.accountId, t.createdAt),
+    uniqueIndex("payments_provider_reference_key").on(t.provider, t.providerReference),
+    uniqueIndex("payments_idempotency_key").on(t.accountId, t.idempotencyKey),
+    check("payments_amount_positive", sql`${t.amountMinor} > 0`),
+    check("payments_settled_when_succeeded", sql`(${t.state} = 'succeeded') = (${t.settledAt} is not null)`),
+  ],
+);
+
+/** How much of a payment goes to which invoice; the rest of a settled payment is account credit. */
+export const paymentAllocations = pgTable(
+  "payment_allocations",
+  {
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id, { onDelete: "cascade" }),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "restrict" }),
+    amountMinor: money("amount_minor").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.paymentId, t.invoiceId] }),
+    index("payment_allocations_invoice_idx").on(t.invoiceId),
+    check("payment_allocations_amount_positive", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/** Provider callbacks, kept once per provider event id (replays are recognised and ignored). */
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    provider: paymentProvider("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    paymentId: uuid("payment_id").references(() => payments.id, { onDelete: "set null" }),
+    type: text("type").notNull(),
+    outcome: text("outcome").notNull(),
+    payload: jsonb("payload").notNull(),
+    receivedAt: createdAt("received_at"),
+  },
+  (t) => [uniqueIndex("payment_events_provider_event_key").on(t.provider, t.eventId)],
+);
+
+// ─── Email ────────────────────────────────────────────────────────────────────────────────
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "cascade" }),
+    kind: emailKind("kind").notNull(),
+    /** Makes a message idempotent, e.g. `reminder:<invoice>:due+7`. */
+    dedupeKey: text("dedupe_key"),
+    recipients: text("recipients").array().notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body"),
+    /** When set, the invoice's PDF is attached at send time. */
+    invoiceId: uuid("invoice_id").references(() => invoices.id, { onDelete: "cascade" }),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: ts("locked_until"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("email_outbox_dedupe_key").on(t.dedupeKey),
+    index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const emailDeliveries = pgTable(
+  "email_deliveries",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    outboxId: bigint("outbox_id", { mode: "bigint" })
+      .notNull()
+      .references(() => emailOutbox.id, { onDelete: "cascade" }),
+    invoiceId: uuid("invoice_id").references(() => invoices.id, { onDelete: "cascade" }),
+    recipient: text("recipient").notNull(),
+    status: deliveryStatus("status").notNull(),
+    messageId: text("message_id"),
+    error: text("error"),
+    at: createdAt("at"),
+  },
+  (t) => [index("email_deliveries_invoice_idx").on(t.invoiceId, t.at)],
+);
+
+// ─── Audit and security ───────────────────────────────────────────────────────────────────
+/** Append-only: who did what, with the state before and after. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    accountId: uuid("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** e.g. "payment.settled", "contact.roles_changed", "customer_info.updated". */
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    at: createdAt("at"),
+  },
+  (t) => [index("audit_events_account_at_idx").on(t.accountId, t.at)],
+);
+
+/** Failed logins per email and per client address, shared by every server instance. */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: ts("window_started_at").notNull().defaultNow(),
+  lockedUntil: ts("locked_until"),
+});
+
+// ─── Relations ────────────────────────────────────────────────────────────────────────────
+export const accountsRelations = relations(accounts, ({ many }) => ({
+  users: many(users),
+  contactEmails: many(contactEmails),
+  contactPhones: many(contactPhones),
+  invoices: many(invoices),
+  payments: many(payments),
+  savedCards: many(savedCards),
+}));
+export const usersRelations = relations(users, ({ one }) => ({
+  account: one(accounts, { fields: [users.accountId], references: [accounts.id] }),
+}));
+export const contactEmailsRelations = relations(contactEmails, ({ one }) => ({
+  account: one(accounts, { fields: [contactEmails.accountId], references: [accounts.id] }),
+}));
+export const contactPhonesRelations = relations(contactPhones, ({ one }) => ({
+  account: one(accounts, { fields: [contactPhones.accountId], references: [accounts.id] }),
+}));
+export const savedCardsRelations = relations(savedCards, ({ one }) => ({
+  account: one(accounts, { fields: [savedCards.accountId], references: [accounts.id] }),
+}));
+export const invoicesRelations = relations(invoices, ({ one, many }) => ({
+  account: one(accounts, { fields: [invoices.accountId], references: [accounts.id] }),
+  lines: many(invoiceLines),
+  allocations: many(paymentAllocations),
+  credits: one(invoices, { fields: [invoices.creditsInvoiceId], references: [invoices.id] }),
+  deliveries: many(emailDeliveries),
+}));
+export const invoiceLinesRelations = relations(invoiceLines, ({ one }) => ({
+  invoice: one(invoices, { fields: [invoiceLines.invoiceId], references: [invoices.id] }),
+}));
+export const paymentsRelations = relations(payments, ({ one, many }) => ({
+  account: one(accounts, { fields: [payments.accountId], references: [accounts.id] }),
+  allocations: many(paymentAllocations),
+  events: many(paymentEvents),
+}));
+export const paymentAllocationsRelations = relations(paymentAllocations, ({ one }) => ({
+  payment: one(payments, { fields: [paymentAllocations.paymentId], references: [payments.id] }),
+  invoice: one(invoices, { fields: [paymentAllocations.invoiceId], references: [invoices.id] }),
+}));
+export const paymentEventsRelations = relations(paymentEvents, ({ one }) => ({
+  payment: one(payments, { fields: [paymentEvents.paymentId], references: [payments.id] }),
+}));
+export const emailOutboxRelations = relations(emailOutbox, ({ many }) => ({
+  deliveries: many(emailDeliveries),
+}));
+export const emailDeliveriesRelations = relations(emailDeliveries, ({ one }) => ({
+  outbox: one(emailOutbox, { fields: [emailDeliveries.outboxId], references: [emailOutbox.id] }),
+  invoice: one(invoices, { fields: [emailDeliveries.invoiceId], references: [invoices.id] }),
+}));
+export const usageRecordsRelations = relations(usageRecords, ({ one }) => ({
+  account: one(accounts, { fields: [usageRecords.accountId], references: [accounts.id] }),
+  product: one(products, { fields: [usageRecords.productCode], references: [products.code] }),
+}));
+
+// ─── Inferred types ───────────────────────────────────────────────────────────────────────
+export type Account = typeof accounts.$inferSelect;
+export type NewAccount = typeof accounts.$inferInsert;
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type InvoiceAccess = (typeof invoiceAccess.enumValues)[number];
+export type Language = (typeof invoiceLanguage.enumValues)[number];
+export type ContactEmail = typeof contactEmails.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+export type NewInvoice = typeof invoices.$inferInsert;
+export type InvoiceLine = typeof invoiceLines.$inferSelect;
+export type NewInvoiceLine = typeof invoiceLines.$inferInsert;
+export type Payment = typeof payments.$inferSelect;
+export type PaymentState = (typeof paymentState.enumValues)[number];
+export type AuditEvent = typeof auditEvents.$inferInsert;
+export type VatCategory = (typeof vatCategory.enumValues)[number];

@@ -1,0 +1,73 @@
+/**
+ * Calendar dates are ISO strings ("2026-11-25") from `date` columns; instants are Dates from
+ * `timestamptz` columns, always formatted with the account's explicit time zone.
+ */
+import type { Language } from "@/db/schema";
+import { localeOf } from "./money";
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** Today's calendar date in a time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+function toUtc(isoDate: string): Date {
+  if (!isIsoDate(isoDate)) throw new RangeError(`not a date: ${isoDate}`);
+  return new Date(`${isoDate}T00:00:00Z`);
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const d = toUtc(isoDate);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** First day of the month `months` away from the month holding `isoDate`. */
+export function addMonths(isoDate: string, months: number): string {
+  const d = toUtc(isoDate);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1)).toISOString().slice(0, 10);
+}
+
+export function startOfMonth(isoDate: string): string {
+  return isoDate.slice(0, 8) + "01";
+}
+
+export function endOfMonth(isoDate: string): string {
+  return addDays(addMonths(isoDate, 1), -1);
+}
+
+/** Calendar dates are shown as ISO dates in both languages: unambiguous in a table. */
+export function formatDate(isoDate: string): string {
+  return isoDate;
+}
+
+/** "October 2026" / "oktober 2026". */
+export function formatMonth(isoDate: string, language: Language): string {
+  return new Intl.DateTimeFormat(localeOf(language), { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    toUtc(isoDate),
+  );
+}
+
+/** An instant in the account's time zone: "2026-11-25 14:03 CET". */
+export function formatDateTime(instant: Date, timeZone: string, language: Language): string {
+  const parts = new Intl.DateTimeFormat(localeOf(language), {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).formatToParts(instant);
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")} ${get("timeZoneName")}`;
+}

@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // PGlite loads its WebAssembly and data files by path; bundling it breaks every query.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // The embedded database must never be traced into a build output.
+  outputFileTracingExcludes: { "*": [".data/**", ".data-*/**"] },
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;
