@@ -1,0 +1,52 @@
+import { CheckIcon, XMarkIcon } from "@heroicons/react/20/solid";
+import type { Metadata } from "next";
+import { Breadcrumb } from "@/components/shell/breadcrumb";
+import { getAccountUsers } from "@/lib/dal/users";
+import { requireViewer } from "@/lib/dal/session";
+
+export const metadata: Metadata = { title: "Users" };
+
+const ACCESS_LABEL = { none: "None", read: "Read", full: "Full" } as const;
+
+export default async function UsersPage() {
+  const viewer = await requireViewer();
+  const users = await getAccountUsers(viewer);
+  return (
+    <>
+      <Breadcrumb items={[{ label: "Users" }]} />
+      <h1 className="mb-6 text-2xl font-semibold">Users</h1>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Users of {viewer.account.name}</caption>
+          <thead className="bg-slate-50 text-left">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-semibold">Name</th>
+              <th scope="col" className="px-4 py-3 font-semibold">Email</th>
+              <th scope="col" className="px-4 py-3 font-semibold">Admin</th>
+              <th scope="col" className="px-4 py-3 font-semibold">Invoice access</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td className="px-4 py-3 font-medium">
+                  {u.name}
+                  {u.id === viewer.userId && <span className="ml-2 text-xs text-slate-600">(you)</span>}
+                </td>
+                <td className="px-4 py-3">{u.email}</td>
+                <td className="px-4 py-3">
+                  {u.isAdmin ? (
+                    <span className="inline-flex items-center gap-1 text-green-800"><CheckIcon aria-hidden="true" className="size-4" />Yes</span>
+                  ) : (
+                    <span className="inline-flex items-center gap-1 text-slate-600"><XMarkIcon aria-hidden="true" className="size-4" />No</span>
+                  )}
+                </td>
+                <td className="px-4 py-3">{ACCESS_LABEL[u.invoiceAccess]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * The data-access layer's front door: every page, server action and route handler gets the
+ * current user, account and privilege from here. The proxy only redirects; this is the check.
+ * The session version and privileges are read from the database on every request, so a
+ * password change or a removed privilege takes effect at the user's next request.
+ */
+import "server-only";
+import { eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { accounts, users, type InvoiceAccess, type Language } from "@/db/schema";
+import { auth } from "@/lib/auth";
+
+export type Viewer = {
+  userId: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  invoiceAccess: InvoiceAccess;
+  account: {
+    id: string;
+    name: string;
+    kind: "company" | "private";
+    countryCode: string;
+    currency: string;
+    language: Language;
+    timeZone: string;
+  };
+};
+
+/** The signed-in viewer, or null (no session, unknown user, or a revoked session). */
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const session = await auth();
+  if (!session?.uid || typeof session.sv !== "number") return null;
+  const [row] = await getDb()
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      isAdmin: users.isAdmin,
+      invoiceAccess: users.invoiceAccess,
+      sessionVersion: users.sessionVersion,
+      accountId: accounts.id,
+      accountName: accounts.name,
+      kind: accounts.kind,
+      countryCode: accounts.countryCode,
+      currency: accounts.currency,
+      language: accounts.language,
+      timeZone: accounts.timeZone,
+    })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(eq(users.id, session.uid))
+    .limit(1);
+  if (!row || row.sessionVersion !== session.sv) return null;
+  return {
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    isAdmin: row.isAdmin,
+    invoiceAccess: row.invoiceAccess,
+    account: {
+      id: row.accountId,
+      name: row.accountName,
+      kind: row.kind,
+      countryCode: row.countryCode,
+      currency: row.currency,
+      language: row.language,
+      timeZone: row.timeZone,
+    },
+  };
+});
+
+/** The viewer, or a redirect to the login page that comes back to the requested page. */
+export async function requireViewer(): Promise<Viewer> {
+  const viewer = await getViewer();
+  if (viewer) return viewer;
+  const path = (await headers()).get("x-cumulus-path");
+  redirect(path && path !== "/" ? `/login?callbackUrl=${encodeURIComponent(path)}` : "/login");
+}
+
+export const canReadInvoices = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
+export const canPayInvoices = (v: Viewer) => v.invoiceAccess === "full";
+/** Billing contacts and customer info: admins and invoice access Full. */
+export const canManageBilling = (v: Viewer) => v.isAdmin || v.invoiceAccess === "full";
+
+/** For pages: invoice access None answers exactly as if the invoice did not exist. */
+export async function requireInvoiceReader(): Promise<Viewer> {
+  const viewer = await requireViewer();
+  if (!canReadInvoices(viewer)) notFound();
+  return viewer;
+}

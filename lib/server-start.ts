@@ -1,0 +1,55 @@
+/**
+ * Server start: refuse unsafe configurations, open (and on the embedded database migrate and
+ * seed) the database, then say where the panel is and how to log in.
+ */
+import { databaseKind, databaseReady, EmbeddedInProductionError, getDb } from "@/db/client";
+import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/db/seed";
+import { todayIn } from "@/lib/dates";
+import { env } from "@/lib/env";
+
+export const MIN_SECRET_LENGTH = 32;
+
+/** Problems that must stop a production server from starting. */
+export function productionConfigProblems(e = env()): string[] {
+  const problems: string[] = [];
+  if (e.NODE_ENV !== "production") return problems;
+  if (!e.AUTH_SECRET) problems.push("AUTH_SECRET is not set (generate one with: openssl rand -base64 32).");
+  else if (e.AUTH_SECRET.length < MIN_SECRET_LENGTH)
+    problems.push(`AUTH_SECRET is too short: use at least ${MIN_SECRET_LENGTH} characters.`);
+  return problems;
+}
+
+function fail(message: string): never {
+  console.error(`\nCumulus cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+export async function prepareServer(): Promise<void> {
+  let e;
+  try {
+    e = env();
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const problems = productionConfigProblems(e);
+  if (problems.length > 0) fail(problems.join("\n  "));
+  try {
+    await databaseReady();
+  } catch (err) {
+    if (err instanceof EmbeddedInProductionError) fail(err.message);
+    fail((err as Error).message);
+  }
+  let seeded = false;
+  if (databaseKind() === "pglite" && (await isDatabaseEmpty(getDb()))) {
+    const today = todayIn("Europe/Stockholm");
+    const result = await seedDemo(getDb(), today);
+    console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
+    seeded = true;
+  }
+  const where = e.embedded ? `the embedded database in ${e.dataDir}` : "PostgreSQL (DATABASE_URL)";
+  console.log(`\nCumulus is ready at http://localhost:${e.PORT} on ${where}.`);
+  if (e.embedded || seeded) {
+    console.log(`Demo logins, password ${DEMO_PASSWORD}:`);
+    for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);
+  }
+}
