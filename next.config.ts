@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   // The embedded database must never be traced into a build output.
   outputFileTracingExcludes: { "*": [".data/**", ".data-*/**"] },
   poweredByHeader: false,
+  // Tests and scripts are type-checked by `npm run typecheck`, not by the app build.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   typedRoutes: false,
 };
 

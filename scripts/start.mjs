@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 const dev = process.argv.includes("--dev");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const env = { ...process.env };
@@ -19,7 +20,7 @@ env.PORT ||= "3000";
 // Nothing is sent anywhere at run time.
 env.NEXT_TELEMETRY_DISABLED ||= "1";
 
-if (!env.DATABASE_URL) {
+if (isMain && !env.DATABASE_URL) {
   env.CUMULUS_ALLOW_EMBEDDED ||= "true";
   const dataDir = path.resolve(root, env.CUMULUS_DATA_DIR || ".data");
   if (!env.AUTH_SECRET) {
@@ -34,7 +35,7 @@ if (!env.DATABASE_URL) {
 export function sourceHash() {
   const hash = crypto.createHash("sha256");
   const inputs = ["app", "components", "lib", "db", "public", "proxy.ts", "instrumentation.ts", "next.config.ts",
-    "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+    "package-lock.json", "tsconfig.json", "tsconfig.build.json", "postcss.config.mjs"];
   const walk = (p) => {
     const full = path.join(root, p);
     if (!fs.existsSync(full)) return;
@@ -52,7 +53,7 @@ export function sourceHash() {
   return hash.digest("hex");
 }
 
-function buildIfStale() {
+export function buildIfStale() {
   const stamp = path.join(root, ".next", "cumulus-source-hash");
   const current = sourceHash();
   const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp)
@@ -64,7 +65,7 @@ function buildIfStale() {
   fs.writeFileSync(stamp, current);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+if (isMain) {
   if (!dev) buildIfStale();
   const args = dev ? ["dev", "-p", env.PORT] : ["start", "-p", env.PORT];
   // Its own process group: stopping us stops the server and anything it started.

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * Browser tests against a production build on a freshly seeded database: PostgreSQL when
+ * DATABASE_URL is set (the database is emptied and seeded), otherwise a new embedded database
+ * in a temporary folder. Extra arguments go to `playwright test`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIfStale } from "./start.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+function findChromium() {
+  if (process.env.E2E_CHROMIUM) return process.env.E2E_CHROMIUM;
+  try {
+    const own = spawnSync(process.execPath, ["-e", "console.log(require('playwright-core').chromium.executablePath())"], {
+      cwd: root, encoding: "utf8",
+    }).stdout.trim();
+    if (own && fs.existsSync(own)) return own;
+  } catch { /* no Playwright browser */ }
+  for (const p of ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) if (fs.existsSync(p)) return p;
+  return null;
+}
+
+const chromium = findChromium();
+if (!chromium) {
+  console.error(`
+No Chromium found for the browser tests. Install one, then run npm test again:
+  Debian/Ubuntu:  sudo apt-get install -y chromium
+  elsewhere:      npx playwright install chromium
+(or point E2E_CHROMIUM at a Chromium or Chrome binary).`);
+  process.exit(1);
+}
+
+const port = process.env.E2E_PORT ?? String(3100 + Math.floor(Math.random() * 500));
+const env = {
+  ...process.env,
+  PORT: port,
+  NEXT_TELEMETRY_DISABLED: "1",
+  AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
+};
+let dataDir;
+if (env.DATABASE_URL) {
+  const seed = spawnSync(bin("tsx"), ["scripts/db-seed.ts", "--reset"], { cwd: root, stdio: "inherit", env });
+  if (seed.status !== 0) process.exit(seed.status ?? 1);
+} else {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-e2e-"));
+  env.CUMULUS_DATA_DIR = dataDir;
+  env.CUMULUS_ALLOW_EMBEDDED = "true";
+}
+
+buildIfStale();
+
+const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
+  cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
+});
+const serverLog = [];
+server.stdout.on("data", (d) => serverLog.push(String(d)));
+server.stderr.on("data", (d) => serverLog.push(String(d)));
+const stopServer = () => {
+  try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
+};
+process.on("exit", stopServer);
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+const baseURL = `http://localhost:${port}`;
+const deadline = Date.now() + 90_000;
+for (;;) {
+  try {
+    const res = await fetch(`${baseURL}/login`);
+    if (res.ok) break;
+  } catch { /* not up yet */ }
+  if (server.exitCode !== null || Date.now() > deadline) {
+    console.error("The server did not start:\n" + serverLog.join(""));
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+const run = spawnSync(bin("playwright"), ["test", ...process.argv.slice(2)], {
+  cwd: root, stdio: "inherit", env: { ...env, E2E_BASE_URL: baseURL, E2E_CHROMIUM: chromium, E2E_DATA_DIR: dataDir ?? "" },
+});
+stopServer();
+if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
+  console.error("\n--- server log (last 60 lines) ---\n" + serverLog.join("").split("\n").slice(-60).join("\n"));
+}
+if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(run.status ?? 1);
