@@ -360,6 +360,8 @@ export const invoicePdfs = pgTable(
       .references(() => invoices.id, { onDelete: "cascade" }),
     templateVersion: integer("template_version").notNull(),
     language: invoiceLanguage("language").notNull(),
+    /** The PDF prints what is outstanding: a later payment or credit note means a new rendering. */
+    outstandingMinor: money("outstanding_minor").notNull(),
     etag: text("etag").notNull(),
     bytes: bytea("bytes").notNull(),
     createdAt: createdAt(),

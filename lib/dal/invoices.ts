@@ -1,8 +1,12 @@
 /** Invoice reads for the current viewer: access checked here, account id always the viewer's. */
 import "server-only";
 import { notFound } from "next/navigation";
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
+import { getInvoiceDetail } from "@/lib/invoices/detail";
+import { allInvoices, invoicesByNumbers, listInvoices, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
+import { findInvoicePdf, invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
 import { invoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
 
@@ -18,4 +22,47 @@ export function accountToday(viewer: Viewer): string {
 export async function getInvoiceSummary(viewer: Viewer) {
   assertInvoiceReader(viewer);
   return invoiceSummary(getDb(), viewer.account.id, accountToday(viewer));
+}
+
+/** An invoice number from a URL: digits only, or null (which answers 404). */
+export const invoiceNumberSchema = z.string().regex(/^[1-9]\d{0,14}$/).transform(Number);
+
+export function parseInvoiceNumber(value: unknown): number | null {
+  const parsed = invoiceNumberSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function getInvoicePage(viewer: Viewer, params: ListParams) {
+  assertInvoiceReader(viewer);
+  return listInvoices(getDb(), viewer.account.id, params, accountToday(viewer));
+}
+
+/** The viewer's invoice with this number, or null: another account's answers like a missing one. */
+export async function getInvoice(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  return getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
+}
+
+export function streamInvoiceRows(viewer: Viewer, filter: InvoiceFilter) {
+  assertInvoiceReader(viewer);
+  return allInvoices(getDb(), viewer.account.id, filter, accountToday(viewer));
+}
+
+/** All of these numbers as the viewer's invoices, or null when any is unknown or foreign. */
+export async function getInvoicesByNumbers(viewer: Viewer, numbers: number[]) {
+  if (!canReadInvoices(viewer)) return null;
+  return invoicesByNumbers(getDb(), viewer.account.id, numbers, accountToday(viewer));
+}
+
+/** The viewer's invoice PDF (stored or freshly rendered), or null for a missing or foreign number. */
+export async function getInvoicePdf(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  const language = viewer.account.language;
+  const found = await findInvoicePdf(getDb(), viewer.account.id, number, language);
+  if (!found) return null;
+  const fileName = pdfFileName(found);
+  if (found.stored) return { ...found.stored, fileName };
+  const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
+  if (!detail) return null;
+  return { ...(await invoicePdf(getDb(), detail, language)), fileName };
 }

@@ -1,0 +1,220 @@
+import { ArrowDownTrayIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RowMenu } from "@/components/invoices/row-menu";
+import { SelectionForm } from "@/components/invoices/selection";
+import { StatusIcon } from "@/components/invoices/status-badge";
+import { Breadcrumb } from "@/components/shell/breadcrumb";
+import { getInvoicePage, getInvoiceSummary } from "@/lib/dal/invoices";
+import { requireInvoiceReader } from "@/lib/dal/session";
+import { formatDate } from "@/lib/dates";
+import { parseListParams, PAGE_SIZE, STATUS_FILTERS, type ListParamErrors, type ListParams } from "@/lib/invoices/list";
+import { formatAmount, formatMoney } from "@/lib/money";
+
+export const metadata: Metadata = { title: "Invoices" };
+
+const FILTER_LABEL = { all: "All", outstanding: "Outstanding", overdue: "Overdue", paid: "Paid" } as const;
+const TYPE_LABEL = { invoice: "Invoice", credit_note: "Credit note" } as const;
+
+/** The list URL with some parameters changed; paging cursors are dropped unless given. */
+function listHref(params: ListParams, change: Partial<Record<"status" | "q" | "from" | "to" | "after" | "before" | "page", string | undefined>>) {
+  const next = new URLSearchParams();
+  const merged = { status: params.status, q: params.q, from: params.from, to: params.to, after: undefined, before: undefined, page: undefined, ...change };
+  for (const [k, v] of Object.entries(merged)) if (v && !(k === "status" && v === "all") && !(k === "page" && v === "1")) next.set(k, v);
+  const query = next.toString();
+  return `/invoices${query ? `?${query}` : ""}`;
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <p id={id} className="mt-1 text-sm text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+function Filters({ params, errors }: { params: ListParams; errors: ListParamErrors }) {
+  const input =
+    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30";
+  return (
+    <div className="mb-4 space-y-3">
+      <nav aria-label="Filter by status">
+        <ul className="flex flex-wrap gap-2">
+          {STATUS_FILTERS.map((s) => (
+            <li key={s}>
+              <Link
+                href={listHref(params, { status: s })}
+                aria-current={params.status === s ? "page" : undefined}
+                className={`inline-block rounded-full border px-3 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 ${
+                  params.status === s ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"
+                }`}
+              >
+                {FILTER_LABEL[s]}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {errors.status && <p className="text-sm text-red-700">{errors.status}</p>}
+      <form method="get" action="/invoices" role="search" aria-label="Search invoices" className="flex flex-wrap items-start gap-3" noValidate>
+        {params.status !== "all" && <input type="hidden" name="status" value={params.status} />}
+        <div>
+          <label htmlFor="q" className="block text-sm font-medium text-slate-700">Invoice number</label>
+          <input id="q" name="q" inputMode="numeric" defaultValue={params.q ?? ""} aria-invalid={errors.q ? true : undefined} aria-describedby={errors.q ? "q-error" : undefined} className={input} />
+          <FieldError id="q-error" message={errors.q} />
+        </div>
+        <div>
+          <label htmlFor="from" className="block text-sm font-medium text-slate-700">Invoice date from</label>
+          <input id="from" name="from" type="date" defaultValue={params.from ?? ""} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "from-error" : undefined} className={input} />
+          <FieldError id="from-error" message={errors.from} />
+        </div>
+        <div>
+          <label htmlFor="to" className="block text-sm font-medium text-slate-700">Invoice date to</label>
+          <input id="to" name="to" type="date" defaultValue={params.to ?? ""} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "to-error" : undefined} className={input} />
+          <FieldError id="to-error" message={errors.to} />
+        </div>
+        <div className="flex gap-2 pt-6">
+          <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
+            Search
+          </button>
+          {(params.q || params.from || params.to) && (
+            <Link href={listHref(params, { q: undefined, from: undefined, to: undefined })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
+              Clear
+            </Link>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export default async function InvoicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireInvoiceReader();
+  const parsed = parseListParams(await searchParams);
+  const params = parsed.params;
+  const errors = parsed.ok ? {} : parsed.errors;
+  const [summary, page] = await Promise.all([getInvoiceSummary(viewer), getInvoicePage(viewer, params)]);
+  const { currency, language } = viewer.account;
+  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
+  const filtered = params.status !== "all" || params.q || params.from || params.to;
+  const th = "px-3 py-3 text-left font-semibold whitespace-nowrap";
+
+  return (
+    <>
+      <Breadcrumb items={[{ label: "Invoices" }]} />
+      <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
+        <h1 className="text-2xl font-semibold">Invoices</h1>
+        <a
+          href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`}
+          download
+          className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
+        >
+          <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
+          Export CSV
+        </a>
+      </div>
+
+      <section aria-label="Summary" className="mb-6 space-y-3">
+        <dl className="grid max-w-2xl grid-cols-2 gap-4">
+          <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <dt className="text-sm font-medium text-slate-600">Total outstanding</dt>
+            <dd className="mt-1 text-xl font-semibold tabular-nums">{formatMoney(summary.outstandingMinor, currency, language)}</dd>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <dt className="text-sm font-medium text-slate-600">Overdue</dt>
+            <dd className={`mt-1 text-xl font-semibold tabular-nums ${summary.overdueMinor > 0n ? "text-red-700" : ""}`}>
+              {formatMoney(summary.overdueMinor, currency, language)}
+            </dd>
+          </div>
+        </dl>
+        {summary.overdueCount > 0 && (
+          <div role="alert" className="flex max-w-2xl items-start gap-2 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+            <ExclamationTriangleIcon aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-red-600" />
+            <p>
+              {summary.overdueCount === 1 ? "1 invoice is" : `${summary.overdueCount} invoices are`} overdue, in all{" "}
+              <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>. Please pay as soon as possible.
+            </p>
+          </div>
+        )}
+      </section>
+
+      <Filters params={params} errors={errors} />
+
+      {page.rows.length === 0 ? (
+        <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">
+          {filtered ? "No invoices match these filters." : "You have no invoices yet."}
+        </p>
+      ) : (
+        <SelectionForm>
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Invoices, newest first. Amounts in {currency}, including VAT.</caption>
+              <thead className="bg-slate-50">
+                <tr>
+                  <th scope="col" className="w-10 px-3 py-3">
+                    <input type="checkbox" data-select-all aria-label="Select all" className="size-4 rounded border-slate-400" />
+                  </th>
+                  <th scope="col" className={th}>Status</th>
+                  <th scope="col" className={th}>Type</th>
+                  <th scope="col" className={th}>Invoice No</th>
+                  <th scope="col" className={`${th} text-right`}>Amount</th>
+                  <th scope="col" className={`${th} text-right`}>Outstanding Amount</th>
+                  <th scope="col" className={th}>Invoice Date</th>
+                  <th scope="col" className={th}>Due Date</th>
+                  <th scope="col" className={th}>
+                    <span className="sr-only">Options</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {page.rows.map((r) => (
+                  <tr key={r.number} className="hover:bg-slate-50">
+                    <td className="px-3 py-2">
+                      <input type="checkbox" name="n" value={r.number} aria-label={`Select invoice ${r.number}`} className="size-4 rounded border-slate-400" />
+                    </td>
+                    <td className="px-3 py-2">
+                      <StatusIcon status={r.status} />
+                    </td>
+                    <td className="px-3 py-2">{TYPE_LABEL[r.type]}</td>
+                    <td className="px-3 py-2">
+                      <Link href={`/invoices/${r.number}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
+                        {r.number}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatAmount(r.totalMinor, r.currency, language)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatAmount(r.outstandingMinor, r.currency, language)}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatDate(r.invoiceDate)}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatDate(r.dueDate)}</td>
+                    <td className="px-3 py-2 text-right">
+                      <RowMenu number={r.number} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </SelectionForm>
+      )}
+
+      {page.total > 0 && (
+        <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-4 text-sm">
+          <p className="text-slate-700">
+            Page {Math.min(params.page, pages)} of {pages} · {page.total} {page.total === 1 ? "invoice" : "invoices"}
+          </p>
+          <div className="flex gap-2">
+            {page.prev ? (
+              <Link href={listHref(params, { before: page.prev, page: String(Math.max(1, params.page - 1)) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
+                Previous page
+              </Link>
+            ) : null}
+            {page.next ? (
+              <Link href={listHref(params, { after: page.next, page: String(params.page + 1) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
+                Next page
+              </Link>
+            ) : null}
+          </div>
+        </nav>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import { Menu, MenuButton, MenuItem, MenuItems } from "@headlessui/react";
+import { EllipsisHorizontalIcon } from "@heroicons/react/20/solid";
+import { useState } from "react";
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Older browsers and insecure contexts: the selection-based fallback.
+    const el = document.createElement("textarea");
+    el.value = text;
+    el.setAttribute("readonly", "");
+    el.style.position = "fixed";
+    el.style.opacity = "0";
+    document.body.appendChild(el);
+    el.select();
+    const ok = document.execCommand("copy");
+    el.remove();
+    return ok;
+  }
+}
+
+const itemClass =
+  "block w-full px-4 py-2 text-left text-sm text-slate-800 data-focus:bg-brand-50 data-focus:text-brand-800 focus:outline-none";
+
+/** The orange three-dot menu at the end of each invoice row (keyboard: Enter, arrows, Escape). */
+export function RowMenu({ number, children }: { number: number; children?: React.ReactNode }) {
+  const [announcement, setAnnouncement] = useState("");
+  return (
+    <>
+      <Menu>
+        <MenuButton
+          aria-label={`Options for invoice ${number}`}
+          className="inline-flex size-8 items-center justify-center rounded-full bg-accent-600 text-white hover:bg-accent-700 focus:outline-none data-focus:ring-2 data-focus:ring-accent-600 data-focus:ring-offset-2"
+        >
+          <EllipsisHorizontalIcon aria-hidden="true" className="size-5" />
+        </MenuButton>
+        <MenuItems
+          anchor="bottom end"
+          modal={false}
+          className="z-40 mt-1 w-52 rounded-md border border-slate-200 bg-white py-1 shadow-lg focus:outline-none"
+        >
+          <MenuItem>
+            <a href={`/invoices/${number}/pdf`} target="_blank" rel="noopener" className={itemClass}>
+              View PDF
+            </a>
+          </MenuItem>
+          <MenuItem>
+            <a href={`/invoices/${number}/pdf?download=1`} download className={itemClass}>
+              Download PDF
+            </a>
+          </MenuItem>
+          {children}
+          <MenuItem>
+            <button
+              type="button"
+              className={itemClass}
+              onClick={async () => {
+                const ok = await copyText(String(number));
+                setAnnouncement(ok ? `Invoice number ${number} copied` : `Could not copy invoice number ${number}`);
+              }}
+            >
+              Copy invoice number
+            </button>
+          </MenuItem>
+        </MenuItems>
+      </Menu>
+      <span role="status" className="sr-only">
+        {announcement}
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { ArrowDownTrayIcon } from "@heroicons/react/20/solid";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+export const MAX_DOWNLOAD = 500;
+
+/**
+ * One form around the whole table for row selection (a form per row halves render
+ * throughput). The rows are server-rendered; this island only counts and toggles checkboxes.
+ */
+export function SelectionForm({ children }: { children: React.ReactNode }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [count, setCount] = useState(0);
+
+  const boxes = () =>
+    Array.from(formRef.current?.querySelectorAll<HTMLInputElement>('input[type="checkbox"][name="n"]') ?? []);
+
+  const sync = useCallback(() => {
+    const all = boxes();
+    const checked = all.filter((b) => b.checked).length;
+    setCount(checked);
+    const selectAll = formRef.current?.querySelector<HTMLInputElement>('input[type="checkbox"][data-select-all]');
+    if (selectAll) {
+      selectAll.checked = all.length > 0 && checked === all.length;
+      selectAll.indeterminate = checked > 0 && checked < all.length;
+    }
+  }, []);
+
+  useEffect(sync, [sync, children]);
+
+  const onChange = (e: React.ChangeEvent<HTMLFormElement>) => {
+    const target = e.target as unknown as HTMLInputElement;
+    if (target.dataset.selectAll !== undefined) for (const b of boxes()) b.checked = target.checked;
+    sync();
+  };
+
+  return (
+    <form ref={formRef} action="/invoices/download" method="get" onChange={onChange}>
+      <div className="mb-3 flex min-h-9 flex-wrap items-center gap-2" aria-live="polite">
+        {count > 0 && (
+          <>
+            <span className="text-sm text-slate-700">{count} selected</span>
+            <button
+              type="submit"
+              disabled={count > MAX_DOWNLOAD}
+              className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-50"
+            >
+              <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
+              Download selected ({count})
+            </button>
+            {count > MAX_DOWNLOAD && <span className="text-sm text-red-700">At most {MAX_DOWNLOAD} invoices per download.</span>}
+          </>
+        )}
+      </div>
+      {children}
+    </form>
+  );
+}

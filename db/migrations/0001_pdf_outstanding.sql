@@ -1,0 +1,1 @@
+ALTER TABLE "invoice_pdfs" ADD COLUMN "outstanding_minor" bigint NOT NULL;

@@ -1,0 +1,106 @@
+/** One invoice with everything its page and PDF show, read for one account only. */
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { emailDeliveries, invoiceLines, invoices } from "@/db/schema";
+import { computeTotals } from "@/lib/money";
+import { creditedMinorSql, settledMinorSql, statusOf } from "./balance";
+
+export async function getInvoiceDetail(db: Executor, accountId: string, number: number, today: string) {
+  const [invoice] = await db
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      type: invoices.type,
+      creditsInvoiceId: invoices.creditsInvoiceId,
+      creditReason: invoices.creditReason,
+      periodStart: invoices.periodStart,
+      periodEnd: invoices.periodEnd,
+      invoiceDate: invoices.invoiceDate,
+      dueDate: invoices.dueDate,
+      currency: invoices.currency,
+      language: invoices.language,
+      vatCategory: invoices.vatCategory,
+      netMinor: invoices.netMinor,
+      vatMinor: invoices.vatMinor,
+      totalMinor: invoices.totalMinor,
+      customer: invoices.customer,
+      paymentReference: invoices.paymentReference,
+      issuedAt: invoices.issuedAt,
+      settled: sql<string>`${settledMinorSql}`,
+      credited: sql<string>`${creditedMinorSql}`,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
+    .limit(1);
+  if (!invoice) return null;
+
+  const [lines, deliveries, related] = await Promise.all([
+    db
+      .select({
+        position: invoiceLines.position,
+        service: invoiceLines.service,
+        productCode: invoiceLines.productCode,
+        label: invoiceLines.label,
+        region: invoiceLines.region,
+        quantity: invoiceLines.quantity,
+        unit: invoiceLines.unit,
+        unitPriceMinor: invoiceLines.unitPriceMinor,
+        amountMinor: invoiceLines.amountMinor,
+        vatRateBp: invoiceLines.vatRateBp,
+      })
+      .from(invoiceLines)
+      .where(eq(invoiceLines.invoiceId, invoice.id))
+      .orderBy(asc(invoiceLines.position)),
+    db
+      .select({ recipient: emailDeliveries.recipient, status: emailDeliveries.status, error: emailDeliveries.error, at: emailDeliveries.at })
+      .from(emailDeliveries)
+      .where(eq(emailDeliveries.invoiceId, invoice.id))
+      .orderBy(desc(emailDeliveries.at)),
+    // Credit notes against this invoice, or the invoice a credit note credits.
+    db
+      .select({ number: invoices.number, type: invoices.type, totalMinor: invoices.totalMinor, invoiceDate: invoices.invoiceDate })
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.accountId, accountId),
+          invoice.creditsInvoiceId ? eq(invoices.id, invoice.creditsInvoiceId) : eq(invoices.creditsInvoiceId, invoice.id),
+        ),
+      )
+      .orderBy(asc(invoices.number)),
+  ]);
+
+  const settledMinor = BigInt(invoice.settled);
+  const creditedMinor = BigInt(invoice.credited);
+  const outstandingMinor =
+    invoice.type === "credit_note" ? 0n : [invoice.totalMinor - settledMinor - creditedMinor, 0n].reduce((a, b) => (a > b ? a : b));
+  // The stored totals were computed from the lines when issued; recomputing gives the VAT per rate.
+  const totals = computeTotals(lines);
+  if (totals.totalMinor !== invoice.totalMinor) {
+    throw new Error(`Invoice ${invoice.number}: stored total does not match its lines`);
+  }
+  const { settled: _s, credited: _c, ...rest } = invoice;
+  return {
+    ...rest,
+    lines,
+    totals,
+    settledMinor,
+    creditedMinor,
+    outstandingMinor,
+    status: statusOf(outstandingMinor, invoice.dueDate, today),
+    deliveries,
+    related,
+  };
+}
+
+export type InvoiceDetail = NonNullable<Awaited<ReturnType<typeof getInvoiceDetail>>>;
+
+/** Groups lines by service, keeping their order of first appearance. */
+export function groupByService<T extends { service: string }>(lines: T[]): { service: string; lines: T[] }[] {
+  const groups = new Map<string, T[]>();
+  for (const l of lines) {
+    const g = groups.get(l.service);
+    if (g) g.push(l);
+    else groups.set(l.service, [l]);
+  }
+  return [...groups.entries()].map(([service, ls]) => ({ service, lines: ls }));
+}

@@ -1,0 +1,211 @@
+/**
+ * The invoice list: one account's invoices, newest first, filtered by status, number and
+ * invoice date, paginated by keyset on (invoice_date, number) so the last page costs what the
+ * first does (index invoices_account_date_number_idx).
+ */
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "@/db/client";
+import { invoices } from "@/db/schema";
+import { isIsoDate } from "@/lib/dates";
+import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
+
+export const PAGE_SIZE = 25;
+export const STATUS_FILTERS = ["all", "outstanding", "overdue", "paid"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+/** A keyset cursor in the URL: "2026-10-01_100034" (invoice date and number of a row). */
+export type Cursor = { invoiceDate: string; number: number };
+
+export function encodeCursor(c: Cursor): string {
+  return `${c.invoiceDate}_${c.number}`;
+}
+
+export function decodeCursor(value: string): Cursor | null {
+  const m = /^(\d{4}-\d{2}-\d{2})_(\d{1,15})$/.exec(value);
+  if (!m || !isIsoDate(m[1]!)) return null;
+  return { invoiceDate: m[1]!, number: Number(m[2]) };
+}
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const optionalText = z.preprocess((v) => {
+  const s = first(v);
+  return typeof s === "string" && s.trim() !== "" ? s.trim() : undefined;
+}, z.string().max(64).optional());
+
+/** The list's URL parameters; every problem is reported against its field. */
+export const listParamsSchema = z
+  .object({
+    status: z.preprocess((v) => first(v) ?? "all", z.enum(STATUS_FILTERS, { error: "Choose All, Outstanding, Overdue or Paid." })),
+    q: optionalText.pipe(
+      z.string().regex(/^\d{1,15}$/, { error: "Search by invoice number: digits only." }).optional(),
+    ),
+    from: optionalText.pipe(z.string().refine(isIsoDate, { error: "Enter a date as YYYY-MM-DD." }).optional()),
+    to: optionalText.pipe(z.string().refine(isIsoDate, { error: "Enter a date as YYYY-MM-DD." }).optional()),
+    after: optionalText.pipe(z.string().refine((v) => decodeCursor(v) !== null, { error: "Invalid page." }).optional()),
+    before: optionalText.pipe(z.string().refine((v) => decodeCursor(v) !== null, { error: "Invalid page." }).optional()),
+    page: z.preprocess((v) => first(v) ?? "1", z.coerce.number({ error: "Invalid page." }).int().min(1).max(1_000_000)),
+  })
+  .refine((p) => !(p.from && p.to && p.from > p.to), { error: "The end date is before the start date.", path: ["to"] })
+  .refine((p) => !(p.after && p.before), { error: "Invalid page.", path: ["page"] });
+
+export type ListParams = z.infer<typeof listParamsSchema>;
+export type ListParamErrors = Partial<Record<keyof ListParams, string>>;
+
+export function parseListParams(raw: Record<string, unknown>):
+  | { ok: true; params: ListParams }
+  | { ok: false; errors: ListParamErrors; params: ListParams } {
+  const parsed = listParamsSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, params: parsed.data };
+  const errors: ListParamErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0] as keyof ListParams | undefined;
+    if (key && !errors[key]) errors[key] = issue.message;
+  }
+  // Show the list without the broken parts, and the message next to each.
+  const cleaned = { ...raw };
+  for (const key of Object.keys(errors)) delete cleaned[key];
+  if (errors.from || errors.to) {
+    delete cleaned.from;
+    delete cleaned.to;
+  }
+  const fallback = listParamsSchema.safeParse(cleaned);
+  return { ok: false, errors, params: fallback.success ? fallback.data : { status: "all", page: 1 } };
+}
+
+export type InvoiceRow = {
+  number: number;
+  type: "invoice" | "credit_note";
+  invoiceDate: string;
+  dueDate: string;
+  currency: string;
+  netMinor: bigint;
+  vatMinor: bigint;
+  totalMinor: bigint;
+  outstandingMinor: bigint;
+  status: InvoiceStatus;
+};
+
+export type InvoiceFilter = Pick<ListParams, "status" | "q" | "from" | "to">;
+
+/** The WHERE of a filtered list (without pagination), always scoped to the account. */
+export function filterConditions(accountId: string, f: InvoiceFilter, today: string): SQL[] {
+  const conditions: SQL[] = [eq(invoices.accountId, accountId)];
+  if (f.q) conditions.push(sql`${invoices.number}::text like ${`${f.q}%`}`);
+  if (f.from) conditions.push(gte(invoices.invoiceDate, f.from));
+  if (f.to) conditions.push(lte(invoices.invoiceDate, f.to));
+  if (f.status === "paid") conditions.push(sql`${outstandingMinorSql} = 0`);
+  if (f.status === "outstanding") conditions.push(sql`${outstandingMinorSql} > 0`);
+  if (f.status === "overdue") conditions.push(sql`${outstandingMinorSql} > 0 and ${invoices.dueDate} < ${today}::date`);
+  return conditions;
+}
+
+const rowColumns = {
+  number: invoices.number,
+  type: invoices.type,
+  invoiceDate: invoices.invoiceDate,
+  dueDate: invoices.dueDate,
+  currency: invoices.currency,
+  netMinor: invoices.netMinor,
+  vatMinor: invoices.vatMinor,
+  totalMinor: invoices.totalMinor,
+  outstanding: sql<string>`${outstandingMinorSql}`,
+};
+
+type RawRow = { [K in keyof typeof rowColumns]: unknown };
+
+function toRow(r: RawRow, today: string): InvoiceRow {
+  const outstandingMinor = BigInt(r.outstanding as string);
+  return {
+    number: Number(r.number),
+    type: r.type as InvoiceRow["type"],
+    invoiceDate: String(r.invoiceDate),
+    dueDate: String(r.dueDate),
+    currency: String(r.currency),
+    netMinor: r.netMinor as bigint,
+    vatMinor: r.vatMinor as bigint,
+    totalMinor: r.totalMinor as bigint,
+    outstandingMinor,
+    status: statusOf(outstandingMinor, String(r.dueDate), today),
+  };
+}
+
+export type InvoicePage = {
+  rows: InvoiceRow[];
+  /** Cursor of the next (older) page, if any. */
+  next: string | null;
+  /** Cursor of the previous (newer) page, if any. */
+  prev: string | null;
+  total: number;
+};
+
+/** One page of the filtered list. `after` pages towards older invoices, `before` towards newer. */
+export async function listInvoices(
+  db: Executor,
+  accountId: string,
+  params: ListParams,
+  today: string,
+  pageSize = PAGE_SIZE,
+): Promise<InvoicePage> {
+  const where = filterConditions(accountId, params, today);
+  const after = params.after ? decodeCursor(params.after) : null;
+  const before = params.before ? decodeCursor(params.before) : null;
+  const pageWhere = [...where];
+  // Row comparisons use the composite index; the or(lt, and(eq, lt)) form is several times slower.
+  if (after) pageWhere.push(sql`(${invoices.invoiceDate}, ${invoices.number}) < (${after.invoiceDate}::date, ${after.number})`);
+  if (before) pageWhere.push(sql`(${invoices.invoiceDate}, ${invoices.number}) > (${before.invoiceDate}::date, ${before.number})`);
+  const order = before ? [asc(invoices.invoiceDate), asc(invoices.number)] : [desc(invoices.invoiceDate), desc(invoices.number)];
+
+  const [raw, counted] = await Promise.all([
+    db.select(rowColumns).from(invoices).where(and(...pageWhere)).orderBy(...order).limit(pageSize + 1),
+    db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
+  ]);
+  const more = raw.length > pageSize;
+  const pageRaw = raw.slice(0, pageSize);
+  if (before) pageRaw.reverse();
+  const rows = pageRaw.map((r) => toRow(r, today));
+  const firstRow = rows[0];
+  const lastRow = rows[rows.length - 1];
+  const cursorOf = (r: InvoiceRow) => encodeCursor({ invoiceDate: r.invoiceDate, number: r.number });
+  // Going back (before) there is always a newer page after ours; going forward, a next one when more rows came.
+  const hasNewer = before ? more : Boolean(after);
+  const hasOlder = before ? true : more;
+  return {
+    rows,
+    next: hasOlder && lastRow ? cursorOf(lastRow) : null,
+    prev: hasNewer && firstRow ? cursorOf(firstRow) : null,
+    total: Number(counted[0]?.n ?? 0),
+  };
+}
+
+/** Every row of the filtered list in list order, in batches (CSV export). */
+export async function* allInvoices(db: Executor, accountId: string, filter: InvoiceFilter, today: string, batch = 1000) {
+  const where = filterConditions(accountId, filter, today);
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const conditions: SQL[] = [...where];
+    if (cursor) conditions.push(sql`(${invoices.invoiceDate}, ${invoices.number}) < (${cursor.invoiceDate}::date, ${cursor.number})`);
+    const raw = await db
+      .select(rowColumns)
+      .from(invoices)
+      .where(and(...conditions))
+      .orderBy(desc(invoices.invoiceDate), desc(invoices.number))
+      .limit(batch);
+    for (const r of raw) yield toRow(r, today);
+    if (raw.length < batch) return;
+    const last = raw[raw.length - 1]!;
+    cursor = { invoiceDate: String(last.invoiceDate), number: Number(last.number) };
+  }
+}
+
+/** The invoices with the given numbers, if every one of them belongs to the account; else null. */
+export async function invoicesByNumbers(db: Executor, accountId: string, numbers: number[], today: string) {
+  if (numbers.length === 0) return [];
+  const raw = await db
+    .select({ ...rowColumns, id: invoices.id })
+    .from(invoices)
+    .where(and(eq(invoices.accountId, accountId), inArray(invoices.number, numbers)))
+    .orderBy(desc(invoices.invoiceDate), desc(invoices.number));
+  if (raw.length !== new Set(numbers).size) return null;
+  return raw.map((r) => ({ ...toRow(r, today), id: r.id }));
+}

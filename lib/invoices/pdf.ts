@@ -1,0 +1,111 @@
+/**
+ * Invoice PDFs: rendered once from the database and kept. The stored bytes are keyed by
+ * invoice, template version and language; since the PDF prints the outstanding amount, a
+ * payment or credit note after the rendering makes the next request render it anew.
+ */
+import crypto from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { invoicePdfs, invoices, type Language } from "@/db/schema";
+import { renderInvoicePdf, TEMPLATE_VERSION } from "@/lib/pdf/render";
+import type { InvoicePdfData } from "@/lib/pdf/types";
+import { providerDetails } from "@/lib/provider";
+import { outstandingMinorSql } from "./balance";
+import type { InvoiceDetail } from "./detail";
+
+/** `Cumulus-2026-10-100034.pdf`: the invoice month and number. */
+export function pdfFileName(invoice: { number: number; invoiceDate: string }): string {
+  return `Cumulus-${invoice.invoiceDate.slice(0, 7)}-${invoice.number}.pdf`;
+}
+
+export function pdfData(invoice: InvoiceDetail, language: Language): InvoicePdfData {
+  const credited = invoice.type === "credit_note" ? invoice.related.find((r) => r.type === "invoice") : undefined;
+  return {
+    provider: providerDetails(),
+    customer: invoice.customer,
+    number: invoice.number,
+    type: invoice.type,
+    creditedInvoiceNumber: credited?.number ?? null,
+    invoiceDate: invoice.invoiceDate,
+    dueDate: invoice.dueDate,
+    periodStart: invoice.periodStart,
+    periodEnd: invoice.periodEnd,
+    currency: invoice.currency,
+    language,
+    vatCategory: invoice.vatCategory,
+    lines: invoice.lines.map((l) => ({
+      service: l.service,
+      label: l.label,
+      region: l.region,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPriceMinor: l.unitPriceMinor,
+      amountMinor: l.amountMinor,
+      vatRateBp: l.vatRateBp,
+    })),
+    totals: invoice.totals,
+    paidMinor: invoice.settledMinor + invoice.creditedMinor,
+    outstandingMinor: invoice.outstandingMinor,
+    paymentReference: invoice.paymentReference,
+  };
+}
+
+export type StoredPdf = { bytes: Uint8Array; etag: string };
+
+/** The invoice's PDF, from storage when it is current, else rendered (off the main thread) and stored. */
+export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language: Language): Promise<StoredPdf> {
+  const key = and(
+    eq(invoicePdfs.invoiceId, invoice.id),
+    eq(invoicePdfs.templateVersion, TEMPLATE_VERSION),
+    eq(invoicePdfs.language, language),
+  );
+  const [stored] = await db
+    .select({ bytes: invoicePdfs.bytes, etag: invoicePdfs.etag, outstandingMinor: invoicePdfs.outstandingMinor })
+    .from(invoicePdfs)
+    .where(key)
+    .limit(1);
+  if (stored && stored.outstandingMinor === invoice.outstandingMinor) return { bytes: stored.bytes, etag: stored.etag };
+
+  const bytes = await renderInvoicePdf(pdfData(invoice, language));
+  const etag = `"${crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 32)}"`;
+  await db
+    .insert(invoicePdfs)
+    .values({ invoiceId: invoice.id, templateVersion: TEMPLATE_VERSION, language, outstandingMinor: invoice.outstandingMinor, etag, bytes })
+    .onConflictDoUpdate({
+      target: [invoicePdfs.invoiceId, invoicePdfs.templateVersion, invoicePdfs.language],
+      set: { bytes, etag, outstandingMinor: invoice.outstandingMinor, createdAt: sql`now()` },
+    });
+  return { bytes, etag };
+}
+
+/**
+ * The fast path of the PDF route, in one query: the account's invoice by number with its
+ * current outstanding amount and, when stored for this template and language, the PDF.
+ */
+export async function findInvoicePdf(db: Executor, accountId: string, number: number, language: Language) {
+  const [row] = await db
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      invoiceDate: invoices.invoiceDate,
+      outstanding: sql<string>`${outstandingMinorSql}`,
+      storedOutstanding: invoicePdfs.outstandingMinor,
+      etag: invoicePdfs.etag,
+      bytes: invoicePdfs.bytes,
+    })
+    .from(invoices)
+    .leftJoin(
+      invoicePdfs,
+      and(eq(invoicePdfs.invoiceId, invoices.id), eq(invoicePdfs.templateVersion, TEMPLATE_VERSION), eq(invoicePdfs.language, language)),
+    )
+    .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
+    .limit(1);
+  if (!row) return null;
+  const current = row.bytes !== null && row.etag !== null && row.storedOutstanding === BigInt(row.outstanding);
+  return {
+    id: row.id,
+    number: row.number,
+    invoiceDate: row.invoiceDate,
+    stored: current ? { bytes: row.bytes!, etag: row.etag! } : null,
+  };
+}
