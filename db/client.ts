@@ -56,13 +56,14 @@ export async function createPgliteHandle(
   dataDir: string | undefined,
   opts: { lock?: boolean; loadDataDir?: Blob } = {},
 ): Promise<Handle> {
-  const { PGlite, types } = await import("@electric-sql/pglite");
-  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
+  // Lock first: a second process fails at once, before loading PGlite.
   let release = () => {};
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
     if (opts.lock !== false) release = lockDataDir(dataDir);
   }
+  const { PGlite, types } = await import("@electric-sql/pglite");
+  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
   let client: PGlite;
   try {
     client = await PGlite.create(dataDir ? path.join(dataDir, "pgdata") : undefined, {

@@ -26,17 +26,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Takes the lock for `dir` or throws DataDirInUseError; returns the function that releases it. */
+// Folders this process holds: opening one twice in a process would corrupt it just the same.
+const held: Set<string> = ((globalThis as { __cumulusLockedDirs?: Set<string> }).__cumulusLockedDirs ??= new Set());
+
+/**
+ * Takes the lock for `dir` or throws DataDirInUseError; returns the function that releases it.
+ * Two processes starting in the same instant after a crash could both take over the dead
+ * owner's file; starting servers one at a time (as `npm start` does) avoids that.
+ */
 export function lockDataDir(dir: string): () => void {
+  const key = path.resolve(dir);
+  if (held.has(key)) throw new DataDirInUseError(dir, process.pid);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "cumulus.pid");
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      held.add(key);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        held.delete(key);
         try {
           if (fs.readFileSync(file, "utf8").trim() === String(process.pid)) fs.unlinkSync(file);
         } catch {
@@ -49,7 +60,7 @@ export function lockDataDir(dir: string): () => void {
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new DataDirInUseError(dir, owner);
       }
-      // The owner is gone (or it is us, from an earlier open in this process): take over.
+      // The owner is gone (or the pid was reused by us after a restart): take over.
       fs.rmSync(file, { force: true });
     }
   }

@@ -436,6 +436,31 @@ export const paymentEvents = pgTable(
   (t) => [uniqueIndex("payment_events_provider_event_key").on(t.provider, t.eventId)],
 );
 
+/**
+ * The `sandbox` payment provider's own records: it plays a card provider's test mode inside
+ * this app, with its hosted page and signed callbacks. Only the brand and last four digits of a
+ * card are kept, never the number or CVC.
+ */
+export const sandboxCheckouts = pgTable(
+  "sandbox_checkouts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The merchant's (panel's) payment id: creating a checkout twice for it returns the first. */
+    merchantReference: text("merchant_reference").notNull(),
+    amountMinor: money("amount_minor").notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    description: text("description").notNull(),
+    returnUrl: text("return_url").notNull(),
+    status: text("status").$type<"open" | "requires_action" | "succeeded" | "failed" | "cancelled">().notNull().default("open"),
+    failureReason: text("failure_reason"),
+    cardBrand: text("card_brand"),
+    cardLast4: char("card_last4", { length: 4 }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("sandbox_checkouts_merchant_reference_key").on(t.merchantReference)],
+);
+
 // ─── Email ────────────────────────────────────────────────────────────────────────────────
 export const emailOutbox = pgTable(
   "email_outbox",

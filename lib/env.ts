@@ -13,7 +13,7 @@ const bool = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** A PostgreSQL server; without it the embedded PGlite database in CUMULUS_DATA_DIR is used. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Pool size per server process on PostgreSQL. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   CUMULUS_DATA_DIR: z.string().min(1).default(".data"),

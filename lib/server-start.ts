@@ -46,6 +46,9 @@ export async function prepareServer(): Promise<void> {
     console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
     seeded = true;
   }
+  // A cold PDF worker takes ~400 ms for its first document: warm the pool up in the background.
+  const { warmUpPdfRenderer } = await import("@/lib/pdf/render");
+  warmUpPdfRenderer().catch((err: unknown) => console.error("Cumulus: PDF renderer warm-up failed:", err));
   const where = e.embedded ? `the embedded database in ${e.dataDir}` : "PostgreSQL (DATABASE_URL)";
   console.log(`\nCumulus is ready at http://localhost:${e.PORT} on ${where}.`);
   if (e.embedded || seeded) {

@@ -44,6 +44,8 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
 };
+buildIfStale();
+
 let dataDir;
 if (env.DATABASE_URL) {
   const seed = spawnSync(bin("tsx"), ["scripts/db-seed.ts", "--reset"], { cwd: root, stdio: "inherit", env });
@@ -54,8 +56,6 @@ if (env.DATABASE_URL) {
   env.CUMULUS_ALLOW_EMBEDDED = "true";
 }
 
-buildIfStale();
-
 const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
   cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
 });
@@ -64,6 +64,7 @@ server.stdout.on("data", (d) => serverLog.push(String(d)));
 server.stderr.on("data", (d) => serverLog.push(String(d)));
 const stopServer = () => {
   try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 };
 process.on("exit", stopServer);
 process.on("SIGINT", () => process.exit(130));
@@ -90,5 +91,4 @@ stopServer();
 if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
   console.error("\n--- server log (last 60 lines) ---\n" + serverLog.join("").split("\n").slice(-60).join("\n"));
 }
-if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(run.status ?? 1);

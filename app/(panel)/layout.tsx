@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
-import { NAV_COOKIE, SideNav } from "@/components/shell/side-nav";
+import { NAV_COOKIE } from "@/components/shell/nav-cookie";
+import { SideNav } from "@/components/shell/side-nav";
 import { TopBar } from "@/components/shell/top-bar";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
 

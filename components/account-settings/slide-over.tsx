@@ -37,7 +37,7 @@ export function AccountSettings({ email }: { email: string }) {
       >
         <UserCircleIcon aria-hidden="true" className="size-8" />
       </button>
-      <Dialog open={open} onClose={() => setOpen(false)} className="relative z-50">
+      <Dialog open={open} onClose={() => setOpen(false)} className="fixed inset-0 z-50">
         <DialogBackdrop transition className="fixed inset-0 bg-slate-900/40 transition-opacity duration-200 data-closed:opacity-0" />
         <div className="fixed inset-0 flex justify-end">
           <DialogPanel

@@ -1,13 +1,14 @@
 "use client";
 
 import { ArrowDownTrayIcon } from "@heroicons/react/20/solid";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 
 export const MAX_DOWNLOAD = 500;
 
 /**
  * One form around the whole table for row selection (a form per row halves render
  * throughput). The rows are server-rendered; this island only counts and toggles checkboxes.
+ * The page gives it a key per list state, so a new page starts with nothing selected.
  */
 export function SelectionForm({ children }: { children: React.ReactNode }) {
   const formRef = useRef<HTMLFormElement>(null);
@@ -26,8 +27,6 @@ export function SelectionForm({ children }: { children: React.ReactNode }) {
       selectAll.indeterminate = checked > 0 && checked < all.length;
     }
   }, []);
-
-  useEffect(sync, [sync, children]);
 
   const onChange = (e: React.ChangeEvent<HTMLFormElement>) => {
     const target = e.target as unknown as HTMLInputElement;

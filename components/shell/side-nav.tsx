@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 
-export const NAV_COOKIE = "cumulus-nav";
+import { NAV_COOKIE } from "./nav-cookie";
 
 type Item = { href: string; label: string; icon: typeof HomeIcon };
 

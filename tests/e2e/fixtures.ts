@@ -11,9 +11,10 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  asRole: async ({ browser }, use) => {
+  // `provide`, not `use`: the React hooks lint rule takes a function named `use` for React's.
+  asRole: async ({ browser }, provide) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
-    await use(async (role) => {
+    await provide(async (role) => {
       const context = await browser.newContext({ storageState: storageStatePath(role) });
       contexts.push(context);
       return context.newPage();
@@ -31,4 +32,21 @@ export async function expectNoSeriousA11yViolations(page: Page) {
     serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
     "axe: serious or critical violations",
   ).toEqual([]);
+}
+
+/** The opener in the top bar ("Close account settings" inside the dialog would match a substring). */
+export const accountSettingsButton = (page: Page) => page.getByRole("button", { name: "Account settings", exact: true });
+
+/** The Account settings slide-over; closed, it is not in the page at all. */
+export const accountSettingsDialog = (page: Page) => page.getByRole("dialog", { name: "Account settings" });
+
+/**
+ * Expects the Account settings slide-over to be open. Headless UI gives role="dialog" to a
+ * wrapper of no size (its panel is position: fixed), which Playwright calls hidden, so this
+ * looks at the dialog's heading instead.
+ */
+export async function expectAccountSettingsOpen(page: Page) {
+  const dialog = accountSettingsDialog(page);
+  await expect(dialog.getByRole("heading", { name: "Account settings" })).toBeVisible();
+  return dialog;
 }

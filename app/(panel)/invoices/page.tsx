@@ -145,7 +145,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           {filtered ? "No invoices match these filters." : "You have no invoices yet."}
         </p>
       ) : (
-        <SelectionForm>
+        <SelectionForm key={listHref(params, { after: params.after, before: params.before })}>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Invoices, newest first. Amounts in {currency}, including VAT.</caption>

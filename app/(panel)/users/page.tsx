@@ -31,7 +31,7 @@ export default async function UsersPage() {
               <tr key={u.id}>
                 <td className="px-4 py-3 font-medium">
                   {u.name}
-                  {u.id === viewer.userId && <span className="ml-2 text-xs text-slate-600">(you)</span>}
+                  {u.id === viewer.userId && <>{" "}<span className="ml-1 text-xs text-slate-600">(you)</span></>}
                 </td>
                 <td className="px-4 py-3">{u.email}</td>
                 <td className="px-4 py-3">

@@ -1,0 +1,95 @@
+/** Queries shared by integration tests, written in SQL so they do not reuse the code under test. */
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "@/db/client";
+
+export type InvoiceFacts = {
+  id: string;
+  account: string;
+  number: number;
+  type: string;
+  periodStart: string;
+  periodEnd: string;
+  invoiceDate: string;
+  dueDate: string;
+  currency: string;
+  vatCategory: string;
+  paymentReference: string;
+  netMinor: bigint;
+  vatMinor: bigint;
+  totalMinor: bigint;
+  /** total − Σ allocations of succeeded payments. */
+  outstandingMinor: bigint;
+};
+
+/** Every invoice with its outstanding amount, in number order (bigints and dates as text on both drivers). */
+export async function invoiceFacts(db: Executor): Promise<InvoiceFacts[]> {
+  const r = await rows<Record<string, string>>(
+    db,
+    sql`
+      select i.id::text as id, a.name as account, i.number::text as number, i.type::text as type,
+             i.period_start::text as period_start, i.period_end::text as period_end,
+             i.invoice_date::text as invoice_date, i.due_date::text as due_date, i.currency::text as currency,
+             i.vat_category::text as vat_category, i.payment_reference as payment_reference,
+             i.net_minor::text as net, i.vat_minor::text as vat, i.total_minor::text as total,
+             (i.total_minor - coalesce((
+               select sum(pa.amount_minor)
+               from payment_allocations pa join payments p on p.id = pa.payment_id
+               where pa.invoice_id = i.id and p.state = 'succeeded'), 0))::text as outstanding
+      from invoices i join accounts a on a.id = i.account_id
+      order by i.number`,
+  );
+  return r.map((x) => ({
+    id: x.id!,
+    account: x.account!,
+    number: Number(x.number),
+    type: x.type!,
+    periodStart: x.period_start!,
+    periodEnd: x.period_end!,
+    invoiceDate: x.invoice_date!,
+    dueDate: x.due_date!,
+    currency: x.currency!,
+    vatCategory: x.vat_category!,
+    paymentReference: x.payment_reference!,
+    netMinor: BigInt(x.net!),
+    vatMinor: BigInt(x.vat!),
+    totalMinor: BigInt(x.total!),
+    outstandingMinor: BigInt(x.outstanding!),
+  }));
+}
+
+export type LineFacts = { invoiceId: string; position: number; quantity: string; unitPriceMinor: string; amountMinor: bigint; vatRateBp: number };
+
+export async function lineFacts(db: Executor): Promise<Map<string, LineFacts[]>> {
+  const r = await rows<Record<string, string>>(
+    db,
+    sql`select l.invoice_id::text as invoice_id, l.position::text as position, l.quantity::text as quantity,
+               l.unit_price_minor::text as unit_price, l.amount_minor::text as amount, l.vat_rate_bp::text as rate
+        from invoice_lines l order by l.invoice_id, l.position`,
+  );
+  const byInvoice = new Map<string, LineFacts[]>();
+  for (const x of r) {
+    const list = byInvoice.get(x.invoice_id!) ?? [];
+    list.push({
+      invoiceId: x.invoice_id!,
+      position: Number(x.position),
+      quantity: x.quantity!,
+      unitPriceMinor: x.unit_price!,
+      amountMinor: BigInt(x.amount!),
+      vatRateBp: Number(x.rate),
+    });
+    byInvoice.set(x.invoice_id!, list);
+  }
+  return byInvoice;
+}
+
+export async function count(db: Executor, table: string): Promise<number> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(table);
+  const [r] = await rows<{ n: string }>(db, sql.raw(`select count(*)::text as n from "${table}"`));
+  return Number(r!.n);
+}
+
+/** Asserts-friendly: are these numbers exactly first, first+1, …? */
+export function isGapless(numbers: number[], first: number): boolean {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted.every((n, i) => n === first + i);
+}

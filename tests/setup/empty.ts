@@ -1,0 +1,3 @@
+// Stands in for the `server-only` marker package in tests (see vitest.config.ts): the real one
+// throws when imported outside a React Server Components bundle.
+export {};
