@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // Tests and scripts are type-checked by `npm run typecheck`, not by the app build.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   typedRoutes: false,
+  // forbidden(): a refused server action or route answers 403, not 200 with an error body.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -8,7 +8,8 @@ import { authConfig } from "@/lib/auth/config";
 
 const { auth } = NextAuth(authConfig);
 
-const PUBLIC_PREFIXES = ["/login", "/api/"];
+// The sandbox provider's hosted page stands for another site: it has no panel session.
+const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/"];
 
 export default auth((req) => {
   const { pathname, search } = req.nextUrl;

@@ -27,7 +27,7 @@ const itemClass =
   "block w-full px-4 py-2 text-left text-sm text-slate-800 data-focus:bg-brand-50 data-focus:text-brand-800 focus:outline-none";
 
 /** The orange three-dot menu at the end of each invoice row (keyboard: Enter, arrows, Escape). */
-export function RowMenu({ number, children }: { number: number; children?: React.ReactNode }) {
+export function RowMenu({ number, payHref }: { number: number; payHref?: string }) {
   const [announcement, setAnnouncement] = useState("");
   return (
     <>
@@ -53,7 +53,13 @@ export function RowMenu({ number, children }: { number: number; children?: React
               Download PDF
             </a>
           </MenuItem>
-          {children}
+          {payHref && (
+            <MenuItem>
+              <a href={payHref} className={itemClass}>
+                Pay this invoice
+              </a>
+            </MenuItem>
+          )}
           <MenuItem>
             <button
               type="button"

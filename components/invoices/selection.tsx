@@ -10,9 +10,10 @@ export const MAX_DOWNLOAD = 500;
  * throughput). The rows are server-rendered; this island only counts and toggles checkboxes.
  * The page gives it a key per list state, so a new page starts with nothing selected.
  */
-export function SelectionForm({ children }: { children: React.ReactNode }) {
+export function SelectionForm({ children, canPay }: { children: React.ReactNode; canPay: boolean }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [count, setCount] = useState(0);
+  const [outstanding, setOutstanding] = useState(0);
 
   const boxes = () =>
     Array.from(formRef.current?.querySelectorAll<HTMLInputElement>('input[type="checkbox"][name="n"]') ?? []);
@@ -21,6 +22,7 @@ export function SelectionForm({ children }: { children: React.ReactNode }) {
     const all = boxes();
     const checked = all.filter((b) => b.checked).length;
     setCount(checked);
+    setOutstanding(all.filter((b) => b.checked && b.dataset.outstanding !== undefined).length);
     const selectAll = formRef.current?.querySelector<HTMLInputElement>('input[type="checkbox"][data-select-all]');
     if (selectAll) {
       selectAll.checked = all.length > 0 && checked === all.length;
@@ -48,6 +50,18 @@ export function SelectionForm({ children }: { children: React.ReactNode }) {
               <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
               Download selected ({count})
             </button>
+            {canPay && outstanding > 0 && (
+              // Pays only the outstanding ones among the selected rows.
+              <button
+                type="submit"
+                formAction="/invoices"
+                name="pay"
+                value="selected"
+                className="inline-flex items-center gap-1.5 rounded-md border border-brand-600 bg-white px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2"
+              >
+                Pay selected ({outstanding})
+              </button>
+            )}
             {count > MAX_DOWNLOAD && <span className="text-sm text-red-700">At most {MAX_DOWNLOAD} invoices per download.</span>}
           </>
         )}

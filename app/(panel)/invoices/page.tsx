@@ -1,12 +1,14 @@
 import { ArrowDownTrayIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
+import { PaymentResult } from "@/components/invoices/payment-result";
 import { RowMenu } from "@/components/invoices/row-menu";
 import { SelectionForm } from "@/components/invoices/selection";
 import { StatusIcon } from "@/components/invoices/status-badge";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoicePage, getInvoiceSummary } from "@/lib/dal/invoices";
-import { requireInvoiceReader } from "@/lib/dal/session";
+import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate } from "@/lib/dates";
 import { parseListParams, PAGE_SIZE, STATUS_FILTERS, type ListParamErrors, type ListParams } from "@/lib/invoices/list";
 import { formatAmount, formatMoney } from "@/lib/money";
@@ -23,6 +25,13 @@ function listHref(params: ListParams, change: Partial<Record<"status" | "q" | "f
   for (const [k, v] of Object.entries(merged)) if (v && !(k === "status" && v === "all") && !(k === "page" && v === "1")) next.set(k, v);
   const query = next.toString();
   return `/invoices${query ? `?${query}` : ""}`;
+}
+
+function withParam(href: string, key: string, value: string) {
+  const [path, query = ""] = href.split("?");
+  const p = new URLSearchParams(query);
+  p.set(key, value);
+  return `${path}?${p.toString()}`;
 }
 
 function FieldError({ id, message }: { id: string; message?: string }) {
@@ -90,7 +99,11 @@ function Filters({ params, errors }: { params: ListParams; errors: ListParamErro
 
 export default async function InvoicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireInvoiceReader();
-  const parsed = parseListParams(await searchParams);
+  const raw = await searchParams;
+  const parsed = parseListParams(raw);
+  const payNumbers = payRequest(raw);
+  const paymentId = typeof raw.payment === "string" ? raw.payment : undefined;
+  const canPay = canPayInvoices(viewer);
   const params = parsed.params;
   const errors = parsed.ok ? {} : parsed.errors;
   const [summary, page] = await Promise.all([getInvoiceSummary(viewer), getInvoicePage(viewer, params)]);
@@ -114,6 +127,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </a>
       </div>
 
+      {paymentId && <PaymentResult viewer={viewer} paymentId={paymentId} />}
+      {payNumbers !== undefined && <PayDialogLoader viewer={viewer} numbers={payNumbers} />}
+
       <section aria-label="Summary" className="mb-6 space-y-3">
         <dl className="grid max-w-2xl grid-cols-2 gap-4">
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -134,6 +150,12 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
               {summary.overdueCount === 1 ? "1 invoice is" : `${summary.overdueCount} invoices are`} overdue, in all{" "}
               <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>. Please pay as soon as possible.
             </p>
+            <form method="get" action="/invoices" className="ml-auto shrink-0">
+              <input type="hidden" name="pay" value="outstanding" />
+              <button type="submit" className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-700 focus-visible:ring-offset-2">
+                Pay all outstanding
+              </button>
+            </form>
           </div>
         )}
       </section>
@@ -145,7 +167,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           {filtered ? "No invoices match these filters." : "You have no invoices yet."}
         </p>
       ) : (
-        <SelectionForm key={listHref(params, { after: params.after, before: params.before })}>
+        <SelectionForm key={listHref(params, { after: params.after, before: params.before })} canPay={canPay}>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Invoices, newest first. Amounts in {currency}, including VAT.</caption>
@@ -170,7 +192,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
                 {page.rows.map((r) => (
                   <tr key={r.number} className="hover:bg-slate-50">
                     <td className="px-3 py-2">
-                      <input type="checkbox" name="n" value={r.number} aria-label={`Select invoice ${r.number}`} className="size-4 rounded border-slate-400" />
+                      <input type="checkbox" name="n" value={r.number} data-outstanding={r.outstandingMinor > 0n ? "" : undefined} aria-label={`Select invoice ${r.number}`} className="size-4 rounded border-slate-400" />
                     </td>
                     <td className="px-3 py-2">
                       <StatusIcon status={r.status} />
@@ -186,7 +208,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
                     <td className="px-3 py-2 tabular-nums">{formatDate(r.invoiceDate)}</td>
                     <td className="px-3 py-2 tabular-nums">{formatDate(r.dueDate)}</td>
                     <td className="px-3 py-2 text-right">
-                      <RowMenu number={r.number} />
+                      <RowMenu number={r.number} payHref={r.outstandingMinor > 0n ? withParam(listHref(params, { after: params.after, before: params.before, page: String(params.page) }), "pay", String(r.number)) : undefined} />
                     </td>
                   </tr>
                 ))}

@@ -2,7 +2,10 @@ import { ArrowDownTrayIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
+import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
+import { getInvoicePayments } from "@/lib/dal/payments";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { requireInvoiceReader } from "@/lib/dal/session";
@@ -11,19 +14,31 @@ import { groupByService } from "@/lib/invoices/detail";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
 import { countryName, formatQuantity, formatUnitPrice, vatNote } from "@/lib/invoices/presentation";
 
-type Props = { params: Promise<{ number: string }> };
+type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const STATE_LABEL = {
+  pending: "Pending",
+  processing: "Processing",
+  requires_action: "Waiting for authentication",
+  succeeded: "Settled",
+  failed: "Failed",
+  cancelled: "Cancelled",
+} as const;
+const METHOD_LABEL = { card: "Card", bank_transfer: "Bank transfer", account_credit: "Account credit" } as const;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { number } = await params;
   return { title: parseInvoiceNumber(number) ? `Invoice ${number}` : "Invoice" };
 }
 
-export default async function InvoicePage({ params }: Props) {
+export default async function InvoicePage({ params, searchParams }: Props) {
   const viewer = await requireInvoiceReader();
   const number = parseInvoiceNumber((await params).number);
   if (number === null) notFound();
-  const invoice = await getInvoice(viewer, number);
+  const [invoice, paymentRows, raw] = await Promise.all([getInvoice(viewer, number), getInvoicePayments(viewer, number), searchParams]);
   if (!invoice) notFound();
+  const payNumbers = payRequest(raw);
+  const paymentId = typeof raw.payment === "string" ? raw.payment : undefined;
 
   const { language, timeZone } = viewer.account;
   const money = (m: bigint) => formatMoney(m, invoice.currency, language);
@@ -35,6 +50,8 @@ export default async function InvoicePage({ params }: Props) {
   return (
     <article className="max-w-5xl">
       <Breadcrumb items={[{ label: "Invoices", href: "/invoices" }, { label: `Invoice ${invoice.number}` }]} />
+      {paymentId && <PaymentResult viewer={viewer} paymentId={paymentId} />}
+      {payNumbers !== undefined && <PayDialogLoader viewer={viewer} numbers={[invoice.number]} />}
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Invoice {invoice.number}</h1>
@@ -52,6 +69,14 @@ export default async function InvoicePage({ params }: Props) {
             <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
             Download PDF
           </a>
+          {invoice.outstandingMinor > 0n && (
+            <form method="get" action={`/invoices/${invoice.number}`}>
+              <input type="hidden" name="pay" value={invoice.number} />
+              <button type="submit" className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
+                Pay this invoice
+              </button>
+            </form>
+          )}
         </div>
       </div>
 
@@ -152,6 +177,38 @@ export default async function InvoicePage({ params }: Props) {
           )}
         </dl>
         {vatNote(invoice.vatCategory, language) && <p className="px-5 pb-4 text-sm text-slate-700">{vatNote(invoice.vatCategory, language)}</p>}
+      </section>
+
+      <section aria-labelledby="payments-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 id="payments-heading" className="mb-3 text-lg font-semibold">Payments</h2>
+        {paymentRows.length === 0 ? (
+          <p className="text-sm text-slate-700">No payments or attempts yet.</p>
+        ) : (
+          <table className="min-w-full text-sm">
+            <caption className="sr-only">Payments and attempts for this invoice, newest first</caption>
+            <thead className="text-left">
+              <tr>
+                <th scope="col" className={cell}>Date</th>
+                <th scope="col" className={cell}>Method</th>
+                <th scope="col" className={cell}>Status</th>
+                <th scope="col" className={`${cell} text-right`}>Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {paymentRows.map((p) => (
+                <tr key={p.id} className="border-t border-slate-100">
+                  <td className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
+                  <td className={cell}>{METHOD_LABEL[p.method]}</td>
+                  <td className={cell}>
+                    {STATE_LABEL[p.state]}
+                    {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
+                  </td>
+                  <td className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
 
       <section aria-labelledby="delivery-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">

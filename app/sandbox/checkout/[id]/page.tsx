@@ -1,0 +1,84 @@
+/**
+ * The sandbox provider's hosted payment page. It stands for the provider's own site: it is
+ * not part of the panel (no panel session, no panel layout), and card details never reach the
+ * panel's code or database.
+ */
+import { eq } from "drizzle-orm";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { sandboxCheckouts } from "@/db/schema";
+import { formatMoney } from "@/lib/money";
+import { TEST_CARDS } from "@/lib/payments/sandbox";
+import { authenticate, cancelCheckout } from "./actions";
+import { CardForm } from "./card-form";
+
+export const metadata: Metadata = { title: "Sandbox payment" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SandboxCheckoutPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const [checkout] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));
+  if (!checkout) notFound();
+  const step = (await searchParams).step;
+  const amount = formatMoney(checkout.amountMinor, checkout.currency, "en");
+  const button = "rounded-md px-4 py-2 font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2";
+
+  return (
+    <main className="flex min-h-screen items-start justify-center bg-slate-100 px-4 py-12">
+      <div className="w-full max-w-md rounded-xl bg-white p-6 shadow-lg">
+        <p className="text-xs font-semibold uppercase tracking-wider text-indigo-700">Sandbox Payments · test mode</p>
+        <h1 className="mt-2 text-xl font-semibold">Pay Cumulus</h1>
+        <p className="mt-1 text-slate-700">{checkout.description}</p>
+        <p className="mt-3 text-3xl font-semibold tabular-nums">{amount}</p>
+
+        {checkout.status === "open" && (
+          <div className="mt-6">
+            <CardForm id={checkout.id} payLabel={`Pay ${amount}`} />
+            <form action={cancelCheckout.bind(null, checkout.id)} className="mt-3">
+              <button type="submit" className={`${button} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
+                Cancel
+              </button>
+            </form>
+            <details className="mt-6 text-sm text-slate-700">
+              <summary className="cursor-pointer">Test cards</summary>
+              <ul className="mt-2 space-y-1 font-mono text-xs">
+                {Object.entries(TEST_CARDS).map(([n, c]) => (
+                  <li key={n}>{n.replace(/(\d{4})(?=\d)/g, "$1 ")} — {c.outcome === "requires_action" ? "asks for 3-D Secure" : c.outcome === "succeeded" ? "succeeds" : "reason" in c ? c.reason : "declined"}</li>
+                ))}
+              </ul>
+              <p className="mt-1">Any future expiry and any CVC.</p>
+            </details>
+          </div>
+        )}
+
+        {checkout.status === "requires_action" && (
+          <div className="mt-6 space-y-3" aria-labelledby="tds-heading">
+            <h2 id="tds-heading" className="font-semibold">3-D Secure confirmation</h2>
+            <p className="text-sm text-slate-700">
+              Your bank asks you to confirm this payment{step === "3ds" ? "" : " (continue where you left off)"}.
+            </p>
+            <form action={authenticate.bind(null, checkout.id)} className="flex gap-3">
+              <button type="submit" name="result" value="approve" className={`${button} bg-indigo-700 text-white hover:bg-indigo-800 focus-visible:ring-indigo-700`}>
+                Complete authentication
+              </button>
+              <button type="submit" name="result" value="fail" className={`${button} border border-slate-300 hover:bg-slate-50 focus-visible:ring-slate-500`}>
+                Fail authentication
+              </button>
+            </form>
+          </div>
+        )}
+
+        {(checkout.status === "succeeded" || checkout.status === "failed" || checkout.status === "cancelled") && (
+          <div className="mt-6 space-y-3">
+            <p role="status">This payment is finished ({checkout.status}).</p>
+            <a href={checkout.returnUrl} className="font-medium text-indigo-700 underline">Return to Cumulus</a>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

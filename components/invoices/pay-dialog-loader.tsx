@@ -1,0 +1,49 @@
+import { getPaymentQuote } from "@/lib/dal/payments";
+import { canPayInvoices, type Viewer } from "@/lib/dal/session";
+import { formatAmount } from "@/lib/money";
+import { providerDetails } from "@/lib/provider";
+import { PayDialog } from "./pay-dialog";
+
+/** Which invoices a `?pay=` URL asks to pay: one number, the selected ones, or all outstanding. */
+export function payRequest(params: Record<string, string | string[] | undefined>): number[] | null | undefined {
+  const pay = Array.isArray(params.pay) ? params.pay[0] : params.pay;
+  if (!pay) return undefined;
+  if (pay === "outstanding") return null;
+  const raw = pay === "selected" ? [params.n ?? []].flat() : [pay];
+  return raw.filter((v) => /^[1-9]\d{0,14}$/.test(v)).map(Number);
+}
+
+export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; numbers: number[] | null }) {
+  const quote = await getPaymentQuote(viewer, numbers);
+  if (quote.length === 0) {
+    return (
+      <p role="status" className="mb-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
+        Nothing is outstanding on the chosen invoices.
+      </p>
+    );
+  }
+  const { language } = viewer.account;
+  const currency = quote[0]!.currency;
+  const f = (m: bigint) => formatAmount(m, currency, language);
+  const total = quote.reduce((s, q) => s + q.outstandingMinor, 0n);
+  const provider = providerDetails();
+  return (
+    <PayDialog
+      invoices={quote.map((q) => ({
+        number: q.number,
+        lines: q.lines.map((l) => ({ label: l.label, amount: f(l.amountMinor) })),
+        sum: f(q.netMinor),
+        vat: f(q.vatMinor),
+        total: f(q.totalMinor),
+        paid: f(q.paidMinor),
+        outstanding: f(q.outstandingMinor),
+        paymentReference: q.paymentReference,
+      }))}
+      currency={currency}
+      totalOutstanding={f(total)}
+      totalOutstandingMinor={total.toString()}
+      canPay={canPayInvoices(viewer)}
+      bank={{ name: provider.name, iban: provider.iban, bic: provider.bic, bankgiro: provider.bankgiro }}
+    />
+  );
+}

@@ -1,0 +1,176 @@
+"use client";
+
+import { Dialog, DialogPanel, DialogTitle, Radio, RadioGroup } from "@headlessui/react";
+import { BanknotesIcon, CreditCardIcon } from "@heroicons/react/24/outline";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useActionState, useState } from "react";
+import { payInvoices, type PayState } from "@/app/(panel)/invoices/pay-action";
+
+/** Amounts arrive formatted by the server (one formatting, the account's language). */
+export type PayDialogInvoice = {
+  number: number;
+  lines: { label: string; amount: string }[];
+  sum: string;
+  vat: string;
+  total: string;
+  paid: string;
+  outstanding: string;
+  paymentReference: string;
+};
+
+export type PayDialogProps = {
+  invoices: PayDialogInvoice[];
+  currency: string;
+  totalOutstanding: string;
+  /** Minor units, as a string: what the person agrees to pay. */
+  totalOutstandingMinor: string;
+  canPay: boolean;
+  bank: { name: string; iban: string; bic: string; bankgiro: string | null };
+};
+
+const PAY_PARAMS = ["pay", "n"];
+
+export function PayDialog(props: PayDialogProps) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [method, setMethod] = useState<"card" | "bank_transfer">("card");
+  // One key per opened dialog: a double submit or a retried request returns the first result.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [state, action, pending] = useActionState<PayState, FormData>(payInvoices, {});
+  const single = props.invoices.length === 1 ? props.invoices[0]! : null;
+  const title = single ? `Invoice no: ${single.number}` : `Pay ${props.invoices.length} invoices`;
+
+  const close = () => {
+    const next = new URLSearchParams(params.toString());
+    for (const p of PAY_PARAMS) next.delete(p);
+    const q = next.toString();
+    router.replace(`${pathname}${q ? `?${q}` : ""}`, { scroll: false });
+  };
+
+  const row = "flex justify-between gap-6 py-1";
+  return (
+    <Dialog open onClose={close} className="fixed inset-0 z-50">
+      <div className="fixed inset-0 bg-slate-900/40" aria-hidden="true" />
+      <div className="fixed inset-0 overflow-y-auto p-4">
+        <DialogPanel className="mx-auto mt-12 w-full max-w-3xl rounded-xl bg-white shadow-xl">
+          <div className="flex items-center justify-between border-b border-slate-200 px-6 py-4">
+            <DialogTitle className="text-lg font-semibold">{title}</DialogTitle>
+            <button type="button" onClick={close} className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+              Close
+            </button>
+          </div>
+          <form action={action} className="grid gap-6 px-6 py-5 md:grid-cols-2">
+            {props.invoices.map((i) => (
+              <input key={i.number} type="hidden" name="n" value={i.number} />
+            ))}
+            <input type="hidden" name="amount" value={props.totalOutstandingMinor} />
+            <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+            <input type="hidden" name="method" value="card" />
+
+            <section aria-labelledby="spec-heading">
+              <h3 id="spec-heading" className="mb-2 font-semibold">Specification</h3>
+              {single ? (
+                <dl className="text-sm">
+                  {single.lines.map((l, i) => (
+                    <div key={i} className={row}>
+                      <dt>{l.label}</dt>
+                      <dd className="tabular-nums">{l.amount}</dd>
+                    </div>
+                  ))}
+                  <div className={`${row} mt-1 border-t border-slate-200 pt-2`}><dt>Sum</dt><dd className="tabular-nums">{single.sum}</dd></div>
+                  <div className={row}><dt>VAT</dt><dd className="tabular-nums">{single.vat}</dd></div>
+                  <div className={`${row} border-t border-slate-200 font-semibold`}><dt>Total Sum</dt><dd className="tabular-nums">{single.total} {props.currency}</dd></div>
+                  <div className={row}><dt>Already paid</dt><dd className="tabular-nums">{single.paid} {props.currency}</dd></div>
+                  <div className={`${row} font-semibold`}><dt>Outstanding Amount</dt><dd className="tabular-nums">{single.outstanding} {props.currency}</dd></div>
+                </dl>
+              ) : (
+                <dl className="text-sm">
+                  {props.invoices.map((i) => (
+                    <div key={i.number} className={row}>
+                      <dt>Invoice {i.number} <span className="text-slate-600">(total {i.total}, paid {i.paid})</span></dt>
+                      <dd className="tabular-nums">{i.outstanding}</dd>
+                    </div>
+                  ))}
+                  <div className={`${row} mt-1 border-t border-slate-200 pt-2 font-semibold`}>
+                    <dt>Outstanding Amount</dt>
+                    <dd className="tabular-nums">{props.totalOutstanding} {props.currency}</dd>
+                  </div>
+                </dl>
+              )}
+            </section>
+
+            <section aria-labelledby="method-heading">
+              <h3 id="method-heading" className="mb-2 font-semibold">Choose payment method</h3>
+              <RadioGroup value={method} onChange={setMethod} aria-labelledby="method-heading" className="space-y-2">
+                {[
+                  { value: "card" as const, label: "Card payment", icon: CreditCardIcon, text: "Visa or Mastercard. You are sent to our payment provider's page to pay, then back here." },
+                  { value: "bank_transfer" as const, label: "Bank transfer", icon: BanknotesIcon, text: "Pay from your bank. The invoice stays outstanding until the transfer arrives." },
+                ].map((m) => (
+                  <Radio
+                    key={m.value}
+                    value={m.value}
+                    aria-label={m.label}
+                    className="group flex cursor-pointer gap-3 rounded-lg border border-slate-300 p-3 focus:outline-none data-checked:border-brand-600 data-checked:bg-brand-50 data-focus:ring-2 data-focus:ring-brand-600"
+                  >
+                    <m.icon aria-hidden="true" className="size-6 shrink-0 text-slate-700" />
+                    <span>
+                      <span className="block font-medium">{m.label}</span>
+                      <span className="block text-sm text-slate-700">{m.text}</span>
+                    </span>
+                  </Radio>
+                ))}
+              </RadioGroup>
+
+              {method === "bank_transfer" && (
+                <div className="mt-4 rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm">
+                  <p className="font-medium">Transfer exactly {props.totalOutstanding} {props.currency} to:</p>
+                  <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+                    <dt className="text-slate-600">Recipient</dt><dd>{props.bank.name}</dd>
+                    <dt className="text-slate-600">IBAN</dt><dd className="font-mono">{props.bank.iban}</dd>
+                    <dt className="text-slate-600">BIC</dt><dd className="font-mono">{props.bank.bic}</dd>
+                    {props.bank.bankgiro && (<><dt className="text-slate-600">Bankgiro</dt><dd className="font-mono">{props.bank.bankgiro}</dd></>)}
+                  </dl>
+                  <p className="mt-3 font-medium">Payment reference to quote</p>
+                  <ul className="mt-1 space-y-1">
+                    {props.invoices.map((i) => (
+                      <li key={i.number}>
+                        {props.invoices.length > 1 && <span className="text-slate-600">Invoice {i.number}, {i.outstanding} {props.currency}: </span>}
+                        <span className="font-mono font-semibold">{i.paymentReference}</span>
+                      </li>
+                    ))}
+                  </ul>
+                  {props.invoices.length > 1 && <p className="mt-2 text-slate-700">Make one transfer per invoice, each with its own reference.</p>}
+                </div>
+              )}
+
+              {state.message && (
+                <div role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+                  {state.message}
+                  {state.inProgressUrl && (
+                    <> <a href={state.inProgressUrl} className="font-medium underline">Continue that payment</a></>
+                  )}
+                </div>
+              )}
+              {state.fieldErrors && Object.values(state.fieldErrors).length > 0 && (
+                <ul role="alert" className="mt-4 text-sm text-red-800">
+                  {Object.values(state.fieldErrors).map((e) => (<li key={e}>{e}</li>))}
+                </ul>
+              )}
+
+              {props.canPay ? (
+                method === "card" && (
+                  <button type="submit" disabled={pending} className="mt-5 w-full rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
+                    {pending ? "Starting payment…" : `Pay ${props.totalOutstanding} ${props.currency}`}
+                  </button>
+                )
+              ) : (
+                <p className="mt-5 text-sm text-slate-700">Your user can see invoices but not pay them. Ask a user with invoice access Full.</p>
+              )}
+            </section>
+          </form>
+        </DialogPanel>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,42 @@
+import { CheckCircleIcon, ClockIcon, XCircleIcon } from "@heroicons/react/24/solid";
+import Link from "next/link";
+import { getPaymentResult } from "@/lib/dal/payments";
+import type { Viewer } from "@/lib/dal/session";
+import { formatMoney } from "@/lib/money";
+import { AutoRefresh } from "./auto-refresh";
+
+/** The result shown when the provider sends the person back: paid, declined, or processing. */
+export async function PaymentResult({ viewer, paymentId }: { viewer: Viewer; paymentId: string }) {
+  const payment = await getPaymentResult(viewer, paymentId);
+  if (!payment) return null;
+  const amount = formatMoney(payment.amountMinor, payment.currency, viewer.account.language);
+  const which = payment.invoiceNumbers.length === 1 ? `invoice ${payment.invoiceNumbers[0]}` : `${payment.invoiceNumbers.length} invoices`;
+  const retry = payment.invoiceNumbers.length === 1 ? `?pay=${payment.invoiceNumbers[0]}` : `?pay=selected&${payment.invoiceNumbers.map((n) => `n=${n}`).join("&")}`;
+  if (payment.state === "succeeded") {
+    return (
+      <div role="status" className="mb-6 flex items-start gap-2 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-green-900">
+        <CheckCircleIcon aria-hidden="true" className="size-5 shrink-0 text-green-600" />
+        <p>Payment received: {amount} for {which}. Thank you.</p>
+      </div>
+    );
+  }
+  if (payment.state === "failed" || payment.state === "cancelled") {
+    return (
+      <div role="alert" className="mb-6 flex items-start gap-2 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-red-900">
+        <XCircleIcon aria-hidden="true" className="size-5 shrink-0 text-red-600" />
+        <p>
+          {payment.state === "cancelled" ? "The payment was cancelled" : "Your payment was declined"}
+          {payment.failureReason ? `: ${payment.failureReason}` : "."} Nothing was charged and {which} is still outstanding.{" "}
+          <Link href={retry} className="font-medium underline">Try again</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div role="status" className="mb-6 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-amber-900">
+      <ClockIcon aria-hidden="true" className="size-5 shrink-0 text-amber-600" />
+      <p>Your payment of {amount} is being processed. This page updates itself when the result arrives.</p>
+      <AutoRefresh />
+    </div>
+  );
+}

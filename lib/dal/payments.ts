@@ -1,0 +1,36 @@
+/** Payments for the current viewer: reads need invoice access, paying needs invoice access Full. */
+import "server-only";
+import { getDb } from "@/db/client";
+import { getPaymentProvider } from "@/lib/payments";
+import { reconcilePayment } from "@/lib/payments/engine";
+import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
+import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
+
+/** The Pay dialog's rundown (Read sees it too, without the Pay button). */
+export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) {
+  if (!canReadInvoices(viewer)) return [];
+  return paymentQuote(getDb(), viewer.account.id, numbers);
+}
+
+/**
+ * A payment of the viewer's account, for the page the provider sends the person back to. An
+ * open payment is first checked with the provider, so a lost callback does not leave it open.
+ */
+export async function getPaymentResult(viewer: Viewer, paymentId: string) {
+  if (!canReadInvoices(viewer) || !/^[0-9a-f-]{36}$/i.test(paymentId)) return null;
+  const db = getDb();
+  const found = await accountPayment(db, viewer.account.id, paymentId);
+  if (!found) return null;
+  if (found.open && found.provider !== "bank_transfer" && found.provider !== "account_credit") {
+    await reconcilePayment(db, getPaymentProvider(), found.id).catch(() => "unknown_payment");
+    return accountPayment(db, viewer.account.id, paymentId);
+  }
+  return found;
+}
+
+export async function getInvoicePayments(viewer: Viewer, invoiceNumber: number) {
+  if (!canReadInvoices(viewer)) return [];
+  return invoicePayments(getDb(), viewer.account.id, invoiceNumber);
+}
+
+export { canPayInvoices };

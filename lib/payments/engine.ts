@@ -1,0 +1,224 @@
+/**
+ * The payment engine. Guarantees (DESIGN.md "A payment never happens twice"):
+ * - An attempt is recorded as pending in the transaction that locks its invoices, checks they
+ *   are still outstanding and that the amount equals what is outstanding.
+ * - While one is pending for an invoice, a new request gets that one back, not a second.
+ * - The same idempotency key returns the first result.
+ * - A provider outcome changes a payment's state once: replays, duplicates and late callbacks
+ *   for a finished payment change nothing; an amount or currency that differs is refused.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import { invoices, paymentAllocations, paymentEvents, payments, type PaymentState } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import { outstandingMinorSql } from "@/lib/invoices/balance";
+import type { PaymentProvider, ProviderEvent, ProviderOutcome } from "./provider";
+
+export const OPEN_STATES = ["pending", "processing", "requires_action"] as const satisfies PaymentState[];
+export const FINAL_STATES = ["succeeded", "failed", "cancelled"] as const satisfies PaymentState[];
+
+export type BeginInput = {
+  accountId: string;
+  userId: string;
+  numbers: number[];
+  /** What the person saw and agreed to pay: must equal what is outstanding now. */
+  expectedAmountMinor: bigint;
+  idempotencyKey: string;
+  provider: PaymentProvider["name"];
+};
+
+export type BeginResult =
+  | { kind: "created"; paymentId: string; amountMinor: bigint; currency: string }
+  | { kind: "existing"; paymentId: string; state: PaymentState; providerReference: string | null }
+  | { kind: "in_progress"; paymentId: string; providerReference: string | null }
+  | { kind: "refused"; reason: "not_found" | "nothing_outstanding" | "amount_changed" | "mixed_currency"; message: string };
+
+export async function beginCardPayment(db: Database, input: BeginInput): Promise<BeginResult> {
+  const numbers = [...new Set(input.numbers)];
+  return db.transaction(async (tx) => {
+    const [replay] = await tx
+      .select({ id: payments.id, state: payments.state, providerReference: payments.providerReference })
+      .from(payments)
+      .where(and(eq(payments.accountId, input.accountId), eq(payments.idempotencyKey, input.idempotencyKey)))
+      .limit(1);
+    if (replay) return { kind: "existing", paymentId: replay.id, state: replay.state, providerReference: replay.providerReference };
+
+    // Lock the invoices (in a fixed order, so two requests never deadlock) before reading balances.
+    const locked = await tx
+      .select({ id: invoices.id, number: invoices.number, currency: invoices.currency, outstanding: sql<string>`${outstandingMinorSql}` })
+      .from(invoices)
+      .where(and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers)))
+      .orderBy(invoices.id)
+      .for("update");
+    if (locked.length !== numbers.length || numbers.length === 0) {
+      return { kind: "refused", reason: "not_found", message: "An invoice was not found." };
+    }
+    const [open] = await tx
+      .select({ id: payments.id, providerReference: payments.providerReference })
+      .from(payments)
+      .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
+      .where(and(inArray(paymentAllocations.invoiceId, locked.map((l) => l.id)), inArray(payments.state, [...OPEN_STATES])))
+      .limit(1);
+    if (open) return { kind: "in_progress", paymentId: open.id, providerReference: open.providerReference };
+
+    const currencies = new Set(locked.map((l) => l.currency));
+    if (currencies.size !== 1) return { kind: "refused", reason: "mixed_currency", message: "Invoices in different currencies are paid separately." };
+    const owed = locked.map((l) => ({ ...l, outstandingMinor: BigInt(l.outstanding) }));
+    if (owed.some((o) => o.outstandingMinor <= 0n)) {
+      return { kind: "refused", reason: "nothing_outstanding", message: "Nothing is outstanding on this invoice any more." };
+    }
+    const amountMinor = owed.reduce((s, o) => s + o.outstandingMinor, 0n);
+    if (amountMinor !== input.expectedAmountMinor) {
+      return { kind: "refused", reason: "amount_changed", message: "The outstanding amount has changed. Please check it and try again." };
+    }
+    const currency = owed[0]!.currency;
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        accountId: input.accountId,
+        provider: input.provider,
+        method: "card",
+        state: "pending",
+        amountMinor,
+        currency,
+        idempotencyKey: input.idempotencyKey,
+        createdByUserId: input.userId,
+      })
+      .returning({ id: payments.id });
+    await tx.insert(paymentAllocations).values(owed.map((o) => ({ paymentId: payment!.id, invoiceId: o.id, amountMinor: o.outstandingMinor })));
+    await audit(tx, {
+      accountId: input.accountId,
+      actorUserId: input.userId,
+      action: "payment.started",
+      entityType: "payment",
+      entityId: payment!.id,
+      after: { provider: input.provider, amountMinor, currency, invoices: owed.map((o) => o.number) },
+    });
+    return { kind: "created", paymentId: payment!.id, amountMinor, currency };
+  });
+}
+
+/** Records the provider's checkout for a pending payment (only while it is still open). */
+export async function attachCheckout(db: Executor, paymentId: string, providerReference: string): Promise<void> {
+  await db
+    .update(payments)
+    .set({ providerReference, updatedAt: sql`now()` })
+    .where(and(eq(payments.id, paymentId), inArray(payments.state, [...OPEN_STATES])));
+}
+
+export type ApplyResult = "changed" | "unchanged" | "duplicate" | "unknown_payment" | "mismatch";
+
+/**
+ * Applies what the provider says to the payment it belongs to, once. With an event id, the
+ * event is kept and a replay of it is recognised (`duplicate`) and changes nothing.
+ */
+export async function applyOutcome(
+  db: Database,
+  provider: PaymentProvider["name"],
+  outcome: ProviderOutcome | ProviderEvent,
+  actorUserId: string | null = null,
+): Promise<ApplyResult> {
+  return db.transaction(async (tx) => {
+    const [payment] = await tx
+      .select({ id: payments.id, accountId: payments.accountId, state: payments.state, amountMinor: payments.amountMinor, currency: payments.currency })
+      .from(payments)
+      .where(and(eq(payments.provider, provider), eq(payments.providerReference, outcome.providerReference)))
+      .for("update");
+    const eventId = "eventId" in outcome ? outcome.eventId : null;
+    const record = async (result: string) => {
+      if (!eventId) return true;
+      const inserted = await tx
+        .insert(paymentEvents)
+        .values({
+          provider,
+          eventId,
+          paymentId: payment?.id ?? null,
+          type: (outcome as ProviderEvent).type,
+          outcome: result,
+          payload: JSON.parse(JSON.stringify(outcome, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+        })
+        .onConflictDoNothing()
+        .returning({ id: paymentEvents.id });
+      return inserted.length > 0;
+    };
+    if (!payment) {
+      await record("unknown_payment");
+      return "unknown_payment";
+    }
+    // The payment row is locked: a concurrent delivery of the same event waits here, then finds it recorded.
+    if (eventId) {
+      const [seen] = await tx
+        .select({ id: paymentEvents.id })
+        .from(paymentEvents)
+        .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.eventId, eventId)))
+        .limit(1);
+      if (seen) return "duplicate";
+    }
+    if (outcome.amountMinor !== payment.amountMinor || outcome.currency !== payment.currency) {
+      await record("mismatch");
+      await audit(tx, {
+        accountId: payment.accountId,
+        actorUserId,
+        action: "payment.mismatch_refused",
+        entityType: "payment",
+        entityId: payment.id,
+        before: { amountMinor: payment.amountMinor, currency: payment.currency },
+        after: { amountMinor: outcome.amountMinor, currency: outcome.currency, state: outcome.state },
+      });
+      return "mismatch";
+    }
+    const next: PaymentState = outcome.state;
+    const isFinal = (FINAL_STATES as readonly string[]).includes(payment.state);
+    if (isFinal || next === payment.state || next === "pending") {
+      await record("unchanged");
+      return "unchanged";
+    }
+    await tx
+      .update(payments)
+      .set({
+        state: next,
+        failureReason: next === "failed" || next === "cancelled" ? (outcome.failureReason ?? null) : null,
+        settledAt: next === "succeeded" ? sql`now()` : null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(payments.id, payment.id));
+    await record("applied");
+    await audit(tx, {
+      accountId: payment.accountId,
+      actorUserId,
+      action: `payment.${next}`,
+      entityType: "payment",
+      entityId: payment.id,
+      before: { state: payment.state },
+      after: { state: next, failureReason: outcome.failureReason ?? null },
+    });
+    return "changed";
+  });
+}
+
+/** Marks an open payment failed (e.g. the provider refused to create its checkout). */
+export async function failOpenPayment(db: Database, paymentId: string, reason: string, actorUserId: string | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(payments)
+      .set({ state: "failed", failureReason: reason, updatedAt: sql`now()` })
+      .where(and(eq(payments.id, paymentId), inArray(payments.state, [...OPEN_STATES])))
+      .returning({ accountId: payments.accountId });
+    if (updated[0]) {
+      await audit(tx, { accountId: updated[0].accountId, actorUserId, action: "payment.failed", entityType: "payment", entityId: paymentId, after: { reason } });
+    }
+  });
+}
+
+/** Asks the provider about an open payment and applies the answer (return page, reconcile job). */
+export async function reconcilePayment(db: Database, provider: PaymentProvider, paymentId: string): Promise<ApplyResult | "not_open"> {
+  const [payment] = await db
+    .select({ state: payments.state, providerReference: payments.providerReference })
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.provider, provider.name)))
+    .limit(1);
+  if (!payment || !payment.providerReference || !(OPEN_STATES as readonly string[]).includes(payment.state)) return "not_open";
+  const outcome = await provider.retrieve(payment.providerReference);
+  if (!outcome) return "unknown_payment";
+  return applyOutcome(db, provider.name, outcome);
+}

@@ -1,0 +1,190 @@
+/**
+ * `sandbox`: a card provider's test mode, played inside this app so that the whole engine is
+ * exercised without a real provider. Its hosted page (/sandbox/checkout/ID) is outside the
+ * panel's pages: the panel never sees a card number. It sends the result back the way a real
+ * provider does, as a callback signed with HMAC-SHA256 over "timestamp.rawBody".
+ */
+import crypto from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { sandboxCheckouts } from "@/db/schema";
+import {
+  WebhookVerificationError,
+  type Checkout,
+  type CheckoutRequest,
+  type PaymentProvider,
+  type ProviderEvent,
+  type ProviderOutcome,
+} from "./provider";
+
+export const SIGNATURE_HEADER = "x-sandbox-signature";
+export const TIMESTAMP_HEADER = "x-sandbox-timestamp";
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+
+/** The test cards of DESIGN.md / the payments issue. */
+export const TEST_CARDS = {
+  "4242424242424242": { outcome: "succeeded" },
+  "4000000000000002": { outcome: "failed", reason: "Your card was declined." },
+  "4000000000009995": { outcome: "failed", reason: "Your card has insufficient funds." },
+  "4000000000003220": { outcome: "requires_action" },
+} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string }>;
+
+export function sandboxSecret(): string {
+  const explicit = process.env.SANDBOX_WEBHOOK_SECRET;
+  if (explicit) return explicit;
+  // Derived from the session secret, so a demo needs no extra configuration.
+  const base = process.env.AUTH_SECRET ?? "cumulus-development-only";
+  return crypto.createHmac("sha256", base).update("sandbox-webhook").digest("base64url");
+}
+
+export function signSandboxPayload(rawBody: string, timestamp: number, secret = sandboxSecret()): string {
+  return crypto.createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex");
+}
+
+type SandboxWire = {
+  id: string;
+  type: string;
+  checkout: string;
+  state: ProviderOutcome["state"];
+  amountMinor: string;
+  currency: string;
+  failureReason: string | null;
+};
+
+export function sandboxEventBody(checkoutId: string, state: ProviderOutcome["state"], amountMinor: bigint, currency: string, failureReason: string | null): string {
+  const wire: SandboxWire = {
+    id: `evt_${crypto.randomUUID()}`,
+    type: `checkout.${state}`,
+    checkout: checkoutId,
+    state,
+    amountMinor: amountMinor.toString(),
+    currency,
+    failureReason,
+  };
+  return JSON.stringify(wire);
+}
+
+function toOutcome(row: typeof sandboxCheckouts.$inferSelect): ProviderOutcome {
+  const state = row.status === "open" ? "pending" : row.status;
+  return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason };
+}
+
+export const sandboxProvider: PaymentProvider = {
+  name: "sandbox",
+
+  async createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    const db = getDb();
+    // Keyed by the panel's payment id: a retry returns the same checkout, never a second one.
+    await db
+      .insert(sandboxCheckouts)
+      .values({
+        merchantReference: request.paymentId,
+        amountMinor: request.amountMinor,
+        currency: request.currency,
+        description: request.description,
+        returnUrl: request.returnUrl,
+      })
+      .onConflictDoNothing();
+    const [row] = await db.select({ id: sandboxCheckouts.id }).from(sandboxCheckouts).where(eq(sandboxCheckouts.merchantReference, request.paymentId));
+    return { providerReference: row!.id, redirectUrl: `/sandbox/checkout/${row!.id}` };
+  },
+
+  resumeUrl(providerReference: string): string {
+    return `/sandbox/checkout/${providerReference}`;
+  },
+
+  async retrieve(providerReference: string): Promise<ProviderOutcome | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(providerReference)) return null;
+    const [row] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, providerReference));
+    return row ? toOutcome(row) : null;
+  },
+
+  async verifyWebhook(rawBody: string, headers: Headers): Promise<ProviderEvent> {
+    const signature = headers.get(SIGNATURE_HEADER) ?? "";
+    const timestamp = Number(headers.get(TIMESTAMP_HEADER));
+    if (!Number.isInteger(timestamp)) throw new WebhookVerificationError("missing timestamp");
+    if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_TOLERANCE_SECONDS) throw new WebhookVerificationError("timestamp outside the tolerance");
+    const expected = Buffer.from(signSandboxPayload(rawBody, timestamp), "hex");
+    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(signature) ? signature : "", "hex");
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw new WebhookVerificationError("bad signature");
+    let wire: SandboxWire;
+    try {
+      wire = JSON.parse(rawBody) as SandboxWire;
+    } catch {
+      throw new WebhookVerificationError("body is not JSON");
+    }
+    if (typeof wire.id !== "string" || typeof wire.checkout !== "string" || !/^\d+$/.test(String(wire.amountMinor))) {
+      throw new WebhookVerificationError("malformed event");
+    }
+    return {
+      eventId: wire.id,
+      type: wire.type,
+      providerReference: wire.checkout,
+      state: wire.state,
+      amountMinor: BigInt(wire.amountMinor),
+      currency: wire.currency,
+      failureReason: wire.failureReason,
+    };
+  },
+};
+
+/** Luhn check of a card number (digits only). */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+export type SandboxDecision = { status: "succeeded" | "failed" | "requires_action"; reason: string | null; brand: string; last4: string };
+
+/** What the sandbox does with a card: only the test cards behave; any other valid card is declined. */
+export function decideCard(cardNumber: string): SandboxDecision {
+  const digits = cardNumber.replace(/\D/g, "");
+  const brand = digits.startsWith("4") ? "Visa" : /^5[1-5]/.test(digits) ? "Mastercard" : "Card";
+  const card = TEST_CARDS[digits as keyof typeof TEST_CARDS];
+  const last4 = digits.slice(-4);
+  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4 };
+  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4 };
+}
+
+/** Moves a checkout to a final (or 3-D Secure) state once; returns the row after the change, or null if it was already final. */
+export async function settleSandboxCheckout(id: string, d: SandboxDecision | { status: "cancelled" | "succeeded" | "failed"; reason: string | null }) {
+  const set: Partial<typeof sandboxCheckouts.$inferInsert> = { status: d.status, failureReason: d.reason, updatedAt: sql`now()` as unknown as Date };
+  if ("last4" in d) Object.assign(set, { cardBrand: d.brand, cardLast4: d.last4 });
+  const [row] = await getDb()
+    .update(sandboxCheckouts)
+    .set(set)
+    .where(sql`${sandboxCheckouts.id} = ${id} and ${sandboxCheckouts.status} in ('open', 'requires_action')`)
+    .returning();
+  return row ?? null;
+}
+
+/** Sends the signed callback to the panel's webhook route, as a provider would (a few retries). */
+export async function sendSandboxCallback(origin: string, row: typeof sandboxCheckouts.$inferSelect): Promise<boolean> {
+  const o = toOutcome(row);
+  const body = sandboxEventBody(row.id, o.state, row.amountMinor, row.currency, row.failureReason);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ts = Math.floor(Date.now() / 1000);
+    try {
+      const res = await fetch(new URL("/api/payments/webhooks/sandbox", origin), {
+        method: "POST",
+        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signSandboxPayload(body, ts), [TIMESTAMP_HEADER]: String(ts) },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) return true;
+      if (res.status < 500) return false;
+    } catch {
+      /* retried below */
+    }
+    await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+  }
+  return false;
+}

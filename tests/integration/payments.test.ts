@@ -1,0 +1,209 @@
+/**
+ * The payment engine's guarantees: one pending attempt per invoice, idempotent retries, a
+ * callback applied once however often and in whatever order it arrives, verified signatures
+ * and timestamps, refused mismatches. Races are real only on PostgreSQL: the concurrent cases
+ * run there (CI runs this file on both drivers).
+ */
+import crypto from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { seedDemo } from "@/db/seed";
+import { accounts, auditEvents, invoices, paymentEvents, payments, sandboxCheckouts, users } from "@/db/schema";
+import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment } from "@/lib/payments/engine";
+import { WebhookVerificationError } from "@/lib/payments/provider";
+import {
+  decideCard,
+  sandboxEventBody,
+  sandboxProvider,
+  settleSandboxCheckout,
+  signSandboxPayload,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from "@/lib/payments/sandbox";
+import { resetTables, setupTestDatabase } from "../setup/db";
+import { invoiceFacts } from "./helpers";
+
+const TODAY = "2026-11-25";
+const { db, kind } = await setupTestDatabase();
+
+let accountId = "";
+let userId = "";
+let overdue: { number: number; outstandingMinor: bigint }[] = [];
+
+beforeEach(async () => {
+  await resetTables(db);
+  await seedDemo(db, TODAY);
+  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
+  accountId = a!.id;
+  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
+  userId = u!.id;
+  overdue = (await invoiceFacts(db))
+    .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
+    .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
+});
+
+const outstandingOf = async (number: number) => (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
+
+async function startAndCheckout(number: number, amount: bigint, key = crypto.randomUUID()) {
+  const r = await beginCardPayment(db, { accountId, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: key, provider: "sandbox" });
+  if (r.kind !== "created") return r;
+  const c = await sandboxProvider.createCheckout({ paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, description: "t", returnUrl: "http://x/" });
+  await attachCheckout(db, r.paymentId, c.providerReference);
+  return { ...r, providerReference: c.providerReference };
+}
+
+function signedHeaders(body: string, timestamp = Math.floor(Date.now() / 1000), secret?: string) {
+  return new Headers({ [SIGNATURE_HEADER]: signSandboxPayload(body, timestamp, secret), [TIMESTAMP_HEADER]: String(timestamp) });
+}
+
+describe("beginCardPayment", () => {
+  it("records a pending attempt for exactly what is outstanding", async () => {
+    const target = overdue[0]!;
+    const r = await startAndCheckout(target.number, target.outstandingMinor);
+    expect(r.kind).toBe("created");
+    const [p] = await db.select().from(payments).where(eq(payments.state, "pending"));
+    expect(p!.amountMinor).toBe(target.outstandingMinor);
+    const [a] = await db.select().from(auditEvents).where(eq(auditEvents.action, "payment.started"));
+    expect(a!.actorUserId).toBe(userId);
+  });
+
+  it("refuses an amount that differs from what is outstanding, a paid invoice, and a foreign one", async () => {
+    const target = overdue[0]!;
+    const wrong = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor - 1n, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(wrong).toMatchObject({ kind: "refused", reason: "amount_changed" });
+    const paid = (await invoiceFacts(db)).find((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor === 0n)!;
+    const none = await beginCardPayment(db, { accountId, userId, numbers: [paid.number], expectedAmountMinor: 1n, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(none).toMatchObject({ kind: "refused", reason: "nothing_outstanding" });
+    const foreign = (await invoiceFacts(db)).find((f) => f.account === "Other Tenant Oy")!;
+    const f = await beginCardPayment(db, { accountId, userId, numbers: [foreign.number], expectedAmountMinor: foreign.totalMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(f).toMatchObject({ kind: "refused", reason: "not_found" });
+    expect(await db.$count(payments, eq(payments.state, "pending"))).toBe(0);
+  });
+
+  it("returns the pending attempt instead of starting a second, and the first result for a retried key", async () => {
+    const target = overdue[0]!;
+    const key = crypto.randomUUID();
+    const first = await startAndCheckout(target.number, target.outstandingMinor, key);
+    const again = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(again.kind).toBe("in_progress");
+    const replay = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, provider: "sandbox" });
+    expect(replay).toMatchObject({ kind: "existing", paymentId: (first as { paymentId: string }).paymentId });
+  });
+});
+
+describe("callbacks", () => {
+  it("a signed success callback settles the invoice once, whatever replays follow", async () => {
+    const target = overdue[0]!;
+    const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string };
+    const row = await settleSandboxCheckout(r.providerReference, decideCard("4242424242424242"));
+    const body = sandboxEventBody(row!.id, "succeeded", row!.amountMinor, row!.currency, null);
+    const event = await sandboxProvider.verifyWebhook(body, signedHeaders(body));
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await applyOutcome(db, "sandbox", event));
+    expect(results).toEqual(["changed", "duplicate", "duplicate"]);
+    expect(await outstandingOf(target.number)).toBe(0n);
+    expect(await db.$count(payments, eq(payments.state, "succeeded"))).toBeGreaterThan(0);
+  });
+
+  it("a late failure after success, and a mismatched amount, change nothing", async () => {
+    const target = overdue[0]!;
+    const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string; paymentId: string };
+    const mismatch = await applyOutcome(db, "sandbox", { eventId: "evt_mismatch", type: "checkout.succeeded", providerReference: r.providerReference, state: "succeeded", amountMinor: target.outstandingMinor + 100n, currency: "EUR" });
+    expect(mismatch).toBe("mismatch");
+    const wrongCurrency = await applyOutcome(db, "sandbox", { eventId: "evt_currency", type: "checkout.succeeded", providerReference: r.providerReference, state: "succeeded", amountMinor: target.outstandingMinor, currency: "SEK" });
+    expect(wrongCurrency).toBe("mismatch");
+    expect(await outstandingOf(target.number)).toBe(target.outstandingMinor);
+    const recorded = await db.select({ outcome: paymentEvents.outcome }).from(paymentEvents);
+    expect(recorded.map((e) => e.outcome).sort()).toEqual(["mismatch", "mismatch"]);
+    expect(await db.$count(auditEvents, eq(auditEvents.action, "payment.mismatch_refused"))).toBe(2);
+
+    expect(await applyOutcome(db, "sandbox", { eventId: "evt_ok", type: "checkout.succeeded", providerReference: r.providerReference, state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR" })).toBe("changed");
+    expect(await applyOutcome(db, "sandbox", { eventId: "evt_late_fail", type: "checkout.failed", providerReference: r.providerReference, state: "failed", amountMinor: target.outstandingMinor, currency: "EUR", failureReason: "late" })).toBe("unchanged");
+    const [p] = await db.select({ state: payments.state }).from(payments).where(eq(payments.id, r.paymentId));
+    expect(p!.state).toBe("succeeded");
+  });
+
+  it("a declined card leaves the invoice outstanding and lets a new attempt start", async () => {
+    const target = overdue[0]!;
+    const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string; paymentId: string };
+    await settleSandboxCheckout(r.providerReference, decideCard("4000000000000002"));
+    // The callback was lost: asking the provider settles it (the return page and the reconcile job do this).
+    expect(await reconcilePayment(db, sandboxProvider, r.paymentId)).toBe("changed");
+    const [p] = await db.select({ state: payments.state, reason: payments.failureReason }).from(payments).where(eq(payments.id, r.paymentId));
+    expect(p).toEqual({ state: "failed", reason: "Your card was declined." });
+    expect(await outstandingOf(target.number)).toBe(target.outstandingMinor);
+    expect((await startAndCheckout(target.number, target.outstandingMinor)).kind).toBe("created");
+  });
+
+  it("rejects a bad signature, an old timestamp and a foreign secret", async () => {
+    const body = sandboxEventBody(crypto.randomUUID(), "succeeded", 100n, "EUR", null);
+    const now = Math.floor(Date.now() / 1000);
+    await expect(sandboxProvider.verifyWebhook(body, new Headers({ [SIGNATURE_HEADER]: "0".repeat(64), [TIMESTAMP_HEADER]: String(now) }))).rejects.toThrow(WebhookVerificationError);
+    await expect(sandboxProvider.verifyWebhook(body, signedHeaders(body, now - 6 * 60))).rejects.toThrow(/timestamp/);
+    await expect(sandboxProvider.verifyWebhook(body, signedHeaders(body, now, "another-secret"))).rejects.toThrow(/signature/);
+    await expect(sandboxProvider.verifyWebhook(body + " ", signedHeaders(body, now))).rejects.toThrow(/signature/);
+    await expect(sandboxProvider.verifyWebhook(body, signedHeaders(body, now))).resolves.toMatchObject({ state: "succeeded" });
+  });
+
+  it("never stores a card number", async () => {
+    const target = overdue[0]!;
+    const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string };
+    await settleSandboxCheckout(r.providerReference, decideCard("4242 4242 4242 4242"));
+    const [row] = await db.select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, r.providerReference));
+    expect(row!.cardLast4).toBe("4242");
+    const dump = JSON.stringify(await db.execute(sql`select * from sandbox_checkouts, payments, payment_events, audit_events`), (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    expect(dump).not.toContain("4242424242424242");
+  });
+});
+
+describe.runIf(kind === "postgres")("concurrency (PostgreSQL)", () => {
+  it("100 concurrent pay requests for one invoice: one payment, settled once, outstanding 0", async () => {
+    const target = overdue[0]!;
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" }),
+      ),
+    );
+    const created = results.filter((r) => r.kind === "created");
+    expect(created).toHaveLength(1);
+    expect(results.filter((r) => r.kind === "in_progress")).toHaveLength(99);
+    const paymentId = (created[0] as { paymentId: string }).paymentId;
+    const checkout = await sandboxProvider.createCheckout({ paymentId, amountMinor: target.outstandingMinor, currency: "EUR", description: "t", returnUrl: "http://x/" });
+    await attachCheckout(db, paymentId, checkout.providerReference);
+    const event = { eventId: "evt_concurrent", type: "checkout.succeeded", providerReference: checkout.providerReference, state: "succeeded" as const, amountMinor: target.outstandingMinor, currency: "EUR" };
+    // The same callback delivered 10 times at once, plus out-of-order stale ones.
+    const deliveries = await Promise.all([
+      ...Array.from({ length: 10 }, () => applyOutcome(db, "sandbox", event)),
+      applyOutcome(db, "sandbox", { ...event, eventId: "evt_stale_processing", type: "checkout.processing", state: "processing" }),
+    ]);
+    expect(deliveries.slice(0, 10).filter((d) => d === "changed")).toHaveLength(1);
+    expect(deliveries.slice(0, 10).filter((d) => d === "duplicate")).toHaveLength(9);
+    console.log(`100 concurrent pay requests + 11 callbacks settled in ${(performance.now() - started).toFixed(0)} ms`);
+    expect(await db.$count(payments, and(eq(payments.state, "succeeded"), eq(payments.id, paymentId)))).toBe(1);
+    expect(await db.$count(payments, sql`${payments.state} <> 'succeeded' and ${payments.settledAt} is null and ${payments.providerReference} is not null`)).toBe(0);
+    expect(await outstandingOf(target.number)).toBe(0n);
+  });
+
+  it("two overlapping multi-invoice payments never both take the same invoice", async () => {
+    const [a, b] = overdue;
+    const results = await Promise.all([
+      beginCardPayment(db, { accountId, userId, numbers: [a!.number, b!.number], expectedAmountMinor: a!.outstandingMinor + b!.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" }),
+      beginCardPayment(db, { accountId, userId, numbers: [b!.number, a!.number], expectedAmountMinor: a!.outstandingMinor + b!.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" }),
+      beginCardPayment(db, { accountId, userId, numbers: [b!.number], expectedAmountMinor: b!.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" }),
+    ]);
+    expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
+    const [{ n }] = (await db.execute(sql`select count(*)::int as n from payments where state = 'pending'`)) as unknown as [{ n: number }];
+    expect(n).toBe(1);
+  });
+});
+
+describe("invoices stay immutable", () => {
+  it("a payment changes no invoice row", async () => {
+    const before = await db.select().from(invoices).orderBy(invoices.number);
+    const target = overdue[0]!;
+    const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string };
+    await applyOutcome(db, "sandbox", { eventId: "e1", type: "x", providerReference: r.providerReference, state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR" });
+    expect(await db.select().from(invoices).orderBy(invoices.number)).toEqual(before);
+  });
+});
