@@ -16,7 +16,9 @@ test.describe("Invoices list", () => {
       await expect(page.getByRole("columnheader", { name, exact: true })).toBeVisible();
     }
     await expect(page.getByText("Total outstanding")).toBeVisible();
-    await expect(page.getByRole("alert")).toContainText("overdue");
+    const alert = page.getByRole("main").getByRole("alert");
+    await expect(alert).toContainText("overdue");
+    await expect(alert.getByRole("button", { name: "Pay all outstanding" })).toBeVisible();
 
     const rows = page.getByRole("row").filter({ has: page.getByRole("checkbox", { name: /^Select invoice \d+$/ }) });
     await expect(rows).toHaveCount(24);
@@ -28,8 +30,6 @@ test.describe("Invoices list", () => {
     await expect(paid.getByRole("img", { name: "Paid" })).toBeVisible();
     await expect(paid.getByRole("cell", { name: "0.00", exact: true })).toBeVisible();
     await expect(paid.getByRole("cell", { name: "Invoice", exact: true })).toBeVisible();
-    // No pay controls before the payments feature exists.
-    await expect(page.getByRole("button", { name: /Pay/ })).toHaveCount(0);
     await expectNoSeriousA11yViolations(page);
   });
 
@@ -43,12 +43,19 @@ test.describe("Invoices list", () => {
     await page.keyboard.press("Enter");
     const menu = page.getByRole("menu");
     await expect(menu).toBeVisible();
-    await expect(menu.getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number"]);
+    // The newest invoice is outstanding: its menu offers to pay it.
+    await expect(menu.getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Pay this invoice", "Copy invoice number"]);
     await expect(menu.getByRole("menuitem", { name: "View PDF" })).toHaveAttribute("href", `/invoices/${number}/pdf`);
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Escape");
     await expect(menu).toBeHidden();
     await expect(first).toBeFocused();
+
+    // A paid invoice's menu has nothing to pay.
+    const paidButton = page.getByRole("button", { name: /^Options for invoice \d+$/ }).nth(6);
+    await paidButton.click();
+    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number"]);
+    await page.keyboard.press("Escape");
 
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await first.click();
@@ -60,9 +67,10 @@ test.describe("Invoices list", () => {
   test("View PDF opens the PDF in a new tab and Download PDF saves it under its file name", async ({ asRole }) => {
     const page = await asRole("demo");
     await page.goto("/invoices");
-    const button = page.getByRole("button", { name: /^Options for invoice \d+$/ }).nth(3);
+    const row = page.getByRole("row").filter({ has: page.getByRole("checkbox", { name: /^Select invoice/ }) }).nth(3);
+    const button = row.getByRole("button", { name: /^Options for invoice \d+$/ });
     const number = (await button.getAttribute("aria-label"))!.replace("Options for invoice ", "");
-    const invoiceDate = await page.getByRole("row").filter({ has: button }).getByRole("cell").nth(6).innerText();
+    const invoiceDate = await row.getByRole("cell").nth(6).innerText();
 
     await button.click();
     const [popup] = await Promise.all([page.waitForEvent("popup"), page.getByRole("menuitem", { name: "View PDF" }).click()]);

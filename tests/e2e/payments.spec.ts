@@ -1,0 +1,141 @@
+/**
+ * Paying, as a person does it: the Pay dialog, the sandbox provider's hosted page with its test
+ * cards, and the return to the panel. Payments are made on Other Tenant Oy's account (3 unpaid
+ * invoices) so that the demo account's data, which other specs read, stays as seeded.
+ */
+import type { Page } from "@playwright/test";
+import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+const dataRows = (page: Page) => page.getByRole("row").filter({ has: page.getByRole("checkbox", { name: /^Select invoice/ }) });
+
+async function unpaidNumbers(page: Page): Promise<string[]> {
+  await page.goto("/invoices?status=outstanding");
+  const labels = await page.getByRole("checkbox", { name: /^Select invoice \d+$/ }).evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")!));
+  return labels.map((l) => l.replace("Select invoice ", ""));
+}
+
+async function payOnHostedPage(page: Page, card: string) {
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry").fill("12/30");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /^Pay / }).click();
+}
+
+test("pay an outstanding invoice by card: the row turns Paid with 0.00", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto("/invoices");
+  await page.getByRole("button", { name: `Options for invoice ${number}` }).click();
+  await page.getByRole("menuitem", { name: "Pay this invoice" }).click();
+
+  const dialog = page.getByRole("dialog", { name: `Invoice no: ${number}` });
+  await expect(dialog).toBeVisible();
+  for (const text of ["Specification", "Sum", "VAT", "Total Sum", "Outstanding Amount", "Choose payment method"]) {
+    await expect(dialog.getByText(text, { exact: true })).toBeVisible();
+  }
+  await expect(dialog.getByRole("radio", { name: "Card payment" })).toBeChecked();
+  await expect(dialog.getByRole("radio", { name: "Bank transfer" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+
+  await dialog.getByRole("button", { name: /^Pay [\d,.]+ EUR$/ }).click();
+  await expectNoSeriousA11yViolations(page);
+  await payOnHostedPage(page, "4242 4242 4242 4242");
+
+  await expect(page).toHaveURL(new RegExp(`/invoices/${number}\\?payment=`));
+  await expect(page.getByRole("status").filter({ hasText: "Payment received" })).toBeVisible();
+  await page.goto("/invoices");
+  const row = dataRows(page).filter({ has: page.getByRole("link", { name: number, exact: true }) });
+  await expect(row.getByRole("img", { name: "Paid" })).toBeVisible();
+  await expect(row.getByRole("cell", { name: "0.00", exact: true })).toBeVisible();
+});
+
+test("a declined card leaves the invoice outstanding, with a message and a way to try again", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}`);
+  await page.getByRole("button", { name: "Pay this invoice" }).click();
+  await page.getByRole("dialog", { name: `Invoice no: ${number}` }).getByRole("button", { name: /^Pay / }).click();
+  await payOnHostedPage(page, "4000 0000 0000 0002");
+  const alert = page.getByRole("main").getByRole("alert");
+  await expect(alert).toContainText("declined");
+  await expect(alert).toContainText("Nothing was charged");
+  await expect(alert.getByRole("link", { name: "Try again" })).toBeVisible();
+  expect(await unpaidNumbers(page)).toContain(number);
+});
+
+test("a card with insufficient funds says so", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}?pay=${number}`);
+  await page.getByRole("dialog").getByRole("button", { name: /^Pay / }).click();
+  await payOnHostedPage(page, "4000000000009995");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("insufficient funds");
+});
+
+test("bad card input gets a message next to the field on the hosted page", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}?pay=${number}`);
+  await page.getByRole("dialog").getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel("Card number").fill("4242 4242 4242 4241");
+  await page.getByLabel("Expiry").fill("13/20");
+  await page.getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByText("This card number is not valid.")).toBeVisible();
+  await expect(page.getByText("Enter the expiry as MM/YY.")).toBeVisible();
+  await expect(page.getByText("Enter the 3 or 4 digits on the back of the card.")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled");
+});
+
+test("pay two selected invoices with 3-D Secure: both turn Paid", async ({ asRole }) => {
+  const page = await asRole("other");
+  const numbers = await unpaidNumbers(page);
+  expect(numbers).toHaveLength(2);
+  for (const n of numbers) await page.getByRole("checkbox", { name: `Select invoice ${n}` }).check();
+  await page.getByRole("button", { name: "Pay selected (2)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Pay 2 invoices" });
+  await expect(dialog).toBeVisible();
+  for (const n of numbers) await expect(dialog.getByText(`Invoice ${n}`)).toBeVisible();
+  await dialog.getByRole("button", { name: /^Pay / }).click();
+  await payOnHostedPage(page, "4000 0000 0000 3220");
+  await expect(page.getByRole("heading", { name: "3-D Secure confirmation" })).toBeVisible();
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Payment received" })).toBeVisible();
+  expect(await unpaidNumbers(page)).toEqual([]);
+  await page.goto("/invoices");
+  for (const n of numbers) {
+    await expect(dataRows(page).filter({ has: page.getByRole("link", { name: n, exact: true }) }).getByRole("img", { name: "Paid" })).toBeVisible();
+  }
+});
+
+test("bank transfer shows the bank account, the exact amount and the reference", async ({ asRole }) => {
+  const page = await asRole("demo");
+  await page.goto("/invoices");
+  await page.getByRole("main").getByRole("alert").getByRole("button", { name: "Pay all outstanding" }).click();
+  const dialog = page.getByRole("dialog", { name: "Pay 3 invoices" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("radio", { name: "Bank transfer" }).click();
+  await expect(dialog.getByText("IBAN")).toBeVisible();
+  await expect(dialog.getByText(/^Transfer exactly [\d,.]+ EUR to:$/)).toBeVisible();
+  await expect(dialog.getByText("Payment reference to quote")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: /^Pay / })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page).not.toHaveURL(/pay=/);
+});
+
+test("invoice access Read sees the rundown without a Pay button", async ({ asRole }) => {
+  const page = await asRole("reader");
+  await page.goto("/invoices?pay=outstanding");
+  const dialog = page.getByRole("dialog", { name: "Pay 3 invoices" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText("Outstanding Amount")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: /^Pay / })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Pay selected/ })).toHaveCount(0);
+});
