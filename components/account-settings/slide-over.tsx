@@ -4,6 +4,7 @@ import { Dialog, DialogBackdrop, DialogPanel, DialogTitle } from "@headlessui/re
 import { UserCircleIcon, XMarkIcon } from "@heroicons/react/24/outline";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
+import { useIsClient } from "@/components/ui/use-is-client";
 import { logout } from "@/app/(panel)/actions";
 
 /**
@@ -14,6 +15,7 @@ export function AccountSettings({ email }: { email: string }) {
   const params = useSearchParams();
   const pathname = usePathname();
   const open = params.has("settings");
+  const isClient = useIsClient();
 
   const setOpen = useCallback(
     (next: boolean) => {
@@ -37,6 +39,7 @@ export function AccountSettings({ email }: { email: string }) {
       >
         <UserCircleIcon aria-hidden="true" className="size-8" />
       </button>
+      {isClient && (
       <Dialog open={open} onClose={() => setOpen(false)} className="fixed inset-0 z-50">
         <DialogBackdrop transition className="fixed inset-0 bg-slate-900/40 transition-opacity duration-200 data-closed:opacity-0" />
         <div className="fixed inset-0 flex justify-end">
@@ -73,6 +76,7 @@ export function AccountSettings({ email }: { email: string }) {
           </DialogPanel>
         </div>
       </Dialog>
+      )}
     </>
   );
 }

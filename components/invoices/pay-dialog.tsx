@@ -5,6 +5,7 @@ import { BanknotesIcon, CreditCardIcon } from "@heroicons/react/24/outline";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useState } from "react";
 import { payInvoices, type PayState } from "@/app/(panel)/invoices/pay-action";
+import { useIsClient } from "@/components/ui/use-is-client";
 
 /** Amounts arrive formatted by the server (one formatting, the account's language). */
 export type PayDialogInvoice = {
@@ -38,6 +39,7 @@ export function PayDialog(props: PayDialogProps) {
   // One key per opened dialog: a double submit or a retried request returns the first result.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [state, action, pending] = useActionState<PayState, FormData>(payInvoices, {});
+  const isClient = useIsClient();
   const single = props.invoices.length === 1 ? props.invoices[0]! : null;
   const title = single ? `Invoice no: ${single.number}` : `Pay ${props.invoices.length} invoices`;
 
@@ -49,6 +51,7 @@ export function PayDialog(props: PayDialogProps) {
   };
 
   const row = "flex justify-between gap-6 py-1";
+  if (!isClient) return null;
   return (
     <Dialog open onClose={close} className="fixed inset-0 z-50">
       <div className="fixed inset-0 bg-slate-900/40" aria-hidden="true" />

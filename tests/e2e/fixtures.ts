@@ -1,6 +1,7 @@
 /**
  * Per-role fixtures: `asRole("reader")` gives a page signed in as that demo user, and
- * `expectNoSeriousA11yViolations` runs axe on the current page.
+ * `expectNoSeriousA11yViolations` runs axe on the current page. Every page a test opens is
+ * watched for Content-Security-Policy violations: one fails the test.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -8,14 +9,32 @@ import { storageStatePath, type Role } from "./roles";
 
 type Fixtures = {
   asRole: (role: Role) => Promise<Page>;
+  cspViolations: string[];
 };
 
 export const test = base.extend<Fixtures>({
+  cspViolations: [
+    async ({ context }, provide) => {
+      const violations: string[] = [];
+      const watch = (page: Page) =>
+        page.on("console", (m) => {
+          if (m.type() === "error" && /Content Security Policy/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+        });
+      context.pages().forEach(watch);
+      context.on("page", watch);
+      (context as unknown as { __cspWatch?: (p: Page) => void }).__cspWatch = watch;
+      await provide(violations);
+      expect(violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
   // `provide`, not `use`: the React hooks lint rule takes a function named `use` for React's.
-  asRole: async ({ browser }, provide) => {
+  asRole: async ({ browser, context: defaultContext }, provide) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    const watch = (defaultContext as unknown as { __cspWatch?: (p: Page) => void }).__cspWatch;
     await provide(async (role) => {
       const context = await browser.newContext({ storageState: storageStatePath(role) });
+      if (watch) context.on("page", watch);
       contexts.push(context);
       return context.newPage();
     });
