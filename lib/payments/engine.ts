@@ -43,13 +43,23 @@ export async function beginCardPayment(db: Database, input: BeginInput): Promise
       .limit(1);
     if (replay) return { kind: "existing", paymentId: replay.id, state: replay.state, providerReference: replay.providerReference };
 
-    // Lock the invoices (in a fixed order, so two requests never deadlock) before reading balances.
-    const locked = await tx
-      .select({ id: invoices.id, number: invoices.number, currency: invoices.currency, outstanding: sql<string>`${outstandingMinorSql}` })
+    // Lock the invoices (in a fixed order, so two requests never deadlock), then read balances in
+    // a new statement: under READ COMMITTED the locking statement's own subqueries would still see
+    // the snapshot from before the lock wait, missing a payment committed meanwhile.
+    const lockedIds = await tx
+      .select({ id: invoices.id })
       .from(invoices)
       .where(and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers)))
       .orderBy(invoices.id)
       .for("update");
+    const locked =
+      lockedIds.length === 0
+        ? []
+        : await tx
+            .select({ id: invoices.id, number: invoices.number, currency: invoices.currency, outstanding: sql<string>`${outstandingMinorSql}` })
+            .from(invoices)
+            .where(inArray(invoices.id, lockedIds.map((l) => l.id)))
+            .orderBy(invoices.id);
     if (locked.length !== numbers.length || numbers.length === 0) {
       return { kind: "refused", reason: "not_found", message: "An invoice was not found." };
     }

@@ -185,6 +185,28 @@ describe.runIf(kind === "postgres")("concurrency (PostgreSQL)", () => {
     expect(await outstandingOf(target.number)).toBe(0n);
   });
 
+  it("a card payment waiting on the lock sees a bank transfer committed meanwhile", async () => {
+    const target = overdue[0]!;
+    const [inv] = await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.number, target.number));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const transfer = db.transaction(async (tx) => {
+      await tx.execute(sql`select id from invoices where id = ${inv!.id} for update`);
+      const [p] = await tx
+        .insert(payments)
+        .values({ accountId, provider: "bank_transfer", method: "bank_transfer", state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR", providerReference: "stmt-race", settledAt: new Date() })
+        .returning({ id: payments.id });
+      await tx.execute(sql`insert into payment_allocations (payment_id, invoice_id, amount_minor) values (${p!.id}, ${inv!.id}, ${target.outstandingMinor})`);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const card = beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await transfer;
+    expect(await card).toMatchObject({ kind: "refused", reason: "nothing_outstanding" });
+  });
+
   it("two overlapping multi-invoice payments never both take the same invoice", async () => {
     const [a, b] = overdue;
     const results = await Promise.all([
