@@ -1,0 +1,254 @@
+/**
+ * The invoice / credit note PDF as a react-pdf document, drawn from a plan made by layout.ts:
+ * every text arrives formatted and wrapped, every page with its rows. Each page is a
+ * `wrap={false}` page of explicitly sized rows, so react-pdf lays out each text once and never
+ * paginates (see layout.ts for why); the table header and footer are repeated per planned page.
+ */
+import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
+import type { ReactElement } from "react";
+import { G, type InvoicePlan, type PlanLabelValue, type PlanPage, type PlanRow, type PlanTotal } from "./layout";
+import { PDF_FONT_FAMILY } from "./register-fonts";
+import { FONT_FEATURES } from "./text-measure";
+
+// A unitless lineHeight is a multiple of the font size in react-pdf; the plan's are points.
+const pt = (points: number) => `${points}pt`;
+
+const INK = "#111111";
+const GREY = "#555555";
+const RULE = "#bbbbbb";
+
+const styles = StyleSheet.create({
+  page: {
+    // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
+    minHeight: G.pageHeight,
+    maxHeight: G.pageHeight,
+    fontFamily: PDF_FONT_FAMILY,
+    fontFeatureSettings: FONT_FEATURES,
+    fontSize: G.fontSize,
+    lineHeight: pt(G.lineHeight),
+    paddingTop: G.marginTop,
+    paddingHorizontal: G.marginX,
+    color: INK,
+  },
+  bold: { fontWeight: "bold" },
+  grey: { color: GREY },
+  // Page 1 header.
+  blockRow: { flexDirection: "row", justifyContent: "space-between" },
+  providerName: { fontSize: G.providerSize, lineHeight: pt(G.providerLine), fontWeight: "bold" },
+  title: { fontSize: G.titleSize, lineHeight: pt(G.titleLine), fontWeight: "bold", textAlign: "right" },
+  number: { fontSize: G.numberSize, lineHeight: pt(G.numberLine), textAlign: "right" },
+  topLeft: { width: G.topLeftWidth },
+  topRight: { width: G.topRightWidth },
+  customer: { width: G.customerWidth },
+  blockHeading: { fontSize: G.smallSize, lineHeight: pt(G.smallLine), color: GREY },
+  meta: { width: G.metaLabelWidth + G.metaValueWidth },
+  labelValue: { flexDirection: "row" },
+  metaLabel: { width: G.metaLabelWidth, color: GREY },
+  metaValue: { width: G.metaValueWidth },
+  // Table.
+  head: {
+    flexDirection: "row",
+    height: G.headHeight,
+    borderBottomWidth: 0.75,
+    borderBottomColor: INK,
+    fontWeight: "bold",
+  },
+  row: { flexDirection: "row", paddingVertical: G.rowPadding },
+  group: { paddingTop: G.groupPaddingTop, fontWeight: "bold" },
+  subtotal: {
+    flexDirection: "row",
+    height: G.subtotalHeight,
+    borderTopWidth: 0.5,
+    borderTopColor: RULE,
+    paddingTop: 1.5,
+    fontWeight: "bold",
+  },
+  desc: { flexGrow: 1, flexShrink: 1, flexBasis: 0 },
+  qty: { width: G.col.qty, textAlign: "right" },
+  unit: { width: G.col.unit, paddingLeft: G.unitPadding },
+  price: { width: G.col.price, textAlign: "right" },
+  vat: { width: G.col.vat, textAlign: "right" },
+  amount: { width: G.col.amount, textAlign: "right" },
+  // Summary.
+  totals: { marginTop: G.summaryGap, marginLeft: G.contentWidth - G.totalsWidth, width: G.totalsWidth },
+  totalsLabel: { width: G.totalsWidth - G.totalsValueWidth, lineHeight: pt(G.totalsLine) },
+  totalsValue: { width: G.totalsValueWidth, lineHeight: pt(G.totalsLine), textAlign: "right" },
+  grandTotal: {
+    flexDirection: "row",
+    fontWeight: "bold",
+    borderTopWidth: 0.75,
+    borderTopColor: INK,
+    paddingTop: G.grandTotalExtra - 0.75,
+  },
+  note: { marginTop: G.noteGap, fontWeight: "bold" },
+  payment: {
+    marginTop: G.paymentGap,
+    paddingTop: G.paymentPaddingTop - 0.5,
+    borderTopWidth: 0.5,
+    borderTopColor: RULE,
+  },
+  paymentHeading: { fontWeight: "bold", lineHeight: pt(G.totalsLine) },
+  paymentLabel: { width: G.metaLabelWidth, color: GREY },
+  paymentValue: { width: G.contentWidth - G.metaLabelWidth },
+  // Footer, absolutely placed in the page's bottom padding.
+  footer: {
+    position: "absolute",
+    bottom: G.footerBottom,
+    left: G.marginX,
+    right: G.marginX,
+    flexDirection: "row",
+    borderTopWidth: 0.5,
+    borderTopColor: RULE,
+    paddingTop: G.footerPaddingTop - 0.5,
+    fontSize: G.smallSize,
+    lineHeight: pt(G.smallLine),
+    color: GREY,
+  },
+  footerText: { width: G.contentWidth - G.footerPageWidth },
+  pageLabel: { width: G.footerPageWidth, textAlign: "right" },
+});
+
+function LabelValue({ item, value }: { item: PlanLabelValue; value: "meta" | "payment" }): ReactElement {
+  const [labelStyle, valueStyle] =
+    value === "meta" ? [styles.metaLabel, styles.metaValue] : [styles.paymentLabel, styles.paymentValue];
+  return (
+    <View style={[styles.labelValue, { height: item.height }]}>
+      <Text style={labelStyle}>{item.label}</Text>
+      <Text style={valueStyle}>{item.value}</Text>
+    </View>
+  );
+}
+
+function TotalRow({ item }: { item: PlanTotal }): ReactElement {
+  const style =
+    item.style === "grand"
+      ? [styles.grandTotal, { height: item.height }]
+      : item.style === "bold"
+        ? [styles.labelValue, styles.bold, { height: item.height }]
+        : [styles.labelValue, { height: item.height }];
+  return (
+    <View style={style}>
+      <Text style={styles.totalsLabel}>{item.label}</Text>
+      <Text style={styles.totalsValue}>{item.value}</Text>
+    </View>
+  );
+}
+
+function Row({ row, vat }: { row: PlanRow; vat: boolean }): ReactElement {
+  switch (row.kind) {
+    case "group":
+      return (
+        <Text style={[styles.group, { height: row.height }]}>
+          {row.text}
+        </Text>
+      );
+    case "subtotal":
+      return (
+        <View style={[styles.subtotal, { height: row.height }]}>
+          <Text style={styles.desc}>{row.label}</Text>
+          <Text style={styles.amount}>{row.amount}</Text>
+        </View>
+      );
+    case "line":
+      return (
+        <View style={[styles.row, { height: row.height }]}>
+          <Text style={styles.desc}>{row.desc}</Text>
+          <Text style={styles.qty}>{row.qty}</Text>
+          <Text style={styles.unit}>{row.unit}</Text>
+          <Text style={styles.price}>{row.price}</Text>
+          {vat ? <Text style={styles.vat}>{row.vat}</Text> : null}
+          <Text style={styles.amount}>{row.amount}</Text>
+        </View>
+      );
+  }
+}
+
+function PlannedPage({ plan, page }: { plan: InvoicePlan; page: PlanPage }): ReactElement {
+  const { top, summary, tableHead: head } = plan;
+  const vat = plan.columns.vat;
+  return (
+    <Page size="A4" wrap={false} style={[styles.page, { paddingBottom: plan.paddingBottom }]}>
+      {page.top ? (
+        <View style={{ height: top.height }}>
+          <View style={[styles.blockRow, { height: top.heightA, marginBottom: G.topGap }]}>
+            <View style={styles.topLeft}>
+              <Text style={styles.providerName}>{top.providerName}</Text>
+              <Text style={styles.grey}>{top.providerAddress}</Text>
+            </View>
+            <View style={styles.topRight}>
+              <Text style={styles.title}>{top.title}</Text>
+              <Text style={styles.number}>{top.numberLine}</Text>
+            </View>
+          </View>
+          <View style={[styles.blockRow, { height: top.heightB }]}>
+            <View style={styles.customer}>
+              <Text style={styles.blockHeading}>{top.customerHeading}</Text>
+              <Text style={styles.bold}>{top.customerName}</Text>
+              <Text>{top.customerLines}</Text>
+            </View>
+            <View style={styles.meta}>
+              {top.meta.map((m, i) => (
+                <LabelValue key={i} item={m} value="meta" />
+              ))}
+            </View>
+          </View>
+        </View>
+      ) : null}
+
+      {page.tableHead ? (
+        <View style={styles.head}>
+          <Text style={styles.desc}>{head.desc}</Text>
+          <Text style={styles.qty}>{head.qty}</Text>
+          <Text style={styles.unit}>{head.unit}</Text>
+          <Text style={styles.price}>{head.price}</Text>
+          {vat ? <Text style={styles.vat}>{head.vat}</Text> : null}
+          <Text style={styles.amount}>{head.amount}</Text>
+        </View>
+      ) : null}
+      {page.rows.map((row, i) => (
+        <Row key={i} row={row} vat={vat} />
+      ))}
+
+      {page.summary ? (
+        <View>
+          <View style={styles.totals}>
+            {summary.totals.map((t, i) => (
+              <TotalRow key={i} item={t} />
+            ))}
+          </View>
+          {summary.note ? <Text style={styles.note}>{summary.note}</Text> : null}
+          <View style={styles.payment}>
+            <Text style={styles.paymentHeading}>{summary.paymentHeading}</Text>
+            <Text>{summary.paymentText}</Text>
+            {summary.payment.map((p, i) => (
+              <LabelValue key={i} item={p} value="payment" />
+            ))}
+          </View>
+        </View>
+      ) : null}
+
+      <View style={[styles.footer, { height: plan.footer.height }]}>
+        <Text style={styles.footerText}>{plan.footer.text}</Text>
+        <Text style={styles.pageLabel}>{page.pageLabel}</Text>
+      </View>
+    </Page>
+  );
+}
+
+export function InvoiceDocument({ plan }: { plan: InvoicePlan }): ReactElement {
+  return (
+    <Document
+      title={plan.title}
+      author={plan.author}
+      creator="Cumulus"
+      producer="Cumulus"
+      language={plan.locale}
+      // A fixed creation date keeps a re-render of the same invoice byte-for-byte comparable.
+      creationDate={plan.creationDate}
+    >
+      {plan.pages.map((page, i) => (
+        <PlannedPage key={i} plan={plan} page={page} />
+      ))}
+    </Document>
+  );
+}

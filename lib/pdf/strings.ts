@@ -1,0 +1,141 @@
+/** Every word printed on an invoice PDF, in English and Swedish: one dictionary, one place. */
+import type { InvoicePdfLanguage } from "./types";
+
+export type PdfStrings = {
+  invoice: string;
+  creditNote: string;
+  invoiceNumber: string;
+  creditNoteNumber: string;
+  creditsInvoice: string;
+  invoiceDate: string;
+  dueDate: string;
+  period: string;
+  customer: string;
+  careOf: string;
+  organisationNumber: string;
+  vatNumber: string;
+  purchaseOrder: string;
+  paymentReference: string;
+  description: string;
+  quantity: string;
+  unit: string;
+  unitPrice: string;
+  vat: string;
+  amount: string;
+  subtotal: (service: string) => string;
+  continued: string;
+  sum: string;
+  vatOn: (rate: string, base: string) => string;
+  vatTotal: string;
+  total: string;
+  paid: string;
+  outstanding: string;
+  payment: string;
+  payInstruction: (amount: string, dueDate: string) => string;
+  nothingToPay: string;
+  creditNoteInstruction: (invoiceNumber: string) => string;
+  iban: string;
+  bic: string;
+  bankgiro: string;
+  email: string;
+  web: string;
+  page: (page: number, total: number) => string;
+  reverseChargeNote: string;
+  exportNote: string;
+  exemptNote: string;
+};
+
+const en: PdfStrings = {
+  invoice: "Invoice",
+  creditNote: "Credit note",
+  invoiceNumber: "Invoice No",
+  creditNoteNumber: "Credit note No",
+  creditsInvoice: "Credits invoice No",
+  invoiceDate: "Invoice date",
+  dueDate: "Due date",
+  period: "Period",
+  customer: "Customer",
+  careOf: "c/o",
+  organisationNumber: "Org. no.",
+  vatNumber: "VAT no.",
+  purchaseOrder: "Purchase order",
+  paymentReference: "Payment reference",
+  description: "Description",
+  quantity: "Quantity",
+  unit: "Unit",
+  unitPrice: "Unit price",
+  vat: "VAT",
+  amount: "Amount",
+  subtotal: (service) => `Subtotal ${service}`,
+  continued: "continued",
+  sum: "Sum excl. VAT",
+  vatOn: (rate, base) => `VAT ${rate} of ${base}`,
+  vatTotal: "VAT",
+  total: "Total",
+  paid: "Paid",
+  outstanding: "Outstanding amount",
+  payment: "Payment",
+  payInstruction: (amount, dueDate) => `Please pay ${amount} by ${dueDate}, quoting the payment reference.`,
+  nothingToPay: "Paid in full: there is nothing to pay.",
+  creditNoteInstruction: (n) => `This credit note lowers the amount to pay on invoice ${n}.`,
+  iban: "IBAN",
+  bic: "BIC",
+  bankgiro: "Bankgiro",
+  email: "Email",
+  web: "Web",
+  page: (page, total) => `Page ${page} of ${total}`,
+  reverseChargeNote: "Reverse charge: VAT to be accounted for by the recipient, Article 196 Council Directive 2006/112/EC.",
+  exportNote: "Export of services outside the EU: no VAT charged, the place of supply is outside the EU.",
+  exemptNote: "VAT exempt supply.",
+};
+
+const sv: PdfStrings = {
+  invoice: "Faktura",
+  creditNote: "Kreditfaktura",
+  invoiceNumber: "Fakturanummer",
+  creditNoteNumber: "Kreditfakturanummer",
+  creditsInvoice: "Krediterar faktura",
+  invoiceDate: "Fakturadatum",
+  dueDate: "Förfallodatum",
+  period: "Period",
+  customer: "Kund",
+  careOf: "c/o",
+  organisationNumber: "Org.nr",
+  vatNumber: "Momsreg.nr",
+  purchaseOrder: "Inköpsorder",
+  paymentReference: "Betalningsreferens",
+  description: "Beskrivning",
+  quantity: "Antal",
+  unit: "Enhet",
+  unitPrice: "À-pris",
+  vat: "Moms",
+  amount: "Belopp",
+  subtotal: (service) => `Delsumma ${service}`,
+  continued: "forts.",
+  sum: "Summa exkl. moms",
+  vatOn: (rate, base) => `Moms ${rate} på ${base}`,
+  vatTotal: "Moms",
+  total: "Totalt",
+  paid: "Betalt",
+  outstanding: "Kvar att betala",
+  payment: "Betalning",
+  payInstruction: (amount, dueDate) => `Betala ${amount} senast ${dueDate} och ange betalningsreferensen.`,
+  nothingToPay: "Betald i sin helhet: inget att betala.",
+  creditNoteInstruction: (n) => `Denna kreditfaktura minskar beloppet att betala på faktura ${n}.`,
+  iban: "IBAN",
+  bic: "BIC",
+  bankgiro: "Bankgiro",
+  email: "E-post",
+  web: "Webb",
+  page: (page, total) => `Sida ${page} av ${total}`,
+  reverseChargeNote:
+    "Omvänd skattskyldighet: köparen redovisar mervärdesskatten, artikel 196 i rådets direktiv 2006/112/EG.",
+  exportNote: "Export av tjänster utanför EU: ingen moms debiteras, omsättningen sker utanför EU.",
+  exemptNote: "Momsfri omsättning.",
+};
+
+const dictionaries: Record<InvoicePdfLanguage, PdfStrings> = { en, sv };
+
+export function pdfStrings(language: InvoicePdfLanguage): PdfStrings {
+  return dictionaries[language];
+}

@@ -1,0 +1,79 @@
+/**
+ * Everything an invoice PDF shows, as plain data. It crosses the worker-thread boundary by
+ * structured clone, so it holds only strings, numbers, bigints, arrays and plain objects (no
+ * Dates, no class instances, no functions).
+ */
+import type { Language } from "@/db/schema";
+import type { Totals } from "@/lib/money";
+
+export type InvoicePdfLanguage = Language;
+export type InvoicePdfType = "invoice" | "credit_note";
+export type InvoicePdfVatCategory = "standard" | "reverse_charge" | "export" | "exempt";
+
+/** The seller: the cloud provider operating the panel. */
+export type InvoicePdfProvider = {
+  name: string;
+  /** Postal address, one line each ("Box 123", "111 22 Stockholm", "Sweden"). */
+  addressLines: string[];
+  organisationNumber: string;
+  vatNumber: string;
+  iban: string;
+  bic: string;
+  /** Swedish Bankgiro number, when the provider has one. */
+  bankgiro: string | null;
+  email: string;
+  web: string | null;
+};
+
+/** The customer block as it was when the invoice was issued (never today's address). */
+export type InvoicePdfCustomer = {
+  name: string;
+  careOf: string | null;
+  street: string;
+  zipCode: string;
+  city: string;
+  /** ISO 3166-1 alpha-2; printed as the country's name in the invoice language. */
+  countryCode: string;
+  organisationNumber: string | null;
+  vatNumber: string | null;
+  purchaseOrder: string | null;
+};
+
+export type InvoicePdfLine = {
+  /** Group heading the line is shown under, e.g. "Compute". */
+  service: string;
+  label: string;
+  region: string | null;
+  /** Decimal string, e.g. "720.000000". */
+  quantity: string;
+  unit: string;
+  /** Price of one unit in minor units, a decimal string that may be fractional ("1.9"). */
+  unitPriceMinor: string;
+  amountMinor: bigint;
+  /** Basis points: 2500 = 25 %. */
+  vatRateBp: number;
+};
+
+export type InvoicePdfData = {
+  provider: InvoicePdfProvider;
+  customer: InvoicePdfCustomer;
+  number: number;
+  type: InvoicePdfType;
+  /** For a credit note: the number of the invoice it credits. */
+  creditedInvoiceNumber: number | null;
+  /** ISO calendar dates ("2026-11-01"). */
+  invoiceDate: string;
+  dueDate: string;
+  periodStart: string;
+  periodEnd: string;
+  currency: string;
+  language: InvoicePdfLanguage;
+  vatCategory: InvoicePdfVatCategory;
+  /** In the order they are printed; lines of one service are grouped under its first line. */
+  lines: InvoicePdfLine[];
+  /** From computeTotals(lines) in lib/money.ts: the same numbers as on screen, CSV and email. */
+  totals: Totals;
+  paidMinor: bigint;
+  outstandingMinor: bigint;
+  paymentReference: string;
+};

@@ -1,0 +1,11 @@
+/** Messages between the PDF pool (render.ts) and its worker threads (render-worker.ts). */
+import type { InvoicePdfData } from "./types";
+
+export type WorkerRequest =
+  | { type: "render"; id: number; data: InvoicePdfData }
+  /** "full": several renders, up to multi-page ones; "quick": one short invoice (fonts only). */
+  | { type: "warmup"; id: number; mode: "full" | "quick" };
+
+export type WorkerReply =
+  | { type: "done"; id: number; pdf: Uint8Array; ms: number; heapUsed: number }
+  | { type: "failed"; id: number; message: string; stack?: string; heapUsed: number };
