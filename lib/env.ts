@@ -21,6 +21,26 @@ const schema = z.object({
   CUMULUS_ALLOW_EMBEDDED: bool,
   AUTH_SECRET: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The card payment provider: the embedded test provider, or Stripe Checkout. */
+  PAYMENT_PROVIDER: z.enum(["sandbox", "stripe"]).default("sandbox"),
+  /** Signs the sandbox provider's callbacks; derived from AUTH_SECRET when unset. */
+  SANDBOX_WEBHOOK_SECRET: z.string().min(16).optional(),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Point the Stripe client at another API server (tests use a local one). */
+  STRIPE_API_HOST: z.string().optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+  /** The provider block printed on invoices and shown for bank transfers. */
+  CUMULUS_PROVIDER_NAME: z.string().default("Cumulus Cloud AB"),
+  CUMULUS_PROVIDER_ADDRESS: z.string().default("Molnvägen 1|111 21 Stockholm|Sweden"),
+  CUMULUS_PROVIDER_ORG_NUMBER: z.string().default("559000-0001"),
+  CUMULUS_PROVIDER_VAT_NUMBER: z.string().default("SE559000000101"),
+  CUMULUS_PROVIDER_IBAN: z.string().default("SE45 5000 0000 0583 9825 7466"),
+  CUMULUS_PROVIDER_BIC: z.string().default("ESSESESS"),
+  CUMULUS_PROVIDER_BANKGIRO: z.string().optional(),
+  CUMULUS_PROVIDER_EMAIL: z.string().default("billing@cumulus.example"),
+  CUMULUS_PROVIDER_WEB: z.string().default("https://cumulus.example"),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; embedded: boolean };

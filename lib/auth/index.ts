@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
+import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
 import { authConfig } from "./config";
 import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
@@ -49,7 +50,7 @@ export async function authenticate(email: string, password: string, address: str
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
-  secret: process.env.AUTH_SECRET,
+  secret: env().AUTH_SECRET,
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
+import { env } from "@/lib/env";
 import {
   WebhookVerificationError,
   type Checkout,
@@ -30,10 +31,10 @@ export const TEST_CARDS = {
 } as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string }>;
 
 export function sandboxSecret(): string {
-  const explicit = process.env.SANDBOX_WEBHOOK_SECRET;
-  if (explicit) return explicit;
+  const e = env();
+  if (e.SANDBOX_WEBHOOK_SECRET) return e.SANDBOX_WEBHOOK_SECRET;
   // Derived from the session secret, so a demo needs no extra configuration.
-  const base = process.env.AUTH_SECRET ?? "cumulus-development-only";
+  const base = e.AUTH_SECRET ?? "cumulus-development-only";
   return crypto.createHmac("sha256", base).update("sandbox-webhook").digest("base64url");
 }
 
