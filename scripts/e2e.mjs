@@ -87,7 +87,20 @@ for (;;) {
 const run = spawnSync(bin("playwright"), ["test", ...process.argv.slice(2)], {
   cwd: root, stdio: "inherit", env: { ...env, E2E_BASE_URL: baseURL, E2E_CHROMIUM: chromium, E2E_DATA_DIR: dataDir ?? "" },
 });
+// Stop the server (and wait: the embedded database is locked while it runs), then prove that
+// the test cards the specs paid with reached neither the server's log nor the database.
+try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
+await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
+let leaked = false;
+const cardInLog = /4242[\s-]?4242[\s-]?4242[\s-]?4242|4000[\s-]?0000[\s-]?0000[\s-]?(0002|9995|3220)/;
+if (cardInLog.test(serverLog.join(""))) {
+  console.error("A test card number appears in the server log.");
+  leaked = true;
+}
+const scan = spawnSync(bin("tsx"), ["scripts/check-no-card-data.ts"], { cwd: root, stdio: "inherit", env });
+if (scan.status !== 0) leaked = true;
 stopServer();
+if (leaked) process.exit(1);
 if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
   console.error("\n--- server log (last 60 lines) ---\n" + serverLog.join("").split("\n").slice(-60).join("\n"));
 }
