@@ -1,26 +1,42 @@
 "use client";
 
-import { Dialog, DialogBackdrop, DialogPanel, DialogTitle } from "@headlessui/react";
+import { Dialog, DialogBackdrop, DialogPanel, DialogTitle, Tab, TabGroup, TabList, TabPanel, TabPanels } from "@headlessui/react";
 import { UserCircleIcon, XMarkIcon } from "@heroicons/react/24/outline";
 import { usePathname, useSearchParams } from "next/navigation";
-import { useCallback } from "react";
-import { useIsClient } from "@/components/ui/use-is-client";
+import { useCallback, useEffect, useState } from "react";
+import { loadAccountSettings } from "@/app/(panel)/account-actions";
 import { logout } from "@/app/(panel)/actions";
+import { useIsClient } from "@/components/ui/use-is-client";
+import type { AccountSettingsView } from "@/lib/dal/account";
+import { ContactTab } from "./contact-tab";
+import { CustomerInfoTab } from "./customer-info-tab";
+import { SettingsTab } from "./settings-tab";
+
+const TABS = [
+  { key: "customer-info", label: "Customer Info" },
+  { key: "contact", label: "Contact" },
+  { key: "settings", label: "Settings" },
+] as const;
 
 /**
- * The Account settings slide-over. Its open state lives in the URL (`?settings=…`), so a link
- * or a reload opens it; Next keeps useSearchParams in step with history.replaceState.
+ * The Account settings slide-over. Its state lives in the URL (`?settings=contact`), so a link
+ * or a reload opens it on the right tab; Next keeps useSearchParams in step with
+ * history.replaceState. Its data is loaded when it opens and again after every change.
  */
 export function AccountSettings({ email }: { email: string }) {
   const params = useSearchParams();
   const pathname = usePathname();
-  const open = params.has("settings");
   const isClient = useIsClient();
+  const requested = params.get("settings");
+  const open = requested !== null;
+  const tabIndex = Math.max(0, TABS.findIndex((t) => t.key === requested));
+  const [view, setView] = useState<AccountSettingsView | null>(null);
+  const [loadError, setLoadError] = useState(false);
 
-  const setOpen = useCallback(
-    (next: boolean) => {
+  const setUrl = useCallback(
+    (settings: string | null) => {
       const p = new URLSearchParams(params.toString());
-      if (next) p.set("settings", p.get("settings") || "customer-info");
+      if (settings) p.set("settings", settings);
       else p.delete("settings");
       const query = p.toString();
       window.history.replaceState(null, "", `${pathname}${query ? `?${query}` : ""}`);
@@ -28,11 +44,24 @@ export function AccountSettings({ email }: { email: string }) {
     [params, pathname],
   );
 
+  const reload = useCallback(() => {
+    loadAccountSettings()
+      .then((v) => {
+        setView(v);
+        setLoadError(false);
+      })
+      .catch(() => setLoadError(true));
+  }, []);
+
+  useEffect(() => {
+    if (open) reload();
+  }, [open, reload]);
+
   return (
     <>
       <button
         type="button"
-        onClick={() => setOpen(true)}
+        onClick={() => setUrl(TABS[0].key)}
         aria-label="Account settings"
         aria-haspopup="dialog"
         className="rounded-full p-1 text-white hover:bg-white/10 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
@@ -40,42 +69,71 @@ export function AccountSettings({ email }: { email: string }) {
         <UserCircleIcon aria-hidden="true" className="size-8" />
       </button>
       {isClient && (
-      <Dialog open={open} onClose={() => setOpen(false)} className="fixed inset-0 z-50">
-        <DialogBackdrop transition className="fixed inset-0 bg-slate-900/40 transition-opacity duration-200 data-closed:opacity-0" />
-        <div className="fixed inset-0 flex justify-end">
-          <DialogPanel
-            transition
-            className="flex h-full w-full max-w-lg flex-col bg-white shadow-xl transition duration-200 ease-out data-closed:translate-x-full"
-          >
-            <div className="flex items-start justify-between border-b border-slate-200 px-6 py-4">
-              <div>
-                <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
-                <p className="mt-1 text-sm text-slate-600">
-                  Current user: <span className="font-medium text-slate-900">{email}</span>
-                </p>
-              </div>
-              <div className="flex items-center gap-2">
-                <form action={logout}>
+        <Dialog open={open} onClose={() => setUrl(null)} className="fixed inset-0 z-50">
+          <DialogBackdrop transition className="fixed inset-0 bg-slate-900/40 transition-opacity duration-200 data-closed:opacity-0" />
+          <div className="fixed inset-0 flex justify-end">
+            <DialogPanel
+              transition
+              className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl transition duration-200 ease-out data-closed:translate-x-full"
+            >
+              <div className="flex items-start justify-between border-b border-slate-200 px-4 py-4 sm:px-6">
+                <div className="min-w-0">
+                  <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
+                  <p className="mt-1 truncate text-sm text-slate-600">
+                    Current user: <span className="font-medium text-slate-900">{email}</span>
+                  </p>
+                </div>
+                <div className="flex shrink-0 items-center gap-2">
+                  <form action={logout}>
+                    <button
+                      type="submit"
+                      className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
+                    >
+                      Log out
+                    </button>
+                  </form>
                   <button
-                    type="submit"
-                    className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
+                    type="button"
+                    onClick={() => setUrl(null)}
+                    aria-label="Close account settings"
+                    className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
                   >
-                    Log out
+                    <XMarkIcon aria-hidden="true" className="size-5" />
                   </button>
-                </form>
-                <button
-                  type="button"
-                  onClick={() => setOpen(false)}
-                  aria-label="Close account settings"
-                  className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
-                >
-                  <XMarkIcon aria-hidden="true" className="size-5" />
-                </button>
+                </div>
               </div>
-            </div>
-          </DialogPanel>
-        </div>
-      </Dialog>
+              <TabGroup selectedIndex={tabIndex} onChange={(i) => setUrl(TABS[i]!.key)} className="flex min-h-0 flex-1 flex-col">
+                <TabList className="flex gap-1 border-b border-slate-200 px-4 sm:px-6">
+                  {TABS.map((t) => (
+                    <Tab
+                      key={t.key}
+                      className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-slate-900 focus:outline-none data-focus:ring-2 data-focus:ring-brand-600 data-selected:border-brand-600 data-selected:text-brand-800"
+                    >
+                      {t.label}
+                    </Tab>
+                  ))}
+                </TabList>
+                <TabPanels className="min-h-0 flex-1 overflow-y-auto px-4 py-4 sm:px-6">
+                  {TABS.map((t) => (
+                    <TabPanel key={t.key} className="focus:outline-none">
+                      {loadError ? (
+                        <p role="alert" className="text-sm text-red-800">The settings could not be loaded. Close and open them again.</p>
+                      ) : !view ? (
+                        <p className="text-sm text-slate-600">Loading…</p>
+                      ) : t.key === "customer-info" ? (
+                        <CustomerInfoTab view={view} onSaved={reload} />
+                      ) : t.key === "contact" ? (
+                        <ContactTab view={view} onSaved={reload} />
+                      ) : (
+                        <SettingsTab view={view} onSaved={reload} />
+                      )}
+                    </TabPanel>
+                  ))}
+                </TabPanels>
+              </TabGroup>
+            </DialogPanel>
+          </div>
+        </Dialog>
       )}
     </>
   );

@@ -14,6 +14,8 @@ export type ActionState<F extends string = string> = {
   ok?: boolean;
   message?: string;
   fieldErrors?: Partial<Record<F, string>>;
+  /** What was submitted, when it was refused: the form shows it again next to the errors. */
+  values?: Record<string, string | string[]>;
 };
 
 export function formDataToObject(formData: FormData): Record<string, string | string[]> {
@@ -55,8 +57,12 @@ export function defineAction<S extends z.ZodType, State extends ActionState>(opt
       });
       forbidden();
     }
-    const parsed = options.schema.safeParse(formDataToObject(formData));
-    if (!parsed.success) return { ...prev, ok: false, message: undefined, fieldErrors: fieldErrorsOf(parsed.error) } as State;
-    return options.handler(viewer, parsed.data, prev);
+    const raw = formDataToObject(formData);
+    const parsed = options.schema.safeParse(raw);
+    // Passwords are never sent back to the browser.
+    const { password: _password, ...values } = raw;
+    if (!parsed.success) return { ...prev, ok: false, message: undefined, fieldErrors: fieldErrorsOf(parsed.error), values } as State;
+    const result = await options.handler(viewer, parsed.data, prev);
+    return result.ok === false ? ({ ...result, values } as State) : result;
   };
 }

@@ -1,0 +1,175 @@
+"use server";
+
+/**
+ * Server actions of the Account settings slide-over. Every one goes through defineAction:
+ * signed in, allowed (admin or invoice access Full; a forged request from anyone else is
+ * audited and answers 403), validated with zod; the account is always the viewer's own.
+ */
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { updateCustomerInfo, updateInvoiceSettings } from "@/lib/account/settings";
+import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
+import { confirmPassword } from "@/lib/auth/reauth";
+import {
+  addPhone,
+  createContactEmail,
+  deleteContactEmail,
+  removePhone,
+  resendVerificationCode,
+  setContactRoles,
+  verifyContactEmail,
+} from "@/lib/contacts/contacts";
+import { getAccountSettingsView, type AccountSettingsView } from "@/lib/dal/account";
+import { defineAction, type ActionState } from "@/lib/dal/action";
+import { canManageBilling, getViewer } from "@/lib/dal/session";
+
+export type SettingsState = ActionState & { done?: number; createdId?: string };
+
+const ok = (message: string, extra: Partial<SettingsState> = {}): SettingsState => {
+  revalidatePath("/", "layout");
+  return { ok: true, message, fieldErrors: {}, done: Date.now(), ...extra };
+};
+const fail = (message: string, field?: string): SettingsState => ({ ok: false, message: field ? undefined : message, fieldErrors: field ? { [field]: message } : {} });
+
+/** The slide-over's data; read-only for users who may not change it. */
+export async function loadAccountSettings(): Promise<AccountSettingsView | null> {
+  const viewer = await getViewer();
+  if (!viewer) redirect("/login");
+  return getAccountSettingsView(viewer);
+}
+
+const uuid = z.uuid("This address is not on the list.");
+const password = z.string().min(1, "Enter your password to confirm.").max(1024);
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+
+async function reauthenticate(userId: string, pw: string): Promise<SettingsState | null> {
+  const result = await confirmPassword(userId, pw);
+  if (result === "ok") return null;
+  return fail(result === "locked" ? "Too many wrong passwords. Try again in 15 minutes." : "That password is not right.", "password");
+}
+
+export const saveCustomerInfo = defineAction<typeof customerInfoSchema, SettingsState>({
+  name: "account.customer_info",
+  schema: customerInfoSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const saved = await updateCustomerInfo(getDb(), viewer.account.id, viewer.userId, input);
+    return saved ? ok("Customer info saved. It applies to invoices issued from now on.") : fail("Account not found.");
+  },
+});
+
+const settingsSchema = z.object({
+  receiveInvoicesByEmail: checkbox,
+  automaticPayment: checkbox,
+  language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
+});
+
+export const saveInvoiceSettings = defineAction<typeof settingsSchema, SettingsState>({
+  name: "account.invoice_settings",
+  schema: settingsSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await updateInvoiceSettings(getDb(), viewer.account.id, viewer.userId, input);
+    return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
+  },
+});
+
+const createSchema = z.object({ email: emailAddressSchema, password });
+
+export const createEmail = defineAction<typeof createSchema, SettingsState>({
+  name: "contact.create_email",
+  schema: createSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const denied = await reauthenticate(viewer.userId, input.password);
+    if (denied) return denied;
+    const r = await createContactEmail(getDb(), viewer.account.id, viewer.userId, input.email);
+    if (!r.ok) return fail(r.message, r.field);
+    return ok(`We sent a verification code to ${input.email}. Enter it below.`, { createdId: r.id });
+  },
+});
+
+const verifySchema = z.object({ id: uuid, code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code from the email.") });
+
+export const verifyEmail = defineAction<typeof verifySchema, SettingsState>({
+  name: "contact.verify_email",
+  schema: verifySchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await verifyContactEmail(getDb(), viewer.account.id, viewer.userId, input.id, input.code);
+    return r.ok ? ok("Address verified. Now choose its roles.") : fail(r.message, r.field);
+  },
+});
+
+const idSchema = z.object({ id: uuid });
+
+export const resendCode = defineAction<typeof idSchema, SettingsState>({
+  name: "contact.resend_code",
+  schema: idSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await resendVerificationCode(getDb(), viewer.account.id, viewer.userId, input.id);
+    return r.ok ? ok("A new code is on its way.") : fail(r.message);
+  },
+});
+
+const rolesSchema = z.object({
+  id: uuid,
+  billing: checkbox,
+  tech: checkbox,
+  dpo: checkbox,
+  hadBilling: checkbox,
+  password: z.string().max(1024).optional(),
+});
+
+export const saveRoles = defineAction<typeof rolesSchema, SettingsState>({
+  name: "contact.set_roles",
+  schema: rolesSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    // Giving Billing to an address decides where invoices go: confirm with the password.
+    if (input.billing && !input.hadBilling) {
+      const denied = await reauthenticate(viewer.userId, input.password ?? "");
+      if (denied) return denied;
+    }
+    const r = await setContactRoles(getDb(), viewer.account.id, viewer.userId, input.id, { billing: input.billing, tech: input.tech, dpo: input.dpo });
+    return r.ok ? ok("Roles saved.") : fail(r.message);
+  },
+});
+
+export const deleteEmail = defineAction<typeof idSchema, SettingsState>({
+  name: "contact.delete_email",
+  schema: idSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await deleteContactEmail(getDb(), viewer.account.id, viewer.userId, input.id);
+    return r.ok ? ok("Address deleted.") : fail(r.message);
+  },
+});
+
+const phoneAddSchema = z.object({
+  phone: phoneSchema,
+  label: z.string().trim().max(40, "The label can be at most 40 characters.").transform((v) => (v === "" ? null : v)),
+});
+
+export const createPhone = defineAction<typeof phoneAddSchema, SettingsState>({
+  name: "contact.add_phone",
+  schema: phoneAddSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await addPhone(getDb(), viewer.account.id, viewer.userId, input.phone, input.label);
+    return r.ok ? ok("Phone number added.") : fail(r.message, r.field);
+  },
+});
+
+export const deletePhone = defineAction<typeof idSchema, SettingsState>({
+  name: "contact.remove_phone",
+  schema: idSchema,
+  authorize: canManageBilling,
+  async handler(viewer, input) {
+    const r = await removePhone(getDb(), viewer.account.id, viewer.userId, input.id);
+    return r.ok ? ok("Phone number removed.") : fail(r.message);
+  },
+});

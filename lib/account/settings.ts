@@ -1,0 +1,91 @@
+/** Customer Info and invoice settings of one account; every change writes an audit row. */
+import { and, count, eq, sql } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import { accounts, savedCards, type Language, type PostalAddress } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import type { CustomerInfoInput } from "./validation";
+
+export async function accountSettings(db: Executor, accountId: string) {
+  const [a] = await db
+    .select({
+      kind: accounts.kind,
+      name: accounts.name,
+      firstName: accounts.firstName,
+      lastName: accounts.lastName,
+      street: accounts.street,
+      zipCode: accounts.zipCode,
+      city: accounts.city,
+      countryCode: accounts.countryCode,
+      organisationNumber: accounts.organisationNumber,
+      vatNumber: accounts.vatNumber,
+      purchaseOrder: accounts.purchaseOrder,
+      careOf: accounts.careOf,
+      billingAddress: accounts.billingAddress,
+      language: accounts.language,
+      receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
+      automaticPayment: accounts.automaticPayment,
+      currency: accounts.currency,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  const cards = await db
+    .select({ brand: savedCards.brand, last4: savedCards.last4, expMonth: savedCards.expMonth, expYear: savedCards.expYear })
+    .from(savedCards)
+    .where(eq(savedCards.accountId, accountId))
+    .limit(1);
+  return a ? { ...a, savedCard: cards[0] ?? null } : null;
+}
+
+export type AccountSettings = NonNullable<Awaited<ReturnType<typeof accountSettings>>>;
+
+/** Applies to future invoices only: issued invoices keep the customer block they were issued with. */
+export async function updateCustomerInfo(db: Database, accountId: string, actorUserId: string, input: CustomerInfoInput) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
+    if (!before) return null;
+    const billingAddress: PostalAddress | null = input.separateBilling
+      ? { name: input.billingName!, careOf: null, street: input.billingStreet!, zipCode: input.billingZipCode!.toUpperCase(), city: input.billingCity!, countryCode: input.countryCode }
+      : null;
+    const next = {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      name: input.companyName,
+      street: input.street,
+      city: input.city,
+      zipCode: input.zipCode,
+      countryCode: input.countryCode,
+      vatNumber: input.vatNumber,
+      purchaseOrder: input.purchaseOrder,
+      careOf: input.careOf,
+      billingAddress,
+    };
+    const [after] = await tx
+      .update(accounts)
+      .set({ ...next, updatedAt: sql`now()` })
+      .where(eq(accounts.id, accountId))
+      .returning();
+    const pick = (o: typeof before) => Object.fromEntries(Object.keys(next).map((k) => [k, o[k as keyof typeof o]]));
+    await audit(tx, { accountId, actorUserId, action: "customer_info.updated", entityType: "account", entityId: accountId, before: pick(before), after: pick(after!) });
+    return after!;
+  });
+}
+
+export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language; automaticPayment: boolean };
+
+export async function updateInvoiceSettings(db: Database, accountId: string, actorUserId: string, input: InvoiceSettingsInput) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language, automaticPayment: accounts.automaticPayment })
+      .from(accounts)
+      .where(eq(accounts.id, accountId))
+      .for("update");
+    if (!before) return { ok: false as const, message: "Account not found." };
+    if (input.automaticPayment) {
+      const [{ n }] = (await tx.select({ n: count() }).from(savedCards).where(and(eq(savedCards.accountId, accountId)))) as [{ n: number }];
+      if (Number(n) === 0) return { ok: false as const, field: "automaticPayment" as const, message: "Automatic payment needs a saved card." };
+    }
+    await tx.update(accounts).set({ ...input, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
+    await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: input });
+    return { ok: true as const };
+  });
+}
