@@ -1,0 +1,190 @@
+/**
+ * The email outbox: a message is a row in `email_outbox`, written in the same transaction as the
+ * change that causes it (a verification code, a billing move, an issued invoice), so an email
+ * exists exactly when its cause was committed. lib/email/sender.ts delivers the rows.
+ */
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { accounts, contactEmails, emailKind, emailOutbox, invoices } from "@/db/schema";
+import { todayIn } from "@/lib/dates";
+import { getInvoiceDetail } from "@/lib/invoices/detail";
+import { providerDetails } from "@/lib/provider";
+import { invoiceEmail, invoiceUrl } from "./templates";
+
+export type EmailKind = (typeof emailKind.enumValues)[number];
+
+export type OutboxMessage = {
+  accountId: string | null;
+  kind: EmailKind;
+  recipients: string[];
+  subject: string;
+  textBody: string;
+  htmlBody?: string | null;
+  /** When set, the sender attaches this invoice's PDF at send time. */
+  invoiceId?: string | null;
+  /** A second message with the same key is not queued (e.g. `invoice:<id>`, `reminder:<id>:due+7`). */
+  dedupeKey?: string | null;
+};
+
+/** A deliberately plain check: the address goes to an SMTP envelope, so no spaces, brackets or commas. */
+const ADDRESS = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+
+export class InvalidEmailMessageError extends Error {
+  override readonly name = "InvalidEmailMessageError";
+}
+
+/** Trims, drops duplicates (case-insensitively) and refuses anything that is not a plain address. */
+export function normalizeRecipients(recipients: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of recipients) {
+    const r = raw.trim();
+    if (!ADDRESS.test(r)) throw new InvalidEmailMessageError(`Not an email address: ${JSON.stringify(raw)}`);
+    const key = r.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Queues one email. Call it with the transaction of the change that causes the email. Returns
+ * the new row's id, or null when a message with the same dedupe key is already queued or sent.
+ */
+export async function enqueueEmail(tx: Executor, msg: OutboxMessage): Promise<{ id: bigint } | null> {
+  const recipients = normalizeRecipients(msg.recipients);
+  if (recipients.length === 0) throw new InvalidEmailMessageError("An email needs at least one recipient.");
+  if (/[\r\n]/.test(msg.subject)) throw new InvalidEmailMessageError("An email subject is one line.");
+  if (msg.subject.trim() === "") throw new InvalidEmailMessageError("An email needs a subject.");
+  const inserted = await tx
+    .insert(emailOutbox)
+    .values({
+      accountId: msg.accountId,
+      kind: msg.kind,
+      recipients,
+      subject: msg.subject,
+      textBody: msg.textBody,
+      htmlBody: msg.htmlBody ?? null,
+      invoiceId: msg.invoiceId ?? null,
+      dedupeKey: msg.dedupeKey ?? null,
+      status: "pending",
+      // The database's clock decides when a message is due, on every server alike.
+      nextAttemptAt: sql`now()`,
+    })
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey })
+    .returning({ id: emailOutbox.id });
+  return inserted[0] ?? null;
+}
+
+export type InvoiceEmailSkipReason = "no_billing_address" | "email_turned_off" | "duplicate";
+
+export type QueueInvoiceEmailResult =
+  | { status: "queued"; id: bigint; recipients: string[]; subject: string }
+  | { status: "skipped"; reason: InvoiceEmailSkipReason; number: number };
+
+const SKIP_REASON_TEXT: Record<InvoiceEmailSkipReason, string> = {
+  no_billing_address: "the account has no verified Billing address",
+  email_turned_off: "the account does not receive invoices by email",
+  duplicate: "it is already queued or sent (same dedupe key)",
+};
+
+export function describeSkip(reason: InvoiceEmailSkipReason): string {
+  return SKIP_REASON_TEXT[reason];
+}
+
+/** The account's verified Billing addresses, in a stable order: who the invoice email goes to. */
+export async function billingRecipients(db: Executor, accountId: string): Promise<string[]> {
+  const found = await db
+    .select({ email: contactEmails.email })
+    .from(contactEmails)
+    .where(and(eq(contactEmails.accountId, accountId), eq(contactEmails.isBilling, true), isNotNull(contactEmails.verifiedAt)))
+    .orderBy(asc(contactEmails.email));
+  return found.map((r) => r.email);
+}
+
+/**
+ * Queues the email for an issued invoice (or credit note), with its PDF attached at send time:
+ * to every verified Billing address of the account at this moment and to no one else, in the
+ * account's language. The default dedupe key `invoice:<id>` makes a repeated call (a resumed
+ * billing run) queue nothing; pass another key to send the invoice again.
+ */
+export async function queueInvoiceEmail(
+  tx: Executor,
+  accountId: string,
+  invoiceId: string,
+  opts: { dedupeKey?: string } = {},
+): Promise<QueueInvoiceEmailResult> {
+  const [account] = await tx
+    .select({
+      name: accounts.name,
+      language: accounts.language,
+      timeZone: accounts.timeZone,
+      receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .limit(1);
+  if (!account) throw new Error(`enqueueInvoiceEmail: no account ${accountId}`);
+  const [invoice] = await tx
+    .select({ number: invoices.number })
+    .from(invoices)
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.accountId, accountId)))
+    .limit(1);
+  if (!invoice) throw new Error(`enqueueInvoiceEmail: no invoice ${invoiceId} in account ${accountId}`);
+
+  if (!account.receiveInvoicesByEmail) return { status: "skipped", reason: "email_turned_off", number: invoice.number };
+  const recipients = await billingRecipients(tx, accountId);
+  if (recipients.length === 0) return { status: "skipped", reason: "no_billing_address", number: invoice.number };
+
+  const detail = await getInvoiceDetail(tx, accountId, invoice.number, todayIn(account.timeZone));
+  if (!detail) throw new Error(`enqueueInvoiceEmail: invoice ${invoice.number} vanished`);
+  const provider = providerDetails();
+  const content = invoiceEmail({
+    language: account.language,
+    type: detail.type,
+    number: detail.number,
+    customerName: detail.customer.name,
+    accountName: account.name,
+    providerName: provider.name,
+    periodStart: detail.periodStart,
+    periodEnd: detail.periodEnd,
+    invoiceDate: detail.invoiceDate,
+    dueDate: detail.dueDate,
+    currency: detail.currency,
+    totalMinor: detail.totals.totalMinor,
+    outstandingMinor: detail.outstandingMinor,
+    paymentReference: detail.paymentReference,
+    iban: provider.iban,
+    bic: provider.bic,
+    url: invoiceUrl(detail.number),
+  });
+  const queued = await enqueueEmail(tx, {
+    accountId,
+    kind: "invoice",
+    recipients,
+    ...content,
+    invoiceId,
+    dedupeKey: opts.dedupeKey ?? `invoice:${invoiceId}`,
+  });
+  if (!queued) return { status: "skipped", reason: "duplicate", number: invoice.number };
+  return { status: "queued", id: queued.id, recipients, subject: content.subject };
+}
+
+/**
+ * `queueInvoiceEmail` for callers that only need the row: null (and a log line saying why) when
+ * nothing was queued — no verified Billing address, invoices by email turned off, or a duplicate.
+ */
+export async function enqueueInvoiceEmail(
+  tx: Executor,
+  accountId: string,
+  invoiceId: string,
+  opts: { dedupeKey?: string } = {},
+): Promise<{ id: bigint; recipients: string[] } | null> {
+  const result = await queueInvoiceEmail(tx, accountId, invoiceId, opts);
+  if (result.status === "skipped") {
+    console.info(`mail: invoice ${result.number} not queued: ${describeSkip(result.reason)}`);
+    return null;
+  }
+  return { id: result.id, recipients: result.recipients };
+}
