@@ -1,6 +1,7 @@
 import { CheckIcon, XMarkIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
+import { AccessForm } from "@/components/users/access-form";
 import { getAccountUsers } from "@/lib/dal/users";
 import { requireViewer } from "@/lib/dal/session";
 
@@ -24,6 +25,11 @@ export default async function UsersPage() {
               <th scope="col" className="px-4 py-3 font-semibold">Email</th>
               <th scope="col" className="px-4 py-3 font-semibold">Admin</th>
               <th scope="col" className="px-4 py-3 font-semibold">Invoice access</th>
+              {viewer.isAdmin && (
+                <th scope="col" className="px-4 py-3 font-semibold">
+                  <span className="sr-only">Change</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -42,6 +48,15 @@ export default async function UsersPage() {
                   )}
                 </td>
                 <td className="px-4 py-3">{ACCESS_LABEL[u.invoiceAccess]}</td>
+                {viewer.isAdmin && (
+                  <td className="px-4 py-3">
+                    {u.id === viewer.userId ? (
+                      <span className="text-xs text-slate-600">You cannot change your own access</span>
+                    ) : (
+                      <AccessForm userId={u.id} name={u.name} invoiceAccess={u.invoiceAccess} isAdmin={u.isAdmin} />
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
