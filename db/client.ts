@@ -117,16 +117,30 @@ function createHandle(): Handle {
       },
     }),
   };
-  // Closing cleanly on shutdown keeps PGlite's files consistent.
+  // Closing cleanly on shutdown keeps PGlite's files consistent; work in flight (an email
+  // being sent) finishes first, for at most a few seconds.
   const shutdown = (signal: NodeJS.Signals) => {
-    void handle
-      .close()
+    void runShutdownHooks()
+      .then(() => handle.close())
       .catch(() => {})
       .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
   return handle;
+}
+
+const shutdownHooks = ((globalThis as { __cumulusShutdownHooks?: Set<() => Promise<void>> }).__cumulusShutdownHooks ??= new Set());
+
+/** Registers work to finish before the embedded database closes on SIGTERM/SIGINT. */
+export function onShutdown(hook: () => Promise<void>): () => void {
+  shutdownHooks.add(hook);
+  return () => shutdownHooks.delete(hook);
+}
+
+async function runShutdownHooks(timeoutMs = 5000): Promise<void> {
+  const all = Promise.allSettled([...shutdownHooks].map((h) => h()));
+  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
 }
 
 function handle(): Handle {

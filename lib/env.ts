@@ -41,6 +41,23 @@ const schema = z.object({
   CUMULUS_PROVIDER_BANKGIRO: z.string().optional(),
   CUMULUS_PROVIDER_EMAIL: z.string().default("billing@cumulus.example"),
   CUMULUS_PROVIDER_WEB: z.string().default("https://cumulus.example"),
+  /**
+   * Outgoing mail server, e.g. smtp://user:pass@smtp.example.com:587 or smtps://…:465. Without it
+   * every message is written to $CUMULUS_DATA_DIR/mail/*.eml and its subject and recipients logged.
+   */
+  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
+  /** Sender of every email, e.g. `"Cumulus Billing" <billing@example.com>`; default: provider name and email. */
+  MAIL_FROM: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** Public address of the panel, for links in emails; default http://localhost:PORT. */
+  APP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** Bearer secret of the outbox cron route (/api/cron/outbox); Vercel Cron sends it. Unset: the route answers 503. */
+  CRON_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16).optional()),
+  /** How often the server process sends queued email (ms); 0 turns the in-process sender off. */
+  CUMULUS_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  /** Set by Vercel on its builds and functions ("1"): nothing runs between requests there. */
+  VERCEL: bool,
+  /** Set by Next.js; "phase-production-build" while `next build` runs. */
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; embedded: boolean };

@@ -49,6 +49,12 @@ export async function prepareServer(): Promise<void> {
   // A cold PDF worker takes ~400 ms for its first document: warm the pool up in the background.
   const { warmUpPdfRenderer } = await import("@/lib/pdf/render");
   warmUpPdfRenderer().catch((err: unknown) => console.error("Cumulus: PDF renderer warm-up failed:", err));
+  // Queued email (invoices, verification codes) is sent from this process (lib/email/server.ts).
+  const { startServerOutboxSender } = await import("@/lib/email/server");
+  startServerOutboxSender();
+  if (e.NODE_ENV === "production" && !e.embedded && !e.APP_URL) {
+    console.warn("Cumulus: APP_URL is not set: links in emails will point at localhost.");
+  }
   const where = e.embedded ? `the embedded database in ${e.dataDir}` : "PostgreSQL (DATABASE_URL)";
   console.log(`\nCumulus is ready at http://localhost:${e.PORT} on ${where}.`);
   if (e.embedded || seeded) {

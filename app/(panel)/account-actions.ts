@@ -6,6 +6,7 @@
  * audited and answers 403), validated with zod; the account is always the viewer's own.
  */
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -22,6 +23,7 @@ import {
   verifyContactEmail,
 } from "@/lib/contacts/contacts";
 import { getAccountSettingsView, type AccountSettingsView } from "@/lib/dal/account";
+import { sendOutboxSoon } from "@/lib/email/sender";
 import { defineAction, type ActionState } from "@/lib/dal/action";
 import { canManageBilling, getViewer } from "@/lib/dal/session";
 
@@ -87,6 +89,8 @@ export const createEmail = defineAction<typeof createSchema, SettingsState>({
     if (denied) return denied;
     const r = await createContactEmail(getDb(), viewer.account.id, viewer.userId, input.email);
     if (!r.ok) return fail(r.message, r.field);
+    // The code is in the outbox: send it now rather than at the sender's next tick.
+    after(sendOutboxSoon);
     return ok(`We sent a verification code to ${input.email}. Enter it below.`, { createdId: r.id });
   },
 });
@@ -111,6 +115,7 @@ export const resendCode = defineAction<typeof idSchema, SettingsState>({
   authorize: canManageBilling,
   async handler(viewer, input) {
     const r = await resendVerificationCode(getDb(), viewer.account.id, viewer.userId, input.id);
+    if (r.ok) after(sendOutboxSoon);
     return r.ok ? ok("A new code is on its way.") : fail(r.message);
   },
 });
@@ -135,6 +140,7 @@ export const saveRoles = defineAction<typeof rolesSchema, SettingsState>({
       if (denied) return denied;
     }
     const r = await setContactRoles(getDb(), viewer.account.id, viewer.userId, input.id, { billing: input.billing, tech: input.tech, dpo: input.dpo });
+    if (r.ok && input.hadBilling && !input.billing) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
     return r.ok ? ok("Roles saved.") : fail(r.message);
   },
 });

@@ -10,7 +10,7 @@
  * 5 wrong tries.
  */
 import crypto from "node:crypto";
-import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database, Executor, Transaction } from "@/db/client";
 import { contactEmails, contactPhones } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -66,15 +66,8 @@ export async function listContacts(db: Executor, accountId: string) {
   return { emails, phones };
 }
 
-/** Where the next invoice email goes: the verified Billing addresses. */
-export async function billingRecipients(db: Executor, accountId: string): Promise<string[]> {
-  const r = await db
-    .select({ email: contactEmails.email })
-    .from(contactEmails)
-    .where(and(eq(contactEmails.accountId, accountId), eq(contactEmails.isBilling, true), isNotNull(contactEmails.verifiedAt)))
-    .orderBy(asc(contactEmails.email));
-  return r.map((x) => x.email);
-}
+/** Where the next invoice email goes: the one query the sender uses too. */
+export { billingRecipients } from "@/lib/email/outbox";
 
 /** Locks every contact row of the account (fixed order) and returns them. */
 async function lockAll(tx: Transaction, accountId: string) {
