@@ -46,13 +46,15 @@ const env = {
 };
 buildIfStale();
 
-let dataDir;
+// A fresh data folder per run: the embedded database (without DATABASE_URL) and, always, the
+// captured mail the specs read verification codes from.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-e2e-"));
+env.CUMULUS_DATA_DIR = dataDir;
+delete env.SMTP_URL;
 if (env.DATABASE_URL) {
   const seed = spawnSync(bin("tsx"), ["scripts/db-seed.ts", "--reset"], { cwd: root, stdio: "inherit", env });
   if (seed.status !== 0) process.exit(seed.status ?? 1);
 } else {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-e2e-"));
-  env.CUMULUS_DATA_DIR = dataDir;
   env.CUMULUS_ALLOW_EMBEDDED = "true";
 }
 
@@ -85,7 +87,7 @@ for (;;) {
 }
 
 const run = spawnSync(bin("playwright"), ["test", ...process.argv.slice(2)], {
-  cwd: root, stdio: "inherit", env: { ...env, E2E_BASE_URL: baseURL, E2E_CHROMIUM: chromium, E2E_DATA_DIR: dataDir ?? "" },
+  cwd: root, stdio: "inherit", env: { ...env, E2E_BASE_URL: baseURL, E2E_CHROMIUM: chromium, E2E_DATA_DIR: dataDir },
 });
 // Stop the server (and wait: the embedded database is locked while it runs), then prove that
 // the test cards the specs paid with reached neither the server's log nor the database.

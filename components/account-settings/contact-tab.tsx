@@ -46,10 +46,11 @@ function RoleCell({ on, role }: { on: boolean; role: string }) {
   );
 }
 
-function VerifyForm({ email, onSaved }: { email: Email; onSaved: () => void }) {
+function VerifyForm({ email, onVerified }: { email: Email; onVerified: (id: string, message: string) => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(verifyEmail, {});
   const [resent, resend, resending] = useActionState<SettingsState, FormData>(resendCode, {});
-  useSaved(state, onSaved);
+  // Verified: this form goes away with the row's new state, so the tab says it and opens the roles.
+  useSaved(state, () => onVerified(email.id, state.message ?? "Address verified."));
   const id = `code-${email.id}`;
   return (
     <div className="mt-2 space-y-2 rounded-md bg-slate-50 p-3">
@@ -120,7 +121,7 @@ function DeleteForm({ email, onSaved, onCancel }: { email: Email; onSaved: () =>
   const [state, action, pending] = useActionState<SettingsState, FormData>(deleteEmail, {});
   useSaved(state, onSaved);
   return (
-    <form action={action} className="mt-2 space-y-2 rounded-md bg-red-50 p-3" noValidate>
+    <form action={action} className="mt-2 space-y-2 rounded-md bg-red-50 p-3" aria-label={`Confirm deleting ${email.email}`} noValidate>
       <input type="hidden" name="id" value={email.id} />
       <p className="text-sm">Delete {email.email} from the contact list?</p>
       <FormMessage ok={state.ok} message={state.message} />
@@ -203,6 +204,13 @@ function Phones({ view, onSaved }: { view: AccountSettingsView; onSaved: () => v
 export function ContactTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const onVerified = (id: string, message: string) => {
+    setNotice(message);
+    setDeleting(null);
+    setEditing(id);
+    onSaved();
+  };
   const emails = view.contacts.emails;
   const th = "px-2 py-2 text-left font-semibold";
   return (
@@ -212,6 +220,7 @@ export function ContactTab({ view, onSaved }: { view: AccountSettingsView; onSav
 
       <section aria-labelledby="emails-heading" className="space-y-3">
         <h3 id="emails-heading" className="font-semibold">Email addresses</h3>
+        {notice && <FormMessage ok message={notice} />}
         <p className="text-sm" role="status">
           Next invoice will be sent to: <strong>{view.nextInvoiceTo.length ? view.nextInvoiceTo.join(", ") : "nobody (no verified Billing address)"}</strong>
         </p>
@@ -233,7 +242,7 @@ export function ContactTab({ view, onSaved }: { view: AccountSettingsView; onSav
                   <td className="px-2 py-2">
                     <div className="font-medium break-all">{e.email}</div>
                     {!e.verified && <div className="text-xs text-amber-800">Not verified: holds no role until verified</div>}
-                    {view.canManage && !e.verified && <VerifyForm email={e} onSaved={onSaved} />}
+                    {view.canManage && !e.verified && <VerifyForm email={e} onVerified={onVerified} />}
                     {view.canManage && editing === e.id && e.verified && (
                       <RolesForm email={e} onSaved={onSaved} onClose={() => setEditing(null)} />
                     )}

@@ -40,7 +40,7 @@ test("pay an outstanding invoice by card: the row turns Paid with 0.00", async (
   await expect(dialog.getByRole("radio", { name: "Bank transfer" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 
-  await dialog.getByRole("button", { name: /^Pay [\d,.]+ EUR$/ }).click();
+  await dialog.getByRole("button", { name: /^Pay .+ EUR$/ }).click();
   await expectNoSeriousA11yViolations(page);
   await payOnHostedPage(page, "4242 4242 4242 4242");
 

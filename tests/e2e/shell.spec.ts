@@ -150,17 +150,18 @@ test.describe("pages", () => {
     await page.goto("/users");
     await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
     const table = page.getByRole("table");
-    await expect(table.getByRole("columnheader")).toHaveText(["Name", "Email", "Admin", "Invoice access"]);
+    // Admins also get a last column to change other users' access.
+    await expect(table.getByRole("columnheader")).toHaveText(["Name", "Email", "Admin", "Invoice access", "Change"]);
     // A header row and one row per user of Example Cloud Customer AB.
     await expect(table.getByRole("row")).toHaveCount(4);
     const expected = [
-      [ROLES.demo, "Yes", "Full"],
-      [ROLES.reader, "No", "Read"],
-      [ROLES.noaccess, "No", "None"],
+      [ROLES.demo, "Yes", "Full", "You cannot change your own access"],
+      [ROLES.reader, "No", "Read", "Change access"],
+      [ROLES.noaccess, "No", "None", "Change access"],
     ] as const;
-    for (const [email, admin, access] of expected) {
+    for (const [email, admin, access, change] of expected) {
       const row = table.getByRole("row").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
-      await expect(row.getByRole("cell"), email).toHaveText([/\S/, email, admin, access]);
+      await expect(row.getByRole("cell"), email).toHaveText([/\S/, email, admin, access, change]);
     }
     await expect(table.getByRole("cell", { name: ROLES.other })).toHaveCount(0);
     await expect(page.getByRole("main")).not.toContainText(ROLES.other);

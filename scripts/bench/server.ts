@@ -1,0 +1,229 @@
+/**
+ * The server under test: a production build (scripts/start.mjs's buildIfStale) served by
+ * `next start` on a free port, in its own process group, which is always stopped at the end.
+ * Memory is read from /proc/<pid>/status of the process that holds the listening socket (the
+ * PDF render workers are threads of that same process).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+export type Server = {
+  baseUrl: string;
+  port: number;
+  /** The process that serves HTTP (the group leader, or the child it forked). */
+  pid: number;
+  /** Resident set size of the server process, in bytes. */
+  rss(): number;
+  /** Peak RSS since the last resetPeak() (VmHWM), in bytes; null where /proc cannot reset it. */
+  peak(): number | null;
+  resetPeak(): boolean;
+  log(): string;
+  stop(): Promise<void>;
+};
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+/** scripts/start.mjs's buildIfStale: a `next build` only when the sources changed since the last one. */
+export async function buildIfStale(): Promise<void> {
+  // A computed specifier: start.mjs is plain JavaScript without type declarations.
+  const specifier = pathToFileURL(path.join(root, "scripts", "start.mjs")).href;
+  const mod = (await import(specifier)) as { buildIfStale: () => void };
+  mod.buildIfStale();
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function statusField(pid: number, field: string): number | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every process whose ancestor is `pid`, and `pid` itself. */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(name), ppid);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10) continue;
+      if (f[1]!.endsWith(`:${hexPort}`) && f[3] === "0A") inodes.add(f[9]!);
+    }
+  }
+  return inodes;
+}
+
+/** The process in the tree that owns the listening socket; else the one with the most memory. */
+function serverPid(leader: number, port: number): { pid: number; how: string; tree: number[] } {
+  const tree = processTree(leader);
+  const inodes = listeningInodes(port);
+  for (const pid of tree) {
+    let fds: string[] = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return { pid, how: "owns the listening socket", tree };
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  }
+  const biggest = [...tree].sort((a, b) => (statusField(b, "VmRSS") ?? 0) - (statusField(a, "VmRSS") ?? 0))[0]!;
+  return { pid: biggest, how: "largest RSS in the process group", tree };
+}
+
+export async function startServer(opts: {
+  databaseUrl: string;
+  log: (line: string) => void;
+  readyTimeoutMs?: number;
+}): Promise<Server> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATABASE_URL: opts.databaseUrl,
+    AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  delete env.CUMULUS_ALLOW_EMBEDDED;
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logLines: string[] = [];
+  const keep = (d: Buffer) => {
+    logLines.push(String(d));
+    if (logLines.length > 500) logLines.splice(0, logLines.length - 500);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
+
+  const leader = child.pid!;
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-leader, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  // Last resort: a bench that dies in any way takes its server with it.
+  const onExit = () => killGroup("SIGKILL");
+  process.on("exit", onExit);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup("SIGTERM");
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    await Promise.race([exitedPromise, timer]);
+    // The leader may be gone while a forked child still runs: make sure the whole group is.
+    killGroup("SIGKILL");
+    process.off("exit", onExit);
+  };
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  for (;;) {
+    try {
+      const res = await fetch(`${baseUrl}/login`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not start:\n${logLines.join("").split("\n").slice(-40).join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const found = serverPid(leader, port);
+  opts.log(
+    `server on ${baseUrl}: process group ${leader} (${found.tree.join(", ")}); measuring pid ${found.pid} (${found.how})`,
+  );
+  const pid = found.pid;
+  return {
+    baseUrl,
+    port,
+    pid,
+    rss: () => {
+      const v = statusField(pid, "VmRSS");
+      if (v === null) throw new Error(`the server process ${pid} is gone:\n${logLines.join("").split("\n").slice(-40).join("\n")}`);
+      return v;
+    },
+    peak: () => statusField(pid, "VmHWM"),
+    resetPeak: () => {
+      try {
+        fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    log: () => logLines.join(""),
+    stop,
+  };
+}

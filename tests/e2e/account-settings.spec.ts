@@ -1,0 +1,154 @@
+/**
+ * The Account settings slide-over as a person uses it: Contact (a new address verified with
+ * the code from the captured mail, Billing moved to it, the old address deleted), Customer
+ * Info (saved, and refused with messages by the field), Settings, and read-only for Read.
+ * Changes are made on Other Tenant Oy's account; the demo account is only read.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { accountSettingsButton, expect, expectAccountSettingsOpen, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { DEMO_PASSWORD } from "./roles";
+
+test.describe.configure({ mode: "serial" });
+
+/** The 6-digit code from the newest verification mail to `address` in the captured mail folder. */
+async function verificationCode(address: string): Promise<string> {
+  const dir = path.join(process.env.E2E_DATA_DIR!, "mail");
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).sort() : [];
+    for (const f of files.reverse()) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      const code = /verification code: (\d{6})/i.exec(text)?.[1];
+      if (code && text.includes(address)) return code;
+    }
+    if (Date.now() > deadline) throw new Error(`No verification mail to ${address} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function openTab(page: Page, tab: "Customer Info" | "Contact" | "Settings") {
+  await accountSettingsButton(page).click();
+  const dialog = await expectAccountSettingsOpen(page);
+  await dialog.getByRole("tab", { name: tab }).click();
+  await expect(dialog.getByRole("tab", { name: tab })).toHaveAttribute("aria-selected", "true");
+  return dialog;
+}
+
+const newAddress = `finance-${Date.now()}@example.com`;
+
+test("create a new email, verify it with the mailed code, move Billing to it, delete the old address", async ({ asRole }) => {
+  const page = await asRole("other");
+  await page.goto("/");
+  const dialog = await openTab(page, "Contact");
+  await expect(page).toHaveURL(/settings=contact/);
+  for (const name of ["Email Address", "Billing", "Tech", "DPO"]) await expect(dialog.getByRole("columnheader", { name, exact: true })).toBeVisible();
+  await expect(dialog.getByText("Next invoice will be sent to:")).toContainText("other@example.com");
+  await expectNoSeriousA11yViolations(page);
+
+  await dialog.getByRole("button", { name: "Create new Email" }).click();
+  await dialog.getByRole("textbox", { name: "Email address" }).fill(newAddress);
+  await dialog.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(dialog.getByText(`We sent a verification code to ${newAddress}`)).toBeVisible();
+
+  const code = await verificationCode(newAddress);
+  await dialog.getByLabel(`Verification code for ${newAddress}`).fill(code);
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(dialog.getByText("Address verified")).toBeVisible();
+
+  // Verified: its roles open right away. Give it every role (Billing asks for the password again).
+  const roles = dialog.getByRole("form", { name: `Roles of ${newAddress}` });
+  for (const role of ["Billing", "Tech", "DPO"]) await roles.getByRole("switch", { name: role }).click();
+  await roles.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await roles.getByRole("button", { name: "Save roles" }).click();
+  await expect(dialog.getByText("Next invoice will be sent to:")).toContainText(newAddress);
+
+  // Take Billing away from the old address: the line changes.
+  await dialog.getByRole("button", { name: "Modify other@example.com" }).click();
+  const oldRoles = dialog.getByRole("form", { name: "Roles of other@example.com" });
+  await oldRoles.getByRole("switch", { name: "Billing" }).click();
+  await oldRoles.getByRole("button", { name: "Save roles" }).click();
+  await expect(dialog.getByText("Next invoice will be sent to:")).not.toContainText("other@example.com");
+  await expect(dialog.getByText("Next invoice will be sent to:")).toContainText(newAddress);
+
+  await dialog.getByRole("button", { name: "Delete other@example.com" }).click();
+  await dialog.getByRole("form", { name: "Confirm deleting other@example.com" }).getByRole("button", { name: "Delete other@example.com" }).click();
+  await expect(dialog.getByRole("cell", { name: "other@example.com", exact: true })).toHaveCount(0);
+
+  // The only address left cannot be deleted.
+  await dialog.getByRole("button", { name: `Delete ${newAddress}` }).click();
+  const confirm = dialog.getByRole("form", { name: `Confirm deleting ${newAddress}` });
+  await confirm.getByRole("button", { name: `Delete ${newAddress}` }).click();
+  await expect(confirm.getByRole("alert")).toContainText("The only address cannot be deleted.");
+});
+
+test("phone numbers: added in international form, refused otherwise", async ({ asRole }) => {
+  const page = await asRole("other");
+  await page.goto("/?settings=contact");
+  const dialog = await expectAccountSettingsOpen(page);
+  await dialog.getByRole("textbox", { name: "Phone number" }).fill("12345");
+  await dialog.getByRole("button", { name: "Add phone" }).click();
+  await expect(dialog.getByText("Enter the number in international form")).toBeVisible();
+  await dialog.getByRole("textbox", { name: "Phone number" }).fill("+358 40 123 4567");
+  await dialog.getByRole("button", { name: "Add phone" }).click();
+  await expect(dialog.getByText("+358401234567")).toBeVisible();
+});
+
+test("Customer Info: an update survives a reload; invalid input shows errors and saves nothing", async ({ asRole }) => {
+  const page = await asRole("other");
+  await page.goto("/");
+  let dialog = await openTab(page, "Customer Info");
+  await expect(dialog.getByLabel("Organisation number")).toHaveAttribute("readonly", "");
+  await expectNoSeriousA11yViolations(page);
+  await dialog.getByLabel("Address", { exact: true }).fill("Aleksanterinkatu 20");
+  await dialog.getByRole("button", { name: "Update" }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: "Customer info saved" })).toBeVisible();
+
+  await page.reload();
+  dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByLabel("Address", { exact: true })).toHaveValue("Aleksanterinkatu 20");
+
+  await dialog.getByLabel("Zip code").fill("ABC");
+  await dialog.getByLabel("VAT number").fill("SE123");
+  await dialog.getByLabel("Address", { exact: true }).fill("Should not be saved 1");
+  await dialog.getByRole("button", { name: "Update" }).click();
+  await expect(dialog.getByText("Enter a zip code like 00100.")).toBeVisible();
+  await expect(dialog.getByText("A VAT number for this country starts with FI.")).toBeVisible();
+  await expect(dialog.getByLabel("Zip code")).toHaveAttribute("aria-invalid", "true");
+  await page.reload();
+  dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByLabel("Address", { exact: true })).toHaveValue("Aleksanterinkatu 20");
+});
+
+test("Settings: language saved; automatic payment disabled without a saved card", async ({ asRole }) => {
+  const page = await asRole("other");
+  await page.goto("/");
+  const dialog = await openTab(page, "Settings");
+  await expect(dialog.getByRole("checkbox", { name: /Pay new invoices automatically/ })).toBeDisabled();
+  await expect(dialog.getByText("Needs a saved card")).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await dialog.getByRole("radio", { name: /Svenska/ }).check();
+  await dialog.getByRole("button", { name: "Save settings" }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
+  await page.reload();
+  const again = await expectAccountSettingsOpen(page);
+  await expect(again.getByRole("radio", { name: /Svenska/ })).toBeChecked();
+  // Back to English: other specs read this account's amounts.
+  await again.getByRole("radio", { name: /English/ }).check();
+  await again.getByRole("button", { name: "Save settings" }).click();
+  await expect(again.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
+});
+
+test("invoice access Read sees contacts and customer info read-only", async ({ asRole }) => {
+  const page = await asRole("reader");
+  await page.goto("/?settings=contact");
+  const dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByRole("cell", { name: "demo@example.com" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Create new Email" })).toHaveCount(0);
+  await expect(dialog.getByRole("button", { name: /^Modify/ })).toHaveCount(0);
+  await dialog.getByRole("tab", { name: "Customer Info" }).click();
+  await expect(dialog.getByLabel("Address", { exact: true })).toHaveAttribute("readonly", "");
+  await expect(dialog.getByRole("button", { name: "Update" })).toHaveCount(0);
+});
