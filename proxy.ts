@@ -39,5 +39,6 @@ export default auth((req) => {
 });
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  // Not /api/auth: next-auth answers those itself, and running it twice set two CSRF cookies.
+  matcher: ["/((?!_next/static|_next/image|api/auth|favicon.ico|icon.svg|robots.txt).*)"],
 };

@@ -43,6 +43,9 @@ export function createPostgresHandle(url: string, max = env().DATABASE_POOL_MAX)
   const client = postgres(url, {
     max,
     onnotice: () => {},
+    // The balance queries are many small index lookups; PostgreSQL's JIT compiled them anew on
+    // every call (0.6-1.8 s measured by npm run bench) for no gain.
+    connection: { jit: "off" },
     // Fail fast instead of queueing forever when the server is gone.
     connect_timeout: 10,
     idle_timeout: 60,

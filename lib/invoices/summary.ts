@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { rows, type Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
 
@@ -20,23 +20,42 @@ export type InvoiceSummary = {
   } | null;
 };
 
-/** Totals for the dashboard and the invoice list's summary, for one account. */
+/**
+ * Totals for the dashboard and the invoice list's summary, for one account. The same
+ * derivation as lib/invoices/balance.ts (total − settled allocations − credit notes, never
+ * below 0), written as grouped joins over the account's payments and credit notes: one pass,
+ * instead of two correlated lookups per invoice for every aggregate (npm run bench measured
+ * 0.6–2 s for an account with 5,000 invoices the per-row way). Tests compare both ways.
+ */
 export async function invoiceSummary(db: Executor, accountId: string, today: string): Promise<InvoiceSummary> {
-  const balances = db
-    .select({ dueDate: invoices.dueDate, outstanding: sql<string>`${outstandingMinorSql}`.as("outstanding") })
-    .from(invoices)
-    .where(eq(invoices.accountId, accountId))
-    .as("b");
-  const [totals, latestRows] = await Promise.all([
-    db
-      .select({
-        outstanding: sql<string>`coalesce(sum(${balances.outstanding}), 0)`,
-        overdue: sql<string>`coalesce(sum(${balances.outstanding}) filter (where ${balances.dueDate} < ${today}::date), 0)`,
-        outstandingCount: sql<number>`count(*) filter (where ${balances.outstanding} > 0)::int`,
-        overdueCount: sql<number>`count(*) filter (where ${balances.outstanding} > 0 and ${balances.dueDate} < ${today}::date)::int`,
-        nextDue: sql<string | null>`min(${balances.dueDate}) filter (where ${balances.outstanding} > 0 and ${balances.dueDate} >= ${today}::date)`,
-      })
-      .from(balances),
+  const [totalsRows, latestRows] = await Promise.all([
+    rows<{ outstanding: string; overdue: string; outstanding_count: number; overdue_count: number; next_due: string | null }>(
+      db,
+      sql`
+        with paid as (
+          select pa.invoice_id, sum(pa.amount_minor) as settled
+          from payments p join payment_allocations pa on pa.payment_id = p.id
+          where p.account_id = ${accountId} and p.state = 'succeeded'
+          group by pa.invoice_id
+        ), credited as (
+          select credits_invoice_id as invoice_id, sum(total_minor) as credited
+          from invoices where account_id = ${accountId} and type = 'credit_note'
+          group by credits_invoice_id
+        ), b as (
+          select i.due_date,
+                 greatest(i.total_minor - coalesce(paid.settled, 0) - coalesce(credited.credited, 0), 0) as outstanding
+          from invoices i
+          left join paid on paid.invoice_id = i.id
+          left join credited on credited.invoice_id = i.id
+          where i.account_id = ${accountId} and i.type = 'invoice'
+        )
+        select coalesce(sum(outstanding), 0)::text as outstanding,
+               coalesce(sum(outstanding) filter (where due_date < ${today}::date), 0)::text as overdue,
+               (count(*) filter (where outstanding > 0))::int as outstanding_count,
+               (count(*) filter (where outstanding > 0 and due_date < ${today}::date))::int as overdue_count,
+               (min(due_date) filter (where outstanding > 0 and due_date >= ${today}::date))::text as next_due
+        from b`,
+    ),
     db
       .select({
         number: invoices.number,
@@ -51,14 +70,14 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
       .orderBy(desc(invoices.invoiceDate), desc(invoices.number))
       .limit(1),
   ]);
-  const t = totals[0]!;
+  const t = totalsRows[0]!;
   const l = latestRows[0];
   return {
     outstandingMinor: BigInt(t.outstanding),
     overdueMinor: BigInt(t.overdue),
-    outstandingCount: Number(t.outstandingCount),
-    overdueCount: Number(t.overdueCount),
-    nextDueDate: t.nextDue ? String(t.nextDue).slice(0, 10) : null,
+    outstandingCount: Number(t.outstanding_count),
+    overdueCount: Number(t.overdue_count),
+    nextDueDate: t.next_due ? String(t.next_due).slice(0, 10) : null,
     latest: l
       ? {
           number: l.number,

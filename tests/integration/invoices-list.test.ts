@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
-import { accounts, invoices } from "@/db/schema";
+import { accounts, invoices, paymentAllocations, payments } from "@/db/schema";
 import { invoiceCsv } from "@/lib/invoices/csv";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, listInvoices, parseListParams, type ListParams } from "@/lib/invoices/list";
@@ -130,6 +130,35 @@ describe("invoiceSummary and detail", () => {
     expect(summary.overdueCount).toBe(2);
     expect(summary.nextDueDate).toBe("2026-11-30");
     expect(summary.latest?.invoiceDate).toBe("2026-11-01");
+  });
+
+  it("the summary's grouped derivation agrees with the per-invoice one, credit notes and failed payments included", async () => {
+    const rows = (await listInvoices(db, demoId, params(), TODAY, 100)).rows;
+    const overdue = rows.find((r) => r.status === "overdue")!;
+    const [target] = await db.select().from(invoices).where(eq(invoices.number, overdue.number));
+    // A credit note lowering it, and a failed card payment that must not count.
+    await db.insert(invoices).values({
+      ...target!,
+      id: undefined,
+      number: 900001,
+      type: "credit_note",
+      creditsInvoiceId: target!.id,
+      creditReason: "test",
+      netMinor: 1000n,
+      vatMinor: 250n,
+      totalMinor: 1250n,
+      paymentReference: "9000016",
+      billingRunId: null,
+    });
+    const [p] = await db.insert(payments).values({ accountId: demoId, provider: "sandbox", method: "card", state: "failed", amountMinor: 500n, currency: "EUR" }).returning({ id: payments.id });
+    await db.insert(paymentAllocations).values({ paymentId: p!.id, invoiceId: target!.id, amountMinor: 500n });
+    const after = (await listInvoices(db, demoId, params(), TODAY, 100)).rows;
+    expect(after.find((r) => r.number === overdue.number)!.outstandingMinor).toBe(overdue.outstandingMinor - 1250n);
+    const summary = await invoiceSummary(db, demoId, TODAY);
+    const sum = (pred: (r: (typeof after)[number]) => boolean) => after.filter(pred).reduce((s, r) => s + r.outstandingMinor, 0n);
+    expect(summary.outstandingMinor).toBe(sum(() => true));
+    expect(summary.overdueMinor).toBe(sum((r) => r.status === "overdue"));
+    expect(summary.overdueCount).toBe(after.filter((r) => r.status === "overdue").length);
   });
 
   it("reads an invoice with lines whose totals match the stored ones", async () => {
