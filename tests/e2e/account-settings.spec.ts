@@ -151,4 +151,18 @@ test("invoice access Read sees contacts and customer info read-only", async ({ a
   await dialog.getByRole("tab", { name: "Customer Info" }).click();
   await expect(dialog.getByLabel("Address", { exact: true })).toHaveAttribute("readonly", "");
   await expect(dialog.getByRole("button", { name: "Update" })).toHaveCount(0);
+
+  // A forged submission of the read-only form is refused with 403 and changes nothing.
+  await dialog.getByLabel("Address", { exact: true }).evaluate((el: HTMLInputElement) => {
+    el.readOnly = false;
+    el.value = "Forged street 1";
+  });
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST"),
+    dialog.getByLabel("Address", { exact: true }).evaluate((el: HTMLInputElement) => el.form!.requestSubmit()),
+  ]);
+  expect(response.status()).toBe(403);
+  const demo = await asRole("demo");
+  await demo.goto("/?settings=customer-info");
+  await expect((await expectAccountSettingsOpen(demo)).getByLabel("Address", { exact: true })).toHaveValue("Kungsgatan 12");
 });

@@ -78,6 +78,16 @@ test.describe("Invoices list", () => {
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toBe("application/pdf");
     expect(response.headers()["content-disposition"]).toMatch(/^inline;/);
+    expect(response.headers()["cache-control"]).toContain("no-store");
+    // Stored bytes: the same ETag again, and 304 Not Modified to a matching If-None-Match.
+    const etag = response.headers()["etag"]!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await popup.request.get(`/invoices/${number}/pdf`);
+    expect(again.headers()["etag"]).toBe(etag);
+    expect(Buffer.compare(await again.body(), await response.body())).toBe(0);
+    const notModified = await popup.request.get(`/invoices/${number}/pdf`, { headers: { "If-None-Match": etag } });
+    expect(notModified.status()).toBe(304);
+    expect((await notModified.body()).length).toBe(0);
     await popup.close();
 
     await button.click();

@@ -138,4 +138,13 @@ test("invoice access Read sees the rundown without a Pay button", async ({ asRol
   await expect(dialog.getByText("Outstanding Amount")).toBeVisible();
   await expect(dialog.getByRole("button", { name: /^Pay / })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Pay selected/ })).toHaveCount(0);
+
+  // A forged submission of the dialog's form (it has no Pay button for Read) is refused with 403.
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/invoices")),
+    dialog.locator("form").evaluate((form: HTMLFormElement) => form.requestSubmit()),
+  ]);
+  expect(response.status()).toBe(403);
+  await page.goto("/invoices?status=outstanding");
+  await expect(page.getByRole("checkbox", { name: /^Select invoice/ })).toHaveCount(3);
 });
