@@ -56,6 +56,7 @@ if (env.DATABASE_URL) {
   if (seed.status !== 0) process.exit(seed.status ?? 1);
 } else {
   env.CUMULUS_ALLOW_EMBEDDED = "true";
+  env.NEXT_MANUAL_SIG_HANDLE = "true"; // see scripts/start.mjs
 }
 
 const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
