@@ -38,7 +38,7 @@ type ProductCode = (typeof PRODUCTS)[number]["code"];
 const productByCode = new Map(PRODUCTS.map((p) => [p.code as string, p]));
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same demo data. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

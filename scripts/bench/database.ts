@@ -7,7 +7,8 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createPostgresHandle, migrate, rows, type Database } from "@/db/client";
-import { PRODUCTS, resetDatabase, seedScale } from "@/db/seed";
+// The same deterministic PRNG as the demo seed, so the long invoice is the same in every database.
+import { PRODUCTS, prng, resetDatabase, seedScale } from "@/db/seed";
 import * as s from "@/db/schema";
 import { addMonths, endOfMonth, startOfMonth, todayIn } from "@/lib/dates";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
@@ -157,18 +158,6 @@ export async function prepareBenchDatabase(
     await handle.close().catch(() => {});
     throw err;
   }
-}
-
-/** A small deterministic PRNG (mulberry32), so the long invoice is the same in every database. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type LongLine = Omit<s.NewInvoiceLine, "invoiceId">;
