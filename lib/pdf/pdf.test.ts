@@ -197,6 +197,25 @@ describe.skipIf(!hasPdftotext)("rendered PDF", () => {
     expect(text).not.toContain("Outstanding amount");
   }, 120_000);
 
+  it("keeps the planned line breaks: react-pdf wraps no text again", async () => {
+    const base = sampleInvoicePdfData({ lines: 40, language: "sv" });
+    const long = "Dedikerad GPU-instans med NVIDIA-accelerator för maskininlärning, reserverad kapacitet och övervakning dygnet runt";
+    const data: InvoicePdfData = {
+      ...base,
+      customer: { ...base.customer, name: "Mycket Långt Företagsnamn Aktiebolag med Filialer i Norden och Baltikum (publ)" },
+      lines: base.lines.map((l, i) => (i % 5 === 2 ? { ...l, label: long } : l)),
+    };
+    const plan = planInvoice(data, await loadPdfMeasure());
+    const text = pdfText(await renderInvoicePdf(data)).replace(/ +/g, " ");
+    const planned = [
+      ...plan.top.customerName.split("\n"),
+      ...plan.pages.flatMap((p) => p.rows.flatMap((r) => (r.kind === "line" ? r.desc.split("\n") : []))),
+    ];
+    expect(plan.top.customerName.split("\n").length).toBe(2); // bold is measured as bold
+    // A line react-pdf had wrapped again would come out split over two lines of text.
+    for (const line of planned) expect(text).toContain(line);
+  }, 120_000);
+
   it("keeps the text layer of later PDFs in the same worker (glyph cache)", async () => {
     // "ź" and "ż" embed "z" as a component glyph; a later "z" must still copy as "z".
     const pool = createPdfPool({ size: 1 });

@@ -21,7 +21,8 @@ let measurePromise: Promise<Measure> | undefined;
 export function loadPdfMeasure(): Promise<Measure> {
   measurePromise ??= (async () => {
     registerPdfFonts();
-    const load = async (fontWeight: "normal" | "bold"): Promise<MetricsFont> => {
+    // Numeric weights: react-pdf's font lookup matches "bold" only as 700.
+    const load = async (fontWeight: 400 | 700): Promise<MetricsFont> => {
       const descriptor = { fontFamily: PDF_FONT_FAMILY, fontWeight };
       await Font.load(descriptor);
       // react-pdf types its font objects without fontkit's typings: check the parts used here.
@@ -31,7 +32,7 @@ export function loadPdfMeasure(): Promise<Measure> {
       trimDecodedNameTable(font);
       return font;
     };
-    const [regular, bold] = await Promise.all([load("normal"), load("bold")]);
+    const [regular, bold] = await Promise.all([load(400), load(700)]);
     return createMeasure(regular, bold);
   })();
   measurePromise.catch(() => {
