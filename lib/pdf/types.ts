@@ -3,7 +3,7 @@
  * structured clone, so it holds only strings, numbers, bigints, arrays and plain objects (no
  * Dates, no class instances, no functions).
  */
-import type { Language } from "@/db/schema";
+import type { IssuedCustomer, Language } from "@/db/schema";
 import type { Totals } from "@/lib/money";
 
 export type InvoicePdfLanguage = Language;
@@ -25,19 +25,8 @@ export type InvoicePdfProvider = {
   web: string | null;
 };
 
-/** The customer block as it was when the invoice was issued (never today's address). */
-export type InvoicePdfCustomer = {
-  name: string;
-  careOf: string | null;
-  street: string;
-  zipCode: string;
-  city: string;
-  /** ISO 3166-1 alpha-2; printed as the country's name in the invoice language. */
-  countryCode: string;
-  organisationNumber: string | null;
-  vatNumber: string | null;
-  purchaseOrder: string | null;
-};
+/** The customer block as it was when the invoice was issued (never today's address): the invoice row's own type. */
+export type InvoicePdfCustomer = IssuedCustomer;
 
 export type InvoicePdfLine = {
   /** Group heading the line is shown under, e.g. "Compute". */

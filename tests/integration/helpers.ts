@@ -93,3 +93,25 @@ export function isGapless(numbers: number[], first: number): boolean {
   const sorted = [...numbers].sort((a, b) => a - b);
   return sorted.every((n, i) => n === first + i);
 }
+
+/**
+ * A clean database with the demo data seeded for `today`: the demo account, its admin user and
+ * the invoices it owes (oldest first), for tests that pay or change the demo account.
+ */
+export async function freshDemo(db: import("@/db/client").Database, today: string) {
+  const { resetDatabase, seedDemo } = await import("@/db/seed");
+  const { accounts, users } = await import("@/db/schema");
+  const { eq } = await import("drizzle-orm");
+  await resetDatabase(db);
+  await seedDemo(db, today);
+  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
+  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
+  const owed = (await invoiceFacts(db))
+    .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
+    .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
+  return { accountId: a!.id, userId: u!.id, owed };
+}
+
+export async function outstandingOf(db: Executor, number: number): Promise<bigint> {
+  return (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
+}

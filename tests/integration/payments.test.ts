@@ -7,8 +7,7 @@
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
-import { accounts, auditEvents, invoices, paymentEvents, payments, sandboxCheckouts, users } from "@/db/schema";
+import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
 import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import {
@@ -20,8 +19,8 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from "@/lib/payments/sandbox";
-import { resetTables, setupTestDatabase } from "../setup/db";
-import { invoiceFacts } from "./helpers";
+import { setupTestDatabase } from "../setup/db";
+import { invoiceFacts, freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db, kind } = await setupTestDatabase();
@@ -31,18 +30,10 @@ let userId = "";
 let overdue: { number: number; outstandingMinor: bigint }[] = [];
 
 beforeEach(async () => {
-  await resetTables(db);
-  await seedDemo(db, TODAY);
-  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
-  accountId = a!.id;
-  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
-  userId = u!.id;
-  overdue = (await invoiceFacts(db))
-    .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
-    .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
+  ({ accountId, userId, owed: overdue } = await freshDemo(db, TODAY));
 });
 
-const outstandingOf = async (number: number) => (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
+const outstandingOf = (number: number) => outstandingOfInvoice(db, number);
 
 async function startAndCheckout(number: number, amount: bigint, key = crypto.randomUUID()) {
   const r = await beginCardPayment(db, { accountId, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: key, provider: "sandbox" });

@@ -8,14 +8,13 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
-import { accounts, auditEvents, payments, users } from "@/db/schema";
+import { auditEvents, payments } from "@/db/schema";
 import { applyOutcome, attachCheckout, beginCardPayment } from "@/lib/payments/engine";
 import type { PaymentProvider } from "@/lib/payments/provider";
 import { NEVER_CREATED_REASON, reconcileOpenPayments } from "@/lib/payments/reconcile";
 import { decideCard, sandboxProvider, settleSandboxCheckout } from "@/lib/payments/sandbox";
-import { resetTables, setupTestDatabase } from "../setup/db";
-import { invoiceFacts } from "./helpers";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
 
 const TODAY = "2026-11-25";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,18 +25,10 @@ let userId = "";
 let owed: { number: number; outstandingMinor: bigint }[] = [];
 
 beforeEach(async () => {
-  await resetTables(db);
-  await seedDemo(db, TODAY);
-  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
-  accountId = a!.id;
-  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
-  userId = u!.id;
-  owed = (await invoiceFacts(db))
-    .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
-    .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
+  ({ accountId, userId, owed: owed } = await freshDemo(db, TODAY));
 });
 
-const outstandingOf = async (number: number) => (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
+const outstandingOf = (number: number) => outstandingOfInvoice(db, number);
 const stateOf = async (id: string) => (await db.select({ state: payments.state, reason: payments.failureReason }).from(payments).where(eq(payments.id, id)))[0]!;
 /** Pretends the payment was started `minutes` ago. */
 const age = (id: string, minutes: number) =>

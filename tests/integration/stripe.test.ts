@@ -9,14 +9,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { seedDemo } from "@/db/seed";
-import { accounts, auditEvents, paymentEvents, payments, users } from "@/db/schema";
+import { accounts, auditEvents, paymentEvents, payments } from "@/db/schema";
 import { getPaymentProvider } from "@/lib/payments";
 import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import { fromStripeAmount, getStripeProvider, StripeConfigError, toStripeAmount, type StripeProvider } from "@/lib/payments/stripe";
-import { resetTables, setupTestDatabase } from "../setup/db";
-import { invoiceFacts } from "./helpers";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
 
 // The resume route asks the data-access layer who is signed in; here a test decides.
 const viewerBox = vi.hoisted(() => ({ viewer: null as unknown }));
@@ -149,18 +148,10 @@ let owed: { number: number; outstandingMinor: bigint }[] = [];
 
 beforeEach(async () => {
   fake.reset();
-  await resetTables(db);
-  await seedDemo(db, TODAY);
-  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
-  accountId = a!.id;
-  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
-  userId = u!.id;
-  owed = (await invoiceFacts(db))
-    .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
-    .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
+  ({ accountId, userId, owed: owed } = await freshDemo(db, TODAY));
 });
 
-const outstandingOf = async (number: number) => (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
+const outstandingOf = (number: number) => outstandingOfInvoice(db, number);
 
 /** The pay action's steps: record the attempt, create the checkout, record its reference. */
 async function startCheckout(target: { number: number; outstandingMinor: bigint }) {
