@@ -65,7 +65,8 @@ function VerifyForm({ email, onVerified }: { email: Email; onVerified: (id: stri
         <input type="hidden" name="id" value={email.id} />
         <button type="submit" disabled={resending} className="text-sm font-medium text-brand-700 underline">Send a new code</button>
       </form>
-      <FormMessage ok={state.ok} message={state.message} />
+      {/* Success is announced by the tab (this form goes away once verified); only errors stand here. */}
+      <FormMessage ok={false} message={state.ok ? undefined : state.message} />
       <FormMessage ok={resent.ok} message={resent.message} />
     </div>
   );
