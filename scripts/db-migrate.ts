@@ -1,16 +1,12 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL (or the embedded database). */
-import { closeDatabase, databaseKind, databaseReady, getDb, migrate } from "@/db/client";
+import { databaseKind, databaseReady, getDb, migrate } from "@/db/client";
 import { env } from "@/lib/env";
+import { runCli } from "./run-cli";
 
 async function main() {
   await databaseReady(); // the embedded database migrates itself on open
   if (databaseKind() === "postgres") await migrate(getDb(), "postgres");
   console.log(`Migrations applied to ${env().embedded ? `the embedded database in ${env().dataDir}` : "DATABASE_URL"}.`);
-  await closeDatabase();
 }
 
-main().catch(async (err) => {
-  console.error(err instanceof Error ? err.message : err);
-  await closeDatabase().catch(() => {});
-  process.exit(1);
-});
+runCli(main);

@@ -5,9 +5,10 @@
  *   --scale N          benchmark data: N accounts (with --invoices, --lines, --big-account, --batch)
  */
 import { parseArgs } from "node:util";
-import { closeDatabase, databaseKind, databaseReady, getDb, migrate } from "@/db/client";
+import { databaseKind, databaseReady, getDb, migrate } from "@/db/client";
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, resetDatabase, seedDemo, seedScale } from "@/db/seed";
 import { isIsoDate, todayIn } from "@/lib/dates";
+import { runCli } from "./run-cli";
 
 async function main() {
   const { values } = parseArgs({
@@ -59,11 +60,6 @@ async function main() {
     console.log(`Demo logins (password ${DEMO_PASSWORD}):`);
     for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);
   }
-  await closeDatabase();
 }
 
-main().catch(async (err) => {
-  console.error(err instanceof Error ? err.message : err);
-  await closeDatabase().catch(() => {});
-  process.exit(1);
-});
+runCli(main);

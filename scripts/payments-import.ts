@@ -8,9 +8,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { closeDatabase, databaseReady, getDb } from "@/db/client";
+import { databaseReady, getDb } from "@/db/client";
 import { BankStatementError, importStatementLines, parseStatement, type LineResult } from "@/lib/payments/bank-import";
 import { toDecimalString } from "@/lib/money";
+import { runCli } from "./run-cli";
 
 const USAGE = "usage: npm run payments:import -- statement.csv";
 
@@ -54,13 +55,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    await closeDatabase().catch(() => {});
-    process.exit(1);
-  });
+runCli(main);

@@ -5,9 +5,10 @@
  * minutes, so their invoices can be paid again. Run it every few minutes (cron, a scheduler).
  */
 import { parseArgs } from "node:util";
-import { closeDatabase, databaseReady, getDb } from "@/db/client";
+import { databaseReady, getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcileOpenPayments, type ReconcileEntry } from "@/lib/payments/reconcile";
+import { runCli } from "./run-cli";
 
 function minutes(name: string, value: string): number {
   const n = Number(value);
@@ -41,13 +42,4 @@ async function main(): Promise<number> {
   return report.errors.length ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    await closeDatabase().catch(() => {});
-    process.exit(1);
-  });
+runCli(main);
