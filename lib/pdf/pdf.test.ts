@@ -2,14 +2,12 @@
  * The invoice PDF engine: exact number formatting, the page plan, real PDFs read back as text
  * (poppler's pdftotext), and the worker pool's failure handling.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
 import { formatAmount, formatMoney, toDecimalString } from "@/lib/money";
 import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "./decimal";
 import { G, planInvoice } from "./layout";
@@ -20,34 +18,9 @@ import { pdfStrings } from "./strings";
 import { wrapText } from "./text-measure";
 import type { InvoicePdfData } from "./types";
 
-const hasPdftotext = (() => {
-  try {
-    execFileSync("pdftotext", ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(path.join(tmpdir(), "cumulus-pdf-"));
-});
 afterAll(async () => {
   await closePdfPool();
-  rmSync(tmp, { recursive: true, force: true });
 });
-
-/** The text of one page (or all), with the no-break and narrow spaces of sv-SE made plain. */
-function pdfText(pdf: Uint8Array, page?: number): string {
-  const file = path.join(tmp, `${Math.random().toString(36).slice(2)}.pdf`);
-  writeFileSync(file, pdf);
-  const range = page ? ["-f", String(page), "-l", String(page)] : [];
-  return execFileSync("pdftotext", [...range, "-layout", "-enc", "UTF-8", file, "-"], { encoding: "utf8" }).replace(
-    /[\u00a0\u202f]/g,
-    " ",
-  );
-}
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
 function pageCount(pdf: Uint8Array): number {

@@ -3,10 +3,6 @@
  * totals and every line; stored once and served again; rendered anew when what is outstanding
  * changes; and an issued invoice's PDF keeps the address it was issued with.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
@@ -18,29 +14,11 @@ import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
 import { formatAmount } from "@/lib/money";
 import { closePdfPool } from "@/lib/pdf/render";
 import { setupTestDatabase } from "../setup/db";
+import { hasPdftotext, pdfText } from "../setup/pdf-text";
 
 const TODAY = "2026-11-25";
 const { db } = await setupTestDatabase();
-const hasPdftotext = (() => {
-  try {
-    execFileSync("pdftotext", ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 let accountId = "";
-
-function pdfText(bytes: Uint8Array): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-pdf-"));
-  const file = path.join(dir, "x.pdf");
-  fs.writeFileSync(file, bytes);
-  try {
-    return execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"], { encoding: "utf8" }).replace(/\u00a0/g, " ");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 beforeAll(async () => {
   await seedDemo(db, TODAY);
@@ -72,7 +50,7 @@ describe.runIf(hasPdftotext)("invoice PDF from the database", () => {
     expect(await db.$count(invoicePdfs)).toBe(1);
     // In Swedish, a separate stored rendering with Swedish number format.
     const sv = await invoicePdf(db, detail, "sv");
-    expect(pdfText(sv.bytes)).toContain(formatAmount(detail.totalMinor, "EUR", "sv").replace(/\u00a0/g, " "));
+    expect(pdfText(sv.bytes)).toContain(formatAmount(detail.totalMinor, "EUR", "sv").replace(/[\u00a0\u202f]/g, " "));
   });
 
   it("renders anew when a payment changes what is outstanding", async () => {
