@@ -13,17 +13,12 @@ import {
   verifyEmail,
   type SettingsState,
 } from "@/app/(panel)/account-actions";
+import { ROLE_DESCRIPTION, ROLE_LABEL, ROLES, type Role } from "@/lib/contacts/roles";
 import type { AccountSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
 
 type Email = AccountSettingsView["contacts"]["emails"][number];
-type Role = "billing" | "tech" | "dpo";
-
-const ROLES: { key: Role; label: string; description: string }[] = [
-  { key: "billing", label: "Billing", description: "Receives invoice emails with the PDF attached, and payment reminders." },
-  { key: "tech", label: "Tech", description: "Receives technical and maintenance notices." },
-  { key: "dpo", label: "DPO", description: "Receives data-protection notices." },
-];
+const ROLE_ROWS = ROLES.map((key) => ({ key, label: ROLE_LABEL[key], description: ROLE_DESCRIPTION[key] }));
 
 /** Calls `onSaved` once per successful action (the slide-over then reloads its data). */
 function useSaved(state: SettingsState, onSaved: () => void) {
@@ -81,7 +76,7 @@ function RolesForm({ email, onSaved, onClose }: { email: Email; onSaved: () => v
     <form action={action} className="mt-2 space-y-3 rounded-md bg-slate-50 p-3" aria-label={`Roles of ${email.email}`} noValidate>
       <input type="hidden" name="id" value={email.id} />
       <input type="hidden" name="hadBilling" value={String(email.billing)} />
-      {ROLES.map((r) => (
+      {ROLE_ROWS.map((r) => (
         <HField key={r.key} className="flex items-start gap-3">
           <Switch
             checked={roles[r.key]}

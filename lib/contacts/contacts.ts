@@ -16,20 +16,11 @@ import { contactEmails, contactPhones } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
+import { ROLE_LABEL, ROLES, type Role, type Roles } from "./roles";
 
 export const CODE_TTL_HOURS = 8;
 export const MAX_CODE_ATTEMPTS = 5;
-export const ROLES = ["billing", "tech", "dpo"] as const;
-export type Role = (typeof ROLES)[number];
-export type Roles = Record<Role, boolean>;
-
-export const ROLE_LABEL: Record<Role, string> = { billing: "Billing", tech: "Tech", dpo: "DPO" };
-export const ROLE_DESCRIPTION: Record<Role, string> = {
-  billing: "Receives invoice emails with the PDF attached, and payment reminders.",
-  tech: "Receives technical and maintenance notices.",
-  dpo: "Receives data-protection notices.",
-};
-
+export { ROLE_DESCRIPTION, ROLE_LABEL, ROLES, type Role, type Roles } from "./roles";
 type Failure = { ok: false; message: string; field?: string };
 type Success<T = object> = { ok: true } & T;
 
