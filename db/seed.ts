@@ -213,6 +213,17 @@ export async function seedDemo(db: Database, today: string): Promise<{ accounts:
         isDpo: true,
       });
       await tx.insert(s.contactPhones).values({ accountId, phone: spec.seed === 1 ? "+46812345678" : "+358912345678", label: "Office" });
+      // This month's usage so far, not yet invoiced: `npm run billing:run` bills it (see README, Billing).
+      await tx.insert(s.usageRecords).values(
+        monthlyLines(spec.seed, spec.months, "EUR", spec.vatRateBp, spec.regions).map((l) => ({
+          accountId,
+          productCode: l.productCode,
+          region: l.region ?? null,
+          quantity: l.quantity,
+          unit: l.unit,
+          period: currentMonth,
+        })),
+      );
       for (let monthsAgo = spec.months; monthsAgo >= 1; monthsAgo--) {
         const periodStart = addMonths(currentMonth, -monthsAgo);
         drafts.push({

@@ -83,6 +83,8 @@ export const customerInfoSchema = z
       .pipe(z.string()
       .trim()
       .max(24, "VAT number can be at most 20 characters.")
+      // Letters and digits, with the spaces, dots and hyphens people type (removed below).
+      .regex(/^[A-Za-z0-9\s.-]*$/, "A VAT number has letters and digits only.")
       .transform((v) => (v === "" ? null : v.toUpperCase().replace(/[\s.-]/g, "")))),
     purchaseOrder: optional(text("Purchase order", 60, false)),
     careOf: optional(text("Care of", 80, false)),

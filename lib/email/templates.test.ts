@@ -81,3 +81,76 @@ describe("invoice email", () => {
     expect(appBaseUrl()).toBe("https://billing.example.com");
   });
 });
+
+// ─── Payment reminders ────────────────────────────────────────────────────────────────────
+import { reminderEmail, reminderSubject, type ReminderEmailData } from "./templates";
+
+const reminder: ReminderEmailData = {
+  language: "en",
+  step: "due-7",
+  number: 100023,
+  customerName: "Example Cloud Customer AB",
+  accountName: "Example Cloud Customer AB",
+  providerName: "Cumulus Cloud AB",
+  invoiceDate: "2026-11-01",
+  dueDate: "2026-11-30",
+  today: "2026-11-23",
+  currency: "EUR",
+  totalMinor: 123456789n,
+  outstandingMinor: 23456789n,
+  paymentReference: "1000236",
+  iban: "SE45 5000 0000 0583 9825 7466",
+  bic: "ESSESESS",
+  url: "https://panel.example/invoices/100023",
+};
+
+describe("reminder email", () => {
+  it("before the due date: says when it is due and what is outstanding", () => {
+    const m = reminderEmail(reminder);
+    expect(m.subject).toBe("Reminder: invoice 100023 from Cumulus is due on 2026-11-30");
+    for (const body of [m.textBody, m.htmlBody]) {
+      expect(body).toContain("is due on 2026-11-30, in 7 days");
+      expect(body).toContain("234,567.89 EUR"); // outstanding, not the total
+      expect(body).toContain("1,234,567.89 EUR");
+      expect(body).toContain("1000236");
+      expect(body).toContain("https://panel.example/invoices/100023");
+    }
+    expect(m.textBody).toMatch(/Amount to pay:\s+234,567\.89 EUR/);
+  });
+
+  it("on the due date and after it, with the real number of days when sent late", () => {
+    const due = reminderEmail({ ...reminder, step: "due", today: "2026-11-30" });
+    expect(due.subject).toBe("Reminder: invoice 100023 from Cumulus is due today");
+    expect(due.textBody).toContain("is due today, 2026-11-30");
+    const late = reminderEmail({ ...reminder, step: "due+7", today: "2026-12-12" });
+    expect(late.subject).toBe("Overdue: invoice 100023 from Cumulus was due on 2026-11-30");
+    expect(late.textBody).toContain("was due on 2026-11-30, 12 days ago, and is not fully paid");
+    expect(reminderEmail({ ...reminder, step: "due+14", today: "2026-12-01" }).textBody).toContain("1 day ago");
+    // The due-date step sent three days late does not say "due today".
+    const dueLate = reminderEmail({ ...reminder, step: "due", today: "2026-12-03" });
+    expect(dueLate.subject).toBe("Overdue: invoice 100023 from Cumulus was due on 2026-11-30");
+    expect(dueLate.textBody).toContain("3 days ago");
+  });
+
+  it("is in Swedish for a Swedish account", () => {
+    const m = reminderEmail({ ...reminder, language: "sv", step: "due+14", today: "2026-12-14" });
+    expect(m.subject).toBe("Förfallen: faktura 100023 från Cumulus förföll 2026-11-30");
+    expect(plain(m.textBody)).toContain("234 567,89 EUR");
+    expect(m.textBody).toContain("för 14 dagar sedan");
+    expect(m.textBody).toContain("Att betala");
+    expect(m.htmlBody).toContain('<html lang="sv">');
+    expect(reminderSubject({ language: "sv", step: "due-7", number: 5, dueDate: "2026-01-31" })).toBe(
+      "Påminnelse: faktura 5 från Cumulus förfaller 2026-01-31",
+    );
+    expect(reminderSubject({ language: "sv", step: "due", number: 5, dueDate: "2026-01-31" })).toBe("Påminnelse: faktura 5 från Cumulus förfaller i dag");
+  });
+
+  it("escapes everything it puts into HTML", () => {
+    const evil = `<script>alert("x")</script>`;
+    const m = reminderEmail({ ...reminder, customerName: evil, accountName: evil, url: `https://x.example/"><img src=x>` });
+    expect(m.htmlBody).not.toContain("<script>");
+    expect(m.htmlBody).not.toContain("<img");
+    expect(m.htmlBody).toContain("&lt;script&gt;");
+    expect(m.textBody).toContain(evil);
+  });
+});

@@ -107,6 +107,58 @@ const STRINGS = {
   },
 } as const;
 
+/**
+ * The plain-text and HTML bodies shared by the invoice and reminder emails: a greeting, an
+ * introduction, a table of facts, paragraphs, a link to the panel, and a footer saying who
+ * sends it and why. Every value is escaped in the HTML.
+ */
+function factsEmailBodies(m: {
+  language: Language;
+  title: string;
+  greeting: string;
+  intro: string;
+  facts: [string, string][];
+  paragraphs: string[];
+  link: { label: string; url: string };
+  footer: [string, string];
+}): Pick<EmailContent, "textBody" | "htmlBody"> {
+  const width = Math.max(...m.facts.map(([k]) => k.length)) + 2;
+  const textBody = [
+    m.greeting,
+    "",
+    m.intro,
+    "",
+    ...m.facts.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`),
+    "",
+    ...m.paragraphs,
+    ...(m.paragraphs.length ? [""] : []),
+    `${m.link.label}: ${m.link.url}`,
+    "",
+    "-- ",
+    ...m.footer,
+    "",
+  ].join("\n");
+
+  const e = escapeHtml;
+  const cell = 'style="padding:4px 16px 4px 0;text-align:left;vertical-align:top"';
+  const htmlBody = `<!doctype html>
+<html lang="${m.language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(m.title)}</title></head>
+<body style="margin:0;padding:24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;background:#ffffff">
+<p>${e(m.greeting)}</p>
+<p>${e(m.intro)}</p>
+<table role="presentation" style="border-collapse:collapse;margin:16px 0">
+${m.facts.map(([k, v]) => `<tr><th scope="row" ${cell}>${e(k)}</th><td ${cell}>${e(v)}</td></tr>`).join("\n")}
+</table>
+${m.paragraphs.map((p) => `<p>${e(p)}</p>\n`).join("")}<p><a href="${e(m.link.url)}" style="color:#c2410c">${e(m.link.label)}</a></p>
+<hr style="border:none;border-top:1px solid #e2e8f0;margin:24px 0">
+<p style="font-size:13px;color:#475569">${e(m.footer[0])}<br>${e(m.footer[1])}</p>
+</body>
+</html>
+`;
+  return { textBody, htmlBody };
+}
+
 /** Subject, plain-text and HTML bodies of the invoice email, in the account's language. */
 export function invoiceEmail(d: InvoiceEmailData): EmailContent {
   const s = STRINGS[d.language];
@@ -119,39 +171,141 @@ export function invoiceEmail(d: InvoiceEmailData): EmailContent {
   const payLine = isInvoice ? (d.outstandingMinor > 0n ? s.howToPay(d) : s.paid) : null;
   const intro = s.intro(d, period(d));
 
-  const width = Math.max(...facts.map(([k]) => k.length)) + 2;
-  const textBody = [
-    s.greeting,
-    "",
-    intro,
-    "",
-    ...facts.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`),
-    "",
-    ...(payLine ? [payLine, ""] : []),
-    `${s.view}: ${d.url}`,
-    "",
-    "-- ",
-    d.providerName,
-    s.why(d),
-    "",
-  ].join("\n");
+  return {
+    subject: invoiceSubject(d),
+    ...factsEmailBodies({
+      language: d.language,
+      title: invoiceSubject(d),
+      greeting: s.greeting,
+      intro,
+      facts,
+      paragraphs: payLine ? [payLine] : [],
+      link: { label: s.view, url: d.url },
+      footer: [d.providerName, s.why(d)],
+    }),
+  };
+}
 
-  const e = escapeHtml;
-  const cell = 'style="padding:4px 16px 4px 0;text-align:left;vertical-align:top"';
-  const htmlBody = `<!doctype html>
-<html lang="${d.language}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(invoiceSubject(d))}</title></head>
-<body style="margin:0;padding:24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;background:#ffffff">
-<p>${e(s.greeting)}</p>
-<p>${e(intro)}</p>
-<table role="presentation" style="border-collapse:collapse;margin:16px 0">
-${facts.map(([k, v]) => `<tr><th scope="row" ${cell}>${e(k)}</th><td ${cell}>${e(v)}</td></tr>`).join("\n")}
-</table>
-${payLine ? `<p>${e(payLine)}</p>\n` : ""}<p><a href="${e(d.url)}" style="color:#c2410c">${e(s.view)}</a></p>
-<hr style="border:none;border-top:1px solid #e2e8f0;margin:24px 0">
-<p style="font-size:13px;color:#475569">${e(d.providerName)}<br>${e(s.why(d))}</p>
-</body>
-</html>
-`;
-  return { subject: invoiceSubject(d), textBody, htmlBody };
+// ─── Payment reminders ────────────────────────────────────────────────────────────────────
+
+/** The reminder steps of an outstanding invoice: 7 days before due, on the due date, 7 and 14 days after. */
+export const REMINDER_STEPS = ["due-7", "due", "due+7", "due+14"] as const;
+export type ReminderStep = (typeof REMINDER_STEPS)[number];
+
+export type ReminderEmailData = {
+  language: Language;
+  step: ReminderStep;
+  number: number;
+  customerName: string;
+  accountName: string;
+  providerName: string;
+  invoiceDate: string;
+  dueDate: string;
+  /** The day the reminder is written, in the account's time zone: "due in 3 days", "12 days ago". */
+  today: string;
+  currency: string;
+  totalMinor: bigint;
+  outstandingMinor: bigint;
+  paymentReference: string;
+  iban: string;
+  bic: string;
+  url: string;
+};
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+const REMINDER_STRINGS = {
+  en: {
+    days: (n: number) => (n === 1 ? "1 day" : `${n} days`),
+    subjectBefore: (n: number, due: string) => `Reminder: invoice ${n} from Cumulus is due on ${due}`,
+    subjectDue: (n: number) => `Reminder: invoice ${n} from Cumulus is due today`,
+    subjectAfter: (n: number, due: string) => `Overdue: invoice ${n} from Cumulus was due on ${due}`,
+    introBefore: (d: ReminderEmailData, inDays: string) =>
+      `A reminder that invoice ${d.number} from ${d.providerName} to ${d.customerName} is due on ${formatDate(d.dueDate)}, in ${inDays}.`,
+    introDue: (d: ReminderEmailData) =>
+      `Invoice ${d.number} from ${d.providerName} to ${d.customerName} is due today, ${formatDate(d.dueDate)}.`,
+    introAfter: (d: ReminderEmailData, ago: string) =>
+      `Invoice ${d.number} from ${d.providerName} to ${d.customerName} was due on ${formatDate(d.dueDate)}, ${ago} ago, and is not fully paid.`,
+    toPay: "Amount to pay",
+    total: "Invoice total",
+    invoiceDate: "Invoice date",
+    dueDate: "Due date",
+    reference: "Payment reference",
+    howToPay: (d: ReminderEmailData) =>
+      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban} (BIC ${d.bic}) quoting the payment reference ${d.paymentReference}.`,
+    alreadyPaid: "If you paid in the last few days, please disregard this reminder: a bank transfer can take a day or two to reach us.",
+    view: "View the invoice in the panel",
+    why: (d: ReminderEmailData) =>
+      `You receive this email because this address receives invoices and payment reminders (the Billing role) for ${d.accountName}. ` +
+      "You can change that under Account settings, Contact.",
+  },
+  sv: {
+    days: (n: number) => (n === 1 ? "1 dag" : `${n} dagar`),
+    subjectBefore: (n: number, due: string) => `Påminnelse: faktura ${n} från Cumulus förfaller ${due}`,
+    subjectDue: (n: number) => `Påminnelse: faktura ${n} från Cumulus förfaller i dag`,
+    subjectAfter: (n: number, due: string) => `Förfallen: faktura ${n} från Cumulus förföll ${due}`,
+    introBefore: (d: ReminderEmailData, inDays: string) =>
+      `En påminnelse om att faktura ${d.number} från ${d.providerName} till ${d.customerName} förfaller ${formatDate(d.dueDate)}, om ${inDays}.`,
+    introDue: (d: ReminderEmailData) =>
+      `Faktura ${d.number} från ${d.providerName} till ${d.customerName} förfaller i dag, ${formatDate(d.dueDate)}.`,
+    introAfter: (d: ReminderEmailData, ago: string) =>
+      `Faktura ${d.number} från ${d.providerName} till ${d.customerName} förföll ${formatDate(d.dueDate)}, för ${ago} sedan, och är inte betald i sin helhet.`,
+    toPay: "Att betala",
+    total: "Fakturabelopp",
+    invoiceDate: "Fakturadatum",
+    dueDate: "Förfallodag",
+    reference: "Betalningsreferens",
+    howToPay: (d: ReminderEmailData) =>
+      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban} (BIC ${d.bic}) och ange betalningsreferensen ${d.paymentReference}.`,
+    alreadyPaid: "Om du har betalat de senaste dagarna kan du bortse från påminnelsen: en banköverföring kan ta en dag eller två att nå oss.",
+    view: "Visa fakturan i panelen",
+    why: (d: ReminderEmailData) =>
+      `Du får det här mejlet eftersom adressen tar emot fakturor och betalningspåminnelser (rollen Billing) för ${d.accountName}. ` +
+      "Du kan ändra det under Account settings, Contact.",
+  },
+} as const;
+
+/** "Reminder: invoice N from Cumulus is due on DATE" / "… is due today" / "Overdue: … was due on DATE". */
+export function reminderSubject(d: Pick<ReminderEmailData, "language" | "step" | "number" | "dueDate">): string {
+  const s = REMINDER_STRINGS[d.language];
+  if (d.step === "due-7") return s.subjectBefore(d.number, formatDate(d.dueDate));
+  if (d.step === "due") return s.subjectDue(d.number);
+  return s.subjectAfter(d.number, formatDate(d.dueDate));
+}
+
+/**
+ * Subject, plain-text and HTML bodies of a payment reminder, in the account's language. The
+ * words say how far the due date really is from `today` (a reminder sent late says "12 days
+ * ago", not the step's "7 days"); the amount is what is outstanding today.
+ */
+export function reminderEmail(d: ReminderEmailData): EmailContent {
+  const s = REMINDER_STRINGS[d.language];
+  const money = (minor: bigint) => formatMoney(minor, d.currency, d.language);
+  const untilDue = daysBetween(d.today, d.dueDate);
+  const intro =
+    untilDue > 0 ? s.introBefore(d, s.days(untilDue)) : untilDue === 0 ? s.introDue(d) : s.introAfter(d, s.days(-untilDue));
+  const facts: [string, string][] = [
+    [s.toPay, money(d.outstandingMinor)],
+    [s.total, money(d.totalMinor)],
+    [s.invoiceDate, formatDate(d.invoiceDate)],
+    [s.dueDate, formatDate(d.dueDate)],
+    [s.reference, d.paymentReference],
+  ];
+  // The words follow the real distance to the due date: a "due" step sent late reads as overdue.
+  const subject = reminderSubject({ ...d, step: untilDue > 0 ? "due-7" : untilDue === 0 ? "due" : "due+7" });
+  return {
+    subject,
+    ...factsEmailBodies({
+      language: d.language,
+      title: subject,
+      greeting: d.language === "sv" ? "Hej," : "Hello,",
+      intro,
+      facts,
+      paragraphs: [s.howToPay(d), s.alreadyPaid],
+      link: { label: s.view, url: d.url },
+      footer: [d.providerName, s.why(d)],
+    }),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { preparedQuery, type Database, type Executor } from "@/db/client";
 import { invoicePdfs, invoices, type Language } from "@/db/schema";
 import { renderInvoicePdf, TEMPLATE_VERSION } from "@/lib/pdf/render";
 import type { InvoicePdfData } from "@/lib/pdf/types";
@@ -26,6 +26,7 @@ export function pdfData(invoice: InvoiceDetail, language: Language): InvoicePdfD
     number: invoice.number,
     type: invoice.type,
     creditedInvoiceNumber: credited?.number ?? null,
+    creditReason: invoice.type === "credit_note" ? (invoice.creditReason ?? null) : null,
     invoiceDate: invoice.invoiceDate,
     dueDate: invoice.dueDate,
     periodStart: invoice.periodStart,
@@ -82,8 +83,8 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
  * The fast path of the PDF route, in one query: the account's invoice by number with its
  * current outstanding amount and, when stored for this template and language, the PDF.
  */
-export async function findInvoicePdf(db: Executor, accountId: string, number: number, language: Language) {
-  const [row] = await db
+const invoicePdfQuery = (db: Database) =>
+  db
     .select({
       id: invoices.id,
       number: invoices.number,
@@ -96,10 +97,18 @@ export async function findInvoicePdf(db: Executor, accountId: string, number: nu
     .from(invoices)
     .leftJoin(
       invoicePdfs,
-      and(eq(invoicePdfs.invoiceId, invoices.id), eq(invoicePdfs.templateVersion, TEMPLATE_VERSION), eq(invoicePdfs.language, language)),
+      and(
+        eq(invoicePdfs.invoiceId, invoices.id),
+        eq(invoicePdfs.templateVersion, TEMPLATE_VERSION),
+        eq(invoicePdfs.language, sql.placeholder("language")),
+      ),
     )
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
-    .limit(1);
+    .where(and(eq(invoices.accountId, sql.placeholder("accountId")), eq(invoices.number, sql.placeholder("number"))))
+    .limit(1)
+    .prepare("invoice_pdf");
+
+export async function findInvoicePdf(db: Database, accountId: string, number: number, language: Language) {
+  const [row] = await preparedQuery(db, "invoices.pdf", invoicePdfQuery).execute({ accountId, number, language });
   if (!row) return null;
   const current = row.bytes !== null && row.etag !== null && row.storedOutstanding === BigInt(row.outstanding);
   return {

@@ -145,6 +145,14 @@ function countryName(code: string, language: InvoicePdfLanguage): string {
 }
 
 /** Lines grouped by service, in order of each service's first line. */
+/**
+ * A line's description: its label, with the region when the label does not already name it
+ * (the price list's labels for regional products read "vCPU (sto1)", as the screens show them).
+ */
+export function describeLine(line: Pick<InvoicePdfLine, "label" | "region">): string {
+  return line.region && !line.label.includes(`(${line.region})`) ? `${line.label} · ${line.region}` : line.label;
+}
+
 function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; lines: InvoicePdfLine[] }> {
   const groups = new Map<string, InvoicePdfLine[]>();
   for (const line of lines) {
@@ -243,7 +251,7 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
     return { kind: "group", text: cell.text, height: G.groupPaddingTop + cell.lines * LH };
   };
   const lineRow = (line: InvoicePdfLine): PlanRow => {
-    const desc = wrap(line.region ? `${line.label} · ${line.region}` : line.label, descWidth);
+    const desc = wrap(describeLine(line), descWidth);
     const qty = wrap(formatQuantity(line.quantity, language), G.col.qty);
     const unit = wrap(line.unit, unitWidth);
     const price = wrap(formatUnitPrice(line.unitPriceMinor, currency, language), G.col.price);
@@ -298,9 +306,15 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
           ? s.exemptNote
           : null;
   const note = noteText ? wrap(noteText, G.contentWidth, fs, true) : null;
+  // A credit note: which invoice it lowers, that nothing is to be paid, and why it was issued.
+  const creditText = [
+    s.creditNoteInstruction(String(data.creditedInvoiceNumber ?? "")),
+    s.creditNoteNothingToPay,
+    ...(data.creditReason ? [s.creditReason(data.creditReason)] : []),
+  ].join("\n");
   const paymentText = wrap(
     isCredit
-      ? s.creditNoteInstruction(String(data.creditedInvoiceNumber ?? ""))
+      ? creditText
       : data.outstandingMinor > 0n
         ? s.payInstruction(money(data.outstandingMinor), formatDate(data.dueDate))
         : s.nothingToPay,
@@ -308,10 +322,13 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
   );
   const payment: PlanLabelValue[] = [];
   const payWidth = G.contentWidth - G.metaLabelWidth;
-  if (!isCredit) payment.push(labelValue(s.paymentReference, data.paymentReference, G.metaLabelWidth, payWidth));
-  payment.push(labelValue(s.iban, data.provider.iban, G.metaLabelWidth, payWidth));
-  payment.push(labelValue(s.bic, data.provider.bic, G.metaLabelWidth, payWidth));
-  if (data.provider.bankgiro) payment.push(labelValue(s.bankgiro, data.provider.bankgiro, G.metaLabelWidth, payWidth));
+  // Bank details only where something may be paid: a credit note asks for no payment.
+  if (!isCredit) {
+    payment.push(labelValue(s.paymentReference, data.paymentReference, G.metaLabelWidth, payWidth));
+    payment.push(labelValue(s.iban, data.provider.iban, G.metaLabelWidth, payWidth));
+    payment.push(labelValue(s.bic, data.provider.bic, G.metaLabelWidth, payWidth));
+    if (data.provider.bankgiro) payment.push(labelValue(s.bankgiro, data.provider.bankgiro, G.metaLabelWidth, payWidth));
+  }
   const summary: PlanSummary = {
     totals,
     note: note?.text ?? null,

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
 import { formatAmount, formatMoney, toDecimalString } from "@/lib/money";
 import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "./decimal";
-import { G, planInvoice } from "./layout";
+import { describeLine, G, planInvoice } from "./layout";
 import { closePdfPool, createPdfPool, PdfRenderError, renderInvoicePdf, TEMPLATE_VERSION } from "./render";
 import { loadPdfMeasure } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
@@ -138,6 +138,12 @@ describe.skipIf(!hasPdftotext)("rendered PDF", () => {
     for (const letter of ["ł", "ż", "å", "ä", "ö", "Ł", "Ż", "Å", "Ä", "Ö", "ń"]) expect(all).toContain(letter);
   }, 120_000);
 
+  it("names a line's region once: after the label, unless the label already says it", () => {
+    expect(describeLine({ label: "vCPU", region: "sto1" })).toBe("vCPU · sto1");
+    expect(describeLine({ label: "vCPU (sto1)", region: "sto1" })).toBe("vCPU (sto1)");
+    expect(describeLine({ label: "Business support", region: null })).toBe("Business support");
+  });
+
   it("prints the reverse-charge note in both languages", async () => {
     const [en, sv] = await Promise.all(
       (["en", "sv"] as const).map((language) =>
@@ -168,6 +174,28 @@ describe.skipIf(!hasPdftotext)("rendered PDF", () => {
     expect(text).toContain("10042");
     expect(text).toContain("Export of services outside the EU");
     expect(text).not.toContain("Outstanding amount");
+  }, 120_000);
+
+  it("says on a credit note why it was issued and that nothing is to be paid, without bank details", async () => {
+    const base = sampleInvoicePdfData({ lines: 1, language: "sv" });
+    const data: InvoicePdfData = {
+      ...base,
+      type: "credit_note",
+      number: 10051,
+      creditedInvoiceNumber: 10042,
+      creditReason: "Driftavbrott i sto2 den 3 oktober, 4 timmar",
+    };
+    const text = pdfText(await renderInvoicePdf(data)).replace(/\s+/g, " ");
+    expect(text).toContain("Kreditfaktura");
+    expect(text).toContain("Krediterar faktura 10042");
+    expect(text).toContain("Denna kreditfaktura minskar beloppet att betala på faktura 10042.");
+    expect(text).toContain("Det finns inget att betala på en kreditfaktura.");
+    expect(text).toContain("Orsak: Driftavbrott i sto2 den 3 oktober, 4 timmar");
+    for (const absent of ["IBAN", "Bankgiro", "Betalningsreferens", "Kvar att betala", "Förfallodatum"]) expect(text).not.toContain(absent);
+    // An invoice keeps its bank details and says nothing of a reason.
+    const invoice = pdfText(await renderInvoicePdf({ ...base, creditReason: "ignored" })).replace(/\s+/g, " ");
+    expect(invoice).toContain("IBAN");
+    expect(invoice).not.toContain("Orsak");
   }, 120_000);
 
   it("keeps the planned line breaks: react-pdf wraps no text again", async () => {
@@ -224,8 +252,8 @@ describe("worker pool", () => {
        import("tsx/esm/api")
          .then((api) => { api.register(); return import(${JSON.stringify(workerSource)}); })
          .then(() => parentPort.on("message", (m) => {
-           if (m.type === "render" && m.data.number === 666) process.exit(7);
-           if (m.type === "render" && m.data.number === 777) for (;;);
+           if (m.type === "render" && m.doc.data.number === 666) process.exit(7);
+           if (m.type === "render" && m.doc.data.number === 777) for (;;);
          }));`,
       { eval: true },
     );

@@ -5,9 +5,10 @@
 import { Font, renderToBuffer } from "@react-pdf/renderer";
 import { InvoiceDocument } from "./invoice-document";
 import { planInvoice } from "./layout";
+import { ReceiptDocument } from "./receipt-document";
 import { PDF_FONT_FAMILY, registerPdfFonts } from "./register-fonts";
 import { createMeasure, primeGlyphCodePoints, trimDecodedNameTable, type Measure, type MetricsFont } from "./text-measure";
-import type { InvoicePdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "./types";
 
 function isMetricsFont(font: unknown): font is MetricsFont {
   if (typeof font !== "object" || font === null) return false;
@@ -44,5 +45,11 @@ export function loadPdfMeasure(): Promise<Measure> {
 export async function renderInvoicePdfInProcess(data: InvoicePdfData): Promise<Uint8Array> {
   const plan = planInvoice(data, await loadPdfMeasure());
   const buffer = await renderToBuffer(<InvoiceDocument plan={plan} />);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export async function renderReceiptPdfInProcess(data: ReceiptPdfData): Promise<Uint8Array> {
+  await loadPdfMeasure(); // registers the fonts (once per thread)
+  const buffer = await renderToBuffer(<ReceiptDocument data={data} />);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -83,6 +83,7 @@ export function sampleInvoicePdfData(options: SampleOptions = {}): InvoicePdfDat
     number: options.number ?? 10_042,
     type: "invoice",
     creditedInvoiceNumber: null,
+    creditReason: null,
     invoiceDate: "2026-11-01",
     dueDate: "2026-12-01",
     periodStart: "2026-10-01",

@@ -34,6 +34,8 @@ export type PdfStrings = {
   payInstruction: (amount: string, dueDate: string) => string;
   nothingToPay: string;
   creditNoteInstruction: (invoiceNumber: string) => string;
+  creditNoteNothingToPay: string;
+  creditReason: (reason: string) => string;
   iban: string;
   bic: string;
   bankgiro: string;
@@ -78,6 +80,8 @@ const en: PdfStrings = {
   payInstruction: (amount, dueDate) => `Please pay ${amount} by ${dueDate}, quoting the payment reference.`,
   nothingToPay: "Paid in full: there is nothing to pay.",
   creditNoteInstruction: (n) => `This credit note lowers the amount to pay on invoice ${n}.`,
+  creditNoteNothingToPay: "There is nothing to pay on a credit note.",
+  creditReason: (reason) => `Reason: ${reason}`,
   iban: "IBAN",
   bic: "BIC",
   bankgiro: "Bankgiro",
@@ -122,6 +126,8 @@ const sv: PdfStrings = {
   payInstruction: (amount, dueDate) => `Betala ${amount} senast ${dueDate} och ange betalningsreferensen.`,
   nothingToPay: "Betald i sin helhet: inget att betala.",
   creditNoteInstruction: (n) => `Denna kreditfaktura minskar beloppet att betala på faktura ${n}.`,
+  creditNoteNothingToPay: "Det finns inget att betala på en kreditfaktura.",
+  creditReason: (reason) => `Orsak: ${reason}`,
   iban: "IBAN",
   bic: "BIC",
   bankgiro: "Bankgiro",

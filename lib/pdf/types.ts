@@ -50,6 +50,8 @@ export type InvoicePdfData = {
   type: InvoicePdfType;
   /** For a credit note: the number of the invoice it credits. */
   creditedInvoiceNumber: number | null;
+  /** For a credit note: why the customer is credited, printed with the credited invoice. */
+  creditReason: string | null;
   /** ISO calendar dates ("2026-11-01"). */
   invoiceDate: string;
   dueDate: string;
@@ -65,4 +67,27 @@ export type InvoicePdfData = {
   paidMinor: bigint;
   outstandingMinor: bigint;
   paymentReference: string;
+};
+
+/** A settled payment's receipt: what was paid, when, how, and which invoices it settled. */
+export type ReceiptPdfData = {
+  provider: InvoicePdfProvider;
+  /** The customer block of the first invoice the payment covers, as issued. */
+  customer: InvoicePdfCustomer;
+  /** The payment id: receipts are numbered by the payment they acknowledge. */
+  paymentId: string;
+  /** When the payment settled, already formatted in the account's time zone. */
+  paidAt: string;
+  method: "card" | "bank_transfer" | "account_credit";
+  /** "Visa •••• 4242" when the provider told us; never more of a card than that. */
+  cardLabel: string | null;
+  /** The provider's reference of the charge, or the bank statement's reference. */
+  providerReference: string | null;
+  currency: string;
+  language: InvoicePdfLanguage;
+  amountMinor: bigint;
+  /** The invoices settled, in invoice-number order. */
+  allocations: { number: number; invoiceDate: string; amountMinor: bigint }[];
+  /** What was left over and kept as account credit (amount minus allocations). */
+  creditMinor: bigint;
 };
