@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcilePayment } from "@/lib/payments/engine";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
+import { paymentReceiptPdf } from "@/lib/payments/receipt";
 import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
@@ -17,7 +18,7 @@ export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) 
  * open payment is first checked with the provider, so a lost callback does not leave it open.
  */
 export async function getPaymentResult(viewer: Viewer, paymentId: string) {
-  if (!canReadInvoices(viewer) || !/^[0-9a-f-]{36}$/i.test(paymentId)) return null;
+  if (!canReadInvoices(viewer) || !parsePaymentId(paymentId)) return null;
   const db = getDb();
   const found = await accountPayment(db, viewer.account.id, paymentId);
   if (!found) return null;
@@ -31,6 +32,24 @@ export async function getPaymentResult(viewer: Viewer, paymentId: string) {
 export async function getInvoicePayments(viewer: Viewer, invoiceNumber: number) {
   if (!canReadInvoices(viewer)) return [];
   return invoicePayments(getDb(), viewer.account.id, invoiceNumber);
+}
+
+/** A payment id from a URL: a UUID, or null (which answers 404). */
+export function parsePaymentId(value: unknown): string | null {
+  return typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+    ? value.toLowerCase()
+    : null;
+}
+
+/**
+ * The receipt PDF of the viewer's account's settled payment, or null: unknown, another
+ * account's, not (yet) settled, or no invoice access all answer alike.
+ */
+export async function getPaymentReceipt(viewer: Viewer, paymentId: string) {
+  if (!canReadInvoices(viewer)) return null;
+  const id = parsePaymentId(paymentId);
+  if (!id) return null;
+  return paymentReceiptPdf(getDb(), viewer.account.id, id);
 }
 
 export { canPayInvoices };

@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { getHeapStatistics } from "node:v8";
-import { renderInvoicePdfInProcess } from "./render-document";
+import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
 import type { WorkerReply, WorkerRequest } from "./worker-protocol";
 
@@ -45,7 +45,12 @@ async function warmUp(mode: "full" | "quick"): Promise<Uint8Array> {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   const started = performance.now();
   try {
-    const pdf = request.type === "warmup" ? await warmUp(request.mode) : await renderInvoicePdfInProcess(request.data);
+    const pdf =
+      request.type === "warmup"
+        ? await warmUp(request.mode)
+        : request.doc.kind === "receipt"
+          ? await renderReceiptPdfInProcess(request.doc.data)
+          : await renderInvoicePdfInProcess(request.doc.data);
     return { type: "done", id: request.id, pdf, ms: performance.now() - started, heapUsed: heapUsed() };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

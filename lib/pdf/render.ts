@@ -20,11 +20,12 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-import type { InvoicePdfData } from "./types";
-import type { WorkerReply, WorkerRequest } from "./worker-protocol";
+import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { PdfDocumentRequest, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
-export const TEMPLATE_VERSION = 1;
+// 2: a line names its region once; credit notes print their reason and no bank details.
+export const TEMPLATE_VERSION = 2;
 
 export type PdfRenderErrorCode = "failed" | "timeout" | "crashed" | "overloaded" | "unavailable" | "closed";
 
@@ -80,6 +81,7 @@ export type PdfPoolStats = {
 
 export type PdfPool = {
   render(data: InvoicePdfData): Promise<Uint8Array>;
+  renderReceipt(data: ReceiptPdfData): Promise<Uint8Array>;
   /** Starts every worker and waits for their warm-up renders. */
   warmUp(): Promise<void>;
   /** Refuses new work, lets running renders finish, then stops the workers. */
@@ -89,7 +91,7 @@ export type PdfPool = {
 
 type Job = {
   id: number;
-  data: InvoicePdfData;
+  doc: PdfDocumentRequest;
   resolve: (pdf: Uint8Array) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -309,7 +311,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
         dispatch();
       }, jobTimeoutMs);
       try {
-        slot.worker.postMessage({ type: "render", id: job.id, data: job.data } satisfies WorkerRequest);
+        slot.worker.postMessage({ type: "render", id: job.id, doc: job.doc } satisfies WorkerRequest);
       } catch (error) {
         // Data that cannot be cloned (a Date, a function…): that job fails, the worker is fine.
         slot.job = null;
@@ -331,16 +333,23 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
     }
   }
 
+  function enqueue(doc: PdfDocumentRequest): Promise<Uint8Array> {
+    if (closed) return Promise.reject(new PdfRenderError("closed", "the PDF pool is closed"));
+    if (queue.length >= maxQueue) {
+      return Promise.reject(new PdfRenderError("overloaded", `more than ${maxQueue} PDFs are waiting`));
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      queue.push({ id: nextId++, doc, resolve, reject });
+      dispatch();
+    });
+  }
+
   return {
     render(data) {
-      if (closed) return Promise.reject(new PdfRenderError("closed", "the PDF pool is closed"));
-      if (queue.length >= maxQueue) {
-        return Promise.reject(new PdfRenderError("overloaded", `more than ${maxQueue} PDFs are waiting`));
-      }
-      return new Promise<Uint8Array>((resolve, reject) => {
-        queue.push({ id: nextId++, data, resolve, reject });
-        dispatch();
-      });
+      return enqueue({ kind: "invoice", data });
+    },
+    renderReceipt(data) {
+      return enqueue({ kind: "receipt", data });
     },
 
     async warmUp() {
@@ -392,6 +401,11 @@ function sharedPool(): PdfPool {
 /** Renders an invoice or credit note PDF in a worker thread. */
 export function renderInvoicePdf(data: InvoicePdfData): Promise<Uint8Array> {
   return sharedPool().render(data);
+}
+
+/** Renders a settled payment's receipt PDF in a worker thread. */
+export function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array> {
+  return sharedPool().renderReceipt(data);
 }
 
 /** Call once at server start (e.g. from instrumentation.ts): the first real PDF is then fast. */

@@ -1,8 +1,11 @@
 /** Messages between the PDF pool (render.ts) and its worker threads (render-worker.ts). */
-import type { InvoicePdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "./types";
+
+/** What a worker can render: an invoice or credit note, or a payment's receipt. */
+export type PdfDocumentRequest = { kind: "invoice"; data: InvoicePdfData } | { kind: "receipt"; data: ReceiptPdfData };
 
 export type WorkerRequest =
-  | { type: "render"; id: number; data: InvoicePdfData }
+  | { type: "render"; id: number; doc: PdfDocumentRequest }
   /** "full": several renders, up to multi-page ones; "quick": one short invoice (fonts only). */
   | { type: "warmup"; id: number; mode: "full" | "quick" };
 

@@ -1,17 +1,18 @@
 /**
- * The data-access layer's front door, with the session cookie's decoded token stubbed: a raised
+ * The data-access layer's front door, with real session cookies (encrypted as Auth.js does at
+ * sign-in) in a stubbed cookie jar: a forged or foreign-secret cookie is nobody, a raised
  * session version or a removed privilege takes effect at the next request, and a refused
  * server action is audited and answers 403 (Next's forbidden()).
  */
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { encode } from "next-auth/jwt";
 import { seedDemo } from "@/db/seed";
 import { auditEvents, users } from "@/db/schema";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
-const session = vi.hoisted(() => ({ current: null as null | { uid: string; sv: number } }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+const jar = vi.hoisted(() => ({ cookies: [] as { name: string; value: string }[] }));
 vi.mock("next/navigation", () => ({
   redirect: (url: string) => {
     throw Object.assign(new Error(`redirect ${url}`), { digest: `NEXT_REDIRECT;${url}` });
@@ -23,7 +24,16 @@ vi.mock("next/navigation", () => ({
     throw Object.assign(new Error("forbidden"), { digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
   },
 }));
-vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ getAll: () => jar.cookies }) }));
+
+const SECRET = "dal-test-secret-0123456789abcdefghijklmnop";
+process.env.AUTH_SECRET = SECRET;
+(await import("@/lib/env")).resetEnvCache();
+/** The cookie Auth.js sets at sign-in for these claims (or none). */
+async function signedInAs(claims: { uid: string; sv: number } | null, secret = SECRET) {
+  const salt = "authjs.session-token";
+  jar.cookies = claims ? [{ name: salt, value: await encode({ token: claims, secret, salt }) }] : [];
+}
 
 const { db } = await setupTestDatabase();
 const { getViewer } = await import("@/lib/dal/session");
@@ -42,24 +52,37 @@ beforeEach(async () => {
 
 describe("getViewer", () => {
   it("gives the user, account and privilege of a current session, and nothing without one", async () => {
-    session.current = { uid: demo.id, sv: demo.sv };
+    await signedInAs({ uid: demo.id, sv: demo.sv });
     const v = await getViewer();
     expect(v).toMatchObject({ email: "demo@example.com", isAdmin: true, invoiceAccess: "full", account: { name: "Example Cloud Customer AB", currency: "EUR" } });
-    session.current = null;
+    await signedInAs(null);
     expect(await getViewer()).toBeNull();
-    session.current = { uid: "00000000-0000-4000-8000-000000000000", sv: 1 };
+    await signedInAs({ uid: "00000000-0000-4000-8000-000000000000", sv: 1 });
     expect(await getViewer()).toBeNull();
   });
 
+  it("a cookie made with another secret, a tampered one, or one in another cookie name is nobody", async () => {
+    await signedInAs({ uid: demo.id, sv: demo.sv }, "another-secret-0123456789abcdefghijklmno");
+    expect(await getViewer()).toBeNull();
+    await signedInAs({ uid: demo.id, sv: demo.sv });
+    const good = jar.cookies[0]!;
+    jar.cookies = [{ name: good.name, value: good.value.slice(0, -2) + (good.value.endsWith("A") ? "BB" : "AA") }];
+    expect(await getViewer()).toBeNull();
+    jar.cookies = [{ name: "next-auth.session-token", value: good.value }];
+    expect(await getViewer()).toBeNull();
+    jar.cookies = [good];
+    expect(await getViewer()).not.toBeNull();
+  });
+
   it("raising the session version ends the session at the next request", async () => {
-    session.current = { uid: reader.id, sv: reader.sv };
+    await signedInAs({ uid: reader.id, sv: reader.sv });
     expect(await getViewer()).not.toBeNull();
     await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, reader.id));
     expect(await getViewer()).toBeNull();
   });
 
   it("a removed privilege takes effect at the next request", async () => {
-    session.current = { uid: reader.id, sv: reader.sv };
+    await signedInAs({ uid: reader.id, sv: reader.sv });
     expect((await getViewer())!.invoiceAccess).toBe("read");
     await db.update(users).set({ invoiceAccess: "none" }).where(eq(users.id, reader.id));
     expect((await getViewer())!.invoiceAccess).toBe("none");
@@ -77,7 +100,7 @@ describe("defineAction", () => {
   });
 
   it("refuses a user without the privilege: 403, audited, handler never called", async () => {
-    session.current = { uid: reader.id, sv: reader.sv };
+    await signedInAs({ uid: reader.id, sv: reader.sv });
     const form = new FormData();
     form.set("amount", "5");
     await expect(action({}, form)).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
@@ -87,9 +110,9 @@ describe("defineAction", () => {
   });
 
   it("sends a signed-out caller to login, and reports bad input by field without calling the handler", async () => {
-    session.current = null;
+    await signedInAs(null);
     await expect(action({}, new FormData())).rejects.toMatchObject({ digest: "NEXT_REDIRECT;/login" });
-    session.current = { uid: demo.id, sv: demo.sv };
+    await signedInAs({ uid: demo.id, sv: demo.sv });
     const form = new FormData();
     form.set("amount", "-3");
     expect(await action({}, form)).toMatchObject({ ok: false, fieldErrors: { amount: "Enter a positive whole number." }, values: { amount: "-3" } });

@@ -49,13 +49,12 @@ export default async function InvoicePage({ params, searchParams }: Props) {
 
   return (
     <article className="max-w-5xl">
-      <Breadcrumb items={[{ label: "Invoices", href: "/invoices" }, { label: `Invoice ${invoice.number}` }]} />
+      <Breadcrumb items={[{ label: "Invoices", href: "/invoices" }, { label: title }]} />
       {paymentId && <PaymentResult viewer={viewer} paymentId={paymentId} />}
       {payNumbers !== undefined && <PayDialogLoader viewer={viewer} numbers={[invoice.number]} />}
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div>
-          <h1 className="text-2xl font-semibold">Invoice {invoice.number}</h1>
-          {invoice.type === "credit_note" && <p className="mt-1 text-slate-700">{title}</p>}
+          <h1 className="text-2xl font-semibold">{title}</h1>
           <div className="mt-2 flex items-center gap-2 text-sm">
             <StatusIcon status={invoice.status} withText />
           </div>
@@ -100,12 +99,17 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         <section aria-labelledby="dates-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <h2 id="dates-heading" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Invoice details</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-600">Invoice No</dt><dd>{invoice.number}</dd>
+            <dt className="text-slate-600">{invoice.type === "credit_note" ? "Credit note No" : "Invoice No"}</dt><dd>{invoice.number}</dd>
             <dt className="text-slate-600">Type</dt><dd>{invoice.type === "credit_note" ? "Credit note" : "Invoice"}</dd>
             <dt className="text-slate-600">Period</dt><dd>{formatDate(invoice.periodStart)} – {formatDate(invoice.periodEnd)}</dd>
             <dt className="text-slate-600">Invoice Date</dt><dd>{formatDate(invoice.invoiceDate)}</dd>
-            <dt className="text-slate-600">Due Date</dt><dd>{formatDate(invoice.dueDate)}</dd>
-            <dt className="text-slate-600">Payment reference</dt><dd className="font-mono">{invoice.paymentReference}</dd>
+            {/* A credit note is nothing to pay: no due date, no payment reference. */}
+            {invoice.type === "invoice" && (
+              <>
+                <dt className="text-slate-600">Due Date</dt><dd>{formatDate(invoice.dueDate)}</dd>
+                <dt className="text-slate-600">Payment reference</dt><dd className="font-mono">{invoice.paymentReference}</dd>
+              </>
+            )}
             <dt className="text-slate-600">Currency</dt><dd>{invoice.currency}</dd>
           </dl>
           {invoice.related.length > 0 && (
@@ -192,6 +196,7 @@ export default async function InvoicePage({ params, searchParams }: Props) {
                 <th scope="col" className={cell}>Method</th>
                 <th scope="col" className={cell}>Status</th>
                 <th scope="col" className={`${cell} text-right`}>Amount</th>
+                <th scope="col" className={cell}>Receipt</th>
               </tr>
             </thead>
             <tbody>
@@ -204,6 +209,27 @@ export default async function InvoicePage({ params, searchParams }: Props) {
                     {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
                   </td>
                   <td className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
+                  <td className={cell}>
+                    {p.state === "succeeded" ? (
+                      <a
+                        href={`/payments/${p.id}/receipt`}
+                        target="_blank"
+                        rel="noopener"
+                        className="text-brand-700 underline"
+                      >
+                        Receipt (PDF)
+                        <span className="sr-only">
+                          {" "}for the payment of {money(p.paymentTotalMinor)} on{" "}
+                          {formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}, opens in a new tab
+                        </span>
+                      </a>
+                    ) : (
+                      <>
+                        <span aria-hidden="true" className="text-slate-600">–</span>
+                        <span className="sr-only">No receipt: not settled</span>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
