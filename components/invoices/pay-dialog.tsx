@@ -3,7 +3,7 @@
 import { Dialog, DialogPanel, DialogTitle, Radio, RadioGroup } from "@headlessui/react";
 import { BanknotesIcon, CreditCardIcon } from "@heroicons/react/24/outline";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { payInvoices, type PayState } from "@/app/(panel)/invoices/pay-action";
 import { useIsClient } from "@/components/ui/use-is-client";
 
@@ -40,6 +40,11 @@ export function PayDialog(props: PayDialogProps) {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [state, action, pending] = useActionState<PayState, FormData>(payInvoices, {});
   const isClient = useIsClient();
+  // The provider's page is another site (or plays one): a full navigation, not a client route.
+  useEffect(() => {
+    if (state.checkoutUrl) window.location.assign(state.checkoutUrl);
+  }, [state.checkoutUrl]);
+  const leaving = Boolean(state.checkoutUrl);
   const single = props.invoices.length === 1 ? props.invoices[0]! : null;
   const title = single ? `Invoice no: ${single.number}` : `Pay ${props.invoices.length} invoices`;
 
@@ -163,8 +168,8 @@ export function PayDialog(props: PayDialogProps) {
 
               {props.canPay ? (
                 method === "card" && (
-                  <button type="submit" disabled={pending} className="mt-5 w-full rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
-                    {pending ? "Starting payment…" : `Pay ${props.totalOutstanding} ${props.currency}`}
+                  <button type="submit" disabled={pending || leaving} className="mt-5 w-full rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
+                    {leaving ? "Opening the payment page…" : pending ? "Starting payment…" : `Pay ${props.totalOutstanding} ${props.currency}`}
                   </button>
                 )
               ) : (

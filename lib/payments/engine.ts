@@ -108,6 +108,40 @@ export async function beginCardPayment(db: Database, input: BeginInput): Promise
   });
 }
 
+/** A pending attempt without a checkout for this long was stranded: creating one takes under a second. */
+export const STRANDED_AFTER_SECONDS = 30;
+
+/**
+ * The account's pending card payment whose checkout was never created (the server stopped
+ * between recording the attempt and asking the provider), with what a checkout needs; null for
+ * any other payment, and for one created less than STRANDED_AFTER_SECONDS ago (its request may
+ * still be creating the checkout).
+ */
+export async function strandedPayment(db: Executor, accountId: string, paymentId: string, now: Date = new Date()) {
+  const [p] = await db
+    .select({ id: payments.id, amountMinor: payments.amountMinor, currency: payments.currency })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.id, paymentId),
+        eq(payments.accountId, accountId),
+        eq(payments.method, "card"),
+        eq(payments.state, "pending"),
+        sql`${payments.providerReference} is null`,
+        sql`${payments.createdAt} < ${now.toISOString()}::timestamptz - make_interval(secs => ${STRANDED_AFTER_SECONDS})`,
+      ),
+    )
+    .limit(1);
+  if (!p) return null;
+  const covered = await db
+    .select({ number: invoices.number })
+    .from(paymentAllocations)
+    .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+    .where(eq(paymentAllocations.paymentId, p.id))
+    .orderBy(invoices.number);
+  return { ...p, numbers: covered.map((c) => c.number) };
+}
+
 /** Records the provider's checkout for a pending payment (only while it is still open). */
 export async function attachCheckout(db: Executor, paymentId: string, providerReference: string): Promise<void> {
   await db

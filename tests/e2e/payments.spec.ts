@@ -41,6 +41,8 @@ test("pay an outstanding invoice by card: the row turns Paid with 0.00", async (
   await expectNoSeriousA11yViolations(page);
 
   await dialog.getByRole("button", { name: /^Pay .+ EUR$/ }).click();
+  // The dialog opens the provider's hosted page with a full navigation: check that page once it is there.
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await payOnHostedPage(page, "4242 4242 4242 4242");
 
@@ -50,6 +52,25 @@ test("pay an outstanding invoice by card: the row turns Paid with 0.00", async (
   const row = dataRows(page).filter({ has: page.getByRole("link", { name: number, exact: true }) });
   await expect(row.getByRole("img", { name: "Paid" })).toBeVisible();
   await expect(row.getByRole("cell", { name: "0.00", exact: true })).toBeVisible();
+
+  // The settled payment has a receipt on the invoice's page; a PDF that names the invoice.
+  await page.goto(`/invoices/${number}`);
+  const receipt = page.getByRole("link", { name: /^Receipt \(PDF\) for the payment of .+ EUR on .+, opens in a new tab$/ });
+  await expect(receipt).toHaveCount(1);
+  const href = await receipt.getAttribute("href");
+  expect(href).toMatch(/^\/payments\/[0-9a-f-]{36}\/receipt$/);
+  const pdf = await page.request.get(href!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect(pdf.headers()["cache-control"]).toContain("no-store");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  const download = await page.request.get(`${href}?download=1`);
+  expect(download.headers()["content-disposition"]).toMatch(/^attachment; filename="Cumulus-receipt-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.pdf"$/);
+  // Another account's user gets the 404 of an unknown payment.
+  const demo = await asRole("demo");
+  expect((await demo.request.get(href!)).status()).toBe(404);
+  expect((await demo.request.get("/payments/00000000-0000-0000-0000-000000000000/receipt")).status()).toBe(404);
+  expect((await demo.request.get("/payments/not-a-uuid/receipt")).status()).toBe(404);
 });
 
 test("a declined card leaves the invoice outstanding, with a message and a way to try again", async ({ asRole }) => {

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
-import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment } from "@/lib/payments/engine";
+import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment, STRANDED_AFTER_SECONDS, strandedPayment } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import {
   decideCard,
@@ -218,5 +218,29 @@ describe("invoices stay immutable", () => {
     const r = (await startAndCheckout(target.number, target.outstandingMinor)) as { providerReference: string };
     await applyOutcome(db, "sandbox", { eventId: "e1", type: "x", providerReference: r.providerReference, state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR" });
     expect(await db.select().from(invoices).orderBy(invoices.number)).toEqual(before);
+  });
+});
+
+describe("a checkout that was never created", () => {
+  it("is found after STRANDED_AFTER_SECONDS, with what a checkout needs; not before, nor once it has one", async () => {
+    const [a, b] = overdue as [(typeof overdue)[0], (typeof overdue)[0]];
+    const r = await beginCardPayment(db, { accountId, userId, numbers: [b.number, a.number], expectedAmountMinor: a.outstandingMinor + b.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(r.kind).toBe("created");
+    const { paymentId } = r as { paymentId: string };
+    const later = new Date(Date.now() + (STRANDED_AFTER_SECONDS + 5) * 1000);
+    // Just recorded: its request may still be creating the checkout.
+    expect(await strandedPayment(db, accountId, paymentId)).toBeNull();
+    const stranded = await strandedPayment(db, accountId, paymentId, later);
+    expect(stranded).toMatchObject({ id: paymentId, amountMinor: a.outstandingMinor + b.outstandingMinor, numbers: [a.number, b.number].sort((x, y) => x - y) });
+    // Another account's user never gets it.
+    const [other] = await db.select({ id: invoices.accountId }).from(invoices).where(sql`${invoices.accountId} <> ${accountId}`).limit(1);
+    expect(await strandedPayment(db, other!.id, paymentId, later)).toBeNull();
+    // Once the checkout is attached (the retry created it), it is an ordinary payment in progress.
+    const c = await sandboxProvider.createCheckout({ paymentId, amountMinor: stranded!.amountMinor, currency: stranded!.currency, description: "t", returnUrl: "http://x/" });
+    await attachCheckout(db, paymentId, c.providerReference);
+    expect(await strandedPayment(db, accountId, paymentId, later)).toBeNull();
+    // Creating its checkout again returns the same one: the provider keys it by our payment id.
+    const again = await sandboxProvider.createCheckout({ paymentId, amountMinor: stranded!.amountMinor, currency: stranded!.currency, description: "t", returnUrl: "http://x/" });
+    expect(again.providerReference).toBe(c.providerReference);
   });
 });

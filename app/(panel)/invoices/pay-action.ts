@@ -7,11 +7,17 @@ import { getDb } from "@/db/client";
 import { defineAction, type ActionState } from "@/lib/dal/action";
 import { canPayInvoices } from "@/lib/dal/session";
 import { getPaymentProvider } from "@/lib/payments";
-import { attachCheckout, beginCardPayment, failOpenPayment } from "@/lib/payments/engine";
+import { attachCheckout, beginCardPayment, failOpenPayment, strandedPayment } from "@/lib/payments/engine";
 
 export type PayState = ActionState<"n" | "method" | "amount" | "idempotencyKey"> & {
   /** A payment already in progress for one of the invoices: where to continue it. */
   inProgressUrl?: string;
+  /**
+   * The provider's hosted payment page, which the dialog opens with a full navigation. Not a
+   * redirect(): for a same-origin URL (the sandbox's) Next would render that page inside this
+   * action's response through a second request to itself, doubling the action's cost.
+   */
+  checkoutUrl?: string;
 };
 
 const schema = z.object({
@@ -38,40 +44,47 @@ export const payInvoices = defineAction<typeof schema, PayState>({
       idempotencyKey: input.idempotencyKey,
       provider: provider.name,
     });
-    const resultPage = (paymentId: string) =>
-      input.n.length === 1 ? `/invoices/${input.n[0]}?payment=${paymentId}` : `/invoices?payment=${paymentId}`;
+    const resultPage = (paymentId: string, numbers: number[]) =>
+      numbers.length === 1 ? `/invoices/${numbers[0]}?payment=${paymentId}` : `/invoices?payment=${paymentId}`;
+    const h = await headers();
+    const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
+    /** The provider's hosted page for a recorded attempt; on failure the attempt is failed, nothing charged. */
+    const openCheckout = async (p: { paymentId: string; amountMinor: bigint; currency: string; numbers: number[] }): Promise<PayState> => {
+      try {
+        const checkout = await provider.createCheckout({
+          paymentId: p.paymentId,
+          amountMinor: p.amountMinor,
+          currency: p.currency,
+          description: p.numbers.length === 1 ? `Invoice ${p.numbers[0]}` : `${p.numbers.length} invoices: ${p.numbers.join(", ")}`,
+          returnUrl: new URL(resultPage(p.paymentId, p.numbers), origin).toString(),
+        });
+        await attachCheckout(db, p.paymentId, checkout.providerReference);
+        return { ok: true, checkoutUrl: checkout.redirectUrl };
+      } catch (err) {
+        await failOpenPayment(db, p.paymentId, "The payment provider could not be reached.", viewer.userId);
+        console.error("Cumulus: creating a checkout failed:", err);
+        return { ok: false, message: "The payment provider could not be reached. Nothing was charged; please try again." };
+      }
+    };
     if (result.kind === "refused") return { ok: false, message: result.message };
     if (result.kind === "in_progress") {
+      // Its checkout was never created (the server stopped in between): create it now. Providers
+      // key checkouts by our payment id, so this can never make a second one.
+      const stranded = result.providerReference ? null : await strandedPayment(db, viewer.account.id, result.paymentId);
+      if (stranded) return openCheckout({ paymentId: stranded.id, amountMinor: stranded.amountMinor, currency: stranded.currency, numbers: stranded.numbers });
       return {
         ok: false,
         message: "A payment is already in progress for this invoice.",
-        inProgressUrl: result.providerReference ? provider.resumeUrl(result.providerReference) : resultPage(result.paymentId),
+        inProgressUrl: result.providerReference ? provider.resumeUrl(result.providerReference) : resultPage(result.paymentId, input.n),
       };
     }
     if (result.kind === "existing") {
       // A retried submission: the first result, never a second payment.
-      redirect(result.providerReference && result.state !== "succeeded" && result.state !== "failed" && result.state !== "cancelled"
-        ? provider.resumeUrl(result.providerReference)
-        : resultPage(result.paymentId));
+      if (result.providerReference && result.state !== "succeeded" && result.state !== "failed" && result.state !== "cancelled") {
+        return { ok: true, checkoutUrl: provider.resumeUrl(result.providerReference) };
+      }
+      redirect(resultPage(result.paymentId, input.n));
     }
-    const h = await headers();
-    const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
-    let checkoutUrl: string;
-    try {
-      const checkout = await provider.createCheckout({
-        paymentId: result.paymentId,
-        amountMinor: result.amountMinor,
-        currency: result.currency,
-        description: input.n.length === 1 ? `Invoice ${input.n[0]}` : `${input.n.length} invoices: ${input.n.join(", ")}`,
-        returnUrl: new URL(resultPage(result.paymentId), origin).toString(),
-      });
-      await attachCheckout(db, result.paymentId, checkout.providerReference);
-      checkoutUrl = checkout.redirectUrl;
-    } catch (err) {
-      await failOpenPayment(db, result.paymentId, "The payment provider could not be reached.", viewer.userId);
-      console.error("Cumulus: creating a checkout failed:", err);
-      return { ok: false, message: "The payment provider could not be reached. Nothing was charged; please try again." };
-    }
-    redirect(checkoutUrl);
+    return openCheckout({ paymentId: result.paymentId, amountMinor: result.amountMinor, currency: result.currency, numbers: input.n });
   },
 });
