@@ -3,12 +3,11 @@
  * the security headers with a per-request CSP nonce. It is never the authorization check:
  * every page, action and route asks lib/dal itself.
  */
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { authConfig } from "@/lib/auth/config";
+import { NextResponse, type NextRequest } from "next/server";
+import { sessionTokenFrom } from "@/lib/auth/session-cookie";
+import { isCrossSiteWrite } from "@/lib/csrf";
+import { databaseUnavailable, serviceUnavailableResponse } from "@/lib/db-health";
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from "@/lib/security-headers";
-
-const { auth } = NextAuth(authConfig);
 
 // The sandbox provider's hosted page stands for another site: it has no panel session.
 const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/"];
@@ -19,15 +18,38 @@ function withSecurityHeaders(response: NextResponse, csp: string): NextResponse 
   return response;
 }
 
-export default auth((req) => {
+/**
+ * Only whether a session cookie is present: decoding it here too (Auth.js's auth() wrapper
+ * decrypts and re-encrypts the token and sets it again on every response) cost 1.5–4 ms per
+ * request for a redirect that the data-access layer's check makes anyway.
+ */
+export default async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce);
+  if (isCrossSiteWrite(req.method, pathname, req.headers)) {
+    const refused = new NextResponse("Cross-site request refused: this form can only be sent from the panel itself.\n", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+    return withSecurityHeaders(refused, csp);
+  }
+  // While the database is unreachable, a clear 503 before any page or route starts (lib/db-health.ts).
+  if (await databaseUnavailable()) {
+    const r = serviceUnavailableResponse(pathname, { nonce, json: req.headers.has("next-action") });
+    return withSecurityHeaders(new NextResponse(r.body, { status: r.status, headers: r.headers }), csp);
+  }
   const isPublic = PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith("/") ? p : `${p}/`));
-  if (!req.auth && !isPublic) {
+  if (!isPublic && !sessionTokenFrom(req.cookies.getAll())) {
     const login = new URL("/login", req.nextUrl);
     if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
     return withSecurityHeaders(NextResponse.redirect(login), csp);
+  }
+  // Next serves its global error page at this path from a copy rendered once, with that render's
+  // CSP nonce baked in; real errors render it without a request. Nothing to ask for by URL.
+  if (pathname === "/_global-error") {
+    const missing = new NextResponse("Not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+    return withSecurityHeaders(missing, csp);
   }
   const requestHeaders = new Headers(req.headers);
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
@@ -36,7 +58,7 @@ export default auth((req) => {
   // Lets the data-access layer send a revoked session back to the same page after login.
   requestHeaders.set("x-cumulus-path", pathname + search);
   return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
-});
+}
 
 export const config = {
   // Not /api/auth: next-auth answers those itself, and running it twice set two CSRF cookies.

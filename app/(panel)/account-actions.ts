@@ -157,7 +157,13 @@ export const deleteEmail = defineAction<typeof idSchema, SettingsState>({
 
 const phoneAddSchema = z.object({
   phone: phoneSchema,
-  label: z.string().trim().max(40, "The label can be at most 40 characters.").transform((v) => (v === "" ? null : v)),
+  label: z
+    .string()
+    .trim()
+    .max(40, "The label can be at most 40 characters.")
+    // PostgreSQL text cannot hold NUL; no control characters in a one-line label at all.
+    .regex(/^\P{Cc}*$/u, "The label contains characters that are not allowed.")
+    .transform((v) => (v === "" ? null : v)),
 });
 
 export const createPhone = defineAction<typeof phoneAddSchema, SettingsState>({

@@ -5,13 +5,13 @@
  * password change or a removed privilege takes effect at the user's next request.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
-import { headers } from "next/headers";
+import { eq, sql } from "drizzle-orm";
+import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { getDb } from "@/db/client";
+import { getDb, preparedQuery, type Database } from "@/db/client";
 import { accounts, users, type InvoiceAccess, type Language } from "@/db/schema";
-import { auth } from "@/lib/auth";
+import { sessionClaims } from "@/lib/auth/session-token";
 
 export type Viewer = {
   userId: string;
@@ -30,11 +30,9 @@ export type Viewer = {
   };
 };
 
-/** The signed-in viewer, or null (no session, unknown user, or a revoked session). */
-export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await auth();
-  if (!session?.uid || typeof session.sv !== "number") return null;
-  const [row] = await getDb()
+/** The user, account and privileges behind a session: read on every request. */
+const viewerQuery = (db: Database) =>
+  db
     .select({
       userId: users.id,
       email: users.email,
@@ -52,8 +50,17 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
     })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(eq(users.id, session.uid))
-    .limit(1);
+    .where(eq(users.id, sql.placeholder("uid")))
+    .limit(1)
+    .prepare("dal_viewer");
+
+/** The signed-in viewer, or null (no session, unknown user, or a revoked session). */
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const session = await sessionClaims((await cookies()).getAll());
+  if (!session) return null;
+  const query = preparedQuery(getDb(), "dal.viewer", viewerQuery);
+  const rows = await query.execute({ uid: session.uid });
+  const [row] = rows;
   if (!row || row.sessionVersion !== session.sv) return null;
   return {
     userId: row.userId,

@@ -1,0 +1,44 @@
+/**
+ * Reads the session from its cookie for the data-access layer, without Auth.js's per-call work.
+ * The JWT is encrypted and authenticated with AUTH_SECRET (Auth.js's own `decode`), so a given
+ * cookie value always decodes to the same claims: each server process keeps the claims of the
+ * cookies it has seen (bounded, and never past the token's own expiry) instead of deriving the
+ * key and decrypting again on every request (0.7–2 ms each, measured on this machine). The
+ * claims only name the user and session version; privileges are read from the database on
+ * every request (lib/dal/session.ts).
+ */
+import "server-only";
+import { decode } from "next-auth/jwt";
+import { env } from "@/lib/env";
+import { sessionTokenFrom, type Cookie } from "./session-cookie";
+
+export type SessionClaims = { uid: string; sv: number };
+
+const MAX_ENTRIES = 10_000;
+const cache = new Map<string, { claims: SessionClaims; expiresAt: number }>();
+
+/** The session's claims, or null for a missing, forged, expired or foreign token. */
+export async function sessionClaims(cookies: Cookie[], now = Date.now()): Promise<SessionClaims | null> {
+  const found = sessionTokenFrom(cookies);
+  if (!found) return null;
+  const key = `${found.salt}\u0000${found.token}`;
+  const hit = cache.get(key);
+  if (hit) {
+    if (hit.expiresAt > now) return hit.claims;
+    cache.delete(key);
+    return null;
+  }
+  const secret = env().AUTH_SECRET ?? "";
+  let payload: { uid?: unknown; sv?: unknown; exp?: unknown } | null;
+  try {
+    payload = await decode({ token: found.token, secret, salt: found.salt });
+  } catch {
+    return null; // not ours, tampered with, or made with another secret
+  }
+  // decode checks `exp` itself; keep it to stop serving the cached claims at the same moment.
+  if (!payload || typeof payload.uid !== "string" || typeof payload.sv !== "number" || typeof payload.exp !== "number") return null;
+  const claims = { uid: payload.uid, sv: payload.sv };
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!); // oldest first
+  cache.set(key, { claims, expiresAt: payload.exp * 1000 });
+  return claims;
+}

@@ -1,0 +1,81 @@
+/**
+ * The security headers of every answer the panel gives (every page and route handler of the
+ * matrix, signed in and signed out, from the production build): a Content-Security-Policy with
+ * a fresh nonce per request and no 'unsafe-inline' or 'unsafe-eval', no framing, HSTS,
+ * nosniff, a referrer policy, and Cache-Control: no-store (every answer behind the proxy
+ * carries account data or a login form). On HTML pages every inline and loaded script carries
+ * the nonce of its own answer. Auth.js's endpoints (not behind the proxy) are checked for
+ * no-store on the session.
+ */
+import { expect, test } from "./fixtures";
+import { ROLES } from "./roles";
+import { MATRIX, type ProbeContext } from "./security-matrix";
+import { builtActions, closeDatabase, createIsolatedTarget, database, demoTarget, disposeClients, newClient, signIn, type Target } from "./security-support";
+
+const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+
+let target: Target;
+
+test.beforeAll(async () => {
+  const sql = database();
+  target = sql ? await createIsolatedTarget(sql, "headers") : await demoTarget(await signIn(ROLES.demo), actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!);
+});
+
+test.afterAll(async () => {
+  await disposeClients();
+  await closeDatabase();
+});
+
+/** The policy's directives by name. */
+function directives(csp: string): Map<string, string[]> {
+  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).filter((p) => p[0]).map(([name, ...values]) => [name!.toLowerCase(), values]));
+}
+
+test("every page and route answers with the security headers, and scripts carry the answer's nonce", async () => {
+  test.setTimeout(120_000);
+  const clients = { admin: await signIn(target.members.admin!.email), anonymous: await newClient() };
+  const problems: string[] = [];
+  const nonces = new Set<string>();
+  let answers = 0;
+  let pages = 0;
+  for (const probe of MATRIX.filter((p) => p.kind !== "action" && !p.key.includes("/api/auth/"))) {
+    for (const [who, client] of Object.entries(clients)) {
+      const ctx: ProbeContext = { client, target, input: "harmless", actions };
+      const res = await probe.send(ctx);
+      const h = res.headers();
+      const where = `${probe.key} as ${who} (HTTP ${res.status()})`;
+      answers++;
+      const csp = directives(h["content-security-policy"] ?? "");
+      const script = csp.get("script-src") ?? [];
+      const nonce = script.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+      if (!nonce || nonce.length < 16) problems.push(`${where}: no nonce in script-src`);
+      else nonces.add(nonce);
+      for (const bad of ["'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"]) {
+        if (script.includes(bad) || (csp.get("style-src") ?? []).includes(bad)) problems.push(`${where}: ${bad} in script-src or style-src`);
+      }
+      const want: [string, string][] = [["frame-ancestors", "'none'"], ["object-src", "'none'"], ["base-uri", "'self'"], ["form-action", "'self'"], ["default-src", "'self'"]];
+      for (const [name, value] of want) if (!(csp.get(name) ?? []).includes(value)) problems.push(`${where}: ${name} is not ${value}`);
+      const hsts = /max-age=(\d+)/.exec(h["strict-transport-security"] ?? "");
+      if (!hsts || Number(hsts[1]) < 31_536_000 || !/includeSubDomains/i.test(h["strict-transport-security"] ?? "")) problems.push(`${where}: HSTS missing or under a year`);
+      if (h["x-content-type-options"] !== "nosniff") problems.push(`${where}: no nosniff`);
+      if (!["same-origin", "strict-origin", "strict-origin-when-cross-origin", "no-referrer"].includes(h["referrer-policy"] ?? "")) problems.push(`${where}: Referrer-Policy ${h["referrer-policy"]}`);
+      if (h["x-frame-options"] !== "DENY") problems.push(`${where}: X-Frame-Options ${h["x-frame-options"]}`);
+      if (!/no-store/.test(h["cache-control"] ?? "")) problems.push(`${where}: Cache-Control ${h["cache-control"]}`);
+      if (h["x-powered-by"]) problems.push(`${where}: X-Powered-By ${h["x-powered-by"]}`);
+      if ((h["content-type"] ?? "").includes("text/html") && res.status() === 200) {
+        pages++;
+        const html = await res.text();
+        for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+          const own = /\snonce="([^"]*)"/.exec(tag)?.[1];
+          if (own !== nonce) problems.push(`${where}: a script without the answer's nonce: ${tag.slice(0, 120)}`);
+        }
+      }
+    }
+  }
+  // Auth.js's own endpoints: the session is never cached.
+  const session = await clients.admin.get("/api/auth/session");
+  expect(session.headers()["cache-control"] ?? "", "Auth.js session endpoint").toMatch(/no-store/);
+  console.log(`security headers: ${answers} answers checked (${pages} HTML pages with their scripts' nonces), ${nonces.size} distinct nonces, ${problems.length} problems`);
+  expect(problems).toEqual([]);
+  expect(nonces.size, "a fresh nonce per answer").toBe(answers);
+});

@@ -1,0 +1,227 @@
+/**
+ * The authorization matrix: every page, route handler (per method) and server action of the
+ * build × who asks → the expected answer. tests/e2e/security-access.spec.ts sends each cell
+ * and fails on any other answer, on any database change, and on any page, route, method or
+ * action of the build that has no row here (or a row here that the build no longer has).
+ *
+ * Who asks: anonymous (no session cookie: the proxy sends it to the login page) · forged (a
+ * session cookie that is not a token of ours: the proxy only looks for the cookie, so this
+ * column reaches the data-access layer, which must refuse it) · revoked (a real token whose
+ * session version was raised since: a changed password or "log out everywhere") · other (other@example.com, admin of
+ * another account, asking for the target account's things) · none / read / full (invoice access
+ * None, Read, Full; not admins) · admin (admin with invoice access Full).
+ *
+ * Inputs: a cell expected to be refused sends a valid input that would change something if it
+ * got through (the target account's ids and numbers, a new address, a new language); a cell
+ * expected to be allowed sends a harmless invalid input (field errors, nothing written), so the
+ * matrix never changes data that other specs read.
+ */
+import { randomUUID } from "node:crypto";
+import type { APIRequestContext, APIResponse } from "@playwright/test";
+import { DEMO_PASSWORD } from "./roles";
+import { actionPath, callAction, FORM, type BuiltAction, type Fields, type Outcome, type Target } from "./security-support";
+
+/** How the cells are written: "invalid" (harmless input: declined with field errors) and
+ * "refused" (valid input: declined, nothing done) both expect the answer "declined". */
+export type Expected = Outcome | "invalid" | "refused";
+
+export const MATRIX_ROLES = ["anonymous", "forged", "revoked", "other", "none", "read", "full", "admin"] as const;
+export type MatrixRole = (typeof MATRIX_ROLES)[number];
+export type Cells = Record<MatrixRole, Expected>;
+export type ProbeInput = "valid" | "harmless";
+
+export type ProbeContext = {
+  client: APIRequestContext;
+  target: Target;
+  input: ProbeInput;
+  actions: ReadonlyMap<string, BuiltAction>;
+  /** For actions: the Origin header (default the app's own; null sends none). */
+  origin?: string | null;
+};
+
+export type Probe = {
+  /** "page /route", "GET /route" or "action file#export": what the build calls it. */
+  key: string;
+  kind: "page" | "route" | "action";
+  /** What the request asks for, in words. */
+  what: string;
+  expect: Cells;
+  send: (c: ProbeContext) => Promise<APIResponse>;
+  /** Answers with PDF bytes when allowed (and must carry none when refused). */
+  pdf?: boolean;
+  /** Ends the caller's session: sent from a session of its own. */
+  endsSession?: boolean;
+};
+
+/** Outcomes that refuse: the cell then sends the valid (would-change) input. */
+export const REFUSALS: readonly Expected[] = ["login", "not-found", "forbidden", "refused", "csrf-token", "bad-request", "unauthorized", "unavailable"];
+
+export function matches(expected: Expected, got: string): boolean {
+  return expected === got || ((expected === "invalid" || expected === "refused") && got === "declined");
+}
+
+// The outbox cron without its secret: 503 while CRON_SECRET is unset (as in the browser tests), 401 otherwise.
+const CRON: Outcome = process.env.CRON_SECRET ? "unauthorized" : "unavailable";
+// Stripe's callback: 503 while Stripe is not configured (nothing read), 400 for a bad signature otherwise.
+const STRIPE: Outcome = process.env.STRIPE_WEBHOOK_SECRET ? "bad-request" : "unavailable";
+
+/** One row: anonymous, other, none, read, full, admin; a forged or revoked session answers as anonymous. */
+function cells(anonymous: Expected, other: Expected, none: Expected, read: Expected, full: Expected, admin: Expected): Cells {
+  return { anonymous, forged: anonymous, revoked: anonymous, other, none, read, full, admin };
+}
+
+/** A row where a session cookie, forged or revoked, is not answered like none at all (the DAL is not asked). */
+function withCookieAnswers(row: Cells, answer: Expected): Cells {
+  return { ...row, forged: answer, revoked: answer };
+}
+
+const get = (path: (t: Target) => string) => (c: ProbeContext) => c.client.get(path(c.target), { maxRedirects: 0, failOnStatusCode: false });
+
+function page(route: string, what: string, path: (t: Target) => string, expect: Cells): Probe {
+  return { key: `page ${route}`, kind: "page", what, expect, send: get(path) };
+}
+
+function route(method: string, routePath: string, what: string, expect: Cells, send: (c: ProbeContext) => Promise<APIResponse>, extra: Partial<Probe> = {}): Probe {
+  return { key: `${method} ${routePath}`, kind: "route", what, expect, send, ...extra };
+}
+
+type ActionSpec = {
+  what: string;
+  /** Arguments before the form (bound ids), or the whole argument list when there is no form. */
+  args?: (t: Target) => unknown[];
+  /** Whether the action takes (previous state, form data), as useActionState actions do. */
+  state?: boolean;
+  form?: boolean;
+  valid: (t: Target) => Fields;
+  harmless: Fields;
+};
+
+function action(file: string, name: string, spec: ActionSpec, expect: Cells, extra: Partial<Probe> = {}): Probe {
+  const key = `${file}#${name}`;
+  return {
+    key: `action ${key}`,
+    kind: "action",
+    what: spec.what,
+    expect,
+    ...extra,
+    send(c) {
+      const a = c.actions.get(key);
+      if (!a) throw new Error(`${key} is not in the build`);
+      const bound = spec.args?.(c.target) ?? [];
+      const args = [...bound, ...(spec.state ? [{}] : []), ...(spec.form === false ? [] : [FORM])];
+      const fields = c.input === "valid" ? spec.valid(c.target) : spec.harmless;
+      const path = actionPath(a, (segment) => (segment === "number" ? String(c.target.invoice.number) : randomUUID()));
+      return callAction(c.client, { action: a, path, args, fields, origin: c.origin });
+    },
+  };
+}
+
+const UNKNOWN_CHECKOUT = "00000000-0000-4000-8000-000000000000";
+const SETTINGS = "app/(panel)/account-actions.ts";
+
+/** A complete Customer Info form, different from the seeded one. */
+const customerInfo = (): Fields => ({
+  firstName: "Mallory",
+  lastName: "Matrix",
+  companyName: "Changed By Matrix AB",
+  street: "Elsewhere 1",
+  city: "Uppsala",
+  zipCode: "753 10",
+  countryCode: "SE",
+  vatNumber: "SE556677889901",
+  purchaseOrder: "",
+  careOf: "",
+});
+
+// prettier-ignore
+export const MATRIX: Probe[] = [
+  //                                                                                            anonymous    other         none          read          full          admin
+  page("/", "the dashboard", () => "/",                                                     cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
+  page("/invoices", "the invoice list", () => "/invoices",                                    cells("login",      "ok",         "not-found",  "ok",         "ok",         "ok")),
+  page("/invoices/[number]", "the target's invoice", (t) => `/invoices/${t.invoice.number}`,  cells("login",      "not-found",  "not-found",  "ok",         "ok",         "ok")),
+  page("/users", "the users page (everyone in the account may see it)", () => "/users",       cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
+  page("/login", "the login page (signed in: on to the dashboard)", () => "/login",           cells("ok",         "redirect:/", "redirect:/", "redirect:/", "redirect:/", "redirect:/")),
+  page("/sandbox/checkout/[id]", "the sandbox provider's page of an unknown checkout", () => `/sandbox/checkout/${UNKNOWN_CHECKOUT}`,
+                                                                                             cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
+  // Next's own pages read no data: a session cookie that passes the proxy gets them, valid or not.
+  page("/_not-found", "Next's not-found page", () => "/_not-found",        withCookieAnswers(cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found"), "not-found")),
+  // Next 16 builds a /_global-error page (app/global-error.tsx) for every app; real errors render
+  // it without a request, and the proxy answers a request for it by URL 404 (its copy carried a
+  // stale CSP nonce).
+  page("/_global-error", "Next's global error page", () => "/_global-error", withCookieAnswers(cells("login",    "not-found",  "not-found",  "not-found",  "not-found",  "not-found"), "not-found")),
+
+  route("GET", "/invoices/[number]/pdf", "the target's invoice PDF", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
+    get((t) => `/invoices/${t.invoice.number}/pdf?download=1`), { pdf: true }),
+  route("GET", "/payments/[id]/receipt", "the receipt of the target's settled payment", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
+    get((t) => `/payments/${t.paymentId}/receipt?download=1`), { pdf: true }),
+  route("GET", "/invoices/download", "a ZIP of the target's invoice", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
+    get((t) => `/invoices/download?n=${t.invoice.number}`)),
+  route("GET", "/invoices/export.csv", "the CSV of the caller's own list", cells("login", "ok", "not-found", "ok", "ok", "ok"),
+    get(() => "/invoices/export.csv")),
+  // Auth.js's own endpoint decodes the token without asking the database: a revoked session is
+  // still described to its holder (their own name and email) until it expires. SECURITY.md.
+  route("GET", "/api/auth/[...nextauth]", "Auth.js's session endpoint", cells("ok", "ok", "ok", "ok", "ok", "ok"),
+    get(() => "/api/auth/session")),
+  route("POST", "/api/auth/[...nextauth]", "sign-out without Auth.js's CSRF token", cells("csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token"),
+    (c) => c.client.post("/api/auth/signout", { form: { callbackUrl: "/" }, maxRedirects: 0, failOnStatusCode: false })),
+  route("GET", "/api/cron/outbox", "the outbox cron without its bearer secret", cells(CRON, CRON, CRON, CRON, CRON, CRON),
+    get(() => "/api/cron/outbox")),
+  route("POST", "/api/cron/outbox", "the outbox cron without its bearer secret", cells(CRON, CRON, CRON, CRON, CRON, CRON),
+    (c) => c.client.post("/api/cron/outbox", { maxRedirects: 0, failOnStatusCode: false })),
+  route("GET", "/api/payments/stripe/resume/[session]", "resuming an unknown Stripe checkout", cells("login", "not-found", "not-found", "not-found", "not-found", "not-found"),
+    get(() => "/api/payments/stripe/resume/cs_test_unknown")),
+  route("POST", "/api/payments/webhooks/sandbox", "an unsigned sandbox callback", cells("bad-request", "bad-request", "bad-request", "bad-request", "bad-request", "bad-request"),
+    (c) => c.client.post("/api/payments/webhooks/sandbox", { data: { id: "evt_forged", type: "checkout.succeeded" }, maxRedirects: 0, failOnStatusCode: false })),
+  route("POST", "/api/payments/webhooks/stripe", "an unsigned Stripe callback", cells(STRIPE, STRIPE, STRIPE, STRIPE, STRIPE, STRIPE),
+    (c) => c.client.post("/api/payments/webhooks/stripe", { data: { id: "evt_forged", type: "checkout.session.completed" }, maxRedirects: 0, failOnStatusCode: false })),
+
+  action(SETTINGS, "loadAccountSettings", { what: "read the Account settings", form: false, valid: () => ({}), harmless: {} },
+                                                                                             cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
+  action(SETTINGS, "saveCustomerInfo", { what: "change Customer Info", state: true, valid: customerInfo, harmless: { firstName: "" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "saveInvoiceSettings", { what: "change the invoice language", state: true, valid: () => ({ language: "sv", receiveInvoicesByEmail: "on" }), harmless: { language: "xx" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "createEmail", { what: "add a contact address", state: true, valid: () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), harmless: { email: "not-an-address" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "verifyEmail", { what: "enter a code for the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId, code: "123456" }), harmless: { id: "x", code: "1" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "resendCode", { what: "resend a code to the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId }), harmless: { id: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "saveRoles", { what: "give Tech to the target's second address", state: true, valid: (t) => ({ id: t.secondContactId, tech: "on", hadBilling: "false" }), harmless: { id: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "deleteEmail", { what: "delete the target's second address", state: true, valid: (t) => ({ id: t.secondContactId }), harmless: { id: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "createPhone", { what: "add a phone number", state: true, valid: () => ({ phone: "+46701234567", label: "Matrix" }), harmless: { phone: "abc" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SETTINGS, "deletePhone", { what: "remove the target's phone", state: true, valid: (t) => ({ id: t.phoneId }), harmless: { id: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action("app/(panel)/invoices/pay-action.ts", "payInvoices", {
+    what: "pay the target's invoice by card",
+    state: true,
+    valid: (t) => ({ n: String(t.invoice.number), method: "card", amount: t.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
+    harmless: { n: "x" },
+  },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action("app/(panel)/users/actions.ts", "saveUserAccess", {
+    what: "give the target's None user Full and admin",
+    state: true,
+    valid: (t) => ({ userId: t.members.none!.id, invoiceAccess: "full", isAdmin: "on" }),
+    harmless: { userId: "x" },
+  },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "forbidden",  "invalid")),
+  action("app/login/actions.ts", "login", { what: "the login form, empty", state: true, valid: () => ({ email: "", password: "" }), harmless: { email: "", password: "" } },
+                                                                                             cells("invalid",    "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
+  action("app/sandbox/checkout/[id]/actions.ts", "payWithCard", {
+    what: "pay an unknown sandbox checkout", args: () => [UNKNOWN_CHECKOUT], state: true,
+    valid: () => ({ card: "4242424242424242", expiry: "12/30", cvc: "123" }), harmless: { card: "1" },
+  },                                                                                         cells("refused",    "refused",    "refused",    "refused",    "refused",    "refused")),
+  action("app/sandbox/checkout/[id]/actions.ts", "authenticate", {
+    what: "complete 3-D Secure of an unknown checkout", args: () => [UNKNOWN_CHECKOUT], valid: () => ({ result: "approve" }), harmless: { result: "approve" },
+  },                                                                                         cells("redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired",
+                                                                                                   "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired")),
+  action("app/sandbox/checkout/[id]/actions.ts", "cancelCheckout", {
+    what: "cancel an unknown checkout", args: () => [UNKNOWN_CHECKOUT], valid: () => ({}), harmless: {},
+  },                                                                                         cells("redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired",
+                                                                                                   "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired")),
+  // Last: it ends the session it is sent from (each cell signs in afresh for it).
+  action("app/(panel)/actions.ts", "logout", { what: "log out", form: false, valid: () => ({}), harmless: {} },
+                                                                                             cells("login",      "login",      "login",      "login",      "login",      "login"), { endsSession: true }),
+];
