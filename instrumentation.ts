@@ -4,3 +4,14 @@ export async function register() {
   const { prepareServer } = await import("./lib/server-start");
   await prepareServer();
 }
+
+/**
+ * Next.js calls this for every error a page, route handler or server action did not handle. A
+ * connection failure marks the database unavailable: the proxy then answers 503 until a probe
+ * reaches it again (lib/db-health.ts).
+ */
+export async function onRequestError(err: unknown): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { noteDatabaseError } = await import("./lib/db-health");
+  noteDatabaseError(err);
+}

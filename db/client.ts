@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { registerDatabaseProbe } from "@/lib/db-health";
 import { env } from "@/lib/env";
 import { lockDataDir } from "./lock";
 import * as schema from "./schema";
@@ -48,10 +49,90 @@ export function createPostgresHandle(url: string, max = env().DATABASE_POOL_MAX)
     connection: { jit: "off" },
     // Fail fast instead of queueing forever when the server is gone.
     connect_timeout: 10,
+    // postgres.js waits backoff(failures) seconds before a pooled connection reconnects, shared
+    // by the pool: its default grows to 10-20 s after a few refused connections, so queries hung
+    // that long after the server was back. While it is away the proxy's 503 gate (lib/db-health.ts)
+    // keeps the pool idle, so a short wait is enough.
+    backoff: (failures: number) => Math.min(0.05 * 2 ** failures, 0.5),
     idle_timeout: 60,
   });
-  const db = drizzlePostgres(client, { schema });
+  const db = drizzlePostgres(retryingReplayedShutdowns(client), { schema });
   return { db, kind: "postgres", ready: Promise.resolve(), close: () => client.end({ timeout: 5 }) };
+}
+
+// SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now.
+const SHUTDOWN_SQLSTATES = new Set(["57P01", "57P02", "57P03"]);
+
+/**
+ * Did this query fail with a server-shutdown error that postgres.js replayed, so the query never ran?
+ *
+ * postgres.js 3.4.9 keeps the error of a connection the server closed mid-query (a restart, a
+ * fail-over, pg_terminate_backend) and rejects the first query on that connection after it has
+ * reconnected with it (porsager/postgres#1223): after every database restart, requests failed
+ * although the server was back. A query really running when the server goes away sees the
+ * connection close (CONNECTION_CLOSED, ECONNRESET) and the server sends no ReadyForQuery after a
+ * FATAL, so one of these SQLSTATEs as a *PostgresError* only reaches a query that was never sent.
+ */
+export function isReplayedShutdownError(err: unknown): boolean {
+  return err instanceof postgres.PostgresError && SHUTDOWN_SQLSTATES.has(err.code);
+}
+
+/**
+ * The pool as drizzle sees it: `unsafe` (every drizzle query) and `begin` (every transaction) are
+ * sent once more when they fail with a replayed shutdown error; a transaction only when its
+ * callback never started. Everything else is the client itself.
+ */
+export function retryingReplayedShutdowns(client: postgres.Sql): postgres.Sql {
+  const unsafe = (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) => {
+    let asValues = false;
+    const send = () => {
+      const q = client.unsafe(query, params as postgres.ParameterOrJSON<never>[], options);
+      return asValues ? q.values() : q;
+    };
+    let result: Promise<unknown> | undefined;
+    const run = () =>
+      (result ??= (async () => {
+        try {
+          return await send();
+        } catch (err) {
+          if (!isReplayedShutdownError(err)) throw err;
+          return await send();
+        }
+      })());
+    // Lazy like postgres.js's own query: drizzle calls `.values()` before awaiting it.
+    const pending = {
+      values() {
+        asValues = true;
+        return pending;
+      },
+      then<A, B>(onFulfilled?: (v: unknown) => A | PromiseLike<A>, onRejected?: (e: unknown) => B | PromiseLike<B>) {
+        return run().then(onFulfilled, onRejected);
+      },
+    };
+    return pending;
+  };
+  const begin = async (...args: unknown[]) => {
+    const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+    for (let attempt = 0; ; attempt++) {
+      let started = false;
+      const body = (tx: postgres.TransactionSql) => {
+        started = true;
+        return fn(tx);
+      };
+      try {
+        return await (args.length ? client.begin(args[0] as string, body) : client.begin(body));
+      } catch (err) {
+        if (started || attempt > 0 || !isReplayedShutdownError(err)) throw err;
+      }
+    }
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe") return unsafe;
+      if (prop === "begin") return begin;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 /** Opens (or creates) an embedded database; `dataDir` undefined means in memory. */
@@ -93,9 +174,41 @@ export async function createPgliteHandle(
   };
 }
 
+/** The server's PostgreSQL handle: its pool is renewed when the database comes back after an outage. */
+export function createRenewingPostgresHandle(url: string): Handle {
+  let current = createPostgresHandle(url);
+  // The proxy's 503 gate asks this while the server is unreachable (lib/db-health.ts). It asks
+  // on a new pool, which then replaces the old one: postgres.js keeps state of connections the
+  // server closed under them (a replayed error, porsager/postgres#1223; reconnects that hung
+  // until connect_timeout in npm run test:faults), so after an outage none of them is reused.
+  // Queries still running on the old pool finish, for 5 s at most.
+  registerDatabaseProbe(async () => {
+    const fresh = createPostgresHandle(url);
+    try {
+      await fresh.db.execute(sql`select 1`);
+    } catch (err) {
+      void fresh.close().catch(() => {});
+      throw err;
+    }
+    const retired = current;
+    current = fresh;
+    void retired.close().catch(() => {});
+  });
+  return {
+    kind: "postgres",
+    ready: Promise.resolve(),
+    get db() {
+      return current.db;
+    },
+    close: () => current.close(),
+  };
+}
+
 function createHandle(): Handle {
   const e = env();
-  if (e.DATABASE_URL) return createPostgresHandle(e.DATABASE_URL);
+  if (e.DATABASE_URL) {
+    return createRenewingPostgresHandle(e.DATABASE_URL);
+  }
   if (e.NODE_ENV === "production" && !e.CUMULUS_ALLOW_EMBEDDED) throw new EmbeddedInProductionError();
   // The embedded database opens asynchronously; queries wait for it through a proxy so that
   // callers keep one synchronous `getDb()`.
@@ -151,6 +264,21 @@ function handle(): Handle {
   return globalForDb.__cumulusDb;
 }
 
+const preparedQueries = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A query of the hot path built once per database handle (drizzle's `.prepare()`, with
+ * `sql.placeholder` parameters): building the SQL text from the query builder on every request
+ * cost more CPU than running it (npm run bench's CPU profile of the pay action).
+ */
+export function preparedQuery<T>(db: Database, name: string, build: (db: Database) => T): T {
+  let forDb = preparedQueries.get(db);
+  if (!forDb) preparedQueries.set(db, (forDb = new Map()));
+  let query = forDb.get(name) as T | undefined;
+  if (query === undefined) forDb.set(name, (query = build(db)));
+  return query;
+}
+
 /** The process's database. On the embedded database, `await databaseReady()` must have run. */
 export function getDb(): Database {
   return handle().db;
@@ -168,6 +296,7 @@ export async function databaseReady(): Promise<void> {
 export async function closeDatabase(): Promise<void> {
   const h = globalForDb.__cumulusDb;
   globalForDb.__cumulusDb = undefined;
+  registerDatabaseProbe(null);
   if (h) await h.close();
 }
 
