@@ -4,12 +4,12 @@
  * Memory is read from /proc/<pid>/status of the process that holds the listening socket (the
  * PDF render workers are threads of that same process).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { spawnNext, waitUntilReady } from "../lib/next-process";
 
 export type Server = {
   baseUrl: string;
@@ -126,6 +126,8 @@ export async function startServer(opts: {
   databaseUrl: string;
   log: (line: string) => void;
   readyTimeoutMs?: number;
+  /** More environment for the server (e.g. a known webhook secret). */
+  env?: Record<string, string>;
 }): Promise<Server> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -136,69 +138,12 @@ export async function startServer(opts: {
     DATABASE_URL: opts.databaseUrl,
     AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
     NEXT_TELEMETRY_DISABLED: "1",
+    ...opts.env,
   };
   delete env.CUMULUS_ALLOW_EMBEDDED;
-  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logLines: string[] = [];
-  const keep = (d: Buffer) => {
-    logLines.push(String(d));
-    if (logLines.length > 500) logLines.splice(0, logLines.length - 500);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-
-  const leader = child.pid!;
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-leader, signal);
-    } catch {
-      /* already gone */
-    }
-  };
-  // Last resort: a bench that dies in any way takes its server with it.
-  const onExit = () => killGroup("SIGKILL");
-  process.on("exit", onExit);
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    killGroup("SIGTERM");
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
-    await Promise.race([exitedPromise, timer]);
-    // The leader may be gone while a forked child still runs: make sure the whole group is.
-    killGroup("SIGKILL");
-    process.off("exit", onExit);
-  };
-
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
-  for (;;) {
-    try {
-      const res = await fetch(`${baseUrl}/login`, { signal: AbortSignal.timeout(5000) });
-      await res.arrayBuffer();
-      if (res.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (exited || Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not start:\n${logLines.join("").split("\n").slice(-40).join("\n")}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const server = spawnNext({ port, env });
+  await waitUntilReady(server, opts.readyTimeoutMs);
+  const { leader, stop } = server;
 
   const found = serverPid(leader, port);
   opts.log(
@@ -211,7 +156,7 @@ export async function startServer(opts: {
     pid,
     rss: () => {
       const v = statusField(pid, "VmRSS");
-      if (v === null) throw new Error(`the server process ${pid} is gone:\n${logLines.join("").split("\n").slice(-40).join("\n")}`);
+      if (v === null) throw new Error(`the server process ${pid} is gone:\n${server.tail()}`);
       return v;
     },
     peak: () => statusField(pid, "VmHWM"),
@@ -223,7 +168,7 @@ export async function startServer(opts: {
         return false;
       }
     },
-    log: () => logLines.join(""),
+    log: server.log,
     stop,
   };
 }
