@@ -12,6 +12,7 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9); comma-separated
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
@@ -34,9 +35,17 @@
  *  7. memory: the big account's PDFs downloaded (rendered) with 4 clients; RSS after the first
  *     100 and after all of them, each once the server idled (median over 3–5 s of rest), and
  *     every tenth of the run (a leak keeps climbing; garbage collection makes RSS swing).
+ *  8. the pay action (scripts/bench/pay.ts): "Pay Bench AB" (made once, 6,000 outstanding
+ *     invoices; its payments deleted at every run) pays one new invoice per request under
+ *     `--connections` clients (p95 from every response); then 100 requests at once for one
+ *     invoice and the provider's signed callback: one checkout, no 5xx, one settled payment.
+ *  9. the billing run at scale (scripts/bench/billing.ts, also `npm run bench:billing`), after the
+ *     server stopped: 10,000 accounts × 30 usage lines billed by one `billing:run` process (its
+ *     RSS sampled), then two processes at once on a fresh copy: each invoice exactly once.
  * The server's memory is VmRSS of the process holding the listening socket (render workers are
  * threads of it). The signed-in user is the big account's (password cumulus-demo-2026).
  */
+import crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +61,8 @@ import {
 } from "./bench/database";
 import { load, median, mustGet, percentile, signIn, startLoad, timedGet, type Load } from "./bench/http";
 import { check, checksTable, loadsTable, machine, writeResults, type Check } from "./bench/report";
+import { benchBilling, billingChecks } from "./bench/billing";
+import { preparePayAccount, runPayBench } from "./bench/pay";
 import { buildIfStale, startServer, type Server } from "./bench/server";
 
 const MB = 1024 * 1024;
@@ -67,6 +78,7 @@ const { values: args } = parseArgs({
     downloads: { type: "string" },
     out: { type: "string", default: "bench-results" },
     "jit-off": { type: "boolean", default: false },
+    only: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -78,6 +90,16 @@ function positive(name: string, value: string): number {
 }
 
 const quick = args.quick;
+const PHASES = ["pages", "pay", "billing"] as const;
+type Phase = (typeof PHASES)[number];
+const phases = new Set<Phase>(
+  args.only
+    ? args.only.split(",").map((p) => {
+        if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only: unknown part "${p}" (parts: ${PHASES.join(", ")})`);
+        return p as Phase;
+      })
+    : PHASES,
+);
 const cfg = {
   quick,
   jitOff: args["jit-off"],
@@ -97,6 +119,7 @@ const cfg = {
   downloads: Math.round(positive("downloads", args.downloads ?? (quick ? "1000" : "5000"))),
   downloadClients: 4,
   renderClients: 4,
+  payInvoices: quick ? 1_500 : 6_000,
 };
 const databaseUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -163,6 +186,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** 9. The billing run at scale, on databases of its own next to the bench database. */
+async function billingPhase(details: Record<string, unknown>): Promise<Check[]> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = "/postgres";
+  log("billing run at scale (scripts/bench/billing.ts): seeding, one billing:run, then two at once…");
+  const r = await benchBilling({ adminUrl: admin.toString(), log: (line) => log(`  ${line}`) });
+  details.billing = { ...r, single: { ...r.single, stdout: undefined, stderr: undefined } };
+  return billingChecks(r);
+}
+
 async function main() {
   if (args.help) {
     console.log(readFileSync(new URL(import.meta.url), "utf8").split("*/")[0]);
@@ -171,6 +204,13 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
+  if (!phases.has("pages") && !phases.has("pay")) {
+    const checks = await billingPhase({});
+    console.log(`\n${checksTable(checks)}`);
+    const files = writeResults(path.resolve(root, args.out), { date: new Date().toISOString(), machine: m, options: { only: [...phases] }, checks });
+    console.log(`results: ${files.map((f) => path.relative(root, f)).join(", ")}`);
+    return;
+  }
   log(`database ${redactUrl(databaseUrl)}`);
 
   const data: BenchData = await prepareBenchDatabase(
@@ -205,7 +245,9 @@ async function main() {
   log(`build ready (${((Date.now() - buildStarted) / 1000).toFixed(0)} s)`);
   const serverDatabaseUrl = args["jit-off"] ? `${databaseUrl}${databaseUrl.includes("?") ? "&" : "?"}jit=off` : databaseUrl;
   if (args["jit-off"]) log("the server connects with jit=off");
-  const server: Server = await startServer({ databaseUrl: serverDatabaseUrl, log });
+  // The pay phase signs the sandbox provider's callback as the provider would: it needs the secret.
+  const webhookSecret = crypto.randomBytes(32).toString("base64url");
+  const server: Server = await startServer({ databaseUrl: serverDatabaseUrl, log, env: { SANDBOX_WEBHOOK_SECRET: webhookSecret } });
   cleanups.push(server.stop);
   const base = server.baseUrl;
   // Server memory, and how busy the machine is (other work skews every figure), per phase.
@@ -240,321 +282,355 @@ async function main() {
   const checks: Check[] = [];
   const details: Record<string, unknown> = {};
 
-  // ── 1. Static ceiling and the list ──────────────────────────────────────────────────────
-  log(`warm-up (${cfg.warmSeconds} s each)…`);
-  await load("warm-up static", { url: staticUrl, connections: cfg.connections, seconds: cfg.warmSeconds });
-  await load("warm-up list", { url: listUrl, connections: cfg.connections, seconds: cfg.warmSeconds, headers: H });
-  log(`static route, ${cfg.connections} clients, ${cfg.seconds} s…`);
-  const staticLoad = await load("static /icon.svg", { url: staticUrl, connections: cfg.connections, seconds: cfg.seconds });
-  loads.push(staticLoad);
-  log(`  ${staticLoad.reqPerSec.toFixed(0)} req/s, p99 ${staticLoad.p99} ms`);
-  log(`invoice list, ${cfg.connections} clients, ${cfg.seconds} s…`);
-  const listLoad = await load("list /invoices", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
-  loads.push(listLoad);
-  log(`  ${listLoad.reqPerSec.toFixed(0)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms`);
-  noteRss("after list load");
-  const staticRps = staticLoad.reqPerSec;
-  const bad = (l: Load) =>
-    l.requests === 0
-      ? `no response within ${l.seconds.toFixed(0)} s`
-      : l.non2xx + l.errors + l.timeouts > 0
-        ? `${l.non2xx} non-2xx, ${l.errors + l.timeouts} errors`
-        : undefined;
-  /** A load's p99, or Infinity when not one request completed. */
-  const p99 = (l: Load) => (l.requests > 0 ? l.p99 : Infinity);
-  checks.push(check("static.rps", "Static route (ceiling)", staticRps, "req/s", "", null, bad(staticLoad)));
-  checks.push(
-    check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "≥ 12 %", (v) => v >= 12 && !bad(listLoad), bad(listLoad)),
-  );
-  checks.push(check("list.p99", `List: p99 at ${cfg.connections} clients`, p99(listLoad), "ms", "< 100 ms", (v) => v < 100 && !bad(listLoad), bad(listLoad)));
+  let staticRps: number | null = null;
+  if (phases.has("pages")) {
+    // ── 1. Static ceiling and the list ──────────────────────────────────────────────────────
+    log(`warm-up (${cfg.warmSeconds} s each)…`);
+    await load("warm-up static", { url: staticUrl, connections: cfg.connections, seconds: cfg.warmSeconds });
+    await load("warm-up list", { url: listUrl, connections: cfg.connections, seconds: cfg.warmSeconds, headers: H });
+    log(`static route, ${cfg.connections} clients, ${cfg.seconds} s…`);
+    const staticLoad = await load("static /icon.svg", { url: staticUrl, connections: cfg.connections, seconds: cfg.seconds });
+    loads.push(staticLoad);
+    log(`  ${staticLoad.reqPerSec.toFixed(0)} req/s, p99 ${staticLoad.p99} ms`);
+    log(`invoice list, ${cfg.connections} clients, ${cfg.seconds} s…`);
+    const listLoad = await load("list /invoices", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
+    loads.push(listLoad);
+    log(`  ${listLoad.reqPerSec.toFixed(0)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms`);
+    noteRss("after list load");
+    staticRps = staticLoad.reqPerSec;
+    const bad = (l: Load) =>
+      l.requests === 0
+        ? `no response within ${l.seconds.toFixed(0)} s`
+        : l.non2xx + l.errors + l.timeouts > 0
+          ? `${l.non2xx} non-2xx, ${l.errors + l.timeouts} errors`
+          : undefined;
+    /** A load's p99, or Infinity when not one request completed. */
+    const p99 = (l: Load) => (l.requests > 0 ? l.p99 : Infinity);
+    checks.push(check("static.rps", "Static route (ceiling)", staticRps, "req/s", "", null, bad(staticLoad)));
+    checks.push(
+      check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "≥ 12 %", (v) => v >= 12 && !bad(listLoad), bad(listLoad)),
+    );
+    checks.push(check("list.p99", `List: p99 at ${cfg.connections} clients`, p99(listLoad), "ms", "< 100 ms", (v) => v < 100 && !bad(listLoad), bad(listLoad)));
 
-  // ── 2. Page 1 vs page 100 ───────────────────────────────────────────────────────────────
-  log(`page 1 vs page 100, ${cfg.pageSamples} sequential requests each (interleaved; at most ${cfg.sequentialBudgetSeconds} s)…`);
-  for (let i = 0; i < 3; i++) {
-    await mustGet(listUrl, H);
-    await mustGet(page100Url, H);
-  }
-  const t1: number[] = [];
-  const t100: number[] = [];
-  // A slow list must not stretch the run for minutes: stop at the time budget (5 pairs at least).
-  const pagesDeadline = Date.now() + cfg.sequentialBudgetSeconds * 1000;
-  for (let i = 0; i < cfg.pageSamples && (i < 5 || Date.now() < pagesDeadline); i++) {
-    t1.push((await mustGet(listUrl, H)).ms);
-    t100.push((await mustGet(page100Url, H)).ms);
-  }
-  const p1med = median(t1);
-  const p100med = median(t100);
-  log(`  page 1 p50 ${fmtMs(p1med)}, page 100 p50 ${fmtMs(p100med)} (${t1.length} pairs)`);
-  details.pages = { samples: t1.length, page1: { p50: p1med, p95: percentile(t1, 0.95) }, page100: { p50: p100med, p95: percentile(t100, 0.95) }, cursor100 };
-  checks.push(check("list.page1_p50", "List: page 1 p50, one client", p1med, "ms", "", null));
-  checks.push(check("list.page100_ratio", "List: page 100 p50 / page 1 p50", p100med / p1med, "×", "≤ 1.2×", (v) => v <= 1.2, `page 100 p50 ${p100med.toFixed(1)} ms, ${t1.length} pairs`));
-
-  // ── 3. A stored PDF ─────────────────────────────────────────────────────────────────────
-  const storedNumber = fresh.next();
-  const render0 = await mustGet(pdfUrl(storedNumber), H);
-  if (render0.headers["content-type"] !== "application/pdf") throw new Error(`the PDF route answered ${render0.headers["content-type"]}`);
-  const etag = String(render0.headers.etag ?? "");
-  log(`stored PDF ${storedNumber} (${render0.body.length} bytes, first request ${fmtMs(render0.ms)}): ${cfg.storedSamples} sequential requests…`);
-  const storedTimes: number[] = [];
-  for (let i = 0; i < 10; i++) await mustGet(pdfUrl(storedNumber), H);
-  for (let i = 0; i < cfg.storedSamples; i++) {
-    const r = await mustGet(pdfUrl(storedNumber), H);
-    if (r.body.length !== render0.body.length || String(r.headers.etag) !== etag) throw new Error("the stored PDF changed between requests");
-    storedTimes.push(r.ms);
-  }
-  const notModified = await timedGet(pdfUrl(storedNumber), { ...H, "if-none-match": etag });
-  log(`  p50 ${fmtMs(median(storedTimes))}, p95 ${fmtMs(percentile(storedTimes, 0.95))}; If-None-Match → ${notModified.status} in ${fmtMs(notModified.ms)}`);
-  log(`stored PDF, ${cfg.connections} clients, ${cfg.seconds} s…`);
-  const storedLoad = await load("stored PDF", { url: pdfUrl(storedNumber), connections: cfg.connections, seconds: cfg.seconds, headers: H });
-  loads.push(storedLoad);
-  log(`  ${storedLoad.reqPerSec.toFixed(0)} req/s, p99 ${storedLoad.p99} ms`);
-  noteRss("after stored PDF load");
-  details.storedPdf = {
-    number: storedNumber,
-    bytes: render0.body.length,
-    p50: median(storedTimes),
-    p95: percentile(storedTimes, 0.95),
-    notModified: { status: notModified.status, ms: notModified.ms },
-  };
-  checks.push(check("pdf.stored_p50", "Stored PDF: p50, one client", median(storedTimes), "ms", "< 5 ms", (v) => v < 5, `p95 ${percentile(storedTimes, 0.95).toFixed(1)} ms`));
-  checks.push(
-    check(
-      "pdf.stored_rps_ratio",
-      `Stored PDF: req/s at ${cfg.connections} clients vs static`,
-      (100 * storedLoad.reqPerSec) / staticRps,
-      "%",
-      "≥ 50 %",
-      (v) => v >= 50 && !bad(storedLoad),
-      bad(storedLoad) ?? `${storedLoad.reqPerSec.toFixed(0)} req/s`,
-    ),
-  );
-  checks.push(check("pdf.if_none_match", "Stored PDF: If-None-Match answers", notModified.status, "", "304", (v) => v === 304, `${notModified.ms.toFixed(1)} ms`));
-
-  // ── 4. First renders ────────────────────────────────────────────────────────────────────
-  log(`first renders: one throwaway, then ${cfg.firstRenders} one-page invoices and ${cfg.longRenders}× the 300-line invoice…`);
-  await mustGet(pdfUrl(fresh.next()), H);
-  const onePage: number[] = [];
-  let onePagePages = 0;
-  for (let i = 0; i < cfg.firstRenders; i++) {
-    const n = fresh.next();
-    await deleteStoredPdfs(db, bigAccountId, [n]);
-    const r = await mustGet(pdfUrl(n), H);
-    onePage.push(r.ms);
-    onePagePages = pdfPages(r.body);
-  }
-  const long: number[] = [];
-  let longPages = 0;
-  let longBytes = 0;
-  for (let i = 0; i < cfg.longRenders; i++) {
-    await deleteStoredPdfs(db, bigAccountId, [data.longInvoiceNumber]);
-    const r = await mustGet(pdfUrl(data.longInvoiceNumber), H);
-    long.push(r.ms);
-    longPages = pdfPages(r.body);
-    longBytes = r.body.length;
-  }
-  log(`  one-page: ${onePage.map(fmtMs).join(", ")}; 300 lines (${longPages} pages): ${long.map(fmtMs).join(", ")}`);
-  details.firstRender = { onePage, onePagePages, long, longPages, longBytes, longInvoice: data.longInvoiceNumber };
-  checks.push(check("pdf.first_one_page", `First render, one-page invoice (median of ${onePage.length})`, median(onePage), "ms", "< 35 ms", (v) => v < 35, `${onePagePages} page`));
-  checks.push(check("pdf.first_300_lines", `First render, 300-line invoice (median of ${long.length})`, median(long), "ms", "< 400 ms", (v) => v < 400, `${longPages} pages`));
-
-  // ── 5. The list while PDFs render ───────────────────────────────────────────────────────
-  const nextFreshPath = () => `/invoices/${fresh.next()}/pdf`;
-  // Full speed: what the render clients get with nothing else running.
-  const aloneSeconds = Math.min(5, cfg.seconds);
-  log(`PDF first renders alone, ${cfg.renderClients} clients, ${aloneSeconds} s (the full-speed reference)…`);
-  const rendersAlone = await load("PDF first renders (alone)", {
-    url: pdfUrl(numbers[0]!),
-    connections: cfg.renderClients,
-    seconds: aloneSeconds,
-    headers: H,
-    nextPath: nextFreshPath,
-  });
-  loads.push(rendersAlone);
-  log(`  ${rendersAlone.reqPerSec.toFixed(0)} PDFs/s, p50 ${rendersAlone.p50} ms, p99 ${rendersAlone.p99} ms`);
-  checks.push(check("pdf.render_rate", `First renders at ${cfg.renderClients} clients (nothing else)`, rendersAlone.reqPerSec, "PDFs/s", "", null, bad(rendersAlone)));
-  log(`list, ${cfg.connections} clients, ${cfg.seconds} s, while ${cfg.renderClients} clients request PDFs never rendered before…`);
-  const usedBefore = fresh.used;
-  const renders = startLoad(`PDF first renders (during list)`, {
-    url: pdfUrl(numbers[0]!),
-    connections: cfg.renderClients,
-    seconds: cfg.seconds + 30,
-    headers: H,
-    nextPath: nextFreshPath,
-  });
-  await sleep(1000);
-  const listDuring = await load("list while PDFs render", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
-  renders.stop();
-  const rendersLoad = await renders.done;
-  loads.push(listDuring, rendersLoad);
-  noteRss("after list during renders");
-  log(`  list ${listDuring.reqPerSec.toFixed(0)} req/s, p99 ${listDuring.p99} ms (alone ${listLoad.p99} ms); ${rendersLoad.reqPerSec.toFixed(0)} PDFs/s rendered (${fresh.used - usedBefore} asked${fresh.wrapped ? `, ran out of fresh invoices ${fresh.wrapped}×` : ""})`);
-  checks.push(
-    check(
-      "list.p99_during_renders",
-      "List p99 while PDFs render / alone",
-      // Without a p99 of the list alone there is nothing to compare with.
-      Number.isFinite(p99(listLoad)) ? p99(listDuring) / p99(listLoad) : NaN,
-      "×",
-      "≤ 1.5×",
-      (v) => v <= 1.5 && !bad(listDuring) && !bad(rendersLoad),
-      (Number.isFinite(p99(listLoad)) ? undefined : "the list alone never answered") ??
-        bad(listDuring) ??
-        bad(rendersLoad) ??
-        `${listDuring.p99} vs ${listLoad.p99} ms; PDFs ${rendersLoad.reqPerSec.toFixed(0)}/s vs ${rendersAlone.reqPerSec.toFixed(0)}/s alone`,
-    ),
-  );
-
-  // ── 6. ZIP of 100 never-rendered invoices ───────────────────────────────────────────────
-  await sleep(2000);
-  const zipUrl = `${base}/invoices/download?${zipNumbers.map((n) => `n=${n}`).join("&")}`;
-  const rssBeforeZip = server.rss();
-  const hwmReset = server.resetPeak();
-  let zipPeak = rssBeforeZip;
-  const sampler = setInterval(() => {
-    zipPeak = Math.max(zipPeak, server.rss());
-  }, 25);
-  log(`ZIP of ${zipNumbers.length} invoices never rendered (RSS before ${fmtMb(rssBeforeZip)})…`);
-  let zip;
-  try {
-    zip = await mustGet(zipUrl, H);
-  } finally {
-    clearInterval(sampler);
-  }
-  zipPeak = Math.max(zipPeak, server.rss());
-  const hwm = hwmReset ? server.peak() : null;
-  const entries = zipEntries(zip.body);
-  if (zip.headers["content-type"] !== "application/zip" || entries !== zipNumbers.length + 1) {
-    throw new Error(`the ZIP is not what was asked for: ${zip.headers["content-type"]}, ${entries} entries`);
-  }
-  const zipGrowth = zipPeak - rssBeforeZip;
-  log(`  ${fmtMs(zip.ms)}, ${(zip.body.length / MB).toFixed(1)} MB, ${entries} entries; peak RSS ${fmtMb(zipPeak)} (+${fmtMb(zipGrowth)})${hwm ? `, VmHWM ${fmtMb(hwm)}` : ""}`);
-  noteRss("after ZIP");
-  details.zip = {
-    invoices: zipNumbers.length,
-    ms: zip.ms,
-    bytes: zip.body.length,
-    entries,
-    rssBeforeMb: rssBeforeZip / MB,
-    peakSampledMb: zipPeak / MB,
-    vmHwmMb: hwm === null ? null : hwm / MB,
-  };
-  checks.push(check("zip.time", `ZIP of ${zipNumbers.length} invoices: to last byte`, zip.ms / 1000, "s", "< 2 s", (v) => v < 2));
-  checks.push(
-    check(
-      "zip.peak_growth",
-      "ZIP: server peak RSS growth",
-      zipGrowth / MB,
-      "MB",
-      "< 100 MB",
-      (v) => v < 100,
-      hwm ? `VmHWM +${((hwm - rssBeforeZip) / MB).toFixed(0)} MB` : "sampled every 25 ms",
-    ),
-  );
-
-  // ── 7. Memory over many downloads ───────────────────────────────────────────────────────
-  const forgottenAgain = await deleteStoredPdfs(db, bigAccountId);
-  const downloads = numbers.slice(0, Math.min(cfg.downloads, numbers.length));
-  if (downloads.length < cfg.downloads) log(`only ${downloads.length} invoices available for the memory check`);
-  log(`memory: ${downloads.length} PDF downloads, all first renders (${forgottenAgain} stored PDFs deleted), ${cfg.downloadClients} clients…`);
-  /** RSS after the server idled: 3 s of rest, then the median of 20 samples over 2 s. */
-  const settledRss = async () => {
-    await sleep(3000);
-    const samples: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      samples.push(server.rss());
-      await sleep(100);
+    // ── 2. Page 1 vs page 100 ───────────────────────────────────────────────────────────────
+    log(`page 1 vs page 100, ${cfg.pageSamples} sequential requests each (interleaved; at most ${cfg.sequentialBudgetSeconds} s)…`);
+    for (let i = 0; i < 3; i++) {
+      await mustGet(listUrl, H);
+      await mustGet(page100Url, H);
     }
-    return median(samples);
-  };
-  let nextIndex = 0;
-  let memPeak = 0;
-  const memSampler = setInterval(() => {
-    memPeak = Math.max(memPeak, server.rss());
-  }, 250);
-  // RSS every tenth of the run: a leak keeps climbing, a warm-up flattens out.
-  const trend: { done: number; rssMb: number }[] = [];
-  const step = Math.max(1, Math.floor(downloads.length / 10));
-  let completed = 0;
-  const runUntil = async (end: number) => {
-    const worker = async () => {
-      while (nextIndex < end) {
-        const n = downloads[nextIndex++]!;
-        const r = await mustGet(pdfUrl(n), H);
-        if (r.body.length < 1000) throw new Error(`PDF ${n} is only ${r.body.length} bytes`);
-        if (++completed % step === 0) trend.push({ done: completed, rssMb: Math.round(server.rss() / MB) });
-      }
+    const t1: number[] = [];
+    const t100: number[] = [];
+    // A slow list must not stretch the run for minutes: stop at the time budget (5 pairs at least).
+    const pagesDeadline = Date.now() + cfg.sequentialBudgetSeconds * 1000;
+    for (let i = 0; i < cfg.pageSamples && (i < 5 || Date.now() < pagesDeadline); i++) {
+      t1.push((await mustGet(listUrl, H)).ms);
+      t100.push((await mustGet(page100Url, H)).ms);
+    }
+    const p1med = median(t1);
+    const p100med = median(t100);
+    log(`  page 1 p50 ${fmtMs(p1med)}, page 100 p50 ${fmtMs(p100med)} (${t1.length} pairs)`);
+    details.pages = { samples: t1.length, page1: { p50: p1med, p95: percentile(t1, 0.95) }, page100: { p50: p100med, p95: percentile(t100, 0.95) }, cursor100 };
+    checks.push(check("list.page1_p50", "List: page 1 p50, one client", p1med, "ms", "", null));
+    checks.push(check("list.page100_ratio", "List: page 100 p50 / page 1 p50", p100med / p1med, "×", "≤ 1.2×", (v) => v <= 1.2, `page 100 p50 ${p100med.toFixed(1)} ms, ${t1.length} pairs`));
+
+    // ── 3. A stored PDF ─────────────────────────────────────────────────────────────────────
+    const storedNumber = fresh.next();
+    const render0 = await mustGet(pdfUrl(storedNumber), H);
+    if (render0.headers["content-type"] !== "application/pdf") throw new Error(`the PDF route answered ${render0.headers["content-type"]}`);
+    const etag = String(render0.headers.etag ?? "");
+    log(`stored PDF ${storedNumber} (${render0.body.length} bytes, first request ${fmtMs(render0.ms)}): ${cfg.storedSamples} sequential requests…`);
+    const storedTimes: number[] = [];
+    for (let i = 0; i < 10; i++) await mustGet(pdfUrl(storedNumber), H);
+    for (let i = 0; i < cfg.storedSamples; i++) {
+      const r = await mustGet(pdfUrl(storedNumber), H);
+      if (r.body.length !== render0.body.length || String(r.headers.etag) !== etag) throw new Error("the stored PDF changed between requests");
+      storedTimes.push(r.ms);
+    }
+    const notModified = await timedGet(pdfUrl(storedNumber), { ...H, "if-none-match": etag });
+    log(`  p50 ${fmtMs(median(storedTimes))}, p95 ${fmtMs(percentile(storedTimes, 0.95))}; If-None-Match → ${notModified.status} in ${fmtMs(notModified.ms)}`);
+    log(`stored PDF, ${cfg.connections} clients, ${cfg.seconds} s…`);
+    const storedLoad = await load("stored PDF", { url: pdfUrl(storedNumber), connections: cfg.connections, seconds: cfg.seconds, headers: H });
+    loads.push(storedLoad);
+    log(`  ${storedLoad.reqPerSec.toFixed(0)} req/s, p99 ${storedLoad.p99} ms`);
+    noteRss("after stored PDF load");
+    details.storedPdf = {
+      number: storedNumber,
+      bytes: render0.body.length,
+      p50: median(storedTimes),
+      p95: percentile(storedTimes, 0.95),
+      notModified: { status: notModified.status, ms: notModified.ms },
     };
-    await Promise.all(Array.from({ length: cfg.downloadClients }, worker));
-  };
-  let rssAfter100: number;
-  let rssAfterAll: number;
-  let downloadSeconds: number;
-  try {
-    await runUntil(Math.min(100, downloads.length));
-    rssAfter100 = await settledRss();
-    log(`  after 100: RSS ${fmtMb(rssAfter100)}`);
-    const t = Date.now();
-    let lastReport = Date.now();
-    const progress = setInterval(() => {
-      if (Date.now() - lastReport >= 10_000) {
-        lastReport = Date.now();
-        log(`  ${nextIndex}/${downloads.length}, RSS ${fmtMb(server.rss())}`);
-      }
-    }, 1000);
-    try {
-      await runUntil(downloads.length);
-    } finally {
-      clearInterval(progress);
-    }
-    downloadSeconds = (Date.now() - t) / 1000;
-    rssAfterAll = await settledRss();
-  } finally {
-    clearInterval(memSampler);
-  }
-  const memDiff = rssAfterAll - rssAfter100;
-  log(`  after ${downloads.length}: RSS ${fmtMb(rssAfterAll)} (${memDiff >= 0 ? "+" : ""}${fmtMb(memDiff)}), peak ${fmtMb(memPeak)}; ${((downloads.length - 100) / downloadSeconds).toFixed(0)} PDFs/s`);
-  noteRss("after downloads");
-  details.memory = {
-    downloads: downloads.length,
-    clients: cfg.downloadClients,
-    rssAfter100Mb: rssAfter100 / MB,
-    rssAfterAllMb: rssAfterAll / MB,
-    peakMb: memPeak / MB,
-    pdfsPerSecond: (downloads.length - 100) / downloadSeconds,
-    trend,
-  };
-  log(`  RSS trend (downloads:MB): ${trend.map((x) => `${x.done}:${x.rssMb}`).join(" ")}`);
-  // RSS swings with garbage collection under load: compare the highs of the two halves.
-  const half = Math.floor(trend.length / 2);
-  const firstHigh = Math.max(...trend.slice(0, half).map((x) => x.rssMb));
-  const secondHigh = Math.max(...trend.slice(half).map((x) => x.rssMb));
-  checks.push(
-    check(
-      "memory.downloads",
-      `Server RSS after ${downloads.length.toLocaleString("en")} PDFs − after 100`,
-      memDiff / MB,
-      "MB",
-      "within 100 MB",
-      (v) => Math.abs(v) < 100,
-      `${fmtMb(rssAfter100)} → ${fmtMb(rssAfterAll)}, peak ${fmtMb(memPeak)}`,
-    ),
-  );
-  if (half > 0) {
+    checks.push(check("pdf.stored_p50", "Stored PDF: p50, one client", median(storedTimes), "ms", "< 5 ms", (v) => v < 5, `p95 ${percentile(storedTimes, 0.95).toFixed(1)} ms`));
     checks.push(
       check(
-        "memory.second_half",
-        "Server RSS high, 2nd half of downloads − 1st half",
-        secondHigh - firstHigh,
+        "pdf.stored_rps_ratio",
+        `Stored PDF: req/s at ${cfg.connections} clients vs static`,
+        (100 * storedLoad.reqPerSec) / staticRps,
+        "%",
+        "≥ 50 %",
+        (v) => v >= 50 && !bad(storedLoad),
+        bad(storedLoad) ?? `${storedLoad.reqPerSec.toFixed(0)} req/s`,
+      ),
+    );
+    checks.push(check("pdf.if_none_match", "Stored PDF: If-None-Match answers", notModified.status, "", "304", (v) => v === 304, `${notModified.ms.toFixed(1)} ms`));
+
+    // ── 4. First renders ────────────────────────────────────────────────────────────────────
+    log(`first renders: one throwaway, then ${cfg.firstRenders} one-page invoices and ${cfg.longRenders}× the 300-line invoice…`);
+    await mustGet(pdfUrl(fresh.next()), H);
+    const onePage: number[] = [];
+    let onePagePages = 0;
+    for (let i = 0; i < cfg.firstRenders; i++) {
+      const n = fresh.next();
+      await deleteStoredPdfs(db, bigAccountId, [n]);
+      const r = await mustGet(pdfUrl(n), H);
+      onePage.push(r.ms);
+      onePagePages = pdfPages(r.body);
+    }
+    const long: number[] = [];
+    let longPages = 0;
+    let longBytes = 0;
+    for (let i = 0; i < cfg.longRenders; i++) {
+      await deleteStoredPdfs(db, bigAccountId, [data.longInvoiceNumber]);
+      const r = await mustGet(pdfUrl(data.longInvoiceNumber), H);
+      long.push(r.ms);
+      longPages = pdfPages(r.body);
+      longBytes = r.body.length;
+    }
+    log(`  one-page: ${onePage.map(fmtMs).join(", ")}; 300 lines (${longPages} pages): ${long.map(fmtMs).join(", ")}`);
+    details.firstRender = { onePage, onePagePages, long, longPages, longBytes, longInvoice: data.longInvoiceNumber };
+    checks.push(check("pdf.first_one_page", `First render, one-page invoice (median of ${onePage.length})`, median(onePage), "ms", "< 35 ms", (v) => v < 35, `${onePagePages} page`));
+    checks.push(check("pdf.first_300_lines", `First render, 300-line invoice (median of ${long.length})`, median(long), "ms", "< 400 ms", (v) => v < 400, `${longPages} pages`));
+
+    // ── 5. The list while PDFs render ───────────────────────────────────────────────────────
+    const nextFreshPath = () => `/invoices/${fresh.next()}/pdf`;
+    // Full speed: what the render clients get with nothing else running.
+    const aloneSeconds = Math.min(5, cfg.seconds);
+    log(`PDF first renders alone, ${cfg.renderClients} clients, ${aloneSeconds} s (the full-speed reference)…`);
+    const rendersAlone = await load("PDF first renders (alone)", {
+      url: pdfUrl(numbers[0]!),
+      connections: cfg.renderClients,
+      seconds: aloneSeconds,
+      headers: H,
+      nextPath: nextFreshPath,
+    });
+    loads.push(rendersAlone);
+    log(`  ${rendersAlone.reqPerSec.toFixed(0)} PDFs/s, p50 ${rendersAlone.p50} ms, p99 ${rendersAlone.p99} ms`);
+    checks.push(check("pdf.render_rate", `First renders at ${cfg.renderClients} clients (nothing else)`, rendersAlone.reqPerSec, "PDFs/s", "", null, bad(rendersAlone)));
+    log(`list, ${cfg.connections} clients, ${cfg.seconds} s, while ${cfg.renderClients} clients request PDFs never rendered before…`);
+    const usedBefore = fresh.used;
+    const renders = startLoad(`PDF first renders (during list)`, {
+      url: pdfUrl(numbers[0]!),
+      connections: cfg.renderClients,
+      seconds: cfg.seconds + 30,
+      headers: H,
+      nextPath: nextFreshPath,
+    });
+    await sleep(1000);
+    const listDuring = await load("list while PDFs render", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
+    renders.stop();
+    const rendersLoad = await renders.done;
+    loads.push(listDuring, rendersLoad);
+    noteRss("after list during renders");
+    log(`  list ${listDuring.reqPerSec.toFixed(0)} req/s, p99 ${listDuring.p99} ms (alone ${listLoad.p99} ms); ${rendersLoad.reqPerSec.toFixed(0)} PDFs/s rendered (${fresh.used - usedBefore} asked${fresh.wrapped ? `, ran out of fresh invoices ${fresh.wrapped}×` : ""})`);
+    checks.push(
+      check(
+        "list.p99_during_renders",
+        "List p99 while PDFs render / alone",
+        // Without a p99 of the list alone there is nothing to compare with.
+        Number.isFinite(p99(listLoad)) ? p99(listDuring) / p99(listLoad) : NaN,
+        "×",
+        "≤ 1.5×",
+        (v) => v <= 1.5 && !bad(listDuring) && !bad(rendersLoad),
+        (Number.isFinite(p99(listLoad)) ? undefined : "the list alone never answered") ??
+          bad(listDuring) ??
+          bad(rendersLoad) ??
+          `${listDuring.p99} vs ${listLoad.p99} ms; PDFs ${rendersLoad.reqPerSec.toFixed(0)}/s vs ${rendersAlone.reqPerSec.toFixed(0)}/s alone`,
+      ),
+    );
+
+    // ── 6. ZIP of 100 never-rendered invoices ───────────────────────────────────────────────
+    await sleep(2000);
+    const zipUrl = `${base}/invoices/download?${zipNumbers.map((n) => `n=${n}`).join("&")}`;
+    const rssBeforeZip = server.rss();
+    const hwmReset = server.resetPeak();
+    let zipPeak = rssBeforeZip;
+    const sampler = setInterval(() => {
+      zipPeak = Math.max(zipPeak, server.rss());
+    }, 25);
+    log(`ZIP of ${zipNumbers.length} invoices never rendered (RSS before ${fmtMb(rssBeforeZip)})…`);
+    let zip;
+    try {
+      zip = await mustGet(zipUrl, H);
+    } finally {
+      clearInterval(sampler);
+    }
+    zipPeak = Math.max(zipPeak, server.rss());
+    const hwm = hwmReset ? server.peak() : null;
+    const entries = zipEntries(zip.body);
+    if (zip.headers["content-type"] !== "application/zip" || entries !== zipNumbers.length + 1) {
+      throw new Error(`the ZIP is not what was asked for: ${zip.headers["content-type"]}, ${entries} entries`);
+    }
+    const zipGrowth = zipPeak - rssBeforeZip;
+    log(`  ${fmtMs(zip.ms)}, ${(zip.body.length / MB).toFixed(1)} MB, ${entries} entries; peak RSS ${fmtMb(zipPeak)} (+${fmtMb(zipGrowth)})${hwm ? `, VmHWM ${fmtMb(hwm)}` : ""}`);
+    noteRss("after ZIP");
+    details.zip = {
+      invoices: zipNumbers.length,
+      ms: zip.ms,
+      bytes: zip.body.length,
+      entries,
+      rssBeforeMb: rssBeforeZip / MB,
+      peakSampledMb: zipPeak / MB,
+      vmHwmMb: hwm === null ? null : hwm / MB,
+    };
+    checks.push(check("zip.time", `ZIP of ${zipNumbers.length} invoices: to last byte`, zip.ms / 1000, "s", "< 2 s", (v) => v < 2));
+    checks.push(
+      check(
+        "zip.peak_growth",
+        "ZIP: server peak RSS growth",
+        zipGrowth / MB,
         "MB",
-        "",
-        null,
-        `${firstHigh} → ${secondHigh} MB; a leak keeps climbing`,
+        "< 100 MB",
+        (v) => v < 100,
+        hwm ? `VmHWM +${((hwm - rssBeforeZip) / MB).toFixed(0)} MB` : "sampled every 25 ms",
+      ),
+    );
+
+    // ── 7. Memory over many downloads ───────────────────────────────────────────────────────
+    const forgottenAgain = await deleteStoredPdfs(db, bigAccountId);
+    const downloads = numbers.slice(0, Math.min(cfg.downloads, numbers.length));
+    if (downloads.length < cfg.downloads) log(`only ${downloads.length} invoices available for the memory check`);
+    log(`memory: ${downloads.length} PDF downloads, all first renders (${forgottenAgain} stored PDFs deleted), ${cfg.downloadClients} clients…`);
+    /** RSS after the server idled: 3 s of rest, then the median of 20 samples over 2 s. */
+    const settledRss = async () => {
+      await sleep(3000);
+      const samples: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        samples.push(server.rss());
+        await sleep(100);
+      }
+      return median(samples);
+    };
+    let nextIndex = 0;
+    let memPeak = 0;
+    const memSampler = setInterval(() => {
+      memPeak = Math.max(memPeak, server.rss());
+    }, 250);
+    // RSS every tenth of the run: a leak keeps climbing, a warm-up flattens out.
+    const trend: { done: number; rssMb: number }[] = [];
+    const step = Math.max(1, Math.floor(downloads.length / 10));
+    let completed = 0;
+    const runUntil = async (end: number) => {
+      const worker = async () => {
+        while (nextIndex < end) {
+          const n = downloads[nextIndex++]!;
+          const r = await mustGet(pdfUrl(n), H);
+          if (r.body.length < 1000) throw new Error(`PDF ${n} is only ${r.body.length} bytes`);
+          if (++completed % step === 0) trend.push({ done: completed, rssMb: Math.round(server.rss() / MB) });
+        }
+      };
+      await Promise.all(Array.from({ length: cfg.downloadClients }, worker));
+    };
+    let rssAfter100: number;
+    let rssAfterAll: number;
+    let downloadSeconds: number;
+    try {
+      await runUntil(Math.min(100, downloads.length));
+      rssAfter100 = await settledRss();
+      log(`  after 100: RSS ${fmtMb(rssAfter100)}`);
+      const t = Date.now();
+      let lastReport = Date.now();
+      const progress = setInterval(() => {
+        if (Date.now() - lastReport >= 10_000) {
+          lastReport = Date.now();
+          log(`  ${nextIndex}/${downloads.length}, RSS ${fmtMb(server.rss())}`);
+        }
+      }, 1000);
+      try {
+        await runUntil(downloads.length);
+      } finally {
+        clearInterval(progress);
+      }
+      downloadSeconds = (Date.now() - t) / 1000;
+      rssAfterAll = await settledRss();
+    } finally {
+      clearInterval(memSampler);
+    }
+    const memDiff = rssAfterAll - rssAfter100;
+    log(`  after ${downloads.length}: RSS ${fmtMb(rssAfterAll)} (${memDiff >= 0 ? "+" : ""}${fmtMb(memDiff)}), peak ${fmtMb(memPeak)}; ${((downloads.length - 100) / downloadSeconds).toFixed(0)} PDFs/s`);
+    noteRss("after downloads");
+    details.memory = {
+      downloads: downloads.length,
+      clients: cfg.downloadClients,
+      rssAfter100Mb: rssAfter100 / MB,
+      rssAfterAllMb: rssAfterAll / MB,
+      peakMb: memPeak / MB,
+      pdfsPerSecond: (downloads.length - 100) / downloadSeconds,
+      trend,
+    };
+    log(`  RSS trend (downloads:MB): ${trend.map((x) => `${x.done}:${x.rssMb}`).join(" ")}`);
+    // RSS swings with garbage collection under load: compare the highs of the two halves.
+    const half = Math.floor(trend.length / 2);
+    const firstHigh = Math.max(...trend.slice(0, half).map((x) => x.rssMb));
+    const secondHigh = Math.max(...trend.slice(half).map((x) => x.rssMb));
+    checks.push(
+      check(
+        "memory.downloads",
+        `Server RSS after ${downloads.length.toLocaleString("en")} PDFs − after 100`,
+        memDiff / MB,
+        "MB",
+        "within 100 MB",
+        (v) => Math.abs(v) < 100,
+        `${fmtMb(rssAfter100)} → ${fmtMb(rssAfterAll)}, peak ${fmtMb(memPeak)}`,
+      ),
+    );
+    if (half > 0) {
+      checks.push(
+        check(
+          "memory.second_half",
+          "Server RSS high, 2nd half of downloads − 1st half",
+          secondHigh - firstHigh,
+          "MB",
+          "",
+          null,
+          `${firstHigh} → ${secondHigh} MB; a leak keeps climbing`,
+        ),
+      );
+    }
+
+  }
+
+  // ── 8. The pay action ───────────────────────────────────────────────────────────────────
+  if (phases.has("pay")) {
+    const account = await preparePayAccount(db, cfg.payInvoices, log);
+    const payCookie = await signIn(base, account.email, DEMO_PASSWORD);
+    const pay = await runPayBench({ db, base, cookie: payCookie, account, connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warmSeconds, webhookSecret, log });
+    noteRss("after pay");
+    loads.push(pay.load);
+    details.pay = { statuses: pay.statuses, notRedirected: pay.notRedirected, p95: pay.p95, paymentsCreated: pay.paymentsCreated, concurrent: pay.concurrent };
+    const payBad = pay.notRedirected > 0 || pay.load.errors + pay.load.timeouts > 0
+      ? `${pay.notRedirected} not sent to the hosted page, ${pay.load.errors + pay.load.timeouts} errors`
+      : undefined;
+    checks.push(
+      check("pay.p95", `Pay action: p95 at ${cfg.connections} clients (sandbox)`, pay.p95, "ms", "< 50 ms", (v) => v < 50 && !payBad, payBad ?? `${pay.load.reqPerSec.toFixed(0)} payments/s, ${pay.paymentsCreated} created`),
+    );
+    const c = pay.concurrent;
+    const raceOk = c.started === 1 && c.serverErrors === 0 && c.settledPayments === 1 && c.outstandingMinor === "0" && c.webhookStatus === 200;
+    checks.push(
+      check(
+        "pay.concurrent_100",
+        "Pay: 100 concurrent requests for one invoice, settled",
+        c.secondsToSettled,
+        "s",
+        "< 2 s, 1 payment",
+        (v) => v < 2 && raceOk,
+        `${c.started} checkout, ${c.inProgress} in progress, ${c.serverErrors} 5xx, ${c.settledPayments} settled, outstanding ${c.outstandingMinor}`,
       ),
     );
   }
 
   // ── Report ──────────────────────────────────────────────────────────────────────────────
   await cleanup();
+  if (phases.has("billing")) checks.push(...(await billingPhase(details)));
   const totalSeconds = (Date.now() - started) / 1000;
   console.log(`\nCumulus bench — ${new Date().toISOString()} — ${m.nproc} CPUs, Node ${m.node}, ${data.invoices.toLocaleString("en")} invoices (big account ${data.bigAccountInvoices.toLocaleString("en")}), ${cfg.connections} clients, ${cfg.seconds} s per load${quick ? ", --quick" : ""}${cfg.jitOff ? ", --jit-off" : ""}\n`);
   console.log(checksTable(checks));

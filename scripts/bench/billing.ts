@@ -1,0 +1,345 @@
+/**
+ * The billing run's scale benchmark, on PostgreSQL: 10,000 accounts × 30 usage lines billed for
+ * one month by `billing:run` as a child process (wall time, its RSS sampled every 100 ms: peak
+ * and whether it stays flat), then, on a fresh copy of the same data, two `billing:run`
+ * processes started at once (each account must end with exactly one invoice, numbers gapless).
+ *
+ * `benchBilling()` creates (drops first) the databases `cumulus_bench_billing` and
+ * `cumulus_bench_billing_pair` on the server of `adminUrl`, and drops them at the end unless
+ * `keep` is set. `seedBillingAccounts()` is the data generator, also used by the integration
+ * tests: accounts of mixed kinds, countries (Sweden, Finland, Germany, Norway, USA), currencies
+ * and languages, each with a verified Billing address and N usage records in distinct
+ * product × region pairs, made inside the database with set-based INSERT … SELECT.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { createPostgresHandle, migrate, rows, type Database, type Executor } from "@/db/client";
+import { seedProducts } from "@/db/seed";
+import { previousPeriod } from "@/lib/billing/period";
+import { PROVIDER_TIME_ZONE } from "@/lib/billing/run";
+import { todayIn } from "@/lib/dates";
+import { check, type Check } from "./report";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const MB = 1024 * 1024;
+
+/** Six metered products of the demo price list × five regions: 30 distinct invoice lines. */
+const METERED = ["compute.vcpu", "compute.ram", "storage.block", "storage.object", "network.egress", "network.ipv4"];
+const REGIONS = ["sto1", "sto2", "fra1", "kna1", "osl1"];
+
+export type SeedBillingOptions = {
+  accounts: number;
+  /** Usage records per account (≤ 30 distinct product × region pairs; more repeat pairs). */
+  usageLines: number;
+  /** First day of the month the usage belongs to. */
+  period: string;
+  /** Account names are `${label} ${n}`. */
+  label?: string;
+  batch?: number;
+  onProgress?: (done: number, total: number) => void;
+};
+
+/** Accounts with a verified Billing address and usage in `period`; returns the accounts made. */
+export async function seedBillingAccounts(db: Database, o: SeedBillingOptions): Promise<number> {
+  await seedProducts(db);
+  const batch = o.batch ?? 1000;
+  const label = o.label ?? "Bench Customer";
+  const products = `{${METERED.join(",")}}`;
+  const regions = `{${REGIONS.join(",")}}`;
+  for (let from = 1; from <= o.accounts; from += batch) {
+    const to = Math.min(o.accounts, from + batch - 1);
+    await db.transaction(async (tx: Executor) => {
+      await tx.execute(sql`
+        create temporary table bench_accounts on commit drop as
+        with ins as (
+          insert into accounts (kind, name, first_name, last_name, country_code, currency, language, time_zone,
+                                organisation_number, vat_number, street, zip_code, city)
+          select (case when g % 10 = 9 then 'private' else 'company' end)::account_kind,
+                 ${label} || ' ' || g, 'Bench', 'Customer ' || g,
+                 (array['SE','SE','SE','SE','SE','SE','FI','DE','NO','US'])[g % 10 + 1],
+                 case when g % 2 = 0 then 'SEK' else 'EUR' end,
+                 (case when g % 3 = 0 then 'sv' else 'en' end)::invoice_language,
+                 'Europe/Stockholm', '559' || lpad(g::text, 7, '0'),
+                 case when g % 10 in (6, 7, 8) then 'EU' || lpad(g::text, 9, '0') end,
+                 'Testgatan ' || g, '111 22', 'Stockholm'
+          from generate_series(${from}::int, ${to}::int) g
+          returning id
+        )
+        select id from ins`);
+      await tx.execute(sql`
+        insert into contact_emails (account_id, email, verified_at, is_billing, is_tech, is_dpo)
+        select id, 'billing-' || replace(id::text, '-', '') || '@example.com', now(), true, true, true from bench_accounts`);
+      await tx.execute(sql`
+        insert into usage_records (account_id, product_code, region, quantity, unit, period)
+        select a.id, p.code, (${regions}::text[])[((k - 1) / 6) % 5 + 1],
+               ((abs(hashtext(a.id::text || ':' || k)) % 2000000) / 1000.0 + 1)::numeric(20, 6),
+               p.unit, ${o.period}::date
+        from bench_accounts a
+        cross join generate_series(1, ${o.usageLines}::int) k
+        join products p on p.code = (${products}::text[])[(k - 1) % 6 + 1]`);
+    });
+    o.onProgress?.(to, o.accounts);
+  }
+  return o.accounts;
+}
+
+export type RssSummary = {
+  peakMb: number;
+  /** Median RSS over the second quarter of the run and over the last quarter. */
+  earlyMb: number;
+  lateMb: number;
+  growthMb: number;
+  samples: number;
+};
+
+export type ChildRun = { exitCode: number | null; wallSeconds: number; rss: RssSummary; stdout: string; stderr: string };
+
+function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+const median = (xs: number[]) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+function summarizeRss(samples: { t: number; rss: number }[], wallMs: number): RssSummary {
+  const q = (from: number, to: number) => samples.filter((s) => s.t >= from * wallMs && s.t < to * wallMs).map((s) => s.rss);
+  const early = median(q(0.25, 0.5));
+  const late = median(q(0.75, 1.01));
+  return {
+    peakMb: Math.max(0, ...samples.map((s) => s.rss)) / MB,
+    earlyMb: early / MB,
+    lateMb: late / MB,
+    growthMb: (late - early) / MB,
+    samples: samples.length,
+  };
+}
+
+/** `billing:run` as its own process (node + tsx, as npm runs it), RSS sampled every 100 ms. */
+export function runBillingChild(databaseUrl: string, args: string[]): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/billing-run.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const samples: { t: number; rss: number }[] = [];
+    const timer = setInterval(() => {
+      const rss = child.pid ? rssOf(child.pid) : null;
+      if (rss !== null) samples.push({ t: performance.now() - started, rss });
+    }, 100);
+    child.on("error", (err) => {
+      clearInterval(timer);
+      reject(err);
+    });
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      const wallMs = performance.now() - started;
+      resolve({ exitCode: code, wallSeconds: wallMs / 1000, rss: summarizeRss(samples, wallMs), stdout, stderr });
+    });
+  });
+}
+
+export type BillingFacts = {
+  accountsWithUsage: number;
+  invoices: number;
+  accountsWithOneInvoice: number;
+  accountsWithMore: number;
+  lines: number;
+  emails: number;
+  /** Numbers of the month's invoices form one unbroken run. */
+  gapless: boolean;
+  firstNumber: number | null;
+  lastNumber: number | null;
+  /** invoices_issued of each billing_runs row of the month, in start order. */
+  perRun: number[];
+};
+
+/** What a run left in the database, in plain SQL of its own. */
+export async function billingFacts(db: Executor, period: string): Promise<BillingFacts> {
+  const [f] = await rows<Record<string, string | null>>(
+    db,
+    sql`
+      with per_account as (
+        select u.account_id, (select count(*) from invoices i
+                              where i.account_id = u.account_id and i.type = 'invoice' and i.period_start = ${period}::date) as n
+        from (select distinct account_id from usage_records where period = ${period}::date) u
+      ), month as (
+        select id, number from invoices where type = 'invoice' and period_start = ${period}::date and billing_run_id is not null
+      )
+      select (select count(*) from per_account)::text as accounts,
+             (select count(*) from month)::text as invoices,
+             (select count(*) from per_account where n = 1)::text as one,
+             (select count(*) from per_account where n > 1)::text as more,
+             (select count(*) from invoice_lines l join month m on m.id = l.invoice_id)::text as lines,
+             (select count(*) from email_outbox o where o.kind = 'invoice'
+                and exists (select 1 from month m where m.id = o.invoice_id))::text as emails,
+             (select min(number) from month)::text as first,
+             (select max(number) from month)::text as last,
+             (select count(distinct number) from month)::text as distinct_numbers`,
+  );
+  const perRun = await rows<{ n: string }>(
+    db,
+    sql`select invoices_issued::text as n from billing_runs where period = ${period}::date order by started_at, id`,
+  );
+  const invoices = Number(f!.invoices);
+  const first = f!.first === null ? null : Number(f!.first);
+  const last = f!.last === null ? null : Number(f!.last);
+  return {
+    accountsWithUsage: Number(f!.accounts),
+    invoices,
+    accountsWithOneInvoice: Number(f!.one),
+    accountsWithMore: Number(f!.more),
+    lines: Number(f!.lines),
+    emails: Number(f!.emails),
+    gapless: invoices === 0 || (first !== null && last !== null && last - first + 1 === invoices && Number(f!.distinct_numbers) === invoices),
+    firstNumber: first,
+    lastNumber: last,
+    perRun: perRun.map((r) => Number(r.n)),
+  };
+}
+
+export type BillingBenchOptions = {
+  /** Any database on the server; the bench databases are created next to it. */
+  adminUrl?: string;
+  database?: string;
+  accounts?: number;
+  usageLines?: number;
+  /** Keep the databases afterwards (to look at them). */
+  keep?: boolean;
+  log?: (line: string) => void;
+};
+
+export type BillingBenchResult = {
+  database: string;
+  period: string;
+  accounts: number;
+  usageLines: number;
+  seedSeconds: number;
+  single: ChildRun & { facts: BillingFacts; accountsPerSecond: number };
+  pair: { wallSeconds: number; exitCodes: (number | null)[]; facts: BillingFacts; rssPeakMb: number[] };
+  /** The targets: 60 s, memory flat (growth < 32 MB between the second and last quarter), exactly once. */
+  ok: { underSixtySeconds: boolean; memoryFlat: boolean; singleExact: boolean; pairExact: boolean };
+};
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops, creates, migrates and seeds the bench database, bills it, then bills a copy twice at once. */
+export async function benchBilling(o: BillingBenchOptions = {}): Promise<BillingBenchResult> {
+  const adminUrl = o.adminUrl ?? process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = o.database ?? "cumulus_bench_billing";
+  if (!/^[a-z0-9_]*bench[a-z0-9_]*$/.test(name)) throw new Error(`The billing bench only drops databases named *bench*, not "${name}".`);
+  const pairName = `${name}_pair`;
+  const accounts = o.accounts ?? 10_000;
+  const usageLines = o.usageLines ?? 30;
+  const log = o.log ?? (() => {});
+  const period = previousPeriod(todayIn(PROVIDER_TIME_ZONE));
+  const url = withDatabase(adminUrl, name);
+  const pairUrl = withDatabase(adminUrl, pairName);
+
+  const admin = postgres(withDatabase(adminUrl, "postgres"), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const drop = async () => {
+    await admin.unsafe(`drop database if exists "${pairName}" with (force)`);
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  };
+  try {
+    await drop();
+    await admin.unsafe(`create database "${name}"`);
+
+    log(`seeding ${accounts.toLocaleString("en")} accounts × ${usageLines} usage lines for ${period.label} into ${name}…`);
+    const seedStarted = performance.now();
+    const h = createPostgresHandle(url, 2);
+    try {
+      await migrate(h.db, "postgres");
+      await seedBillingAccounts(h.db, { accounts, usageLines, period: period.start });
+      await h.db.execute(sql`analyze`);
+    } finally {
+      await h.close();
+    }
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    // A copy before anything is billed, for the two runs at once.
+    await admin.unsafe(`create database "${pairName}" template "${name}"`);
+    log(`seeded in ${seedSeconds.toFixed(1)} s; billing with one process…`);
+
+    const single = await runBillingChild(url, ["--period", period.label]);
+    if (single.exitCode !== 0) throw new Error(`billing:run exited with ${single.exitCode}:\n${single.stderr}\n${single.stdout}`);
+    const facts = await factsOf(url, period.start);
+    log(
+      `one process: ${facts.invoices.toLocaleString("en")} invoices in ${single.wallSeconds.toFixed(1)} s, ` +
+        `RSS peak ${single.rss.peakMb.toFixed(0)} MB (${single.rss.earlyMb.toFixed(0)} → ${single.rss.lateMb.toFixed(0)} MB)`,
+    );
+
+    log("two processes at once on a fresh copy…");
+    const pairStarted = performance.now();
+    const runs = await Promise.all([runBillingChild(pairUrl, ["--period", period.label]), runBillingChild(pairUrl, ["--period", period.label])]);
+    const pairWall = (performance.now() - pairStarted) / 1000;
+    const pairFacts = await factsOf(pairUrl, period.start);
+    log(`two processes: ${pairFacts.invoices.toLocaleString("en")} invoices in ${pairWall.toFixed(1)} s, issued ${pairFacts.perRun.join(" + ")}`);
+
+    const exact = (f: BillingFacts) =>
+      f.accountsWithUsage === accounts && f.accountsWithOneInvoice === accounts && f.accountsWithMore === 0 && f.invoices === accounts && f.gapless && f.emails === accounts;
+    const result: BillingBenchResult = {
+      database: name,
+      period: period.label,
+      accounts,
+      usageLines,
+      seedSeconds,
+      single: { ...single, facts, accountsPerSecond: accounts / single.wallSeconds },
+      pair: { wallSeconds: pairWall, exitCodes: runs.map((r) => r.exitCode), facts: pairFacts, rssPeakMb: runs.map((r) => r.rss.peakMb) },
+      ok: {
+        underSixtySeconds: single.wallSeconds < 60,
+        memoryFlat: single.rss.growthMb < 32,
+        singleExact: exact(facts),
+        pairExact: exact(pairFacts) && runs.every((r) => r.exitCode === 0),
+      },
+    };
+    if (!o.keep) await drop();
+    return result;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+async function factsOf(url: string, period: string): Promise<BillingFacts> {
+  const h = createPostgresHandle(url, 1);
+  try {
+    // Fresh statistics: the tables were empty when last analyzed, and a nested loop over
+    // 10,000 × 10,000 rows is what the planner picks otherwise.
+    await h.db.execute(sql`analyze invoices, invoice_lines, email_outbox`);
+    return await billingFacts(h.db, period);
+  } finally {
+    await h.close();
+  }
+}
+
+/** The bench's figures as rows of the result table (scripts/bench/report.ts). */
+export function billingChecks(r: BillingBenchResult): Check[] {
+  return [
+    check("billing.wall", `billing:run, ${r.accounts.toLocaleString("en")} accounts × ${r.usageLines} lines`, r.single.wallSeconds, "s", "< 60 s", (v) => v < 60),
+    check("billing.rate", "accounts billed per second", r.single.accountsPerSecond, "/s", "", null),
+    check("billing.rss.peak", "billing:run peak RSS", r.single.rss.peakMb, "MB", "", null),
+    check("billing.rss.growth", "RSS, last quarter − second quarter", r.single.rss.growthMb, "MB", "flat (< 32 MB)", (v) => v < 32),
+    check("billing.exact", "one invoice per account, gapless", r.ok.singleExact ? 1 : 0, "", "yes", (v) => v === 1),
+    check("billing.pair.wall", "two billing:run at once", r.pair.wallSeconds, "s", "", null),
+    check("billing.pair.exact", "two at once: each invoice once, gapless", r.ok.pairExact ? 1 : 0, "", "yes", (v) => v === 1, `issued ${r.pair.facts.perRun.join(" + ")}`),
+  ];
+}
