@@ -103,6 +103,12 @@ export const accounts = pgTable(
     automaticPayment: boolean("automatic_payment").notNull().default(false),
     /** Days between invoice date and due date for newly issued invoices. */
     paymentTermsDays: smallint("payment_terms_days").notNull().default(30),
+    /**
+     * Raised by triggers (migration 0004) whenever an invoice's balance can change: an invoice or
+     * credit note issued, a payment succeeding (or no longer), an allocation of a succeeded
+     * payment. The invoice list's summary is cached per account and version.
+     */
+    ledgerVersion: bigint("ledger_version", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },

@@ -7,7 +7,7 @@ import { todayIn } from "@/lib/dates";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, listInvoices, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
 import { findInvoicePdf, invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
-import { invoiceSummary } from "@/lib/invoices/summary";
+import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
 
 /** Throws the 404 of a missing invoice when the viewer has no invoice access. */
@@ -21,7 +21,7 @@ export function accountToday(viewer: Viewer): string {
 
 export async function getInvoiceSummary(viewer: Viewer) {
   assertInvoiceReader(viewer);
-  return invoiceSummary(getDb(), viewer.account.id, accountToday(viewer));
+  return cachedInvoiceSummary(getDb(), viewer.account.id, accountToday(viewer), viewer.account.ledgerVersion);
 }
 
 /** An invoice number from a URL: digits only, or null (which answers 404). */

@@ -27,6 +27,8 @@ export type Viewer = {
     currency: string;
     language: Language;
     timeZone: string;
+    /** accounts.ledger_version: changes whenever a balance of the account can have changed. */
+    ledgerVersion: number;
   };
 };
 
@@ -47,6 +49,7 @@ const viewerQuery = (db: Database) =>
       currency: accounts.currency,
       language: accounts.language,
       timeZone: accounts.timeZone,
+      ledgerVersion: accounts.ledgerVersion,
     })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
@@ -76,6 +79,7 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
       currency: row.currency,
       language: row.language,
       timeZone: row.timeZone,
+      ledgerVersion: row.ledgerVersion,
     },
   };
 });

@@ -1,0 +1,111 @@
+/**
+ * The invoice list's summary is cached per account, ledger version and day
+ * (lib/invoices/summary.ts): these tests pin that every change that moves a balance raises the
+ * account's ledger version (migration 0004's triggers) and so is shown at the next request, and
+ * that starting a checkout, which moves none, leaves the version alone.
+ */
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { accounts } from "@/db/schema";
+import { issueCreditNote } from "@/lib/billing/credit";
+import { cachedInvoiceSummary, invoiceSummary } from "@/lib/invoices/summary";
+import { applyOutcome, attachCheckout, beginCardPayment } from "@/lib/payments/engine";
+import { sandboxProvider } from "@/lib/payments/sandbox";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo } from "./helpers";
+
+const TODAY = "2026-11-25";
+const { db } = await setupTestDatabase();
+
+let accountId = "";
+let userId = "";
+let owed: { number: number; outstandingMinor: bigint }[] = [];
+
+beforeEach(async () => {
+  ({ accountId, userId, owed } = await freshDemo(db, TODAY));
+});
+
+async function ledgerVersion(): Promise<number> {
+  const [a] = await db.select({ v: accounts.ledgerVersion }).from(accounts).where(eq(accounts.id, accountId));
+  return a!.v;
+}
+
+/** What a request would show: the version read first (as getViewer does), then the summary. */
+async function shownSummary() {
+  return cachedInvoiceSummary(db, accountId, TODAY, await ledgerVersion());
+}
+
+async function startCheckout(number: number, amount: bigint) {
+  const r = await beginCardPayment(db, { accountId, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+  if (r.kind !== "created") throw new Error(`not created: ${r.kind}`);
+  const c = await sandboxProvider.createCheckout({ paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, description: "t", returnUrl: "http://x/" });
+  await attachCheckout(db, r.paymentId, c.providerReference);
+  return { ...c, currency: r.currency, amountMinor: r.amountMinor };
+}
+
+describe("the summary cached per ledger version", () => {
+  it("is served from the cache while nothing changed", async () => {
+    const first = await shownSummary();
+    expect(await shownSummary()).toBe(first);
+    expect(first).toEqual(await invoiceSummary(db, accountId, TODAY));
+    // Another day is another key: an invoice can turn overdue overnight.
+    const tomorrow = await cachedInvoiceSummary(db, accountId, "2026-11-26", await ledgerVersion());
+    expect(tomorrow).not.toBe(first);
+  });
+
+  it("a succeeded card payment shows at the next request; starting the checkout changes nothing", async () => {
+    const before = await shownSummary();
+    const target = owed[0]!;
+    const v0 = await ledgerVersion();
+    const checkout = await startCheckout(target.number, target.outstandingMinor);
+    // A checkout moves no balance: the version, and so the cached summary, stay.
+    expect(await ledgerVersion()).toBe(v0);
+    expect(await shownSummary()).toBe(before);
+
+    const applied = await applyOutcome(db, "sandbox", {
+      eventId: `evt_${crypto.randomUUID()}`,
+      type: "checkout.succeeded",
+      providerReference: checkout.providerReference,
+      state: "succeeded",
+      amountMinor: checkout.amountMinor,
+      currency: checkout.currency,
+    });
+    expect(applied).toBe("changed");
+    expect(await ledgerVersion()).toBeGreaterThan(v0);
+    const after = await shownSummary();
+    expect(after.outstandingMinor).toBe(before.outstandingMinor - target.outstandingMinor);
+    expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
+  });
+
+  it("a credit note shows at the next request", async () => {
+    const before = await shownSummary();
+    const v0 = await ledgerVersion();
+    const target = owed[0]!;
+    const result = await issueCreditNote(db, { number: String(target.number), amount: "1.00", reason: "Goodwill" }, { today: TODAY });
+    expect(result.ok).toBe(true);
+    expect(await ledgerVersion()).toBeGreaterThan(v0);
+    const after = await shownSummary();
+    expect(after.outstandingMinor).toBe(before.outstandingMinor - 100n);
+    expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
+  });
+
+  it("a changed due date shows at the next request", async () => {
+    const before = await shownSummary();
+    const v0 = await ledgerVersion();
+    const { and, gte, inArray } = await import("drizzle-orm");
+    const { invoices } = await import("@/db/schema");
+    // An invoice owed but not yet due: moving its due date back to its invoice date (in the past) makes it overdue.
+    const [notDue] = await db
+      .select({ id: invoices.id, invoiceDate: invoices.invoiceDate })
+      .from(invoices)
+      .where(and(inArray(invoices.number, owed.map((o) => o.number)), gte(invoices.dueDate, TODAY)))
+      .limit(1);
+    expect(notDue!.invoiceDate < TODAY).toBe(true);
+    await db.update(invoices).set({ dueDate: notDue!.invoiceDate }).where(eq(invoices.id, notDue!.id));
+    expect(await ledgerVersion()).toBeGreaterThan(v0);
+    const after = await shownSummary();
+    expect(after.overdueCount).toBe(before.overdueCount + 1);
+    expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
+  });
+});
