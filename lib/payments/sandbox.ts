@@ -74,9 +74,9 @@ export const sandboxProvider: PaymentProvider = {
   name: "sandbox",
 
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {
-    const db = getDb();
-    // Keyed by the panel's payment id: a retry returns the same checkout, never a second one.
-    await db
+    // Keyed by the panel's payment id: a retry returns the same checkout, never a second one. The
+    // no-op update on conflict makes RETURNING give the existing row, in one round trip.
+    const [row] = await getDb()
       .insert(sandboxCheckouts)
       .values({
         merchantReference: request.paymentId,
@@ -85,8 +85,8 @@ export const sandboxProvider: PaymentProvider = {
         description: request.description,
         returnUrl: request.returnUrl,
       })
-      .onConflictDoNothing();
-    const [row] = await db.select({ id: sandboxCheckouts.id }).from(sandboxCheckouts).where(eq(sandboxCheckouts.merchantReference, request.paymentId));
+      .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
+      .returning({ id: sandboxCheckouts.id });
     return { providerReference: row!.id, redirectUrl: `/sandbox/checkout/${row!.id}` };
   },
 
