@@ -152,13 +152,18 @@ export async function strandedPayment(db: Executor, accountId: string, paymentId
     )
     .limit(1);
   if (!p) return null;
+  return { ...p, numbers: await paymentInvoiceNumbers(db, p.id) };
+}
+
+/** The numbers of the invoices a payment covers, in order. */
+export async function paymentInvoiceNumbers(db: Executor, paymentId: string): Promise<number[]> {
   const covered = await db
     .select({ number: invoices.number })
     .from(paymentAllocations)
     .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-    .where(eq(paymentAllocations.paymentId, p.id))
+    .where(eq(paymentAllocations.paymentId, paymentId))
     .orderBy(invoices.number);
-  return { ...p, numbers: covered.map((c) => c.number) };
+  return covered.map((c) => c.number);
 }
 
 /** Records the provider's checkout for a pending payment (only while it is still open). */

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { invoiceLines, invoices, paymentAllocations, payments } from "@/db/schema";
 import { creditedMinorSql, outstandingMinorSql, settledMinorSql } from "@/lib/invoices/balance";
-import { OPEN_STATES } from "./engine";
+import { OPEN_STATES, paymentInvoiceNumbers } from "./engine";
 
 export type QuoteInvoice = {
   number: number;
@@ -71,12 +71,7 @@ export async function accountPayment(db: Executor, accountId: string, paymentId:
     .where(and(eq(payments.accountId, accountId), eq(payments.id, paymentId)))
     .limit(1);
   if (!p) return null;
-  const covered = await db
-    .select({ number: invoices.number })
-    .from(paymentAllocations)
-    .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-    .where(eq(paymentAllocations.paymentId, p.id));
-  return { ...p, invoiceNumbers: covered.map((c) => c.number), open: (OPEN_STATES as readonly string[]).includes(p.state) };
+  return { ...p, invoiceNumbers: await paymentInvoiceNumbers(db, p.id), open: (OPEN_STATES as readonly string[]).includes(p.state) };
 }
 
 /** Payments and attempts touching one invoice, newest first. */

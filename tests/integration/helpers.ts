@@ -115,3 +115,22 @@ export async function freshDemo(db: import("@/db/client").Database, today: strin
 export async function outstandingOf(db: Executor, number: number): Promise<bigint> {
   return (await invoiceFacts(db)).find((f) => f.number === number)!.outstandingMinor;
 }
+
+/**
+ * A card payment of `numbers` started as the Pay dialog starts one, up to the sandbox's hosted
+ * page: the pending attempt and its checkout. Throws unless a new attempt was created.
+ */
+export async function startSandboxCheckout(
+  db: import("@/db/client").Database,
+  who: { accountId: string; userId: string },
+  numbers: number[],
+  expectedAmountMinor: bigint,
+) {
+  const { attachCheckout, beginCardPayment } = await import("@/lib/payments/engine");
+  const { sandboxProvider } = await import("@/lib/payments/sandbox");
+  const r = await beginCardPayment(db, { ...who, numbers, expectedAmountMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+  if (r.kind !== "created") throw new Error(`payment not created: ${r.kind}`);
+  const c = await sandboxProvider.createCheckout({ paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, description: "t", returnUrl: "http://x/" });
+  await attachCheckout(db, r.paymentId, c.providerReference);
+  return { paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, providerReference: c.providerReference };
+}

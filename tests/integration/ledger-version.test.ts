@@ -10,10 +10,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { accounts } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { cachedInvoiceSummary, invoiceSummary } from "@/lib/invoices/summary";
-import { applyOutcome, attachCheckout, beginCardPayment } from "@/lib/payments/engine";
-import { sandboxProvider } from "@/lib/payments/sandbox";
+import { applyOutcome } from "@/lib/payments/engine";
 import { setupTestDatabase } from "../setup/db";
-import { freshDemo } from "./helpers";
+import { freshDemo, startSandboxCheckout } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db } = await setupTestDatabase();
@@ -36,14 +35,6 @@ async function shownSummary() {
   return cachedInvoiceSummary(db, accountId, TODAY, await ledgerVersion());
 }
 
-async function startCheckout(number: number, amount: bigint) {
-  const r = await beginCardPayment(db, { accountId, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
-  if (r.kind !== "created") throw new Error(`not created: ${r.kind}`);
-  const c = await sandboxProvider.createCheckout({ paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, description: "t", returnUrl: "http://x/" });
-  await attachCheckout(db, r.paymentId, c.providerReference);
-  return { ...c, currency: r.currency, amountMinor: r.amountMinor };
-}
-
 describe("the summary cached per ledger version", () => {
   it("is served from the cache while nothing changed", async () => {
     const first = await shownSummary();
@@ -58,7 +49,7 @@ describe("the summary cached per ledger version", () => {
     const before = await shownSummary();
     const target = owed[0]!;
     const v0 = await ledgerVersion();
-    const checkout = await startCheckout(target.number, target.outstandingMinor);
+    const checkout = await startSandboxCheckout(db, { accountId, userId }, [target.number], target.outstandingMinor);
     // A checkout moves no balance: the version, and so the cached summary, stay.
     expect(await ledgerVersion()).toBe(v0);
     expect(await shownSummary()).toBe(before);

@@ -9,7 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { accounts, payments } from "@/db/schema";
 import { toDecimalString } from "@/lib/money";
 import { importBankStatement } from "@/lib/payments/bank-import";
-import { applyOutcome, attachCheckout, beginCardPayment } from "@/lib/payments/engine";
+import { applyOutcome } from "@/lib/payments/engine";
 import { paymentReceiptData, paymentReceiptPdf, receiptFileName } from "@/lib/payments/receipt";
 import {
   decideCard,
@@ -23,7 +23,7 @@ import {
 import { closePdfPool } from "@/lib/pdf/render";
 import { setupTestDatabase } from "../setup/db";
 import { hasPdftotext, pdfText } from "../setup/pdf-text";
-import { freshDemo, invoiceFacts } from "./helpers";
+import { freshDemo, invoiceFacts, startSandboxCheckout } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db } = await setupTestDatabase();
@@ -43,10 +43,7 @@ afterAll(async () => {
 /** Pays the invoices by card through the sandbox provider; returns the payment id. */
 async function payByCard(numbers: number[], card: string, settle = true): Promise<string> {
   const amount = owed.filter((o) => numbers.includes(o.number)).reduce((s, o) => s + o.outstandingMinor, 0n);
-  const r = await beginCardPayment(db, { accountId, userId, numbers, expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
-  if (r.kind !== "created") throw new Error(`payment not created: ${r.kind}`);
-  const c = await sandboxProvider.createCheckout({ paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, description: "t", returnUrl: "http://x/" });
-  await attachCheckout(db, r.paymentId, c.providerReference);
+  const c = await startSandboxCheckout(db, { accountId, userId }, numbers, amount);
   if (settle) {
     const row = await settleSandboxCheckout(c.providerReference, decideCard(card));
     const body = sandboxEventBody(row!.id, row!.status === "succeeded" ? "succeeded" : "failed", row!.amountMinor, row!.currency, row!.failureReason);
@@ -54,7 +51,7 @@ async function payByCard(numbers: number[], card: string, settle = true): Promis
     const headers = new Headers({ [SIGNATURE_HEADER]: signSandboxPayload(body, ts), [TIMESTAMP_HEADER]: String(ts) });
     await applyOutcome(db, "sandbox", await sandboxProvider.verifyWebhook(body, headers));
   }
-  return r.paymentId;
+  return c.paymentId;
 }
 
 describe("receipt data", () => {
