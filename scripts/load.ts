@@ -35,6 +35,7 @@ import { percentile } from "../tests/faults/harness/report";
 import { startNext, type NextServer } from "../tests/faults/harness/server";
 import { redactUrl } from "./bench/database";
 import { buildIfStale, freePort } from "./bench/server";
+import { runCli } from "./run-cli";
 
 const { values: args } = parseArgs({
   options: {
@@ -327,14 +328,4 @@ async function main(): Promise<number> {
   }
 }
 
-// Ctrl-C: exit through process.exit, so the "exit" handlers stop the servers this run started
-// (the Next.js process group, the private PostgreSQL) and remove their folders.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runCli(main, { stack: true, exitOnSignals: true });

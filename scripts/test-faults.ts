@@ -34,6 +34,7 @@ import { findPgBin, startPrivatePostgres, type PrivatePostgres } from "../tests/
 import { printResult, type ScenarioResult } from "../tests/faults/harness/report";
 import { killDuringPayments } from "../tests/faults/kill-during-payments";
 import { buildIfStale } from "./bench/server";
+import { runCli } from "./run-cli";
 
 const SCENARIOS = ["kill", "outage", "audit"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -128,14 +129,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-// Ctrl-C: exit through process.exit, so the "exit" handlers stop the servers this run started
-// (the Next.js process group, the private PostgreSQL) and remove their folders.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runCli(main, { stack: true, exitOnSignals: true });
