@@ -30,6 +30,7 @@ import type { IssuedCustomer, Language, PostalAddress, VatCategory } from "@/db/
 import { addDays, todayIn } from "@/lib/dates";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
+import type { InvoicePdfLine } from "@/lib/pdf/types";
 import { paymentReferenceFor } from "@/lib/reference";
 import { BillingInputError, type Period } from "./period";
 import { lineVatRateBp, vatFor } from "./vat";
@@ -113,18 +114,8 @@ type UsageRow = {
   price: string | null;
 };
 
-type DraftLine = {
-  position: number;
-  service: string;
-  productCode: string;
-  label: string;
-  region: string | null;
-  quantity: string;
-  unit: string;
-  unitPriceMinor: string;
-  amountMinor: bigint;
-  vatRateBp: number;
-};
+/** A line as the PDF shows it, plus its place and the product it bills. */
+type DraftLine = InvoicePdfLine & { position: number; productCode: string };
 
 type Draft = {
   accountId: string;

@@ -27,17 +27,15 @@ export function invoiceUrl(number: number): string {
   return `${appBaseUrl()}/invoices/${number}`;
 }
 
-export type InvoiceEmailData = {
+/** What every email about one invoice states: whose it is, what is owed and how to pay it. */
+type InvoiceFacts = {
   language: Language;
-  type: "invoice" | "credit_note";
   number: number;
   /** The customer's name as printed on the invoice. */
   customerName: string;
   /** Account name, for the "why you receive this" line. */
   accountName: string;
   providerName: string;
-  periodStart: string;
-  periodEnd: string;
   invoiceDate: string;
   dueDate: string;
   currency: string;
@@ -47,6 +45,12 @@ export type InvoiceEmailData = {
   iban: string;
   bic: string;
   url: string;
+};
+
+export type InvoiceEmailData = InvoiceFacts & {
+  type: "invoice" | "credit_note";
+  periodStart: string;
+  periodEnd: string;
 };
 
 export type EmailContent = { subject: string; textBody: string; htmlBody: string };
@@ -192,24 +196,10 @@ export function invoiceEmail(d: InvoiceEmailData): EmailContent {
 export const REMINDER_STEPS = ["due-7", "due", "due+7", "due+14"] as const;
 export type ReminderStep = (typeof REMINDER_STEPS)[number];
 
-export type ReminderEmailData = {
-  language: Language;
+export type ReminderEmailData = InvoiceFacts & {
   step: ReminderStep;
-  number: number;
-  customerName: string;
-  accountName: string;
-  providerName: string;
-  invoiceDate: string;
-  dueDate: string;
   /** The day the reminder is written, in the account's time zone: "due in 3 days", "12 days ago". */
   today: string;
-  currency: string;
-  totalMinor: bigint;
-  outstandingMinor: bigint;
-  paymentReference: string;
-  iban: string;
-  bic: string;
-  url: string;
 };
 
 function daysBetween(from: string, to: string): number {
