@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, listInvoices, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
-import { findInvoicePdf, invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
+import { findInvoicePdf, pdfFileName, renderAndStoreInvoicePdf } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
 
@@ -64,5 +64,6 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
   if (found.stored) return { ...found.stored, fileName };
   const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
   if (!detail) return null;
-  return { ...(await invoicePdf(getDb(), detail, language)), fileName };
+  // findInvoicePdf has just found no current stored PDF: render without asking again.
+  return { ...(await renderAndStoreInvoicePdf(getDb(), detail, language)), fileName };
 }

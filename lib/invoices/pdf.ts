@@ -66,7 +66,11 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
     .where(key)
     .limit(1);
   if (stored && stored.outstandingMinor === invoice.outstandingMinor) return { bytes: stored.bytes, etag: stored.etag };
+  return renderAndStoreInvoicePdf(db, invoice, language);
+}
 
+/** Renders the invoice's PDF and stores it (replacing a stale one): for a caller that knows none is current. */
+export async function renderAndStoreInvoicePdf(db: Executor, invoice: InvoiceDetail, language: Language): Promise<StoredPdf> {
   const bytes = await renderInvoicePdf(pdfData(invoice, language));
   const etag = `"${crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 32)}"`;
   await db
