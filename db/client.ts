@@ -206,9 +206,7 @@ export function createRenewingPostgresHandle(url: string): Handle {
 
 function createHandle(): Handle {
   const e = env();
-  if (e.DATABASE_URL) {
-    return createRenewingPostgresHandle(e.DATABASE_URL);
-  }
+  if (e.DATABASE_URL) return createRenewingPostgresHandle(e.DATABASE_URL);
   if (e.NODE_ENV === "production" && !e.CUMULUS_ALLOW_EMBEDDED) throw new EmbeddedInProductionError();
   // The embedded database opens asynchronously; queries wait for it through a proxy so that
   // callers keep one synchronous `getDb()`.

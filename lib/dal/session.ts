@@ -62,8 +62,7 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const session = await sessionClaims((await cookies()).getAll());
   if (!session) return null;
   const query = preparedQuery(getDb(), "dal.viewer", viewerQuery);
-  const rows = await query.execute({ uid: session.uid });
-  const [row] = rows;
+  const [row] = await query.execute({ uid: session.uid });
   if (!row || row.sessionVersion !== session.sv) return null;
   return {
     userId: row.userId,

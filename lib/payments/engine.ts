@@ -75,7 +75,7 @@ export async function beginCardPayment(db: Database, input: BeginInput): Promise
               number: invoices.number,
               currency: invoices.currency,
               outstanding: sql<string>`${outstandingMinorSql}`,
-              open: sql<OpenAttempt | string | null>`${openAttemptSql}`,
+              open: sql<OpenAttempt | null>`${openAttemptSql}`,
             })
             .from(invoices)
             .where(inArray(invoices.id, lockedIds.map((l) => l.id)))
@@ -83,8 +83,7 @@ export async function beginCardPayment(db: Database, input: BeginInput): Promise
     if (locked.length !== numbers.length || numbers.length === 0) {
       return { kind: "refused", reason: "not_found", message: "An invoice was not found." };
     }
-    const found = locked.find((l) => l.open)?.open;
-    const open: OpenAttempt | null = typeof found === "string" ? (JSON.parse(found) as OpenAttempt) : (found ?? null);
+    const open = locked.find((l) => l.open)?.open;
     if (open) return { kind: "in_progress", paymentId: open.id, providerReference: open.providerReference };
 
     const currencies = new Set(locked.map((l) => l.currency));
