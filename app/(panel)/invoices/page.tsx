@@ -3,9 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
-import { RowMenu } from "@/components/invoices/row-menu";
+import { InvoiceRows } from "@/components/invoices/invoice-rows";
 import { SelectionForm } from "@/components/invoices/selection";
-import { StatusIcon } from "@/components/invoices/status-badge";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoicePage, getInvoiceSummary } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
@@ -111,6 +110,8 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
   const filtered = params.status !== "all" || params.q || params.from || params.to;
   const th = "px-3 py-3 text-left font-semibold whitespace-nowrap";
+  // Where a row's "Pay this invoice" returns to: this very page of the list.
+  const rowHref = listHref(params, { after: params.after, before: params.before, page: String(params.page) });
 
   return (
     <>
@@ -188,30 +189,19 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
                   </th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.rows.map((r) => (
-                  <tr key={r.number} className="hover:bg-slate-50">
-                    <td className="px-3 py-2">
-                      <input type="checkbox" name="n" value={r.number} data-outstanding={r.outstandingMinor > 0n ? "" : undefined} aria-label={`Select invoice ${r.number}`} className="size-4 rounded border-slate-400" />
-                    </td>
-                    <td className="px-3 py-2">
-                      <StatusIcon status={r.status} />
-                    </td>
-                    <td className="px-3 py-2">{TYPE_LABEL[r.type]}</td>
-                    <td className="px-3 py-2">
-                      <Link href={`/invoices/${r.number}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-                        {r.number}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{formatAmount(r.totalMinor, r.currency, language)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{formatAmount(r.outstandingMinor, r.currency, language)}</td>
-                    <td className="px-3 py-2 tabular-nums">{formatDate(r.invoiceDate)}</td>
-                    <td className="px-3 py-2 tabular-nums">{formatDate(r.dueDate)}</td>
-                    <td className="px-3 py-2 text-right">
-                      <RowMenu number={r.number} payHref={r.outstandingMinor > 0n ? withParam(listHref(params, { after: params.after, before: params.before, page: String(params.page) }), "pay", String(r.number)) : undefined} />
-                    </td>
-                  </tr>
-                ))}
+              <tbody className="divide-y divide-slate-100 tabular-nums [&_td]:px-3 [&_td]:py-2">
+                <InvoiceRows
+                  rows={page.rows.map((r) => ({
+                    number: r.number,
+                    status: r.status,
+                    type: TYPE_LABEL[r.type],
+                    total: formatAmount(r.totalMinor, r.currency, language),
+                    outstanding: formatAmount(r.outstandingMinor, r.currency, language),
+                    payHref: r.outstandingMinor > 0n ? withParam(rowHref, "pay", String(r.number)) : undefined,
+                    invoiceDate: formatDate(r.invoiceDate),
+                    dueDate: formatDate(r.dueDate),
+                  }))}
+                />
               </tbody>
             </table>
           </div>
