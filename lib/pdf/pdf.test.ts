@@ -5,6 +5,7 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { Font } from "@react-pdf/renderer";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
@@ -12,6 +13,7 @@ import { formatAmount, formatMoney, toDecimalString } from "@/lib/money";
 import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "./decimal";
 import { describeLine, G, planInvoice } from "./layout";
 import { closePdfPool, createPdfPool, PdfRenderError, renderInvoicePdf, TEMPLATE_VERSION } from "./render";
+import { PDF_FONT_FAMILY } from "./register-fonts";
 import { loadPdfMeasure } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
 import { pdfStrings } from "./strings";
@@ -56,6 +58,25 @@ describe("exact decimals", () => {
         expect(formatDecimal(toDecimalString(minor, "EUR"), language, 2)).toBe(formatAmount(minor, "EUR", language));
       }),
     );
+  });
+});
+
+describe("shipped fonts", () => {
+  // lib/pdf/fonts/ holds subsets (scripts/subset-fonts.sh): a customer's name or address must never
+  // print as empty boxes because the subset dropped its script.
+  const needed = [
+    "ÅÄÖåäö ÆØæø ÐÞðþß", // Nordic
+    "Łódź Żółw ĄĘĆŃŚŹ čšžřěůő ĞğŞşİı ăâîșț", // Latin Extended-A/B: Polish, Czech, Hungarian, Turkish, Romanian
+    "Ελληνική Εταιρεία", // Greek (Greece, Cyprus)
+    "България ООД Україна", // Cyrillic (Bulgaria, Ukraine)
+    "€ £ ¥ № – — ‘’ “” • … \u00a0\u202f\u2009 −", // currency, dashes, quotes, the spaces and minus of number formats
+  ].join("");
+
+  it.each([400, 700] as const)("weight %i covers Latin, Greek and Cyrillic and the symbols invoices use", async (fontWeight) => {
+    await loadPdfMeasure();
+    const font = Font.getFont({ fontFamily: PDF_FONT_FAMILY, fontWeight }).data as { hasGlyphForCodePoint(c: number): boolean };
+    const missing = [...needed].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0)!));
+    expect(missing).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Registers the TTF fonts shipped in lib/pdf/fonts/ with react-pdf. The built-in Helvetica
  * only covers WinAnsi (Polish letters come out garbled) and nothing may be fetched at render
- * time, so the PDF embeds (a subset of) DejaVu Sans, which covers all of Latin.
+ * time, so the PDF embeds (a subset of) DejaVu Sans, which covers all of Latin. The files are
+ * themselves cut down to Latin, Greek and Cyrillic by scripts/subset-fonts.sh (faster renders).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
