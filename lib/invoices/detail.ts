@@ -1,12 +1,16 @@
 /** One invoice with everything its page and PDF show, read for one account only. */
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { emailDeliveries, invoiceLines, invoices } from "@/db/schema";
 import { computeTotals } from "@/lib/money";
 import { creditedMinorSql, settledMinorSql, statusOf } from "./balance";
 
 export async function getInvoiceDetail(db: Executor, accountId: string, number: number, today: string) {
-  const [invoice] = await db
+  // All four reads at once (one round trip instead of two): the others find the invoice by number themselves.
+  const invoiceId = sql`(select ${invoices.id} from ${invoices} where ${invoices.accountId} = ${accountId} and ${invoices.number} = ${number})`;
+  const creditedId = sql`(select ${invoices.creditsInvoiceId} from ${invoices} where ${invoices.accountId} = ${accountId} and ${invoices.number} = ${number})`;
+  const [[invoice], lines, deliveries, related] = await Promise.all([
+    db
     .select({
       id: invoices.id,
       number: invoices.number,
@@ -31,10 +35,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
     })
     .from(invoices)
     .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
-    .limit(1);
-  if (!invoice) return null;
-
-  const [lines, deliveries, related] = await Promise.all([
+    .limit(1),
     db
       .select({
         position: invoiceLines.position,
@@ -49,12 +50,12 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
         vatRateBp: invoiceLines.vatRateBp,
       })
       .from(invoiceLines)
-      .where(eq(invoiceLines.invoiceId, invoice.id))
+      .where(eq(invoiceLines.invoiceId, invoiceId))
       .orderBy(asc(invoiceLines.position)),
     db
       .select({ recipient: emailDeliveries.recipient, status: emailDeliveries.status, error: emailDeliveries.error, at: emailDeliveries.at })
       .from(emailDeliveries)
-      .where(eq(emailDeliveries.invoiceId, invoice.id))
+      .where(eq(emailDeliveries.invoiceId, invoiceId))
       .orderBy(desc(emailDeliveries.at)),
     // Credit notes against this invoice, or the invoice a credit note credits.
     db
@@ -63,11 +64,12 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
       .where(
         and(
           eq(invoices.accountId, accountId),
-          invoice.creditsInvoiceId ? eq(invoices.id, invoice.creditsInvoiceId) : eq(invoices.creditsInvoiceId, invoice.id),
+          or(eq(invoices.id, creditedId), eq(invoices.creditsInvoiceId, invoiceId)),
         ),
       )
       .orderBy(asc(invoices.number)),
   ]);
+  if (!invoice) return null;
 
   const settledMinor = BigInt(invoice.settled);
   const creditedMinor = BigInt(invoice.credited);
