@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, listInvoices, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
-import { findInvoicePdf, pdfFileName, renderAndStoreInvoicePdf } from "@/lib/invoices/pdf";
+import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
 
@@ -54,7 +54,10 @@ export async function getInvoicesByNumbers(viewer: Viewer, numbers: number[]) {
   return invoicesByNumbers(getDb(), viewer.account.id, numbers, accountToday(viewer));
 }
 
-/** The viewer's invoice PDF (stored or freshly rendered), or null for a missing or foreign number. */
+/**
+ * The viewer's invoice PDF (stored or freshly rendered), or null for a missing or foreign number.
+ * A fresh rendering comes with `stored`, which settles once it is kept (never rejects).
+ */
 export async function getInvoicePdf(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
   const language = viewer.account.language;
@@ -64,6 +67,12 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
   if (found.stored) return { ...found.stored, fileName };
   const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
   if (!detail) return null;
-  // findInvoicePdf has just found no current stored PDF: render without asking again.
-  return { ...(await renderAndStoreInvoicePdf(getDb(), detail, language)), fileName };
+  // findInvoicePdf has just found no current stored PDF: render without asking again. The bytes
+  // go out while they are being stored (a failed store only means the next request renders again).
+  const { stored, ...pdf } = await renderInvoicePdfToStore(getDb(), detail, language);
+  return {
+    ...pdf,
+    fileName,
+    stored: stored.catch((err: unknown) => console.error(`Cumulus: storing the PDF of invoice ${number} failed:`, err)),
+  };
 }

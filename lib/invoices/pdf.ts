@@ -69,18 +69,33 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
   return renderAndStoreInvoicePdf(db, invoice, language);
 }
 
-/** Renders the invoice's PDF and stores it (replacing a stale one): for a caller that knows none is current. */
-export async function renderAndStoreInvoicePdf(db: Executor, invoice: InvoiceDetail, language: Language): Promise<StoredPdf> {
+/**
+ * Renders the invoice's PDF and starts storing it (replacing a stale one), for a caller that
+ * knows none is current. `stored` settles once the bytes are kept: a route can answer first.
+ */
+export async function renderInvoicePdfToStore(
+  db: Executor,
+  invoice: InvoiceDetail,
+  language: Language,
+): Promise<StoredPdf & { stored: Promise<void> }> {
   const bytes = await renderInvoicePdf(pdfData(invoice, language));
   const etag = `"${crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 32)}"`;
-  await db
+  const stored = db
     .insert(invoicePdfs)
     .values({ invoiceId: invoice.id, templateVersion: TEMPLATE_VERSION, language, outstandingMinor: invoice.outstandingMinor, etag, bytes })
     .onConflictDoUpdate({
       target: [invoicePdfs.invoiceId, invoicePdfs.templateVersion, invoicePdfs.language],
       set: { bytes, etag, outstandingMinor: invoice.outstandingMinor, createdAt: sql`now()` },
-    });
-  return { bytes, etag };
+    })
+    .then(() => undefined);
+  return { bytes, etag, stored };
+}
+
+/** Renders the invoice's PDF and stores it before returning. */
+export async function renderAndStoreInvoicePdf(db: Executor, invoice: InvoiceDetail, language: Language): Promise<StoredPdf> {
+  const { stored, ...pdf } = await renderInvoicePdfToStore(db, invoice, language);
+  await stored;
+  return pdf;
 }
 
 /**

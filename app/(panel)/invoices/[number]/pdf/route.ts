@@ -2,6 +2,7 @@
  * GET /invoices/N/pdf: the invoice as application/pdf, inline; ?download=1 as an attachment.
  * Stored bytes carry an ETag, and a matching If-None-Match answers 304 Not Modified.
  */
+import { after } from "next/server";
 import { getInvoicePdf, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { requireViewer } from "@/lib/dal/session";
 import { notFoundResponse } from "@/lib/http";
@@ -12,6 +13,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ numb
   if (number === null) return notFoundResponse();
   const pdf = await getInvoicePdf(viewer, number);
   if (!pdf) return notFoundResponse();
+  // A first rendering is answered while its bytes are being stored; after() keeps a serverless
+  // function alive until they are.
+  if ("stored" in pdf) after(pdf.stored);
 
   const download = new URL(request.url).searchParams.get("download") === "1";
   const headers = {
