@@ -16,6 +16,14 @@ const schema = z.object({
   DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Pool size per server process on PostgreSQL. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Named prepared statements on PostgreSQL (default on). Off only behind a pooler in transaction
+   * mode (e.g. PgBouncer before 1.21), which cannot keep a statement between transactions.
+   */
+  DATABASE_PREPARE: z
+    .enum(["1", "0", "true", "false", "yes", "no", ""])
+    .optional()
+    .transform((v) => v === undefined || v === "" || v === "1" || v === "true" || v === "yes"),
   CUMULUS_DATA_DIR: z.string().min(1).default(".data"),
   /** Production refuses the embedded database unless this explicit opt-in is given. */
   CUMULUS_ALLOW_EMBEDDED: bool,
