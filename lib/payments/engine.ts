@@ -50,22 +50,26 @@ const openAttemptSql = sql`(
 export async function beginCardPayment(db: Database, input: BeginInput): Promise<BeginResult> {
   const numbers = [...new Set(input.numbers)];
   return db.transaction(async (tx) => {
-    const [replay] = await tx
-      .select({ id: payments.id, state: payments.state, providerReference: payments.providerReference })
-      .from(payments)
-      .where(and(eq(payments.accountId, input.accountId), eq(payments.idempotencyKey, input.idempotencyKey)))
-      .limit(1);
+    // The replay check and the lock go out back to back (one round trip). Locking first for a
+    // replayed request is harmless: it answers without writing, and the locks end with it.
+    const [[replay], lockedIds] = await Promise.all([
+      tx
+        .select({ id: payments.id, state: payments.state, providerReference: payments.providerReference })
+        .from(payments)
+        .where(and(eq(payments.accountId, input.accountId), eq(payments.idempotencyKey, input.idempotencyKey)))
+        .limit(1),
+      // Lock the invoices (in a fixed order, so two requests never deadlock), then read balances
+      // in a new statement: under READ COMMITTED the locking statement's own subqueries would
+      // still see the snapshot from before the lock wait, missing a payment committed meanwhile.
+      tx
+        .select({ id: invoices.id })
+        .from(invoices)
+        .where(and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers)))
+        .orderBy(invoices.id)
+        .for("update"),
+    ]);
     if (replay) return { kind: "existing", paymentId: replay.id, state: replay.state, providerReference: replay.providerReference };
 
-    // Lock the invoices (in a fixed order, so two requests never deadlock), then read balances in
-    // a new statement: under READ COMMITTED the locking statement's own subqueries would still see
-    // the snapshot from before the lock wait, missing a payment committed meanwhile.
-    const lockedIds = await tx
-      .select({ id: invoices.id })
-      .from(invoices)
-      .where(and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers)))
-      .orderBy(invoices.id)
-      .for("update");
     const locked =
       lockedIds.length === 0
         ? []
