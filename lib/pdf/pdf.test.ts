@@ -2,6 +2,7 @@
  * The invoice PDF engine: exact number formatting, the page plan, real PDFs read back as text
  * (poppler's pdftotext), and the worker pool's failure handling.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -291,6 +292,27 @@ describe("worker pool", () => {
       const codes = results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as PdfRenderError).code));
       expect(codes).toEqual(["crashed", "ok", "timeout", "ok"]);
       expect(pool.stats()).toMatchObject({ crashed: 1, timedOut: 1, rendered: 2, failed: 2 });
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
+  it.runIf(process.platform === "linux")("renders at a lower CPU priority than the main thread", async () => {
+    /** Nice value of each thread of this process (field 19 of /proc/self/task/TID/stat). */
+    const niceByThread = () =>
+      new Map(
+        fs.readdirSync("/proc/self/task").map((tid) => {
+          const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+          return [Number(tid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])] as const;
+        }),
+      );
+    const before = niceByThread();
+    const pool = createPdfPool({ size: 1 });
+    try {
+      await pool.render(sampleInvoicePdfData({ lines: 2 }));
+      const started = [...niceByThread()].filter(([tid]) => !before.has(tid));
+      expect(started.some(([, nice]) => nice === 10)).toBe(true);
+      expect(niceByThread().get(process.pid)).toBe(before.get(process.pid));
     } finally {
       await pool.close();
     }
