@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
-import { allInvoices, invoicesByNumbers, listInvoices, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
+import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
@@ -34,7 +34,9 @@ export function parseInvoiceNumber(value: unknown): number | null {
 
 export async function getInvoicePage(viewer: Viewer, params: ListParams) {
   assertInvoiceReader(viewer);
-  return listInvoices(getDb(), viewer.account.id, params, accountToday(viewer));
+  // Unfiltered, the list's length is the cached summary's: one count query less per page.
+  const total = isFiltered(params) ? undefined : (await getInvoiceSummary(viewer)).documentCount;
+  return listInvoices(getDb(), viewer.account.id, params, accountToday(viewer), PAGE_SIZE, total);
 }
 
 /** The viewer's invoice with this number, or null: another account's answers like a missing one. */

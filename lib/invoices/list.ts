@@ -88,6 +88,10 @@ export type InvoiceRow = {
 
 export type InvoiceFilter = Pick<ListParams, "status" | "q" | "from" | "to">;
 
+export function isFiltered(f: InvoiceFilter): boolean {
+  return f.status !== "all" || Boolean(f.q || f.from || f.to);
+}
+
 /** The WHERE of a filtered list (without pagination), always scoped to the account. */
 export function filterConditions(accountId: string, f: InvoiceFilter, today: string): SQL[] {
   const conditions: SQL[] = [eq(invoices.accountId, accountId)];
@@ -146,6 +150,8 @@ export async function listInvoices(
   params: ListParams,
   today: string,
   pageSize = PAGE_SIZE,
+  /** The unfiltered list's length when the caller knows it (the summary keeps it): no count query. */
+  knownTotal?: number,
 ): Promise<InvoicePage> {
   const where = filterConditions(accountId, params, today);
   const after = params.after ? decodeCursor(params.after) : null;
@@ -158,7 +164,9 @@ export async function listInvoices(
 
   const [raw, counted] = await Promise.all([
     db.select(rowColumns).from(invoices).where(and(...pageWhere)).orderBy(...order).limit(pageSize + 1),
-    db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
+    knownTotal !== undefined && !isFiltered(params)
+      ? [{ n: knownTotal }]
+      : db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
   ]);
   const more = raw.length > pageSize;
   const pageRaw = raw.slice(0, pageSize);

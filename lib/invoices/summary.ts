@@ -9,6 +9,8 @@ export type InvoiceSummary = {
   outstandingCount: number;
   overdueCount: number;
   nextDueDate: string | null;
+  /** Invoices and credit notes: the unfiltered list's length. */
+  documentCount: number;
   latest: {
     number: number;
     type: "invoice" | "credit_note";
@@ -29,7 +31,7 @@ export type InvoiceSummary = {
  */
 export async function invoiceSummary(db: Executor, accountId: string, today: string): Promise<InvoiceSummary> {
   const [totalsRows, latestRows] = await Promise.all([
-    rows<{ outstanding: string; overdue: string; outstanding_count: number; overdue_count: number; next_due: string | null }>(
+    rows<{ outstanding: string; overdue: string; outstanding_count: number; overdue_count: number; next_due: string | null; documents: number }>(
       db,
       sql`
         with b as materialized (
@@ -41,7 +43,8 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
                coalesce(sum(outstanding) filter (where due_date < ${today}::date), 0)::text as overdue,
                (count(*) filter (where outstanding > 0))::int as outstanding_count,
                (count(*) filter (where outstanding > 0 and due_date < ${today}::date))::int as overdue_count,
-               (min(due_date) filter (where outstanding > 0 and due_date >= ${today}::date))::text as next_due
+               (min(due_date) filter (where outstanding > 0 and due_date >= ${today}::date))::text as next_due,
+               (select count(*) from ${invoices} where ${invoices.accountId} = ${accountId})::int as documents
         from b`,
     ),
     db
@@ -66,6 +69,7 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
     outstandingCount: Number(t.outstanding_count),
     overdueCount: Number(t.overdue_count),
     nextDueDate: t.next_due ? String(t.next_due).slice(0, 10) : null,
+    documentCount: Number(t.documents),
     latest: l
       ? {
           number: l.number,
@@ -80,7 +84,7 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
   };
 }
 
-type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: InvoiceSummary };
+type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: Promise<InvoiceSummary> };
 const summaries: Map<string, CachedSummary> = ((globalThis as { __cumulusSummaries?: Map<string, CachedSummary> }).__cumulusSummaries ??= new Map());
 /** Accounts whose summary a server process keeps; the least recently used one goes first. */
 export const SUMMARY_CACHE_SIZE = 10_000;
@@ -89,20 +93,24 @@ export const SUMMARY_CACHE_SIZE = 10_000;
  * The summary, computed once per account, ledger version and day: every page of the list shows
  * it, and for a large account it is most of the page's database work (~45 ms for 5,000
  * invoices). `ledgerVersion` is the account's `accounts.ledger_version` as read for this request;
- * triggers raise it in the transaction of every change that can move a balance (migration
- * 0004), and `today` is part of the key because an invoice turns overdue when the day changes.
- * A summary computed after a newer change than the version it is kept under is only fresher.
+ * triggers raise it in the transaction of every change that can move a balance or add an
+ * invoice (migration 0004), and `today` is part of the key because an invoice turns overdue when
+ * the day changes. A summary computed after a newer change than the version it is kept under is
+ * only fresher. The promise is kept, so that requests asking at once share one computation.
  */
-export async function cachedInvoiceSummary(db: Database, accountId: string, today: string, ledgerVersion: number): Promise<InvoiceSummary> {
+export function cachedInvoiceSummary(db: Database, accountId: string, today: string, ledgerVersion: number): Promise<InvoiceSummary> {
   const hit = summaries.get(accountId);
+  summaries.delete(accountId);
   if (hit && hit.db === db && hit.ledgerVersion === ledgerVersion && hit.today === today) {
-    summaries.delete(accountId);
     summaries.set(accountId, hit);
     return hit.summary;
   }
-  const summary = await invoiceSummary(db, accountId, today);
-  summaries.delete(accountId);
+  const summary = invoiceSummary(db, accountId, today);
   summaries.set(accountId, { db, ledgerVersion, today, summary });
   if (summaries.size > SUMMARY_CACHE_SIZE) summaries.delete(summaries.keys().next().value!);
+  // A failed computation is not kept: the next request asks again.
+  summary.catch(() => {
+    if (summaries.get(accountId)?.summary === summary) summaries.delete(accountId);
+  });
   return summary;
 }

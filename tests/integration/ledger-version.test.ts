@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
+import { listInvoices, parseListParams, PAGE_SIZE } from "@/lib/invoices/list";
 import { cachedInvoiceSummary, invoiceSummary } from "@/lib/invoices/summary";
 import { applyOutcome } from "@/lib/payments/engine";
 import { setupTestDatabase } from "../setup/db";
@@ -79,6 +80,20 @@ describe("the summary cached per ledger version", () => {
     const after = await shownSummary();
     expect(after.outstandingMinor).toBe(before.outstandingMinor - 100n);
     expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
+  });
+
+  it("gives the unfiltered list its length, credit notes included, and a new credit note counts at once", async () => {
+    const all = parseListParams({}).params;
+    const counted = async () => (await listInvoices(db, accountId, all, TODAY)).total;
+    const fromSummary = async () => (await listInvoices(db, accountId, all, TODAY, PAGE_SIZE, (await shownSummary()).documentCount)).total;
+    expect(await fromSummary()).toBe(await counted());
+    const result = await issueCreditNote(db, { number: String(owed[0]!.number), amount: "1.00", reason: "Goodwill" }, { today: TODAY });
+    expect(result.ok).toBe(true);
+    const now = await counted();
+    expect(await fromSummary()).toBe(now);
+    // A filtered list still counts its own rows, whatever it is told.
+    const overdue = parseListParams({ status: "overdue" }).params;
+    expect((await listInvoices(db, accountId, overdue, TODAY, PAGE_SIZE, now)).total).toBeLessThan(now);
   });
 
   it("a changed due date shows at the next request", async () => {
