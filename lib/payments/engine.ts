@@ -50,40 +50,35 @@ const openAttemptSql = sql`(
 export async function beginCardPayment(db: Database, input: BeginInput): Promise<BeginResult> {
   const numbers = [...new Set(input.numbers)];
   return db.transaction(async (tx) => {
-    // The replay check and the lock go out back to back (one round trip). Locking first for a
-    // replayed request is harmless: it answers without writing, and the locks end with it.
-    const [[replay], lockedIds] = await Promise.all([
+    const chosen = and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers));
+    // Three statements in one round trip. Locking first for a replayed request is harmless: it
+    // answers without writing, and the locks end with it.
+    const [[replay], , locked] = await Promise.all([
       tx
         .select({ id: payments.id, state: payments.state, providerReference: payments.providerReference })
         .from(payments)
         .where(and(eq(payments.accountId, input.accountId), eq(payments.idempotencyKey, input.idempotencyKey)))
         .limit(1),
-      // Lock the invoices (in a fixed order, so two requests never deadlock), then read balances
-      // in a new statement: under READ COMMITTED the locking statement's own subqueries would
-      // still see the snapshot from before the lock wait, missing a payment committed meanwhile.
+      // Lock the invoices, in a fixed order so that two requests never deadlock.
+      tx.select({ id: invoices.id }).from(invoices).where(chosen).orderBy(invoices.id).for("update"),
+      // Balances in a statement of their own: under READ COMMITTED the locking statement's own
+      // subqueries would still see the snapshot from before its lock wait, missing a payment
+      // committed meanwhile. Sent together with it, this one still starts (and takes its
+      // snapshot) only once the lock is held: PostgreSQL runs a connection's statements in turn.
       tx
-        .select({ id: invoices.id })
+        .select({
+          id: invoices.id,
+          number: invoices.number,
+          currency: invoices.currency,
+          outstanding: sql<string>`${outstandingMinorSql}`,
+          open: sql<OpenAttempt | null>`${openAttemptSql}`,
+        })
         .from(invoices)
-        .where(and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers)))
-        .orderBy(invoices.id)
-        .for("update"),
+        .where(chosen)
+        .orderBy(invoices.id),
     ]);
     if (replay) return { kind: "existing", paymentId: replay.id, state: replay.state, providerReference: replay.providerReference };
 
-    const locked =
-      lockedIds.length === 0
-        ? []
-        : await tx
-            .select({
-              id: invoices.id,
-              number: invoices.number,
-              currency: invoices.currency,
-              outstanding: sql<string>`${outstandingMinorSql}`,
-              open: sql<OpenAttempt | null>`${openAttemptSql}`,
-            })
-            .from(invoices)
-            .where(inArray(invoices.id, lockedIds.map((l) => l.id)))
-            .orderBy(invoices.id);
     if (locked.length !== numbers.length || numbers.length === 0) {
       return { kind: "refused", reason: "not_found", message: "An invoice was not found." };
     }
