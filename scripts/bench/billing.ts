@@ -11,9 +11,7 @@
  * and languages, each with a verified Billing address and N usage records in distinct
  * product × region pairs, made inside the database with set-based INSERT … SELECT.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createPostgresHandle, migrate, rows, type Database, type Executor } from "@/db/client";
@@ -21,9 +19,9 @@ import { seedProducts } from "@/db/seed";
 import { previousPeriod } from "@/lib/billing/period";
 import { PROVIDER_TIME_ZONE } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";
+import { runScript } from "../lib/run-script";
 import { check, type Check } from "./report";
 
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MB = 1024 * 1024;
 
 /** Six metered products of the demo price list × five regions: 30 distinct invoice lines. */
@@ -126,33 +124,20 @@ function summarizeRss(samples: { t: number; rss: number }[], wallMs: number): Rs
 }
 
 /** `billing:run` as its own process (node + tsx, as npm runs it), RSS sampled every 100 ms. */
-export function runBillingChild(databaseUrl: string, args: string[]): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/billing-run.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: databaseUrl },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const samples: { t: number; rss: number }[] = [];
-    const timer = setInterval(() => {
-      const rss = child.pid ? rssOf(child.pid) : null;
-      if (rss !== null) samples.push({ t: performance.now() - started, rss });
-    }, 100);
-    child.on("error", (err) => {
-      clearInterval(timer);
-      reject(err);
-    });
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      const wallMs = performance.now() - started;
-      resolve({ exitCode: code, wallSeconds: wallMs / 1000, rss: summarizeRss(samples, wallMs), stdout, stderr });
-    });
-  });
+export async function runBillingChild(databaseUrl: string, args: string[]): Promise<ChildRun> {
+  const child = runScript("scripts/billing-run.ts", args, { DATABASE_URL: databaseUrl });
+  const samples: { t: number; rss: number }[] = [];
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const rss = child.pid ? rssOf(child.pid) : null;
+    if (rss !== null) samples.push({ t: performance.now() - started, rss });
+  }, 100);
+  try {
+    const r = await child;
+    return { exitCode: r.code, wallSeconds: r.ms / 1000, rss: summarizeRss(samples, r.ms), stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 export type BillingFacts = {

@@ -3,11 +3,9 @@
  * matched (each with its reason), a transfer for an invoice already paid (all of it becomes
  * account credit), and importing the same statement twice, which settles nothing twice.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
@@ -17,11 +15,11 @@ import { toDecimalString } from "@/lib/money";
 import { BankStatementError, importBankStatement, parseStatement, parseStatementAmount } from "@/lib/payments/bank-import";
 import { accountCreditMinor } from "@/lib/payments/credit";
 import { paymentReferenceFor } from "@/lib/reference";
+import { runScript } from "@/scripts/lib/run-script";
 import { resetTables, setupTestDatabase } from "../setup/db";
 import { invoiceFacts, type InvoiceFacts } from "./helpers";
 
 const TODAY = "2026-11-25";
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { db, kind, url } = await setupTestDatabase();
 
 let accountId = "";
@@ -168,13 +166,7 @@ describe("importBankStatement", () => {
 });
 
 describe("npm run payments:import", () => {
-  function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, ["--import", "tsx", "scripts/payments-import.ts", ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const run = (args: string[], env: Record<string, string>) => runScript("scripts/payments-import.ts", args, env, { timeoutMs: 60_000 });
 
   it("prints a summary, and exits non-zero only for a bad file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-import-"));

@@ -2,12 +2,12 @@
  * Accounts with usage for the billing tests, and facts read back in plain SQL (not through the
  * code under test).
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { seedProducts } from "@/db/seed";
 import { accounts, contactEmails, usageRecords, type PostalAddress } from "@/db/schema";
+import { runScript as runCliScript } from "@/scripts/lib/run-script";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -206,22 +206,7 @@ export async function outstandingMinor(db: Executor, number: number): Promise<bi
   return BigInt(r!.o);
 }
 
-export type CliResult = { code: number | null; stdout: string; stderr: string };
-
-/** A command-line script as its own process (node + tsx, as `npm run` starts it). */
-export function runScript(script: string, args: string[], databaseUrl: string): Promise<CliResult> & { pid: () => number | undefined; kill: (signal: NodeJS.Signals) => void } {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-  return Object.assign(done, { pid: () => child.pid, kill: (signal: NodeJS.Signals) => void child.kill(signal) });
+/** A command-line script as its own process, on the database at `databaseUrl`. */
+export function runScript(script: string, args: string[], databaseUrl: string) {
+  return runCliScript(script, args, { DATABASE_URL: databaseUrl });
 }

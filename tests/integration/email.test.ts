@@ -5,12 +5,11 @@
  * backoff), the .eml file transport of the embedded default, the cron route's secret, and two
  * senders draining at once (each message delivered exactly once).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { and, eq, sql } from "drizzle-orm";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -26,10 +25,10 @@ import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
 import { formatMoney } from "@/lib/money";
 import { closePdfPool } from "@/lib/pdf/render";
+import { runScript } from "@/scripts/lib/run-script";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
 const TODAY = "2026-11-25";
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { db, kind, url } = await setupTestDatabase();
 
 // ─── A real SMTP server on 127.0.0.1 ─────────────────────────────────────────────────────
@@ -541,15 +540,8 @@ describe("several senders at once", () => {
 });
 
 describe.runIf(kind === "postgres")("the command-line tools (PostgreSQL)", () => {
-  const run = (args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        ["--import", "tsx", ...args],
-        { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: url!, ...env }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+  const run = (script: string, args: string[], env: Record<string, string>) =>
+    runScript(script, args, { DATABASE_URL: url!, ...env }, { timeoutMs: 60_000 });
 
   it("`invoices:send -- --invoice N` sends the invoice again and prints the deliveries; `worker --once` drains", async () => {
     const smtp = await startSmtp({ refuse: { "billing2@example.com": 550 } });
@@ -557,13 +549,13 @@ describe.runIf(kind === "postgres")("the command-line tools (PostgreSQL)", () =>
     await db.transaction((tx) => enqueueInvoiceEmail(tx, accountId, invoice.id));
     const SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
 
-    const worker = await run(["scripts/worker.ts", "--once"], { SMTP_URL });
+    const worker = await run("scripts/worker.ts", ["--once"], { SMTP_URL });
     expect(worker.stderr).toBe("");
     expect(worker.code).toBe(0);
     expect(worker.stdout).toMatch(/1 message\(s\): 1 sent, 0 to retry, 0 failed; 1 recipient\(s\) accepted, 1 refused/);
     expect(smtp.received).toHaveLength(1);
 
-    const again = await run(["scripts/invoices-send.ts", "--invoice", String(invoice.number)], { SMTP_URL });
+    const again = await run("scripts/invoices-send.ts", ["--invoice", String(invoice.number)], { SMTP_URL });
     expect(again.stdout).toContain(`Invoice ${invoice.number}: "Invoice ${invoice.number} from Cumulus, due ${invoice.dueDate}" queued`);
     expect(again.stdout).toMatch(/demo@example\.com\s+accepted/);
     expect(again.stdout).toMatch(/billing2@example\.com\s+FAILED\s+\S+\s+550/);
@@ -572,7 +564,7 @@ describe.runIf(kind === "postgres")("the command-line tools (PostgreSQL)", () =>
     expect(smtp.received[1]!.mail.attachments[0]!.filename).toBe(pdfFileName(invoice));
     expect((await outboxRows()).map((r) => r.status)).toEqual(["sent", "sent"]);
 
-    const missing = await run(["scripts/invoices-send.ts", "--invoice", "999999999"], { SMTP_URL });
+    const missing = await run("scripts/invoices-send.ts", ["--invoice", "999999999"], { SMTP_URL });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("There is no invoice 999999999.");
   });

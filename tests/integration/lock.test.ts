@@ -2,7 +2,7 @@
  * The embedded database's data-dir lock (db/lock.ts), across real processes: a second process
  * must fail at once and clearly, never open the same PGlite files.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,29 +10,21 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createPgliteHandle } from "@/db/client";
 import { DataDirInUseError, lockDataDir } from "@/db/lock";
+import { runScript } from "@/scripts/lib/run-script";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CHILD = fileURLToPath(new URL("./fixtures/data-dir-child.ts", import.meta.url));
 
 type ChildResult = { code: number | null; out: { ok: boolean; pid: number; name?: string; message?: string; ms?: number } };
 
 /** Runs the fixture in another Node process (tsx for TypeScript and the @/ alias). */
-function child(mode: "lock" | "open", dir: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", CHILD, mode, dir],
-      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const line = stdout.trim().split("\n").at(-1) ?? "";
-        try {
-          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: JSON.parse(line) });
-        } catch {
-          reject(new Error(`child printed no result (exit ${err?.message}):\n${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
+async function child(mode: "lock" | "open", dir: string): Promise<ChildResult> {
+  const r = await runScript(CHILD, [mode, dir], {}, { timeoutMs: 60_000 });
+  const line = r.stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    return { code: r.code, out: JSON.parse(line) };
+  } catch {
+    throw new Error(`child printed no result (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
 }
 
 /** A pid that certainly belonged to a process that has exited. */

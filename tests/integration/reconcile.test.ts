@@ -4,8 +4,6 @@
  * after 30 minutes; a callback racing the job still settles the payment once.
  */
 import crypto from "node:crypto";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, payments } from "@/db/schema";
@@ -13,11 +11,11 @@ import { applyOutcome, attachCheckout, beginCardPayment } from "@/lib/payments/e
 import type { PaymentProvider } from "@/lib/payments/provider";
 import { NEVER_CREATED_REASON, reconcileOpenPayments } from "@/lib/payments/reconcile";
 import { decideCard, sandboxProvider, settleSandboxCheckout } from "@/lib/payments/sandbox";
+import { runScript } from "@/scripts/lib/run-script";
 import { setupTestDatabase } from "../setup/db";
 import { freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
 
 const TODAY = "2026-11-25";
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { db, kind, url } = await setupTestDatabase();
 
 let accountId = "";
@@ -149,14 +147,7 @@ describe.runIf(kind === "postgres")("with PostgreSQL", () => {
     await settleSandboxCheckout(c.providerReference, decideCard("4242424242424242"));
     await age(c.paymentId, 5);
     const started = performance.now();
-    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        ["--import", "tsx", "scripts/payments-reconcile.ts", "--older-than", "2"],
-        { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: url!, PAYMENT_PROVIDER: "sandbox" }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const out = await runScript("scripts/payments-reconcile.ts", ["--older-than", "2"], { DATABASE_URL: url!, PAYMENT_PROVIDER: "sandbox" }, { timeoutMs: 60_000 });
     console.log(`payments:reconcile CLI in ${(performance.now() - started).toFixed(0)} ms`);
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);

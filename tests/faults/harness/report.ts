@@ -18,8 +18,8 @@ export class Checks {
     this.list.push({ label, pass, detail });
   }
 
-  /** `actual` must equal `expected`. */
-  equal(label: string, actual: number, expected: number): void {
+  /** `actual` must equal `expected` (null, e.g. the exit code of a process a signal ended, never does). */
+  equal(label: string, actual: number | null, expected: number): void {
     this.check(label, actual === expected, `${actual}${actual === expected ? "" : `, expected ${expected}`}`);
   }
 

@@ -1,27 +1,9 @@
 /** Runs the project's command-line scripts (`npm run …`'s tsx entry points) as a person would. */
-import { spawn } from "node:child_process";
-import path from "node:path";
+import { runScript as runCliScript } from "@/scripts/lib/run-script";
 
-const root = path.resolve(import.meta.dirname, "..", "..", "..");
-
-export type ScriptRun = { code: number; stdout: string; stderr: string; ms: number };
-
-export function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
-  const started = Date.now();
-  const tsx = path.join(root, "node_modules", ".bin", "tsx");
-  const child = spawn(tsx, [path.join(root, "scripts", script), ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += String(d)));
-  child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, ms: Date.now() - started }));
-  });
+/** `scripts/<script>` as `npm run` starts it, with extra environment. */
+export function runScript(script: string, args: string[], env: Record<string, string>) {
+  return runCliScript(`scripts/${script}`, args, env);
 }
 
 /** `npm run db:roles` against `ownerUrl`; returns the application role's URL. */
