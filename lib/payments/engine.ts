@@ -9,10 +9,9 @@
  */
 import crypto from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
+import { rows, type Database, type Executor } from "@/db/client";
 import { invoices, paymentAllocations, paymentEvents, payments, type PaymentState } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import { outstandingMinorSql } from "@/lib/invoices/balance";
 import type { PaymentProvider, ProviderEvent, ProviderOutcome } from "./provider";
 
 export const OPEN_STATES = ["pending", "processing", "requires_action"] as const satisfies PaymentState[];
@@ -34,95 +33,50 @@ export type BeginResult =
   | { kind: "in_progress"; paymentId: string; providerReference: string | null }
   | { kind: "refused"; reason: "not_found" | "nothing_outstanding" | "amount_changed" | "mixed_currency"; message: string };
 
-type OpenAttempt = { id: string; providerReference: string | null };
+/** What db/migrations' begin_card_payment answers (amounts as decimal strings). */
+type Began =
+  | { kind: "created"; paymentId: string; amountMinor: string; currency: string }
+  | { kind: "existing"; paymentId: string; state: PaymentState; providerReference: string | null }
+  | { kind: "in_progress"; paymentId: string; providerReference: string | null }
+  | { kind: "refused"; reason: Extract<BeginResult, { kind: "refused" }>["reason"] };
+
+const REFUSALS: Record<Extract<BeginResult, { kind: "refused" }>["reason"], string> = {
+  not_found: "An invoice was not found.",
+  nothing_outstanding: "Nothing is outstanding on this invoice any more.",
+  amount_changed: "The outstanding amount has changed. Please check it and try again.",
+  mixed_currency: "Invoices in different currencies are paid separately.",
+};
 
 /**
- * An attempt still open on the invoice, read in the statement that reads its balance (one round
- * trip less). A nested SQL object, like the balance's: drizzle writes the columns of a field's own
- * top-level chunks without their table in a one-table select, which the subquery would misread.
+ * Records a pending attempt for the chosen invoices, or says why not. The database function
+ * begin_card_payment (db/migrations/0005_begin_card_payment.sql) does it in one statement, its
+ * own transaction: it locks the invoices (in a fixed order, so two requests never deadlock),
+ * answers a retried key with its first result, reads the balances and any open attempt after the
+ * lock (each statement of the function takes a new snapshot, so a payment committed during the
+ * lock wait counts), checks the amount, and writes the payment, its allocations and the audit row.
  */
-const openAttemptSql = sql`(
-  select json_build_object('id', ${payments.id}, 'providerReference', ${payments.providerReference})
-  from ${payments} join ${paymentAllocations} on ${paymentAllocations.paymentId} = ${payments.id}
-  where ${paymentAllocations.invoiceId} = ${invoices.id} and ${inArray(payments.state, [...OPEN_STATES])}
-  limit 1)`;
-
 export async function beginCardPayment(db: Database, input: BeginInput): Promise<BeginResult> {
   const numbers = [...new Set(input.numbers)];
-  return db.transaction(async (tx) => {
-    const chosen = and(eq(invoices.accountId, input.accountId), eq(invoices.type, "invoice"), inArray(invoices.number, numbers));
-    // Three statements in one round trip. Locking first for a replayed request is harmless: it
-    // answers without writing, and the locks end with it.
-    const [[replay], , locked] = await Promise.all([
-      tx
-        .select({ id: payments.id, state: payments.state, providerReference: payments.providerReference })
-        .from(payments)
-        .where(and(eq(payments.accountId, input.accountId), eq(payments.idempotencyKey, input.idempotencyKey)))
-        .limit(1),
-      // Lock the invoices, in a fixed order so that two requests never deadlock.
-      tx.select({ id: invoices.id }).from(invoices).where(chosen).orderBy(invoices.id).for("update"),
-      // Balances in a statement of their own: under READ COMMITTED the locking statement's own
-      // subqueries would still see the snapshot from before its lock wait, missing a payment
-      // committed meanwhile. Sent together with it, this one still starts (and takes its
-      // snapshot) only once the lock is held: PostgreSQL runs a connection's statements in turn.
-      tx
-        .select({
-          id: invoices.id,
-          number: invoices.number,
-          currency: invoices.currency,
-          outstanding: sql<string>`${outstandingMinorSql}`,
-          open: sql<OpenAttempt | null>`${openAttemptSql}`,
-        })
-        .from(invoices)
-        .where(chosen)
-        .orderBy(invoices.id),
-    ]);
-    if (replay) return { kind: "existing", paymentId: replay.id, state: replay.state, providerReference: replay.providerReference };
-
-    if (locked.length !== numbers.length || numbers.length === 0) {
-      return { kind: "refused", reason: "not_found", message: "An invoice was not found." };
-    }
-    const open = locked.find((l) => l.open)?.open;
-    if (open) return { kind: "in_progress", paymentId: open.id, providerReference: open.providerReference };
-
-    const currencies = new Set(locked.map((l) => l.currency));
-    if (currencies.size !== 1) return { kind: "refused", reason: "mixed_currency", message: "Invoices in different currencies are paid separately." };
-    const owed = locked.map((l) => ({ ...l, outstandingMinor: BigInt(l.outstanding) }));
-    if (owed.some((o) => o.outstandingMinor <= 0n)) {
-      return { kind: "refused", reason: "nothing_outstanding", message: "Nothing is outstanding on this invoice any more." };
-    }
-    const amountMinor = owed.reduce((s, o) => s + o.outstandingMinor, 0n);
-    if (amountMinor !== input.expectedAmountMinor) {
-      return { kind: "refused", reason: "amount_changed", message: "The outstanding amount has changed. Please check it and try again." };
-    }
-    const currency = owed[0]!.currency;
-    // The id is made here so that the three inserts need no answer from each other: postgres.js
-    // sends them back to back on the transaction's connection (one round trip instead of three).
-    const paymentId = crypto.randomUUID();
-    await Promise.all([
-      tx.insert(payments).values({
-        id: paymentId,
-        accountId: input.accountId,
-        provider: input.provider,
-        method: "card",
-        state: "pending",
-        amountMinor,
-        currency,
-        idempotencyKey: input.idempotencyKey,
-        createdByUserId: input.userId,
-      }),
-      tx.insert(paymentAllocations).values(owed.map((o) => ({ paymentId, invoiceId: o.id, amountMinor: o.outstandingMinor }))),
-      audit(tx, {
-        accountId: input.accountId,
-        actorUserId: input.userId,
-        action: "payment.started",
-        entityType: "payment",
-        entityId: paymentId,
-        after: { provider: input.provider, amountMinor, currency, invoices: owed.map((o) => o.number) },
-      }),
-    ]);
-    return { kind: "created", paymentId, amountMinor, currency };
-  });
+  // Validated integers, passed as one array literal: drizzle would expand a JS array into a list.
+  const numbersArray = `{${numbers.map((n) => BigInt(n).toString()).join(",")}}`;
+  const paymentId = crypto.randomUUID();
+  const [row] = await rows<{ began: Began }>(
+    db,
+    sql`select begin_card_payment(${input.accountId}::uuid, ${input.userId}::uuid, ${numbersArray}::bigint[],
+          ${input.expectedAmountMinor.toString()}::bigint, ${input.idempotencyKey}::text, ${input.provider}::payment_provider,
+          ${paymentId}::uuid) as began`,
+  );
+  const began = row!.began;
+  switch (began.kind) {
+    case "created":
+      return { kind: "created", paymentId: began.paymentId, amountMinor: BigInt(began.amountMinor), currency: began.currency };
+    case "existing":
+      return { kind: "existing", paymentId: began.paymentId, state: began.state, providerReference: began.providerReference };
+    case "in_progress":
+      return { kind: "in_progress", paymentId: began.paymentId, providerReference: began.providerReference };
+    case "refused":
+      return { kind: "refused", reason: began.reason, message: REFUSALS[began.reason] };
+  }
 }
 
 /** A pending attempt without a checkout for this long was stranded: creating one takes under a second. */

@@ -8,7 +8,10 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
-import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment, STRANDED_AFTER_SECONDS, strandedPayment } from "@/lib/payments/engine";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { rows } from "@/db/client";
+import { outstandingMinorSql } from "@/lib/invoices/balance";
+import { applyOutcome, attachCheckout, beginCardPayment, OPEN_STATES, reconcilePayment, STRANDED_AFTER_SECONDS, strandedPayment } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import {
   decideCard,
@@ -79,6 +82,37 @@ describe("beginCardPayment", () => {
     expect(again.kind).toBe("in_progress");
     const replay = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, provider: "sandbox" });
     expect(replay).toMatchObject({ kind: "existing", paymentId: (first as { paymentId: string }).paymentId });
+  });
+
+  it("writes the payment, one allocation per invoice and the audit row together", async () => {
+    const [a, b] = overdue;
+    const r = await beginCardPayment(db, { accountId, userId, numbers: [b!.number, a!.number], expectedAmountMinor: a!.outstandingMinor + b!.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    expect(r).toMatchObject({ kind: "created", amountMinor: a!.outstandingMinor + b!.outstandingMinor, currency: "EUR" });
+    const paymentId = (r as { paymentId: string }).paymentId;
+    const allocations = await rows<{ number: string; amount: string }>(
+      db,
+      sql`select i.number::text as number, pa.amount_minor::text as amount from payment_allocations pa join invoices i on i.id = pa.invoice_id
+          where pa.payment_id = ${paymentId} order by i.number`,
+    );
+    const expected = [a!, b!].sort((x, y) => x.number - y.number).map((o) => ({ number: String(o.number), amount: o.outstandingMinor.toString() }));
+    expect(allocations).toEqual(expected);
+    const [started] = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "payment.started"), eq(auditEvents.entityId, paymentId)));
+    expect(started).toMatchObject({ accountId, actorUserId: userId, entityType: "payment", before: null });
+    expect(started!.after).toEqual({
+      provider: "sandbox",
+      amountMinor: (a!.outstandingMinor + b!.outstandingMinor).toString(),
+      currency: "EUR",
+      invoices: [a!.number, b!.number].sort((x, y) => x - y),
+    });
+  });
+
+  it("the database function computes the outstanding amount and the open states as the code does", async () => {
+    // begin_card_payment (db/migrations/0005) carries copies of both: a change to either in the
+    // code fails here until a new migration replaces the function.
+    const [fn] = await rows<{ src: string }>(db, sql`select prosrc as src from pg_proc where proname = 'begin_card_payment'`);
+    const squash = (text: string) => text.replace(/\s+/g, " ").trim();
+    expect(squash(fn!.src)).toContain(squash(new PgDialect().sqlToQuery(outstandingMinorSql).sql));
+    expect(squash(fn!.src)).toContain(`p.state in (${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`);
   });
 });
 
@@ -208,6 +242,29 @@ describe.runIf(kind === "postgres")("concurrency (PostgreSQL)", () => {
     expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
     const [{ n }] = (await db.execute(sql`select count(*)::int as n from payments where state = 'pending'`)) as unknown as [{ n: number }];
     expect(n).toBe(1);
+  });
+
+  it("a retried submission racing its first request gets the first result, for the same or other invoices", async () => {
+    const [a] = overdue;
+    const key = crypto.randomUUID();
+    const same = await Promise.all(
+      Array.from({ length: 5 }, () => beginCardPayment(db, { accountId, userId, numbers: [a!.number], expectedAmountMinor: a!.outstandingMinor, idempotencyKey: key, provider: "sandbox" })),
+    );
+    const created = same.filter((r) => r.kind === "created");
+    expect(created).toHaveLength(1);
+    const firstId = (created[0] as { paymentId: string }).paymentId;
+    expect(same.filter((r) => r.kind === "existing" && r.paymentId === firstId)).toHaveLength(4);
+
+    // The same key for other invoices at once (a forged or confused request): the two lock
+    // different invoices, so only the key's unique index makes one wait for the other.
+    const [c, d] = overdue.slice(1);
+    const other = crypto.randomUUID();
+    const mixed = await Promise.all(
+      [c!, d!].map((o) => beginCardPayment(db, { accountId, userId, numbers: [o.number], expectedAmountMinor: o.outstandingMinor, idempotencyKey: other, provider: "sandbox" })),
+    );
+    const made = mixed.find((r) => r.kind === "created") as { paymentId: string } | undefined;
+    expect(made).toBeDefined();
+    expect(mixed.find((r) => r !== made)).toMatchObject({ kind: "existing", paymentId: made!.paymentId });
   });
 });
 
