@@ -111,8 +111,9 @@ describe("beginCardPayment", () => {
     // code fails here until a new migration replaces the function.
     const [fn] = await rows<{ src: string }>(db, sql`select prosrc as src from pg_proc where proname = 'begin_card_payment'`);
     const squash = (text: string) => text.replace(/\s+/g, " ").trim();
-    expect(squash(fn!.src)).toContain(squash(new PgDialect().sqlToQuery(outstandingMinorSql).sql));
-    expect(squash(fn!.src)).toContain(`p.state in (${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`);
+    const stale = "begin_card_payment holds an old copy: replace the function in a new migration";
+    expect(squash(fn!.src), stale).toContain(squash(new PgDialect().sqlToQuery(outstandingMinorSql).sql));
+    expect(squash(fn!.src), stale).toContain(`p.state in (${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`);
   });
 });
 
