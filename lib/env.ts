@@ -5,10 +5,13 @@
 import path from "node:path";
 import { z } from "zod";
 
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+/** A yes/no setting: 1/true/yes or 0/false/no; unset or empty means `unset`. */
+const flag = (unset: boolean) =>
+  z
+    .enum(["1", "0", "true", "false", "yes", "no", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? unset : v === "1" || v === "true" || v === "yes"));
+const bool = flag(false);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -20,10 +23,7 @@ const schema = z.object({
    * Named prepared statements on PostgreSQL (default on). Off only behind a pooler in transaction
    * mode (e.g. PgBouncer before 1.21), which cannot keep a statement between transactions.
    */
-  DATABASE_PREPARE: z
-    .enum(["1", "0", "true", "false", "yes", "no", ""])
-    .optional()
-    .transform((v) => v === undefined || v === "" || v === "1" || v === "true" || v === "yes"),
+  DATABASE_PREPARE: flag(true),
   CUMULUS_DATA_DIR: z.string().min(1).default(".data"),
   /** Production refuses the embedded database unless this explicit opt-in is given. */
   CUMULUS_ALLOW_EMBEDDED: bool,
