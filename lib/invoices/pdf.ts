@@ -66,7 +66,9 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
     .where(key)
     .limit(1);
   if (stored && stored.outstandingMinor === invoice.outstandingMinor) return { bytes: stored.bytes, etag: stored.etag };
-  return renderAndStoreInvoicePdf(db, invoice, language);
+  const { stored: storing, ...pdf } = await renderInvoicePdfToStore(db, invoice, language);
+  await storing;
+  return pdf;
 }
 
 /**
@@ -89,13 +91,6 @@ export async function renderInvoicePdfToStore(
     })
     .then(() => undefined);
   return { bytes, etag, stored };
-}
-
-/** Renders the invoice's PDF and stores it before returning. */
-export async function renderAndStoreInvoicePdf(db: Executor, invoice: InvoiceDetail, language: Language): Promise<StoredPdf> {
-  const { stored, ...pdf } = await renderInvoicePdfToStore(db, invoice, language);
-  await stored;
-  return pdf;
 }
 
 /**
