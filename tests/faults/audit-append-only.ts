@@ -9,11 +9,12 @@
  * again repairs it. (The kill and outage tests run the whole server as this role.)
  */
 import postgres from "postgres";
+import { runScript } from "@/scripts/lib/run-script";
 import type { FaultContext } from "./harness/context";
 import { seedPayable } from "./harness/ledger";
 import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
-import { applyAppRole, runScript } from "./harness/scripts";
+import { applyAppRole } from "./harness/scripts";
 
 type Attempt = { ok: boolean; code: string | null; message: string };
 
@@ -80,10 +81,10 @@ export async function auditAppendOnly(ctx: FaultContext): Promise<ScenarioResult
 
     // The check notices a wrong grant; running db:roles again repairs it.
     await owner`grant update, delete on audit_events to cumulus_app`;
-    const broken = await runScript("db-roles.ts", ["--check"], { DATABASE_URL: ownerUrl });
+    const broken = await runScript("scripts/db-roles.ts", ["--check"], { DATABASE_URL: ownerUrl });
     checks.check("db:roles --check fails on UPDATE/DELETE granted on audit_events", broken.code === 1, `exit ${broken.code}: ${broken.stderr.trim().split("\n").slice(1).join("; ")}`);
     await applyAppRole(ownerUrl);
-    const fixed = await runScript("db-roles.ts", ["--check"], { DATABASE_URL: ownerUrl });
+    const fixed = await runScript("scripts/db-roles.ts", ["--check"], { DATABASE_URL: ownerUrl });
     checks.check("db:roles run again repairs it (--check passes)", fixed.code === 0, `exit ${fixed.code}`);
 
     const refused = checks.list.filter((c) => c.label.startsWith("as cumulus_app:") && c.detail.startsWith("refused")).length;

@@ -13,6 +13,7 @@
  */
 import postgres from "postgres";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { runScript } from "@/scripts/lib/run-script";
 import { freePort } from "../../scripts/bench/server";
 import type { FaultContext } from "./harness/context";
 import { actionIds, Client, inPool, signIn, sleep, type Sample } from "./harness/http";
@@ -20,7 +21,7 @@ import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable 
 import { payIds, payInvoice, type FlowResult } from "./harness/pay-flow";
 import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
-import { applyAppRole, runScript } from "./harness/scripts";
+import { applyAppRole } from "./harness/scripts";
 import { startNext, type NextServer } from "./harness/server";
 
 export type OutageOptions = { outageSeconds: number; clients: number; beforeSeconds?: number; afterSeconds?: number };
@@ -106,7 +107,7 @@ export async function databaseOutage(ctx: FaultContext, o: OutageOptions): Promi
     await load;
     const serverAlive = server.alive();
 
-    const rec = await runScript("payments-reconcile.ts", ["--older-than", "0", "--abandon-after", "0"], { DATABASE_URL: appUrl, AUTH_SECRET: ctx.authSecret });
+    const rec = await runScript("scripts/payments-reconcile.ts", ["--older-than", "0", "--abandon-after", "0"], { DATABASE_URL: appUrl, AUTH_SECRET: ctx.authSecret });
     const ledger = await readLedger(owner);
     const ackIds = flows.filter((f) => f.outcome === "acknowledged").map((f) => f.paymentId!);
     const inDb = await succeededAmong(owner, ackIds);

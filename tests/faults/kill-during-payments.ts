@@ -14,6 +14,7 @@
  */
 import postgres from "postgres";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { runScript } from "@/scripts/lib/run-script";
 import { freePort } from "../../scripts/bench/server";
 import type { FaultContext } from "./harness/context";
 import { actionIds, Client, inPool, signIn, sleep, waitUntilUp } from "./harness/http";
@@ -21,7 +22,7 @@ import { payableInvoices, readLedger, seedPayable, succeededAmong } from "./harn
 import { payIds, payInvoice, type FlowResult, type Step } from "./harness/pay-flow";
 import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
-import { applyAppRole, runScript } from "./harness/scripts";
+import { applyAppRole } from "./harness/scripts";
 import { startNext, type NextServer } from "./harness/server";
 
 export type KillOptions = { accounts: number; clients: number; kills: number };
@@ -103,7 +104,7 @@ export async function killDuringPayments(ctx: FaultContext, o: KillOptions): Pro
     const afterRound1 = await readLedger(owner);
 
     // ── The safety net, as cron would run it (no waiting: everything is older than 0 minutes).
-    const rec = await runScript("payments-reconcile.ts", ["--older-than", "0", "--abandon-after", "0"], { DATABASE_URL: appUrl, AUTH_SECRET: ctx.authSecret });
+    const rec = await runScript("scripts/payments-reconcile.ts", ["--older-than", "0", "--abandon-after", "0"], { DATABASE_URL: appUrl, AUTH_SECRET: ctx.authSecret });
     const reconciled = {
       succeeded: (rec.stdout.match(/→ succeeded/g) ?? []).length,
       failed: (rec.stdout.match(/→ failed/g) ?? []).length,
