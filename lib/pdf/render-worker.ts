@@ -18,7 +18,8 @@ if (!port) throw new Error("render-worker.ts must run in a worker thread");
  * PDFs are being rendered and PDFs still take every idle cycle. On Linux a thread's nice value
  * is its own: setpriority(0) from this thread changes only this thread. Measured with
  * `npm run bench` (2 cores, 4 clients rendering PDFs): the list page's p99 went from 2.3× its
- * value alone to ~1.1×. CUMULUS_PDF_NICE (0–19, default 10) tunes it; elsewhere it is a no-op.
+ * value alone to 1.42–1.57× (three runs). CUMULUS_PDF_NICE (0–19, default 10) tunes it;
+ * elsewhere it is a no-op.
  */
 function lowerPriority(): void {
   const nice = Number(process.env.CUMULUS_PDF_NICE ?? 10);

@@ -6,10 +6,10 @@
  */
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
 import { PgDialect } from "drizzle-orm/pg-core";
+import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
+import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { applyOutcome, attachCheckout, beginCardPayment, OPEN_STATES, reconcilePayment, STRANDED_AFTER_SECONDS, strandedPayment } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
