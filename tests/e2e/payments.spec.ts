@@ -113,6 +113,31 @@ test("bad card input gets a message next to the field on the hosted page", async
   await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled");
 });
 
+test("a payment waiting for 3-D Secure shows as processing, and the page updates itself when the answer arrives", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}?pay=${number}`);
+  await page.getByRole("dialog").getByRole("button", { name: /^Pay / }).click();
+  await payOnHostedPage(page, "4000 0000 0000 3220");
+  await expect(page.getByRole("heading", { name: "3-D Secure confirmation" })).toBeVisible();
+  const challenge = page.url();
+  // Back to the panel before confirming: the payment is still open.
+  await page.getByRole("link", { name: "Return to Cumulus" }).click();
+  await expect(page).toHaveURL(new RegExp(`/invoices/${number}\\?payment=`));
+  await expect(page.getByRole("status").filter({ hasText: "is being processed" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+
+  // The bank's answer arrives while the page stays open (the confirmation fails, in another tab):
+  // the page shows it without being reloaded.
+  const bank = await page.context().newPage();
+  await bank.goto(challenge);
+  await bank.getByRole("button", { name: "Fail authentication" }).click();
+  const alert = page.getByRole("main").getByRole("alert");
+  await expect(alert).toContainText("declined", { timeout: 15_000 });
+  await expect(alert).toContainText("Nothing was charged");
+  expect(await unpaidNumbers(page)).toContain(number);
+});
+
 test("pay two selected invoices with 3-D Secure: both turn Paid", async ({ asRole }) => {
   const page = await asRole("other");
   const numbers = await unpaidNumbers(page);

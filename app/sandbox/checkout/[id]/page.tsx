@@ -69,6 +69,14 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
                 Fail authentication
               </button>
             </form>
+            {/* As a card provider's challenge page lets a person go back before confirming: the
+                panel then shows the payment as processing until the bank's answer arrives. */}
+            <p className="text-sm text-slate-700">
+              Confirm later?{" "}
+              <a href={checkout.returnUrl} className="font-medium text-indigo-700 underline">
+                Return to Cumulus
+              </a>
+            </p>
           </div>
         )}
 
