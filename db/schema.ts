@@ -140,6 +140,25 @@ export const users = pgTable(
   ],
 );
 
+/**
+ * A signed-in session. The session cookie names its row; the data-access layer accepts a cookie
+ * only while its row is neither revoked nor past `expires_at` (8 hours from sign-in, however
+ * often the cookie is refreshed), so logging out ends it on every server at once.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+
 export const contactEmails = pgTable(
   "contact_emails",
   {
@@ -167,6 +186,37 @@ export const contactEmails = pgTable(
     ),
     check("contact_emails_email_lower", sql`${t.email} = lower(${t.email})`),
   ],
+);
+
+/**
+ * Wrong verification codes per account and address. Kept apart from the contact row so that
+ * neither a resend nor deleting and re-adding the address gives the guesser a fresh budget.
+ */
+export const contactVerificationBudgets = pgTable(
+  "contact_verification_budgets",
+  {
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    failedTries: integer("failed_tries").notNull().default(0),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.email] })],
+);
+
+/** Every verification code sent, to limit resends per address per hour and per day. */
+export const contactVerificationSends = pgTable(
+  "contact_verification_sends",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    sentAt: createdAt("sent_at"),
+  },
+  (t) => [index("contact_verification_sends_account_email_idx").on(t.accountId, t.email, t.sentAt)],
 );
 
 export const contactPhones = pgTable(
