@@ -1,5 +1,5 @@
 /**
- * The whole Cumulus domain (DESIGN.md). Money is always `bigint` minor units with an ISO 4217
+ * The whole Cumulus domain (docs/product.md). Money is always `bigint` minor units with an ISO 4217
  * currency; outstanding amounts and invoice status are derived from invoices, payments and
  * credit notes, never stored.
  */

@@ -1,5 +1,5 @@
 /**
- * Demo data of DESIGN.md, relative to a given "today" so that overdue stays meaningful, and a
+ * Demo data of docs/product.md, relative to a given "today" so that overdue stays meaningful, and a
  * fast generator of benchmark-sized data (set-based SQL, batched per accounts).
  */
 import { sql } from "drizzle-orm";
@@ -187,7 +187,7 @@ export async function seedProducts(db: Executor): Promise<void> {
 }
 
 /**
- * The demo accounts of DESIGN.md. Invoices are dated the 1st of the month after their period
+ * The demo accounts of docs/product.md. Invoices are dated the 1st of the month after their period
  * and due at the end of that month, so — whatever today is — last month's invoice is not yet
  * due, the month before's is overdue, and the one before that is partly paid and overdue.
  */
@@ -213,7 +213,7 @@ export async function seedDemo(db: Database, today: string): Promise<{ accounts:
         isDpo: true,
       });
       await tx.insert(s.contactPhones).values({ accountId, phone: spec.seed === 1 ? "+46812345678" : "+358912345678", label: "Office" });
-      // This month's usage so far, not yet invoiced: `npm run billing:run` bills it (see README, Billing).
+      // This month's usage so far, not yet invoiced: `npm run billing:run` bills it (see docs/billing.md).
       await tx.insert(s.usageRecords).values(
         monthlyLines(spec.seed, spec.months, "EUR", spec.vatRateBp, spec.regions).map((l) => ({
           accountId,

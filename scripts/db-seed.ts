@@ -1,5 +1,5 @@
 /**
- * `npm run db:seed`: the demo data of DESIGN.md, relative to today.
+ * `npm run db:seed`: the demo data of docs/product.md, relative to today.
  *   --reset            empty the database first (required when it holds data)
  *   --today YYYY-MM-DD pretend today is another day (deterministic output for a given day)
  *   --scale N          benchmark data: N accounts (with --invoices, --lines, --big-account, --batch)

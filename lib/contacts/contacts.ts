@@ -1,5 +1,5 @@
 /**
- * Contact email addresses and their roles (DESIGN.md "Contact"). Rules, enforced here inside
+ * Contact email addresses and their roles (docs/product.md, "Contact"). Rules, enforced here inside
  * one transaction that locks all of the account's contact rows first:
  * - an unverified address holds no role (also a CHECK constraint);
  * - every role is held by at least one verified address, so the only address holds them all

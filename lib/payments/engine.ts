@@ -1,5 +1,5 @@
 /**
- * The payment engine. Guarantees (DESIGN.md "A payment never happens twice"):
+ * The payment engine. Guarantees (docs/product.md, "A payment never happens twice"):
  * - An attempt is recorded as pending in the transaction that locks its invoices, checks they
  *   are still outstanding and that the amount equals what is outstanding.
  * - While one is pending for an invoice, a new request gets that one back, not a second.

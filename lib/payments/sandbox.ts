@@ -22,7 +22,7 @@ export const SIGNATURE_HEADER = "x-sandbox-signature";
 export const TIMESTAMP_HEADER = "x-sandbox-timestamp";
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 
-/** The test cards of DESIGN.md / the payments issue. */
+/** The test cards (docs/payments.md). */
 export const TEST_CARDS = {
   "4242424242424242": { outcome: "succeeded" },
   "4000000000000002": { outcome: "failed", reason: "Your card was declined." },

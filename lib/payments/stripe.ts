@@ -32,7 +32,7 @@ import {
   type ProviderOutcome,
 } from "./provider";
 
-/** Stripe's default, and DESIGN.md's 5-minute window. */
+/** Stripe's default tolerance for a signature's timestamp: 5 minutes. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 export const STRIPE_SIGNATURE_HEADER = "stripe-signature";
 

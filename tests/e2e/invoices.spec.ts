@@ -1,5 +1,5 @@
 /**
- * The invoice list and detail as a person walks through them (DESIGN.md "Invoices" and
+ * The invoice list and detail as a person walks through them (docs/product.md "Invoices" and
  * "Invoice detail"): status icons with names, the row menu by keyboard, PDFs, ZIP of a
  * selection, filters that live in the URL, and who may see what.
  */

@@ -2,7 +2,7 @@ import path from "node:path";
 
 export const DEMO_PASSWORD = "cumulus-demo-2026";
 
-/** The demo users of DESIGN.md, one per role. */
+/** The demo users of docs/product.md, one per role. */
 export const ROLES = {
   demo: "demo@example.com", // admin, invoice access Full
   reader: "reader@example.com", // invoice access Read

@@ -1,5 +1,5 @@
 /**
- * Contact addresses and roles (DESIGN.md "Contact"): verification codes (hashed, single use,
+ * Contact addresses and roles (docs/product.md, "Contact"): verification codes (hashed, single use,
  * 8 hours, locked after 5 wrong tries), the role rules, the Billing-moved notice, audit rows,
  * Customer Info validation and its "future invoices only" rule.
  */

@@ -1,5 +1,5 @@
 /**
- * The demo seed (DESIGN.md, "Data that must exist after `npm start`"), checked with SQL of its
+ * The demo seed (docs/product.md, "The demo data"), checked with SQL of its
  * own rather than the seed's code: outstanding amounts are computed here from payments.
  */
 import { sql } from "drizzle-orm";
@@ -20,7 +20,7 @@ const OTHER = "Other Tenant Oy";
 const { db } = await setupTestDatabase();
 
 /**
- * DESIGN.md: all paid except last month's (outstanding, not yet due), the month before
+ * docs/product.md: all paid except last month's (outstanding, not yet due), the month before
  * (outstanding and overdue) and the one before that (partly paid, overdue).
  */
 function expectThreeUnpaid(invoices: InvoiceFacts[], today: string) {
