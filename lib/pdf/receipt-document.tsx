@@ -1,15 +1,13 @@
 /**
  * A settled payment's receipt as a react-pdf document, drawn from a plan made by
- * receipt-layout.ts: every text arrives formatted and wrapped, and every line has an explicit
- * height, so no two texts share space. A receipt is short (one row per invoice the payment
- * settled), so it uses react-pdf's own flow between pages; a receipt for hundreds of invoices
- * wraps onto more pages with the table head and footer repeated (`fixed`). No "Page x of y":
- * react-pdf 4.9 drops `render`-prop texts from such pages.
+ * receipt-layout.ts: every text arrives formatted and wrapped, every row has an explicit
+ * height, and every page its rows, so no two texts share space. Like the invoice, each page is
+ * a `wrap={false}` page with the table head and footer drawn on it.
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { G, type PlanLabelValue } from "./layout";
-import { R, type ReceiptPlan, type ReceiptPlanRow } from "./receipt-layout";
+import { R, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { FONT_FEATURES } from "./text-measure";
 
@@ -22,6 +20,9 @@ const RULE = "#bbbbbb";
 
 const styles = StyleSheet.create({
   page: {
+    // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
+    minHeight: G.pageHeight,
+    maxHeight: G.pageHeight,
     fontFamily: PDF_FONT_FAMILY,
     fontFeatureSettings: FONT_FEATURES,
     fontSize: G.fontSize,
@@ -45,7 +46,6 @@ const styles = StyleSheet.create({
   label: { width: G.metaLabelWidth, color: GREY },
   metaValue: { width: G.metaValueWidth },
   referenceValue: { width: R.referenceValueWidth },
-  table: { marginTop: G.blocksGap },
   head: { flexDirection: "row", borderBottomWidth: 0.75, borderBottomColor: INK, fontWeight: "bold" },
   line: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
   number: { width: R.numberWidth },
@@ -61,6 +61,7 @@ const styles = StyleSheet.create({
     bottom: G.footerBottom,
     left: G.marginX,
     right: G.marginX,
+    flexDirection: "row",
     borderTopWidth: 0.5,
     borderTopColor: RULE,
     paddingTop: G.footerPaddingTop - 0.5,
@@ -68,6 +69,8 @@ const styles = StyleSheet.create({
     lineHeight: pt(G.smallLine),
     color: GREY,
   },
+  footerText: { width: G.contentWidth - G.footerPageWidth },
+  pageLabel: { width: G.footerPageWidth, textAlign: "right" },
 });
 
 function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boolean }): ReactElement {
@@ -81,7 +84,7 @@ function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boole
 
 function TableRow({ row, head = false }: { row: ReceiptPlanRow; head?: boolean }): ReactElement {
   return (
-    <View style={[head ? styles.head : styles.line, { height: row.height, paddingTop: G.rowPadding }]} wrap={false} fixed={head}>
+    <View style={[head ? styles.head : styles.line, { height: row.height, paddingTop: G.rowPadding }]}>
       <Text style={styles.number}>{row.number}</Text>
       <Text style={styles.date}>{row.date}</Text>
       <Text style={styles.amount}>{row.amount}</Text>
@@ -89,57 +92,75 @@ function TableRow({ row, head = false }: { row: ReceiptPlanRow; head?: boolean }
   );
 }
 
+function Top({ plan }: { plan: ReceiptPlan }): ReactElement {
+  return (
+    <View style={{ height: plan.topHeight }}>
+      <View style={[styles.blockRow, { height: plan.heightA, marginBottom: G.topGap }]}>
+        <View style={styles.topLeft}>
+          <Text style={styles.providerName}>{plan.providerName}</Text>
+          <Text style={styles.grey}>{plan.providerAddress}</Text>
+        </View>
+        <View style={styles.topRight}>
+          <Text style={styles.title}>{plan.heading}</Text>
+          <Text style={styles.numberLine}>{plan.numberLine}</Text>
+        </View>
+      </View>
+      <View style={[styles.blockRow, { height: plan.heightB, marginBottom: G.blocksGap }]}>
+        <View style={styles.customer}>
+          <Text style={styles.blockHeading}>{plan.customerHeading}</Text>
+          <Text style={styles.bold}>{plan.customerName}</Text>
+          <Text>{plan.customerLines}</Text>
+        </View>
+        <View style={styles.meta}>
+          {plan.meta.map((m, i) => (
+            <LabelValue key={i} item={m} />
+          ))}
+        </View>
+      </View>
+      {plan.reference ? <LabelValue item={plan.reference} wide /> : null}
+    </View>
+  );
+}
+
+function Summary({ plan }: { plan: ReceiptPlan }): ReactElement {
+  return (
+    <View>
+      <View style={styles.totals}>
+        {plan.totals.map((t, i) => (
+          <View key={i} style={[plan.totalsBold[i] ? styles.total : styles.labelValue, { height: t.height + (plan.totalsBold[i] ? G.grandTotalExtra : 0) }]}>
+            <Text style={styles.totalLabel}>{t.label}</Text>
+            <Text style={styles.totalValue}>{t.value}</Text>
+          </View>
+        ))}
+      </View>
+      <Text style={styles.thanks}>{plan.thanks}</Text>
+    </View>
+  );
+}
+
+function PlannedPage({ plan, page }: { plan: ReceiptPlan; page: ReceiptPlanPage }): ReactElement {
+  return (
+    <Page size="A4" wrap={false} style={[styles.page, { paddingBottom: plan.paddingBottom }]}>
+      {page.top ? <Top plan={plan} /> : null}
+      {page.rows.length > 0 ? <TableRow row={plan.tableHead} head /> : null}
+      {page.rows.map((row, i) => (
+        <TableRow key={i} row={row} />
+      ))}
+      {page.summary ? <Summary plan={plan} /> : null}
+      <View style={[styles.footer, { height: plan.footer.height }]}>
+        <Text style={styles.footerText}>{plan.footer.text}</Text>
+        <Text style={styles.pageLabel}>{page.pageLabel}</Text>
+      </View>
+    </Page>
+  );
+}
+
 export function ReceiptDocument({ plan }: { plan: ReceiptPlan }): ReactElement {
   return (
     <Document title={plan.title} author={plan.author} creator="Cumulus" producer="Cumulus" language={plan.locale}>
-      <Page size="A4" style={[styles.page, { paddingBottom: plan.paddingBottom }]}>
-        <View style={[styles.blockRow, { height: plan.heightA, marginBottom: G.topGap }]}>
-          <View style={styles.topLeft}>
-            <Text style={styles.providerName}>{plan.providerName}</Text>
-            <Text style={styles.grey}>{plan.providerAddress}</Text>
-          </View>
-          <View style={styles.topRight}>
-            <Text style={styles.title}>{plan.heading}</Text>
-            <Text style={styles.numberLine}>{plan.numberLine}</Text>
-          </View>
-        </View>
-
-        <View style={[styles.blockRow, { height: plan.heightB, marginBottom: G.blocksGap }]}>
-          <View style={styles.customer}>
-            <Text style={styles.blockHeading}>{plan.customerHeading}</Text>
-            <Text style={styles.bold}>{plan.customerName}</Text>
-            <Text>{plan.customerLines}</Text>
-          </View>
-          <View style={styles.meta}>
-            {plan.meta.map((m, i) => (
-              <LabelValue key={i} item={m} />
-            ))}
-          </View>
-        </View>
-        {plan.reference ? <LabelValue item={plan.reference} wide /> : null}
-
-        <View style={styles.table}>
-          <TableRow row={plan.tableHead} head />
-          {plan.rows.map((row, i) => (
-            <TableRow key={i} row={row} />
-          ))}
-        </View>
-
-        <View style={styles.totals} wrap={false}>
-          {plan.totals.map((t, i) => (
-            <View key={i} style={[plan.totalsBold[i] ? styles.total : styles.labelValue, { height: t.height + (plan.totalsBold[i] ? G.grandTotalExtra : 0) }]}>
-              <Text style={styles.totalLabel}>{t.label}</Text>
-              <Text style={styles.totalValue}>{t.value}</Text>
-            </View>
-          ))}
-        </View>
-
-        <Text style={styles.thanks}>{plan.thanks}</Text>
-
-        <View style={[styles.footer, { height: plan.footer.height }]} fixed>
-          <Text>{plan.footer.text}</Text>
-        </View>
-      </Page>
+      {plan.pages.map((page, i) => (
+        <PlannedPage key={i} plan={plan} page={page} />
+      ))}
     </Document>
   );
 }

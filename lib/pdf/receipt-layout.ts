@@ -1,9 +1,10 @@
 /**
  * Plans a payment receipt: every text formatted and wrapped to its column with the fonts' own
- * widths (text-measure.ts), on the invoice's page geometry (G). react-pdf then only places
- * lines that already fit, so nothing it prints wraps again, breaks inside a word or runs past
- * the margin. A receipt is short; a long one (hundreds of invoices) still flows onto more pages
- * in react-pdf, with the table head repeated.
+ * widths (text-measure.ts), on the invoice's page geometry (G), and split into pages. react-pdf
+ * then only places lines that already fit, so nothing it prints wraps again, breaks inside a
+ * word or runs past the margin. A receipt for hundreds of invoices runs onto more pages, each
+ * with the table head and "Page x of y", as the invoice does (react-pdf's own page flow printed
+ * the first row of a new page over the next one under a repeated head).
  */
 import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
@@ -25,6 +26,8 @@ export const R = {
 
 export type ReceiptPlanRow = { number: string; date: string; amount: string; height: number };
 
+export type ReceiptPlanPage = { top: boolean; rows: ReceiptPlanRow[]; summary: boolean; pageLabel: string };
+
 export type ReceiptPlan = {
   title: string;
   author: string;
@@ -41,6 +44,8 @@ export type ReceiptPlan = {
   heightB: number;
   /** The provider's reference, on a row of its own under the two blocks, or null. */
   reference: PlanLabelValue | null;
+  /** Page 1's blocks above the table: both block rows, the reference and their gaps. */
+  topHeight: number;
   tableHead: ReceiptPlanRow;
   rows: ReceiptPlanRow[];
   totals: PlanLabelValue[];
@@ -49,6 +54,7 @@ export type ReceiptPlan = {
   footer: { text: string; height: number };
   /** Bottom padding of every page: the footer's band. */
   paddingBottom: number;
+  pages: ReceiptPlanPage[];
 };
 
 export function planReceipt(data: ReceiptPdfData, measure: Measure): ReceiptPlan {
@@ -121,10 +127,24 @@ export function planReceipt(data: ReceiptPdfData, measure: Measure): ReceiptPlan
 
   const footer = wrap(
     [p.name, `${inv.organisationNumber} ${p.organisationNumber}`, `${inv.vatNumber} ${p.vatNumber}`, p.email].join(" · "),
-    G.contentWidth,
+    G.contentWidth - G.footerPageWidth,
     G.smallSize,
   );
   const footerHeight = G.footerPaddingTop + footer.lines * G.smallLine;
+  const paddingBottom = G.footerBottom + footerHeight + G.footerGap;
+
+  const reference = data.providerReference
+    ? labelValue(s.reference, data.providerReference, G.metaLabelWidth, R.referenceValueWidth)
+    : null;
+  const thanks = wrap(s.thanks, G.contentWidth);
+  const tableHead = row(s.invoice, s.invoiceDate, s.amount, true);
+  const rows = data.allocations.map((a) => row(String(a.number), formatDate(a.invoiceDate), money(a.amountMinor)));
+  const topHeight = heightA + G.topGap + heightB + G.blocksGap + (reference ? reference.height + G.blocksGap : 0);
+  const summaryHeight =
+    G.summaryGap + totals.reduce((h, t) => h + t.height, 0) + G.grandTotalExtra + G.paymentGap + thanks.lines * G.lineHeight;
+  const pages = paginate(topHeight, tableHead.height, rows, summaryHeight, G.pageHeight - G.marginTop - paddingBottom).map(
+    (page, i, all) => ({ ...page, pageLabel: `${s.receipt} · ${inv.page(i + 1, all.length)}` }),
+  );
 
   return {
     title: `${s.receipt} ${data.paymentId}`,
@@ -140,15 +160,38 @@ export function planReceipt(data: ReceiptPdfData, measure: Measure): ReceiptPlan
     customerLines: customerLines.text,
     meta,
     heightB,
-    reference: data.providerReference
-      ? labelValue(s.reference, data.providerReference, G.metaLabelWidth, R.referenceValueWidth)
-      : null,
-    tableHead: row(s.invoice, s.invoiceDate, s.amount, true),
-    rows: data.allocations.map((a) => row(String(a.number), formatDate(a.invoiceDate), money(a.amountMinor))),
+    reference,
+    topHeight,
+    tableHead,
+    rows,
     totals,
     totalsBold: totals.map((_, i) => i === totals.length - 1),
-    thanks: wrap(s.thanks, G.contentWidth).text,
+    thanks: thanks.text,
     footer: { text: footer.text, height: footerHeight },
-    paddingBottom: G.footerBottom + footerHeight + G.footerGap,
+    paddingBottom,
+    pages,
   };
+}
+
+/**
+ * Rows onto pages of `contentHeight`: page 1 starts under the blocks, every page with the
+ * table head; the summary follows the last row, on a page of its own if it does not fit.
+ */
+function paginate(topHeight: number, headHeight: number, rows: ReceiptPlanRow[], summaryHeight: number, contentHeight: number) {
+  const pages: Omit<ReceiptPlanPage, "pageLabel">[] = [{ top: true, rows: [], summary: false }];
+  let used = topHeight + headHeight;
+  for (const row of rows) {
+    const page = pages.at(-1)!;
+    // A page with no rows yet takes the row anyway: a row taller than a page must go somewhere.
+    if (used + row.height > contentHeight + 0.01 && page.rows.length > 0) {
+      pages.push({ top: false, rows: [row], summary: false });
+      used = headHeight + row.height;
+    } else {
+      page.rows.push(row);
+      used += row.height;
+    }
+  }
+  if (used + summaryHeight > contentHeight + 0.01) pages.push({ top: false, rows: [], summary: true });
+  else pages.at(-1)!.summary = true;
+  return pages;
 }
