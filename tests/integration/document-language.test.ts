@@ -32,7 +32,9 @@ const texts = (value: unknown): string[] =>
         ? Object.values(value).flatMap(texts)
         : [];
 
-const wordsOf = (text: string) => new Set(text.toLowerCase().match(/\p{L}+/gu) ?? []);
+/** Words are runs of letters; a run with digits in it (an id like "3f2a9c1d", "IPv4") is none. */
+const wordsOf = (text: string) =>
+  new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((token) => /^\p{L}+$/u.test(token)));
 
 /** The words a template prints in `language`: its dictionaries and the price list's labels. */
 function templateWords(language: Language): Set<string> {
