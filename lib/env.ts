@@ -41,7 +41,12 @@ const schema = z.object({
   STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
   /** The provider block printed on invoices and shown for bank transfers. */
   CUMULUS_PROVIDER_NAME: z.string().default("Cumulus Cloud AB"),
-  CUMULUS_PROVIDER_ADDRESS: z.string().default("Molnvägen 1|111 21 Stockholm|Sweden"),
+  /** Street and postal lines, without the country: documents name CUMULUS_PROVIDER_COUNTRY in their own language. */
+  CUMULUS_PROVIDER_ADDRESS: z.string().default("Molnvägen 1|111 21 Stockholm"),
+  CUMULUS_PROVIDER_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "CUMULUS_PROVIDER_COUNTRY is an ISO 3166-1 alpha-2 code, like SE.")
+    .default("SE"),
   CUMULUS_PROVIDER_ORG_NUMBER: z.string().default("559000-0001"),
   CUMULUS_PROVIDER_VAT_NUMBER: z.string().default("SE559000000101"),
   CUMULUS_PROVIDER_IBAN: z.string().default("SE45 5000 0000 0583 9825 7466"),

@@ -5,8 +5,6 @@ import { saveCustomerInfo, type SettingsState } from "@/app/(panel)/account-acti
 import type { AccountSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, inputClass, primaryButton } from "./fields";
 
-const COUNTRIES = ["AT", "BE", "CH", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "IE", "IS", "IT", "LT", "LV", "NL", "NO", "PL", "PT", "SE", "US"];
-
 export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveCustomerInfo, {});
   const s = view.settings;
@@ -20,7 +18,6 @@ export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; 
   }, [state.ok, state.done, onSaved]);
   const e = state.fieldErrors ?? {};
   const readOnly = !view.canManage;
-  const names = new Intl.DisplayNames(["en"], { type: "region" });
 
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -39,8 +36,8 @@ export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; 
       <div>
         <label htmlFor="ci-country" className="block text-sm font-medium text-slate-700">Country</label>
         <select id="ci-country" name="countryCode" defaultValue={v("countryCode", s.countryCode)} disabled={readOnly} aria-invalid={e.countryCode ? true : undefined} aria-describedby={e.countryCode ? "ci-country-error" : undefined} className={inputClass}>
-          {COUNTRIES.map((c) => (
-            <option key={c} value={c}>{names.of(c)}</option>
+          {view.countries.map((c) => (
+            <option key={c.code} value={c.code}>{c.name}</option>
           ))}
         </select>
         {e.countryCode && <p id="ci-country-error" className="mt-1 text-sm text-red-700">{e.countryCode}</p>}

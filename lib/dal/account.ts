@@ -3,6 +3,7 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { accountSettings } from "@/lib/account/settings";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
+import { countryOptions } from "@/lib/countries";
 import { canManageBilling, type Viewer } from "./session";
 
 export async function getAccountSettingsView(viewer: Viewer) {
@@ -13,7 +14,9 @@ export async function getAccountSettingsView(viewer: Viewer) {
     billingRecipients(db, viewer.account.id),
   ]);
   if (!settings) return null;
-  return { email: viewer.email, canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo };
+  // The Country list in the page's language (the panel's pages are English: app/layout.tsx).
+  const countries = countryOptions("en");
+  return { email: viewer.email, canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries };
 }
 
 export type AccountSettingsView = NonNullable<Awaited<ReturnType<typeof getAccountSettingsView>>>;

@@ -1,7 +1,7 @@
 /** One invoice with everything its page and PDF show, read for one account only. */
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { emailDeliveries, invoiceLines, invoices } from "@/db/schema";
+import { emailDeliveries, invoiceLines, invoices, products } from "@/db/schema";
 import { computeTotals } from "@/lib/money";
 import { creditedMinorSql, settledMinorSql, statusOf } from "./balance";
 
@@ -48,8 +48,12 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
         unitPriceMinor: invoiceLines.unitPriceMinor,
         amountMinor: invoiceLines.amountMinor,
         vatRateBp: invoiceLines.vatRateBp,
+        // The price list's label in each language: a document prints the line in its own language.
+        productLabelEn: products.labelEn,
+        productLabelSv: products.labelSv,
       })
       .from(invoiceLines)
+      .leftJoin(products, eq(products.code, invoiceLines.productCode))
       .where(eq(invoiceLines.invoiceId, invoiceId))
       .orderBy(asc(invoiceLines.position)),
     db

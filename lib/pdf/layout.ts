@@ -9,12 +9,13 @@
  * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once: ~220 ms
  * (scripts/pdf-smoke.ts measures it), and the result is deterministic.
  */
+import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
 import { formatQuantity, formatUnitPrice } from "./decimal";
 import { pdfStrings } from "./strings";
 import { wrapText, type Measure } from "./text-measure";
-import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine } from "./types";
+import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "./types";
 
 /** Page geometry in PDF points; the document's styles are built from the same numbers. */
 export const G = {
@@ -130,21 +131,11 @@ export type InvoicePlan = {
   pages: PlanPage[];
 };
 
-const regionNames = new Map<InvoicePdfLanguage, Intl.DisplayNames>();
-function countryName(code: string, language: InvoicePdfLanguage): string {
-  let names = regionNames.get(language);
-  if (!names) {
-    names = new Intl.DisplayNames([localeOf(language)], { type: "region", fallback: "code" });
-    regionNames.set(language, names);
-  }
-  try {
-    return names.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code; // not a well-formed region code: print it as issued
-  }
+/** The provider's postal lines with its country named in the document's language. */
+export function providerAddressLines(provider: InvoicePdfProvider, language: InvoicePdfLanguage): string[] {
+  return [...provider.addressLines, countryName(provider.countryCode, language)];
 }
 
-/** Lines grouped by service, in order of each service's first line. */
 /**
  * A line's description: its label, with the region when the label does not already name it
  * (the price list's labels for regional products read "vCPU (sto1)", as the screens show them).
@@ -153,6 +144,7 @@ export function describeLine(line: Pick<InvoicePdfLine, "label" | "region">): st
   return line.region && !line.label.includes(`(${line.region})`) ? `${line.label} · ${line.region}` : line.label;
 }
 
+/** Lines grouped by service, in order of each service's first line. */
 function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; lines: InvoicePdfLine[] }> {
   const groups = new Map<string, InvoicePdfLine[]>();
   for (const line of lines) {
@@ -188,7 +180,7 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
 
   // ── Page 1 header ──────────────────────────────────────────────────────────────────────
   const providerName = wrap(data.provider.name, G.topLeftWidth, G.providerSize, true);
-  const providerAddress = wrap(data.provider.addressLines.join("\n"), G.topLeftWidth);
+  const providerAddress = wrap(providerAddressLines(data.provider, language).join("\n"), G.topLeftWidth);
   const titleCell = wrap(title, G.topRightWidth, G.titleSize, true);
   const numberCell = wrap(`${numberLabel} ${data.number}`, G.topRightWidth, G.numberSize);
   const heightA = Math.max(
@@ -351,7 +343,7 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
   const footer = wrap(
     [
       p.name,
-      p.addressLines.join(", "),
+      providerAddressLines(p, language).join(", "),
       `${s.organisationNumber} ${p.organisationNumber}`,
       `${s.vatNumber} ${p.vatNumber}`,
       p.email,

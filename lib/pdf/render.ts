@@ -25,7 +25,8 @@ import type { PdfDocumentRequest, WorkerReply, WorkerRequest } from "./worker-pr
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
 // 2: a line names its region once; credit notes print their reason and no bank details.
-export const TEMPLATE_VERSION = 2;
+// 3: countries, services, units and price-list labels in the document's language.
+export const TEMPLATE_VERSION = 3;
 
 export type PdfRenderErrorCode = "failed" | "timeout" | "crashed" | "overloaded" | "unavailable" | "closed";
 

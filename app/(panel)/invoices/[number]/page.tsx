@@ -12,7 +12,8 @@ import { requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
 import { groupByService } from "@/lib/invoices/detail";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
-import { countryName, formatQuantity, formatUnitPrice, vatNote } from "@/lib/invoices/presentation";
+import { countryName } from "@/lib/countries";
+import { formatQuantity, formatUnitPrice, localizedLines, vatNote } from "@/lib/invoices/presentation";
 
 type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -143,7 +144,7 @@ export default async function InvoicePage({ params, searchParams }: Props) {
               <th scope="col" className={`${cell} text-right`}>Amount</th>
             </tr>
           </thead>
-          {groupByService(invoice.lines).map((g) => (
+          {groupByService(localizedLines(invoice, language)).map((g) => (
             <tbody key={g.service} className="border-b border-slate-100">
               <tr className="bg-slate-50/60">
                 <th scope="rowgroup" colSpan={6} className={`${cell} text-left font-semibold`}>{g.service}</th>
