@@ -206,7 +206,7 @@ test("every user, even invoice access None, has Log out, Log out everywhere and 
   await expect(form.getByRole("status")).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
 
-  // Nothing changed, and this session is still on.
+  // Nothing changed, and this session is still on (the slide-over opens again from the URL).
   await page.reload();
-  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect((await expectAccountSettingsOpen(page)).getByText("Current user: noaccess@example.com")).toBeVisible();
 });
