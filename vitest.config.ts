@@ -71,6 +71,9 @@ export default defineConfig({
     environment: "node",
     // tests/e2e is Playwright's (`npm run test:e2e`).
     exclude: [...configDefaults.exclude, "tests/e2e/**"],
+    // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses:
+    // bundled by Vite instead, it resolves (tests/integration/sessions.test.ts calls its handlers).
+    server: { deps: { inline: ["next-auth"] } },
     // One process per test file (each has its own database and module state); two workers for
     // the two cores of the build machine.
     pool: "forks",

@@ -4,6 +4,7 @@
  * Server actions of the Account settings slide-over. Every one goes through defineAction:
  * signed in, allowed (admin or invoice access Full; a forged request from anyone else is
  * audited and answers 403), validated with zod; the account is always the viewer's own.
+ * Change password and Log out everywhere are open to every signed-in user, for themselves.
  */
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
@@ -12,7 +13,10 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { updateCustomerInfo, updateInvoiceSettings } from "@/lib/account/settings";
 import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
+import { signOut } from "@/lib/auth";
+import { changePassword as changeOwnPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
 import { confirmPassword } from "@/lib/auth/reauth";
+import { logOutEverywhere as endEverySession } from "@/lib/auth/sessions";
 import {
   addPhone,
   createContactEmail,
@@ -25,7 +29,7 @@ import {
 import { getAccountSettingsView, type AccountSettingsView } from "@/lib/dal/account";
 import { sendOutboxSoon } from "@/lib/email/sender";
 import { defineAction, type ActionState } from "@/lib/dal/action";
-import { canManageBilling, getViewer } from "@/lib/dal/session";
+import { canManageBilling, getViewer, type Viewer } from "@/lib/dal/session";
 
 export type SettingsState = ActionState & { done?: number; createdId?: string };
 
@@ -183,5 +187,50 @@ export const deletePhone = defineAction<typeof idSchema, SettingsState>({
   async handler(viewer, input) {
     const r = await removePhone(getDb(), viewer.account.id, viewer.userId, input.id);
     return r.ok ? ok("Phone number removed.") : fail(r.message);
+  },
+});
+
+/** Everyone signed in may end their own sessions and change their own password. */
+const anySignedInUser = (_viewer: Viewer) => true;
+
+// The button's form says "everywhere": a bare call of the action ends nothing.
+const everywhereSchema = z.object({ scope: z.literal("everywhere", { error: "Choose Log out everywhere to end every session." }) });
+
+export const logOutEverywhere = defineAction<typeof everywhereSchema, SettingsState>({
+  name: "user.log_out_everywhere",
+  schema: everywhereSchema,
+  authorize: anySignedInUser,
+  async handler(viewer) {
+    await endEverySession(getDb(), viewer.account.id, viewer.userId);
+    await signOut({ redirect: false });
+    redirect("/login");
+  },
+});
+
+const changePasswordSchema = z
+  .object({
+    password: z.string().min(1, "Enter your current password.").max(1024, "That password is too long."),
+    newPassword: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(1024, "Use at most 1024 characters."),
+    confirmPassword: z.string().max(1024, "That password is too long."),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "This is not the same as the new password." });
+
+export const changePassword = defineAction<typeof changePasswordSchema, SettingsState>({
+  name: "user.change_password",
+  schema: changePasswordSchema,
+  authorize: anySignedInUser,
+  async handler(viewer, input) {
+    const r = await changeOwnPassword(getDb(), {
+      accountId: viewer.account.id,
+      userId: viewer.userId,
+      keepSessionId: viewer.sessionId,
+      currentPassword: input.password,
+      newPassword: input.newPassword,
+    });
+    if (!r.ok) return fail(r.message, r.field ?? undefined);
+    return ok(r.sessionsEnded > 0 ? "Password changed. Your other sessions have ended." : "Password changed.");
   },
 });

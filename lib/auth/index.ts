@@ -1,7 +1,8 @@
 /**
  * next-auth (Auth.js v5) with email + password. Sessions are JWTs in an httpOnly, SameSite=Lax
- * cookie; the token carries the user id and session version, and the data-access layer
- * checks both against the database on every request (lib/dal/session.ts).
+ * cookie; the token carries the user id, session version and the id of the session's row in
+ * user_sessions (lib/auth/sessions.ts), and the data-access layer checks all three against the
+ * database on every request (lib/dal/session.ts).
  */
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
@@ -12,7 +13,8 @@ import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
-import { authConfig } from "./config";
+import { authConfig, type SignedInUser } from "./config";
+import { sessionIsLive, startSession } from "./sessions";
 import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
 
 export class ThrottledSignin extends CredentialsSignin {
@@ -51,13 +53,28 @@ export async function authenticate(email: string, password: string, address: str
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env().AUTH_SECRET,
+  callbacks: {
+    ...authConfig.callbacks,
+    // Auth.js's own /api/auth/session re-issues the token: a logged-out or expired session gets
+    // its cookie cleared there (null) instead of a fresh one.
+    async jwt(params) {
+      const token = await authConfig.callbacks.jwt(params);
+      if (params.user) return token;
+      const live = typeof token.uid === "string" && typeof token.sid === "string" && typeof token.sv === "number";
+      return live && (await sessionIsLive(getDb(), token.uid as string, token.sid as string, token.sv as number)) ? token : null;
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw, request) {
+      async authorize(raw, request): Promise<SignedInUser & { email: string; name: string } | null> {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        return authenticate(parsed.data.email, parsed.data.password, clientAddress(request.headers));
+        const user = await authenticate(parsed.data.email, parsed.data.password, clientAddress(request.headers));
+        if (!user) return null;
+        // The session's row: logging out revokes it, and its expires_at ends it 8 h from now.
+        const session = await startSession(getDb(), user.id);
+        return { ...user, sessionId: session.id, sessionEndsAt: session.expiresAt };
       },
     }),
   ],

@@ -166,3 +166,47 @@ test("invoice access Read sees contacts and customer info read-only", async ({ a
   await demo.goto("/?settings=customer-info");
   await expect((await expectAccountSettingsOpen(demo)).getByLabel("Address", { exact: true })).toHaveValue("Kungsgatan 12");
 });
+
+test("every user, even invoice access None, has Log out, Log out everywhere and Change password; a refused change says why next to the field", async ({ asRole }) => {
+  test.setTimeout(120_000);
+  const page = await asRole("noaccess");
+  await page.goto("/");
+  await accountSettingsButton(page).click();
+  const dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByText("Current user: noaccess@example.com")).toBeVisible();
+  for (const name of ["Log out", "Log out everywhere"]) await expect(dialog.getByRole("button", { name, exact: true })).toBeVisible();
+  const opener = dialog.getByRole("button", { name: "Change password", exact: true });
+  await expect(opener).toHaveAttribute("aria-expanded", "false");
+  await opener.click();
+  await expect(opener).toHaveAttribute("aria-expanded", "true");
+  const form = dialog.getByRole("form", { name: "Change password" });
+  await expectNoSeriousA11yViolations(page);
+
+  // Too short: refused before the current password is even checked.
+  await form.getByLabel("Current password", { exact: true }).fill(DEMO_PASSWORD);
+  await form.getByLabel("New password", { exact: true }).fill("only-eleven");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("only-eleven");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(/Use at least 12 characters\./);
+
+  // Repeated differently.
+  await form.getByLabel("Current password", { exact: true }).fill(DEMO_PASSWORD);
+  await form.getByLabel("New password", { exact: true }).fill("long-enough-new-password");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("long-enough-new-passwork");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("Repeat new password", { exact: true })).toHaveAccessibleDescription("This is not the same as the new password.");
+
+  // A wrong current password (it counts towards the login lock, like a failed login).
+  await form.getByLabel("Current password", { exact: true }).fill("not-the-password");
+  await form.getByLabel("New password", { exact: true }).fill("long-enough-new-password");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("long-enough-new-password");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("Current password", { exact: true })).toHaveAccessibleDescription("That password is not right.");
+  await expect(form.getByRole("status")).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+
+  // Nothing changed, and this session is still on (the slide-over opens again from the URL).
+  await page.reload();
+  await expect((await expectAccountSettingsOpen(page)).getByText("Current user: noaccess@example.com")).toBeVisible();
+});

@@ -129,7 +129,7 @@ test("logging out from the Account settings slide-over ends the session", async 
   await accountSettingsButton(page).click();
   const dialog = await expectAccountSettingsOpen(page);
   await expect(dialog.getByText(`Current user: ${ROLES.other}`)).toBeVisible();
-  await dialog.getByRole("button", { name: "Log out" }).click();
+  await dialog.getByRole("button", { name: "Log out", exact: true }).click();
 
   await expect(page).toHaveURL((u) => u.pathname === "/login");
   await expect(page.getByRole("heading", { name: "Log in to your cloud account" })).toBeVisible();

@@ -132,7 +132,7 @@ test("authorization matrix: every cell answers as expected and changes nothing",
       if (answer.outcome !== "ok" && isPdf) unexpected.push(`${where}: PDF bytes in a refusal`);
       // Nobody outside the account sees a trace of it.
       if (role === "anonymous" || role === "forged" || role === "revoked" || role === "other") {
-        // (A revoked session's holder may still read their own email from Auth.js's session endpoint.)
+        // (Auth.js's session endpoint describes a live session to its own holder only: their own email is allowed.)
         const others = Object.entries(target.members).filter(([r]) => r !== role).map(([, m]) => m.email);
         const leaked = [target.accountName, ...others].filter((s) => answer.body.includes(s));
         if (leaked.length) unexpected.push(`${where}: the answer carries ${leaked.join(", ")}`);

@@ -7,7 +7,8 @@
  * Who asks: anonymous (no session cookie: the proxy sends it to the login page) · forged (a
  * session cookie that is not a token of ours: the proxy only looks for the cookie, so this
  * column reaches the data-access layer, which must refuse it) · revoked (a real token whose
- * session version was raised since: a changed password or "log out everywhere") · other (other@example.com, admin of
+ * session version was raised since, as an operator's reset does; a logged-out session is
+ * tests/e2e/security-sessions.spec.ts's) · other (other@example.com, admin of
  * another account, asking for the target account's things) · none / read / full (invoice access
  * None, Read, Full; not admins) · admin (admin with invoice access Full).
  *
@@ -158,8 +159,8 @@ export const MATRIX: Probe[] = [
     get((t) => `/invoices/download?n=${t.invoice.number}`)),
   route("GET", "/invoices/export.csv", "the CSV of the caller's own list", cells("login", "ok", "not-found", "ok", "ok", "ok"),
     get(() => "/invoices/export.csv")),
-  // Auth.js's own endpoint decodes the token without asking the database: a revoked session is
-  // still described to its holder (their own name and email) until it expires. SECURITY.md.
+  // Auth.js's own endpoint answers 200 to all; a logged-out or revoked session gets `null` there
+  // and its cookie cleared (lib/auth/index.ts), a live one its own name and email.
   route("GET", "/api/auth/[...nextauth]", "Auth.js's session endpoint", cells("ok", "ok", "ok", "ok", "ok", "ok"),
     get(() => "/api/auth/session")),
   route("POST", "/api/auth/[...nextauth]", "sign-out without Auth.js's CSRF token", cells("csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token"),
@@ -195,6 +196,15 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "deletePhone", { what: "remove the target's phone", state: true, valid: (t) => ({ id: t.phoneId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  // Everyone's own: a signed-in caller's harmless input (no confirmation, no current password)
+  // is declined; ending sessions or changing a password for real is tests/e2e/security-sessions.spec.ts.
+  action(SETTINGS, "logOutEverywhere", { what: "end every session of the caller", state: true, valid: () => ({ scope: "everywhere" }), harmless: {} },
+                                                                                             cells("login",      "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
+  action(SETTINGS, "changePassword", {
+    what: "change the caller's password", state: true,
+    valid: () => ({ password: DEMO_PASSWORD, newPassword: "matrix-changed-password", confirmPassword: "matrix-changed-password" }),
+    harmless: { password: "", newPassword: "short", confirmPassword: "short" },
+  },                                                                                         cells("login",      "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
   action("app/(panel)/invoices/pay-action.ts", "payInvoices", {
     what: "pay the target's invoice by card",
     state: true,
