@@ -3,14 +3,20 @@
  * only redirects signed-out visitors) and the full configuration in lib/auth/index.ts.
  */
 import type { NextAuthConfig } from "next-auth";
+import { pointAuthJsAtAppOrigin } from "@/lib/env";
+
+// Before Auth.js first runs: its URLs then come from APP_URL, not from the request's headers.
+pointAuthJsAtAppOrigin();
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 export const authConfig = {
   pages: { signIn: "/login", error: "/login" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  // Behind Vercel or a reverse proxy the host comes from X-Forwarded-Host; our own redirects are
-  // always relative paths, validated in lib/auth/redirect.ts.
+  // Auth.js builds every URL (its redirects, the cookies' Secure flag and __Secure-/__Host-
+  // prefixes) from AUTH_URL, which pointAuthJsAtAppOrigin sets to APP_URL's origin: no Host or
+  // X-Forwarded-* header is used. This flag only stops it refusing to run; our own redirects are
+  // relative paths, validated in lib/auth/redirect.ts.
   trustHost: true,
   providers: [],
   callbacks: {
