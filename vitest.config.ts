@@ -69,6 +69,9 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // next-auth imports "next/server" without the ".js" Node's ESM resolver needs: let Vite
+    // resolve it (tests/integration/auth-origin.test.ts calls Auth.js's route handlers).
+    server: { deps: { inline: ["next-auth"] } },
     // tests/e2e is Playwright's (`npm run test:e2e`).
     exclude: [...configDefaults.exclude, "tests/e2e/**"],
     // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses:

@@ -43,6 +43,11 @@ const env = {
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
+  // The browser reaches the server at localhost (Next names 127.0.0.1 localhost too): the
+  // panel's origin, which the CSRF check, Auth.js and the payment return addresses use.
+  APP_URL: `http://localhost:${port}`,
+  // The specs pay with the sandbox's test cards.
+  CUMULUS_ALLOW_SANDBOX: "true",
 };
 buildIfStale();
 

@@ -4,6 +4,10 @@
  */
 import type { NextAuthConfig } from "next-auth";
 import { encode } from "next-auth/jwt";
+import { pointAuthJsAtAppOrigin } from "@/lib/env";
+
+// Before Auth.js first runs: its URLs then come from APP_URL, not from the request's headers.
+pointAuthJsAtAppOrigin();
 
 /** A session ends this long after sign-in (absolute, not sliding). */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -25,8 +29,10 @@ export const authConfig = {
       return encode({ ...params, maxAge: Math.max(1, Math.min(params.maxAge ?? SESSION_MAX_AGE_SECONDS, left)) });
     },
   },
-  // Behind Vercel or a reverse proxy the host comes from X-Forwarded-Host; our own redirects are
-  // always relative paths, validated in lib/auth/redirect.ts.
+  // Auth.js builds every URL (its redirects, the cookies' Secure flag and __Secure-/__Host-
+  // prefixes) from AUTH_URL, which pointAuthJsAtAppOrigin sets to APP_URL's origin: no Host or
+  // X-Forwarded-* header is used. This flag only stops it refusing to run; our own redirects are
+  // relative paths, validated in lib/auth/redirect.ts.
   trustHost: true,
   providers: [],
   callbacks: {

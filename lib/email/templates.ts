@@ -4,7 +4,7 @@
  */
 import type { Language } from "@/db/schema";
 import { endOfMonth, formatDate, formatMonth, startOfMonth } from "@/lib/dates";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
@@ -19,8 +19,7 @@ export function escapeHtml(value: string): string {
 
 /** The panel's public address without a trailing slash: APP_URL, else http://localhost:PORT. */
 export function appBaseUrl(): string {
-  const e = env();
-  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return appOrigin();
 }
 
 export function invoiceUrl(number: number): string {
