@@ -70,13 +70,10 @@ export default defineConfig({
   test: {
     environment: "node",
     // next-auth imports "next/server" without the ".js" Node's ESM resolver needs: let Vite
-    // resolve it (tests/integration/auth-origin.test.ts calls Auth.js's route handlers).
+    // resolve it (auth-origin and sessions tests call Auth.js's route handlers).
     server: { deps: { inline: ["next-auth"] } },
     // tests/e2e is Playwright's (`npm run test:e2e`).
     exclude: [...configDefaults.exclude, "tests/e2e/**"],
-    // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses:
-    // bundled by Vite instead, it resolves (tests/integration/sessions.test.ts calls its handlers).
-    server: { deps: { inline: ["next-auth"] } },
     // One process per test file (each has its own database and module state); two workers for
     // the two cores of the build machine.
     pool: "forks",
