@@ -13,7 +13,7 @@ import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
 import { authConfig } from "./config";
-import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
+import { throttledCheck, throttleKeys } from "./throttle";
 
 export class ThrottledSignin extends CredentialsSignin {
   override code = "throttled";
@@ -30,21 +30,22 @@ export function clientAddress(headers: Headers): string | null {
   return forwarded || headers.get("x-real-ip") || null;
 }
 
+/** The user for a correct email and password; null for a wrong one; ThrottledSignin when locked. */
 export async function authenticate(email: string, password: string, address: string | null) {
-  const keys = throttleKeys(email, address);
-  if (await lockedUntil(keys)) throw new ThrottledSignin();
-  const [user] = await getDb()
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
-    .from(users)
-    .where(eq(users.email, email))
-    .limit(1);
-  // An unknown email verifies against a dummy hash: both failures take the same time.
-  const ok = await verifyPassword(user?.passwordHash ?? null, password);
-  if (!user || !ok) {
-    await recordFailure(keys);
-    return null;
-  }
-  await clearFailures(email);
+  const found: { user?: { id: string; email: string; name: string; passwordHash: string; sessionVersion: number } } = {};
+  const outcome = await throttledCheck(throttleKeys(email, address), async () => {
+    [found.user] = await getDb()
+      .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(eq(users.email, email))
+      .limit(1);
+    // An unknown email verifies against a dummy hash: both failures take the same time.
+    const ok = await verifyPassword(found.user?.passwordHash ?? null, password);
+    return ok && found.user !== undefined;
+  });
+  if (outcome === "locked") throw new ThrottledSignin();
+  const user = found.user;
+  if (outcome === "wrong" || !user) return null;
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
