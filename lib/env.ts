@@ -56,6 +56,12 @@ const schema = z.object({
   SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
   /** Sender of every email, e.g. `"Cumulus Billing" <billing@example.com>`; default: provider name and email. */
   MAIL_FROM: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /**
+   * How many proxies of our own stand in front of the app, each appending to X-Forwarded-For:
+   * the per-address login limit takes the client from the entry the outermost one appended
+   * (lib/auth/client-address.ts). 0 (no proxy): no per-address limit, as any value could be forged.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Public address of the panel, for links in emails; default http://localhost:PORT. */
   APP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
   /** Bearer secret of the outbox cron route (/api/cron/outbox); Vercel Cron sends it. Unset: the route answers 503. */

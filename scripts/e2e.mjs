@@ -43,6 +43,9 @@ const env = {
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
+  // As behind one proxy (nginx, Vercel): the specs' own requests carry no X-Forwarded-For, and
+  // Next fills it with the socket address, which is what such a proxy appends.
+  TRUSTED_PROXY_HOPS: process.env.TRUSTED_PROXY_HOPS ?? "1",
 };
 buildIfStale();
 
@@ -63,8 +66,14 @@ const server = spawn(process.execPath, [path.join(root, "node_modules", "next", 
   cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
 });
 const serverLog = [];
-server.stdout.on("data", (d) => serverLog.push(String(d)));
-server.stderr.on("data", (d) => serverLog.push(String(d)));
+// Also in a file the specs can read (what a request logged).
+const serverLogFile = fs.createWriteStream(path.join(dataDir, "server.log"));
+for (const stream of [server.stdout, server.stderr]) {
+  stream.on("data", (d) => {
+    serverLog.push(String(d));
+    serverLogFile.write(d);
+  });
+}
 const stopServer = () => {
   try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

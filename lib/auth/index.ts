@@ -13,6 +13,7 @@ import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
 import { authConfig } from "./config";
+import { clientAddressFrom } from "./client-address";
 import { throttledCheck, throttleKeys } from "./throttle";
 
 export class ThrottledSignin extends CredentialsSignin {
@@ -24,10 +25,9 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** The client's address as the platform reports it (Vercel and Next set X-Forwarded-For). */
+/** The client's address from the entries our own proxies appended (TRUSTED_PROXY_HOPS), or null. */
 export function clientAddress(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || null;
+  return clientAddressFrom(headers.get("x-forwarded-for"), env().TRUSTED_PROXY_HOPS);
 }
 
 /** The user for a correct email and password; null for a wrong one; ThrottledSignin when locked. */
