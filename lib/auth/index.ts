@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
 import { authConfig } from "./config";
 import { clientAddressFrom } from "./client-address";
+import { authLogger } from "./logger";
 import { throttledCheck, throttleKeys } from "./throttle";
 
 export class ThrottledSignin extends CredentialsSignin {
@@ -52,6 +53,7 @@ export async function authenticate(email: string, password: string, address: str
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env().AUTH_SECRET,
+  logger: authLogger,
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

@@ -8,6 +8,8 @@
  * (random unknown ones) and at most one to a demo user.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { Page } from "@playwright/test";
 import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
@@ -64,6 +66,21 @@ test.describe("logging in", () => {
     await expect(page).toHaveURL((u) => u.pathname === "/login");
   });
 
+  test("a failed login is one line in the server's log, not a stack trace", async ({ page }) => {
+    // scripts/e2e.mjs writes the server's output to this file as it comes.
+    const logFile = path.join(process.env.E2E_DATA_DIR!, "server.log");
+    const before = fs.statSync(logFile).size;
+    await page.goto("/login");
+    await submitLogin(page, uniqueEmail("logged"), "not-the-password");
+    await expectRefused(page, INCORRECT);
+    const since = () => fs.readFileSync(logFile).subarray(before).toString("utf8");
+    await expect.poll(since, { message: "the refusal is logged" }).toContain("[auth] sign-in refused: wrong email or password");
+    const written = since();
+    // Other specs' requests may write meanwhile: none of it is Auth.js's stack for a refusal.
+    expect(written).not.toContain("CredentialsSignin");
+    expect(written).not.toContain("[auth][error]");
+  });
+
   test("an unknown email gets the very same message as a wrong password", async ({ page }) => {
     await page.goto("/login");
     await submitLogin(page, uniqueEmail("nobody"), DEMO_PASSWORD);
@@ -111,6 +128,29 @@ test.describe("where a login leads", () => {
       expect(new URL(page.url()).pathname).toBe("/");
     });
   }
+
+  test("a callbackUrl with any Unicode character leads on to that page on the same origin, never a 500", async ({ page, baseURL }) => {
+    // "/€" once answered 500 after the session cookie was set: a redirect header carries ASCII only.
+    const cases: [string, (u: URL) => boolean][] = [
+      ["/invoices?q=€ö😀", (u) => u.pathname === "/invoices" && u.searchParams.get("q") === "€ö😀"],
+      ["/users#Åäö", (u) => u.pathname === "/users" && decodeURIComponent(u.hash) === "#Åäö"],
+      ["/€", (u) => decodeURIComponent(u.pathname) === "/€"],
+      ["/\u2028", (u) => decodeURIComponent(u.pathname) === "/\u2028"],
+    ];
+    for (const [target, lands] of cases) {
+      await test.step(target, async () => {
+        await page.context().clearCookies();
+        await page.goto(`/login?callbackUrl=${encodeURIComponent(target)}`);
+        const answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
+        await submitLogin(page, ROLES.reader, DEMO_PASSWORD);
+        expect((await answer).status(), "the login action's answer").toBeLessThan(500);
+        await expect(page).toHaveURL((u) => u.origin === new URL(baseURL!).origin && lands(u));
+        // Signed in, and the page (or its 404) is the panel's, not an error page.
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await expect(page.getByRole("heading", { name: /could not be loaded|temporarily unavailable/ })).toHaveCount(0);
+      });
+    }
+  });
 
   test("the login page sends a signed-in user on to the page asked for", async ({ asRole }) => {
     const page = await asRole("reader");
