@@ -8,7 +8,7 @@ import { sessionTokenFrom } from "@/lib/auth/session-cookie";
 import { isCrossSiteWrite } from "@/lib/csrf";
 import { databaseUnavailable, serviceUnavailableResponse } from "@/lib/db-health";
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from "@/lib/security-headers";
-import { actionBodyProblem } from "@/lib/server-action-body";
+import { actionBodyProblem, formPostProblem } from "@/lib/server-action-body";
 
 // The sandbox provider's hosted page stands for another site: it has no panel session.
 const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/"];
@@ -36,8 +36,9 @@ export default async function proxy(req: NextRequest) {
     return withSecurityHeaders(refused, csp);
   }
   // A server action whose body Next could not decode: 400 here, not Next's 500 (lib/server-action-body.ts).
-  if (req.method === "POST" && req.headers.has("next-action")) {
-    const problem = await actionBodyProblem(req.clone());
+  const isFormPost = req.method === "POST" && !pathname.startsWith("/api/") && /^multipart\/form-data/i.test(req.headers.get("content-type") ?? "");
+  if (req.method === "POST" && (req.headers.has("next-action") || isFormPost)) {
+    const problem = req.headers.has("next-action") ? await actionBodyProblem(req.clone()) : await formPostProblem(req.clone());
     if (problem) {
       const refused = new NextResponse(`Bad request: ${problem.reason}.\n`, { status: problem.status, headers: { "content-type": "text/plain; charset=utf-8" } });
       return withSecurityHeaders(refused, csp);

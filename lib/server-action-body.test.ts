@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionBodyProblem } from "./server-action-body";
+import { actionBodyProblem, formPostProblem } from "./server-action-body";
 
 const multipart = (parts: [string, string][], boundary = "----cumulusBoundary") =>
   new Request("http://x/", {
@@ -54,5 +54,36 @@ describe("actionBodyProblem", () => {
     expect((await actionBodyProblem(text("[".repeat(100) + "]".repeat(100))))?.status).toBe(400);
     const big = new Request("http://x/", { method: "POST", headers: { "content-type": "text/plain", "content-length": String(2 * 1024 * 1024) }, body: "[]" });
     expect((await actionBodyProblem(big))?.status).toBe(413);
+  });
+});
+
+describe("formPostProblem (a form posted before the page's JavaScript ran)", () => {
+  it("passes a form as React renders it for a form action, and a plain form", async () => {
+    const rendered = multipart([
+      ["$ACTION_REF_1", ""],
+      ["$ACTION_1:0", '{"id":"7f00","bound":"$@1"}'],
+      ["$ACTION_1:1", "[{}]"],
+      ["$ACTION_KEY", "k1"],
+      ["email", "a@example.com"],
+    ]);
+    expect(await formPostProblem(rendered)).toBeNull();
+    expect(await formPostProblem(multipart([["$ACTION_REF_1", ""], ["$ACTION_1:0", '{"id":"7f00","bound":null}']]))).toBeNull();
+    expect(await formPostProblem(multipart([["email", "a@example.com"]]))).toBeNull();
+  });
+
+  it("refuses a body that does not parse, and action rows that are missing or not JSON", async () => {
+    const broken = new Request("http://x/", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=XyZ" }, body: "--XyZ\r\nbroken" });
+    expect((await formPostProblem(broken))?.status).toBe(400);
+    for (const [row0, row1] of [
+      ["not json", "[]"],
+      ['{"bound":null}', "[]"],
+      ['{"id":"7f00","bound":"$@2"}', "[]"],
+      ['{"id":"7f00","bound":"$@1"}', "[{}"],
+      ['{"id":"7f00","bound":"$@1"}', '{"a":1}'],
+      ['{"id":"7f00","bound":"$Q1"}', "[]"],
+    ]) {
+      const body = multipart([["$ACTION_REF_1", ""], ["$ACTION_1:0", row0!], ["$ACTION_1:1", row1!]]);
+      expect((await formPostProblem(body))?.status, `${row0} / ${row1}`).toBe(400);
+    }
   });
 });

@@ -503,6 +503,19 @@ test("malformed server-action bodies answer 400, never 500", async () => {
       expect(res.headers()["content-security-policy"], `${t.key}, ${label}: security headers`).toContain("script-src");
     }
   }
+  // The same form posted without JavaScript (no Next-Action header): broken bodies and action rows.
+  const formPosts: [string, string, string][] = [
+    ["a broken multipart body", good.type, "--x\r\nbroken"],
+    ["action rows not JSON", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", "not json"]]).body],
+    ["a dangling bound-arguments row", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${actions.get(targets[0]!.key)!.id}","bound":"$@9"}`]]).body],
+    ["bound arguments not JSON", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${actions.get(targets[0]!.key)!.id}","bound":"$@1"}`], ["$ACTION_1:1", "[{}"]]).body],
+  ];
+  for (const [label, type, body] of formPosts) {
+    const res = await anonymous.fetch("/login", { method: "POST", headers: { "content-type": type, origin: ORIGIN }, data: Buffer.from(body, "utf8"), maxRedirects: 0, failOnStatusCode: false });
+    count(res.status());
+    cases++;
+    expect(res.status(), `form post, ${label}: ${(await res.text()).slice(0, 200)}`).toBe(400);
+  }
   // Random bodies under each content type: whatever is not an argument list is refused as such.
   const contentTypes = ["text/plain;charset=UTF-8", good.type, "multipart/form-data", "application/octet-stream", ""];
   await check(
