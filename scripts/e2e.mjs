@@ -62,18 +62,14 @@ if (env.DATABASE_URL) {
   env.NEXT_MANUAL_SIG_HANDLE = "true"; // see scripts/start.mjs
 }
 
+// The server writes its output straight into a file: the specs read what a request logged while
+// they run (this process is blocked in spawnSync meanwhile, so it could not copy a pipe).
+const serverLogPath = path.join(dataDir, "server.log");
+const serverLogFd = fs.openSync(serverLogPath, "a");
 const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
-  cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
+  cwd: root, env, detached: true, stdio: ["ignore", serverLogFd, serverLogFd],
 });
-const serverLog = [];
-// Also in a file the specs can read (what a request logged).
-const serverLogFile = fs.createWriteStream(path.join(dataDir, "server.log"));
-for (const stream of [server.stdout, server.stderr]) {
-  stream.on("data", (d) => {
-    serverLog.push(String(d));
-    serverLogFile.write(d);
-  });
-}
+const serverLogText = () => (fs.existsSync(serverLogPath) ? fs.readFileSync(serverLogPath, "utf8") : "");
 const stopServer = () => {
   try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -90,7 +86,7 @@ for (;;) {
     if (res.ok) break;
   } catch { /* not up yet */ }
   if (server.exitCode !== null || Date.now() > deadline) {
-    console.error("The server did not start:\n" + serverLog.join(""));
+    console.error("The server did not start:\n" + serverLogText());
     process.exit(1);
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -105,7 +101,7 @@ try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
 await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
 let leaked = false;
 const cardInLog = /4242[\s-]?4242[\s-]?4242[\s-]?4242|4000[\s-]?0000[\s-]?0000[\s-]?(0002|9995|3220)/;
-if (cardInLog.test(serverLog.join(""))) {
+if (cardInLog.test(serverLogText())) {
   console.error("A test card number appears in the server log.");
   leaked = true;
 }
@@ -114,6 +110,6 @@ if (scan.status !== 0) leaked = true;
 stopServer();
 if (leaked) process.exit(1);
 if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
-  console.error("\n--- server log (last 60 lines) ---\n" + serverLog.join("").split("\n").slice(-60).join("\n"));
+  console.error("\n--- server log (last 60 lines) ---\n" + serverLogText().split("\n").slice(-60).join("\n"));
 }
 process.exit(run.status ?? 1);
