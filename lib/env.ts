@@ -79,6 +79,12 @@ const schema = z.object({
       .refine((v) => /^[^:]+:\/\/[^/?#]+\/?$/.test(v), "give the origin only (scheme, host and port), without a path")
       .optional(),
   ),
+  /**
+   * How many proxies of our own stand in front of the app, each appending to X-Forwarded-For:
+   * the per-address login limit takes the client from the entry the outermost one appended
+   * (lib/auth/client-address.ts). 0 (no proxy): no per-address limit, as any value could be forged.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Bearer secret of the outbox cron route (/api/cron/outbox); Vercel Cron sends it. Unset: the route answers 503. */
   CRON_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16).optional()),
   /** How often the server process sends queued email (ms); 0 turns the in-process sender off. */

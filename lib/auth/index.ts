@@ -14,8 +14,10 @@ import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { verifyPassword } from "@/lib/passwords";
 import { authConfig, type SignedInUser } from "./config";
+import { clientAddressFrom } from "./client-address";
+import { authLogger } from "./logger";
 import { sessionIsLive, startSession } from "./sessions";
-import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
+import { throttledCheck, throttleKeys } from "./throttle";
 
 export class ThrottledSignin extends CredentialsSignin {
   override code = "throttled";
@@ -26,27 +28,27 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** The client's address as the platform reports it (Vercel and Next set X-Forwarded-For). */
+/** The client's address from the entries our own proxies appended (TRUSTED_PROXY_HOPS), or null. */
 export function clientAddress(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || null;
+  return clientAddressFrom(headers.get("x-forwarded-for"), env().TRUSTED_PROXY_HOPS);
 }
 
+/** The user for a correct email and password; null for a wrong one; ThrottledSignin when locked. */
 export async function authenticate(email: string, password: string, address: string | null) {
-  const keys = throttleKeys(email, address);
-  if (await lockedUntil(keys)) throw new ThrottledSignin();
-  const [user] = await getDb()
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
-    .from(users)
-    .where(eq(users.email, email))
-    .limit(1);
-  // An unknown email verifies against a dummy hash: both failures take the same time.
-  const ok = await verifyPassword(user?.passwordHash ?? null, password);
-  if (!user || !ok) {
-    await recordFailure(keys);
-    return null;
-  }
-  await clearFailures(email);
+  const found: { user?: { id: string; email: string; name: string; passwordHash: string; sessionVersion: number } } = {};
+  const outcome = await throttledCheck(throttleKeys(email, address), async () => {
+    [found.user] = await getDb()
+      .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(eq(users.email, email))
+      .limit(1);
+    // An unknown email verifies against a dummy hash: both failures take the same time.
+    const ok = await verifyPassword(found.user?.passwordHash ?? null, password);
+    return ok && found.user !== undefined;
+  });
+  if (outcome === "locked") throw new ThrottledSignin();
+  const user = found.user;
+  if (outcome === "wrong" || !user) return null;
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
@@ -64,6 +66,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       return live && (await sessionIsLive(getDb(), token.uid as string, token.sid as string, token.sv as number)) ? token : null;
     },
   },
+  logger: authLogger,
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

@@ -23,6 +23,8 @@ import type { Browser, Page } from "@playwright/test";
 import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
 import {
+  actionResult,
+  BASE_URL,
   builtActions,
   callAction,
   closeDatabase,
@@ -219,6 +221,41 @@ test.describe("Log out everywhere and Change password end sessions in other brow
     await Promise.all([here.context().close(), there.context().close()]);
     console.log("change password: the other browser's session ended, this one kept; old password refused, new one accepted");
   });
+});
+
+test("the per-address login limit counts the address our proxy appended: rotating X-Forwarded-For gains nothing", async () => {
+  test.setTimeout(180_000);
+  // The server runs with TRUSTED_PROXY_HOPS=1 (scripts/e2e.mjs). Each request carries the header
+  // exactly as nginx's `$proxy_add_x_forwarded_for` makes it: whatever the client wrote, then
+  // ", " and the address nginx was connected from. The attacker writes a new address each time.
+  const attacker = "203.0.113.66";
+  const neighbour = "203.0.113.67";
+  const viaNginx = (written: string | null, remoteAddr: string) => ({ "x-forwarded-for": written ? `${written}, ${remoteAddr}` : remoteAddr });
+  const login = actions.get("app/login/actions.ts#login")!;
+  const attempt = async (email: string, password: string, headers: Record<string, string>) => {
+    const res = await callAction(await newClient(), { action: login, path: "/login", args: [{}, FORM], fields: { email, password, callbackUrl: "/" }, headers });
+    const answer = await readAnswer(res, "action");
+    return answer.outcome.startsWith("redirect:") ? "signed in" : String((actionResult(answer.body) as { message?: string } | undefined)?.message);
+  };
+  const run = `${Date.now().toString(36)}`;
+  const LIMIT = 50;
+  // 50 failed logins, each for an email of its own (so no per-email lock), each with another forged left-most address.
+  for (let batch = 0; batch < LIMIT / 10; batch++) {
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => {
+        const n = batch * 10 + i;
+        return attempt(`spray-${run}-${n}@example.com`, "wrong-password", viaNginx(`198.51.100.${n}, 10.${n}.0.1`, attacker));
+      }),
+    );
+    expect(answers, `batch ${batch + 1}`).toEqual(Array(10).fill("Incorrect email or password."));
+  }
+  const locked = /^Too many failed sign-in attempts/;
+  expect(await attempt(`spray-${run}-fresh@example.com`, "wrong-password", viaNginx("192.0.2.201", attacker)), "a new forged address").toMatch(locked);
+  expect(await attempt(`spray-${run}-bare@example.com`, "wrong-password", viaNginx(null, attacker)), "no header of its own").toMatch(locked);
+  expect(await attempt(ROLES.reader, DEMO_PASSWORD, viaNginx(neighbour, attacker)), "even the right password, from the attacker's address").toMatch(locked);
+  // Another client is not locked, even when the attacker's address is written into its header.
+  expect(await attempt(ROLES.reader, DEMO_PASSWORD, viaNginx(attacker, neighbour)), "a neighbour signs in").toBe("signed in");
+  console.log(`per-address limit: ${LIMIT} failures with ${LIMIT} forged left-most addresses locked ${attacker}; ${neighbour} still signs in`);
 });
 
 test.describe("changes take effect at the next request", () => {
