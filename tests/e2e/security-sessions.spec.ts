@@ -24,7 +24,6 @@ import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "
 import { DEMO_PASSWORD, ROLES } from "./roles";
 import {
   actionResult,
-  BASE_URL,
   builtActions,
   callAction,
   closeDatabase,
