@@ -20,7 +20,7 @@ async function verificationCode(address: string): Promise<string> {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).sort() : [];
     for (const f of files.reverse()) {
       const text = fs.readFileSync(path.join(dir, f), "utf8");
-      const code = /verification code: (\d{6})/i.exec(text)?.[1];
+      const code = /verification code is (\d{6})/i.exec(text)?.[1];
       if (code && text.includes(address)) return code;
     }
     if (Date.now() > deadline) throw new Error(`No verification mail to ${address} in ${dir}`);

@@ -221,7 +221,7 @@ test("another account's numbers and ids answer exactly like unknown ones", async
   const byId: [string, string, (id: string) => Record<string, string>, (t: Target) => string][] = [
     ["verify an address", "app/(panel)/account-actions.ts#verifyEmail", (id) => ({ id, code: "123456" }), (t) => t.pendingContactId],
     ["resend a code", "app/(panel)/account-actions.ts#resendCode", (id) => ({ id }), (t) => t.pendingContactId],
-    ["set roles", "app/(panel)/account-actions.ts#saveRoles", (id) => ({ id, tech: "on", hadBilling: "false" }), (t) => t.secondContactId],
+    ["set roles", "app/(panel)/account-actions.ts#saveRoles", (id) => ({ id, tech: "on" }), (t) => t.secondContactId],
     ["delete an address", "app/(panel)/account-actions.ts#deleteEmail", (id) => ({ id }), (t) => t.secondContactId],
     ["remove a phone", "app/(panel)/account-actions.ts#deletePhone", (id) => ({ id }), (t) => t.phoneId],
     ["change a user's access", "app/(panel)/users/actions.ts#saveUserAccess", (id) => ({ userId: id, invoiceAccess: "read", isAdmin: "" }), (t) => t.members.none!.id],

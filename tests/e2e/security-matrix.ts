@@ -187,7 +187,7 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "resendCode", { what: "resend a code to the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
-  action(SETTINGS, "saveRoles", { what: "give Tech to the target's second address", state: true, valid: (t) => ({ id: t.secondContactId, tech: "on", hadBilling: "false" }), harmless: { id: "x" } },
+  action(SETTINGS, "saveRoles", { what: "give Tech to the target's second address", state: true, valid: (t) => ({ id: t.secondContactId, tech: "on" }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "deleteEmail", { what: "delete the target's second address", state: true, valid: (t) => ({ id: t.secondContactId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
