@@ -14,10 +14,10 @@ import {
   type SettingsState,
 } from "@/app/(panel)/account-actions";
 import { ROLE_DESCRIPTION, ROLE_LABEL, ROLES, type Role } from "@/lib/contacts/roles";
-import type { AccountSettingsView } from "@/lib/dal/account";
+import type { BillingSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
 
-type Email = AccountSettingsView["contacts"]["emails"][number];
+type Email = BillingSettingsView["contacts"]["emails"][number];
 const ROLE_ROWS = ROLES.map((key) => ({ key, label: ROLE_LABEL[key], description: ROLE_DESCRIPTION[key] }));
 
 /** Calls `onSaved` once per successful action (the slide-over then reloads its data). */
@@ -155,7 +155,7 @@ function CreateEmail({ onSaved }: { onSaved: () => void }) {
   );
 }
 
-function Phones({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
+function Phones({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [added, add, adding] = useActionState<SettingsState, FormData>(createPhone, {});
   const [removed, remove] = useActionState<SettingsState, FormData>(deletePhone, {});
   useSaved(added, onSaved);
@@ -197,7 +197,7 @@ function Phones({ view, onSaved }: { view: AccountSettingsView; onSaved: () => v
   );
 }
 
-export function ContactTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
+export function ContactTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -211,7 +211,7 @@ export function ContactTab({ view, onSaved }: { view: AccountSettingsView; onSav
   const th = "px-2 py-2 text-left font-semibold";
   return (
     <div className="space-y-6">
-      {!view.canManage && <p className="text-sm text-slate-700">You can see the contacts; an administrator or a user with invoice access Full can change them.</p>}
+      {!view.canManage && <p className="text-sm text-slate-700">You can see the contacts; a user with invoice access Full can change them.</p>}
       <Phones view={view} onSaved={onSaved} />
 
       <section aria-labelledby="emails-heading" className="space-y-3">
