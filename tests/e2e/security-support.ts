@@ -295,7 +295,7 @@ export async function createIsolatedTarget(sql: Sql, label: string): Promise<Tar
     ];
     const members: Partial<Record<MemberRole, Member>> = {};
     for (const [role, isAdmin, access] of spec) {
-      const email = `sec-${tag}-${role}@example.com`;
+      const email = `sec-${tag}-${role.toLowerCase()}@example.com`;
       const [u] = await tx<{ id: string }[]>`
         insert into users (account_id, email, name, password_hash, is_admin, invoice_access)
         values (${accountId}, ${email}, ${`Security ${role}`}, ${demo!.password_hash}, ${isAdmin}, ${access})
