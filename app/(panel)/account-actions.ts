@@ -2,8 +2,9 @@
 
 /**
  * Server actions of the Account settings slide-over. Every one goes through defineAction:
- * signed in, allowed (admin or invoice access Full; a forged request from anyone else is
- * audited and answers 403), validated with zod; the account is always the viewer's own.
+ * signed in, allowed (invoice access Full; being an admin does not count here, and a forged
+ * request from anyone else is audited and answers 403), validated with zod; the account is
+ * always the viewer's own.
  */
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
@@ -36,8 +37,8 @@ const ok = (message: string, extra: Partial<SettingsState> = {}): SettingsState 
 };
 const fail = (message: string, field?: string): SettingsState => ({ ok: false, message: field ? undefined : message, fieldErrors: field ? { [field]: message } : {} });
 
-/** The slide-over's data; read-only for users who may not change it. */
-export async function loadAccountSettings(): Promise<AccountSettingsView | null> {
+/** The slide-over's data: read-only for invoice access Read, without any billing data for None. */
+export async function loadAccountSettings(): Promise<AccountSettingsView> {
   const viewer = await getViewer();
   if (!viewer) redirect("/login");
   return getAccountSettingsView(viewer);
