@@ -2,10 +2,10 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { saveCustomerInfo, type SettingsState } from "@/app/(panel)/account-actions";
-import type { AccountSettingsView } from "@/lib/dal/account";
+import type { BillingSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, inputClass, primaryButton } from "./fields";
 
-export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
+export function CustomerInfoTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveCustomerInfo, {});
   const s = view.settings;
   const v = (key: string, fallback: string | null | undefined) => {
@@ -21,7 +21,7 @@ export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; 
 
   return (
     <form action={action} className="space-y-4" noValidate>
-      {readOnly && <p className="text-sm text-slate-700">You can see the customer info; an administrator or a user with invoice access Full can change it.</p>}
+      {readOnly && <p className="text-sm text-slate-700">You can see the customer info; a user with invoice access Full can change it.</p>}
       <FormMessage ok={state.ok} message={state.message} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="ci-first" name="firstName" label="First name" defaultValue={v("firstName", s.firstName)} error={e.firstName} readOnly={readOnly} autoComplete="given-name" />

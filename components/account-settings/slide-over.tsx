@@ -95,6 +95,8 @@ export function AccountSettings({ email }: { email: string }) {
                 </div>
                 <SessionControls />
               </div>
+              {/* Invoice access None: no billing data is loaded, and no tabs are shown. */}
+              {view?.billing !== null && (
               <TabGroup selectedIndex={tabIndex} onChange={(i) => setUrl(TABS[i]!.key)} className="flex min-h-0 flex-1 flex-col">
                 <TabList className="flex gap-1 border-b border-slate-200 px-4 sm:px-6">
                   {TABS.map((t) => (
@@ -111,19 +113,20 @@ export function AccountSettings({ email }: { email: string }) {
                     <TabPanel key={t.key} className="focus:outline-none">
                       {loadError ? (
                         <p role="alert" className="text-sm text-red-800">The settings could not be loaded. Close and open them again.</p>
-                      ) : !view ? (
+                      ) : !view?.billing ? (
                         <p className="text-sm text-slate-600">Loading…</p>
                       ) : t.key === "customer-info" ? (
-                        <CustomerInfoTab view={view} onSaved={reload} />
+                        <CustomerInfoTab view={view.billing} onSaved={reload} />
                       ) : t.key === "contact" ? (
-                        <ContactTab view={view} onSaved={reload} />
+                        <ContactTab view={view.billing} onSaved={reload} />
                       ) : (
-                        <SettingsTab view={view} onSaved={reload} />
+                        <SettingsTab view={view.billing} onSaved={reload} />
                       )}
                     </TabPanel>
                   ))}
                 </TabPanels>
               </TabGroup>
+              )}
             </DialogPanel>
           </div>
         </Dialog>

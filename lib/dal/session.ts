@@ -119,8 +119,14 @@ export async function requireViewer(): Promise<Viewer> {
 
 export const canReadInvoices = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
 export const canPayInvoices = (v: Viewer) => v.invoiceAccess === "full";
-/** Billing contacts and customer info: admins and invoice access Full. */
-export const canManageBilling = (v: Viewer) => v.isAdmin || v.invoiceAccess === "full";
+/**
+ * Changing billing contacts, customer info and invoice settings: invoice access Full only.
+ * Being an admin governs the Users page only; an admin who needs billing gets Full from
+ * another admin (audited).
+ */
+export const canManageBilling = (v: Viewer) => v.invoiceAccess === "full";
+/** Reading customer info, VAT number, contacts and invoice settings: invoice access Read or Full. */
+export const canReadBilling = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
 
 /** For pages: invoice access None answers exactly as if the invoice did not exist. */
 export async function requireInvoiceReader(): Promise<Viewer> {

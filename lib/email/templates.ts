@@ -298,3 +298,19 @@ export function reminderEmail(d: ReminderEmailData): EmailContent {
     }),
   };
 }
+
+// ─── Contact address verification ─────────────────────────────────────────────────────────
+
+/**
+ * The verification code email. The code is in the body only: subjects are written to the
+ * server log (lib/email/transport.ts) and shown in mail previews and notifications.
+ */
+export function verificationEmail(email: string, code: string, validHours: number): Pick<EmailContent, "subject" | "textBody"> {
+  return {
+    subject: "Your Cumulus verification code",
+    textBody:
+      `Someone added ${email} as a contact address of a Cumulus cloud account.\n\n` +
+      `Your verification code is ${code}. It is valid for ${validHours} hours.\n\n` +
+      `If you did not expect this, you can ignore this message.`,
+  };
+}

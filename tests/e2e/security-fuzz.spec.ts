@@ -314,7 +314,7 @@ const FORMS: FormTarget[] = [
   { key: `${SETTINGS}#createEmail`, state: true, client: () => admin, fields: () => ({ email: `fuzz-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), runs: Math.min(RUNS, 100) },
   { key: `${SETTINGS}#verifyEmail`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId, code: "123456" }) },
   { key: `${SETTINGS}#resendCode`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId }), runs: Math.min(RUNS, 100) },
-  { key: `${SETTINGS}#saveRoles`, state: true, client: () => admin, fields: () => ({ id: target.secondContactId, billing: null, tech: "on", dpo: "on", hadBilling: "false", password: DEMO_PASSWORD }) },
+  { key: `${SETTINGS}#saveRoles`, state: true, client: () => admin, fields: () => ({ id: target.secondContactId, billing: null, tech: "on", dpo: "on", password: DEMO_PASSWORD }) },
   { key: `${SETTINGS}#deleteEmail`, state: true, client: () => admin, fields: () => ({ id: randomUUID() }) },
   {
     key: `${SETTINGS}#createPhone`,
