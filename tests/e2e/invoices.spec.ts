@@ -192,6 +192,23 @@ test.describe("Invoices list", () => {
   });
 });
 
+test("the panel has an icon: no page asks for anything that answers 404", async ({ asRole }) => {
+  const page = await asRole("demo");
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  for (const path of ["/", "/invoices", "/login"]) {
+    await page.goto(path);
+    await page.waitForLoadState("load");
+  }
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /^\/icon\.svg/);
+  expect(failed).toEqual([]);
+  const favicon = await page.request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toContain("image/svg+xml");
+});
+
 test.describe("Invoice detail", () => {
   test("shows the invoice as issued, its lines, totals and delivery log", async ({ asRole }) => {
     const page = await asRole("demo");
