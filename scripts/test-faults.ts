@@ -32,6 +32,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { plural } from "@/lib/plural";
 import { databaseOutage } from "../tests/faults/database-outage";
 import { auditAppendOnly } from "../tests/faults/audit-append-only";
 import type { FaultContext } from "../tests/faults/harness/context";
@@ -136,7 +137,7 @@ async function main(): Promise<number> {
   console.log(`\n${results.map((r) => `${r.name.split(" (")[0]}: ${r.summary}`).join("\n")}`);
   if (skipped.length) console.log(`skipped (no PostgreSQL binaries for a private server): ${skipped.join(", ")}`);
   console.log(
-    `faults: ${results.length - failed.length} scenario(s) passed, ${failed.length} failed; ` +
+    `faults: ${plural(results.length - failed.length, { one: "# scenario", other: "# scenarios" })} passed, ${failed.length} failed; ` +
       `checks ${checks.filter((c) => c.pass).length} passed, ${checks.filter((c) => !c.pass).length} failed; ${seconds.toFixed(0)} s`,
   );
   return failed.length ? 1 : 0;

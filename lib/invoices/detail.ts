@@ -3,7 +3,7 @@ import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { emailDeliveries, invoiceLines, invoices, products } from "@/db/schema";
 import { computeTotals } from "@/lib/money";
-import { creditedMinorSql, settledMinorSql, statusOf } from "./balance";
+import { creditedMinorSql, paymentUnderWaySql, settledMinorSql, statusOf } from "./balance";
 
 export async function getInvoiceDetail(db: Executor, accountId: string, number: number, today: string) {
   // All four reads at once (one round trip instead of two): the others find the invoice by number themselves.
@@ -32,6 +32,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
       issuedAt: invoices.issuedAt,
       settled: sql<string>`${settledMinorSql}`,
       credited: sql<string>`${creditedMinorSql}`,
+      paymentUnderWay: sql<boolean>`${paymentUnderWaySql}`,
     })
     .from(invoices)
     .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
@@ -84,7 +85,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
   if (totals.totalMinor !== invoice.totalMinor) {
     throw new Error(`Invoice ${invoice.number}: stored total does not match its lines`);
   }
-  const { settled: _s, credited: _c, ...rest } = invoice;
+  const { settled: _s, credited: _c, paymentUnderWay, ...rest } = invoice;
   return {
     ...rest,
     lines,
@@ -92,7 +93,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
     settledMinor,
     creditedMinor,
     outstandingMinor,
-    status: statusOf(outstandingMinor, invoice.dueDate, today),
+    status: statusOf(outstandingMinor, invoice.dueDate, today, paymentUnderWay === true),
     deliveries,
     related,
   };
