@@ -76,14 +76,14 @@ export function AccountSettings({ email }: { email: string }) {
               transition
               className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl transition duration-200 ease-out data-closed:translate-x-full"
             >
-              <div className="flex items-start justify-between border-b border-slate-200 px-4 py-4 sm:px-6">
-                <div className="min-w-0">
+              <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-200 px-4 py-4 sm:px-6">
+                <div className="min-w-0 flex-1 basis-48">
                   <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
-                  <p className="mt-1 truncate text-sm text-slate-600">
+                  <p className="mt-1 text-sm [overflow-wrap:anywhere] text-slate-600">
                     Current user: <span className="font-medium text-slate-900">{email}</span>
                   </p>
                 </div>
-                <div className="flex shrink-0 items-center gap-2">
+                <div className="flex flex-wrap items-center justify-end gap-2">
                   <form action={logout}>
                     <button
                       type="submit"
