@@ -22,6 +22,7 @@ import { verificationEmail } from "@/lib/email/templates";
 import { env } from "@/lib/env";
 import { ROLE_LABEL, ROLES, type Role, type Roles } from "./roles";
 import { BUDGET_SPENT_MESSAGE, clearFailedTries, failedTries, recordFailedTry, recordSend, sendRefusal, TRY_BUDGET } from "./verification-limits";
+import { plural } from "@/lib/plural";
 
 export const CODE_TTL_HOURS = 8;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -162,7 +163,7 @@ function wrongCodeMessage(codeTriesLeft: number, addressTriesLeft: number): stri
   if (addressTriesLeft <= 0) return BUDGET_SPENT_MESSAGE;
   if (codeTriesLeft <= 0) return "Too many wrong codes. Send a new code and try again.";
   const left = Math.min(codeTriesLeft, addressTriesLeft);
-  return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`;
+  return `That code is not right. ${plural(left, { one: "# try", other: "# tries" })} left.`;
 }
 
 export const PASSWORD_NEEDED_MESSAGE = "Enter your password to give this address Billing.";

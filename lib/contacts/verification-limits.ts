@@ -12,6 +12,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
 import { contactVerificationBudgets, contactVerificationSends } from "@/db/schema";
+import { plural } from "@/lib/plural";
 
 /** Wrong codes per address and account before verification stops. */
 export const TRY_BUDGET = 20;
@@ -56,9 +57,8 @@ export const BUDGET_SPENT_MESSAGE = `Too many wrong codes for this address. Try 
 
 function waitText(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
-  if (minutes < 60) return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
-  const hours = Math.ceil(minutes / 60);
-  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
+  if (minutes < 60) return plural(minutes, { one: "# minute", other: "# minutes" });
+  return plural(Math.ceil(minutes / 60), { one: "# hour", other: "# hours" });
 }
 
 /** Null when another code may be sent to this address now, else why not and for how long. */

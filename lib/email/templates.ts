@@ -6,6 +6,7 @@ import type { Language } from "@/db/schema";
 import { endOfMonth, formatDate, formatMonth, startOfMonth } from "@/lib/dates";
 import { appOrigin } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
+import { plural } from "@/lib/plural";
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -207,7 +208,7 @@ function daysBetween(from: string, to: string): number {
 
 const REMINDER_STRINGS = {
   en: {
-    days: (n: number) => (n === 1 ? "1 day" : `${n} days`),
+    days: (n: number) => plural(n, { one: "# day", other: "# days" }, "en"),
     subjectBefore: (n: number, due: string) => `Reminder: invoice ${n} from Cumulus is due on ${due}`,
     subjectDue: (n: number) => `Reminder: invoice ${n} from Cumulus is due today`,
     subjectAfter: (n: number, due: string) => `Overdue: invoice ${n} from Cumulus was due on ${due}`,
@@ -231,7 +232,7 @@ const REMINDER_STRINGS = {
       "You can change that under Account settings, Contact.",
   },
   sv: {
-    days: (n: number) => (n === 1 ? "1 dag" : `${n} dagar`),
+    days: (n: number) => plural(n, { one: "# dag", other: "# dagar" }, "sv"),
     subjectBefore: (n: number, due: string) => `Påminnelse: faktura ${n} från Cumulus förfaller ${due}`,
     subjectDue: (n: number) => `Påminnelse: faktura ${n} från Cumulus förfaller i dag`,
     subjectAfter: (n: number, due: string) => `Förfallen: faktura ${n} från Cumulus förföll ${due}`,
