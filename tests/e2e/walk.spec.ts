@@ -350,9 +350,15 @@ for (const size of SIZES) {
         }
         await page.goto("/users");
         await look(page, info, "noaccess users");
-        const settings = await openSettings(page, "Settings");
-        await expect(settings.getByRole("tab")).toHaveCount(3);
+        // Invoice access None: no billing tabs, only the user's own controls.
+        await page.getByRole("button", { name: "Account settings", exact: true }).click();
+        const settings = await expectAccountSettingsOpen(page);
+        await expect(settings.getByText(`Current user: ${ROLES.noaccess}`)).toBeVisible();
+        await expect(settings.getByRole("tab")).toHaveCount(0);
         await look(page, info, "noaccess settings");
+        await settings.getByRole("button", { name: "Change password", exact: true }).click();
+        await expect(settings.getByRole("form", { name: "Change password" })).toBeVisible();
+        await look(page, info, "noaccess settings change password");
         await closeSettings(page);
 
         const other = tagScheme(await asRole("other"), scheme);
