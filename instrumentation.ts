@@ -8,10 +8,10 @@ export async function register() {
 /**
  * Next.js calls this for every error a page, route handler or server action did not handle. A
  * connection failure marks the database unavailable: the proxy then answers 503 until a probe
- * reaches it again (lib/db-health.ts).
+ * reaches it again (db/health.ts).
  */
 export async function onRequestError(err: unknown): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { noteDatabaseError } = await import("./lib/db-health");
+  const { noteDatabaseError } = await import("./db/health");
   noteDatabaseError(err);
 }

@@ -82,7 +82,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts"],
         },
       },
       {

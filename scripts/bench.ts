@@ -19,7 +19,7 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cumulus_bench,
  * with --quick …/cumulus_bench_quick). The database is created when missing, migrated, and
- * seeded with db/seed.ts's seedScale (41,459 accounts × 24 invoices × 3 lines + "Big Customer
+ * seeded with scripts/seed/index.ts's seedScale (41,459 accounts × 24 invoices × 3 lines + "Big Customer
  * 1 AB" with 5,000; ~2 min here) plus one 300-line invoice; a database that already holds enough
  * is reused. A database whose name lacks "bench" is never emptied without --reseed.
  *
@@ -52,7 +52,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import {
   bigAccountNumbers,
   cursorForPage,

@@ -25,10 +25,11 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { rows, type Database, type Executor } from "@/db/client";
-import { FIRST_INVOICE_NUMBER } from "@/db/seed";
 import type { IssuedCustomer, Language, PostalAddress, VatCategory } from "@/db/schema";
+import { processSingleton } from "@/db/singleton";
 import { addDays, todayIn } from "@/lib/dates";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import type { InvoicePdfLine } from "@/lib/pdf/types";
 import { paymentReferenceFor } from "@/lib/reference";
@@ -169,7 +170,7 @@ export class BillingRunError extends Error {
 }
 
 /** Runs (set `alive` to false) that this process is running: on PGlite no other process can be. */
-const localRuns: Set<string> = ((globalThis as { __cumulusBillingRuns?: Set<string> }).__cumulusBillingRuns ??= new Set());
+const localRuns = processSingleton("billingRuns", () => new Set<string>());
 const RUN_LOCK_CLASS = 4242101;
 
 /**

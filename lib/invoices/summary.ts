@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
+import { processSingleton } from "@/db/singleton";
 import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
 
 export type InvoiceSummary = {
@@ -85,7 +86,7 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
 }
 
 type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: Promise<InvoiceSummary> };
-const summaries: Map<string, CachedSummary> = ((globalThis as { __cumulusSummaries?: Map<string, CachedSummary> }).__cumulusSummaries ??= new Map());
+const summaries = processSingleton("summaries", () => new Map<string, CachedSummary>());
 /** Accounts whose summary a server process keeps; the least recently used one goes first. */
 export const SUMMARY_CACHE_SIZE = 10_000;
 

@@ -20,6 +20,7 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { processSlot } from "@/db/singleton";
 import type { InvoicePdfData, ReceiptPdfData } from "./types";
 import type { PdfDocumentRequest, WorkerReply, WorkerRequest } from "./worker-protocol";
 
@@ -389,13 +390,11 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   };
 }
 
-// One pool per server process, kept on globalThis so that dev-mode module reloads reuse it.
-const POOL_KEY = Symbol.for("cumulus.pdf.pool");
-type PoolHolder = { [POOL_KEY]?: PdfPool };
+// One pool per server process, also across dev-mode module reloads.
+const sharedPoolSlot = processSlot<PdfPool>("pdf.pool");
 
 function sharedPool(): PdfPool {
-  const holder = globalThis as PoolHolder;
-  return (holder[POOL_KEY] ??= createPdfPool());
+  return sharedPoolSlot.getOrCreate(createPdfPool);
 }
 
 /** Renders an invoice or credit note PDF in a worker thread. */
@@ -415,8 +414,7 @@ export function warmUpPdfRenderer(): Promise<void> {
 
 /** Stops the shared pool (graceful shutdown, end of tests). The next render starts a new one. */
 export async function closePdfPool(): Promise<void> {
-  const holder = globalThis as PoolHolder;
-  const pool = holder[POOL_KEY];
-  delete holder[POOL_KEY];
+  const pool = sharedPoolSlot.get();
+  sharedPoolSlot.set(undefined);
   await pool?.close();
 }

@@ -15,7 +15,7 @@ import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createPostgresHandle, migrate, rows, type Database, type Executor } from "@/db/client";
-import { seedProducts } from "@/db/seed";
+import { seedProducts } from "@/scripts/seed";
 import { previousPeriod } from "@/lib/billing/period";
 import { PROVIDER_TIME_ZONE } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";

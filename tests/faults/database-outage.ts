@@ -12,7 +12,7 @@
  *   its succeeded payment, no invoice is charged twice; acknowledged payments are in the database.
  */
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import { runScript } from "@/scripts/lib/run-script";
 import { freePort } from "../../scripts/bench/server";
 import type { FaultContext } from "./harness/context";

@@ -13,7 +13,7 @@
  * - no payment is left open, none is half-written (allocation and audit rows present).
  */
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import { runScript } from "@/scripts/lib/run-script";
 import { freePort } from "../../scripts/bench/server";
 import type { FaultContext } from "./harness/context";
