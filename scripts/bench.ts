@@ -61,11 +61,14 @@ import {
   redactUrl,
   type BenchData,
 } from "./bench/database";
-import { load, median, mustGet, percentile, signIn, startLoad, timedGet, type Load } from "./bench/http";
+import { load, mustGet, startLoad, timedGet, type Load } from "./bench/http";
+import { signIn } from "./lib/http";
+import { median, percentile } from "./lib/stats";
 import { check, checksTable, loadsTable, machine, writeResults, type Check } from "./bench/report";
 import { benchBilling, billingChecks } from "./bench/billing";
 import { preparePayAccount, runPayBench } from "./bench/pay";
-import { buildIfStale, startServer, type Server } from "./bench/server";
+import { startServer, type Server } from "./bench/server";
+import { buildIfStale } from "./lib/next-process";
 
 const MB = 1024 * 1024;
 const root = path.resolve(import.meta.dirname, "..");

@@ -23,7 +23,7 @@ import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { env } from "@/lib/env";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const APPEND_ONLY = "audit_events";
 const TRIGGER = "audit_events_append_only";

@@ -27,15 +27,16 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { DEMO_PASSWORD } from "@/scripts/seed";
-import { actionId, actionIds, Client, signIn } from "../tests/faults/harness/http";
-import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "../tests/faults/harness/ledger";
-import { payIds, payInvoice, TEST_CARD } from "../tests/faults/harness/pay-flow";
-import { createDatabase, withMigratedDatabase } from "../tests/faults/harness/postgres";
-import { percentile } from "../tests/faults/harness/report";
-import { startNext, type NextServer } from "../tests/faults/harness/server";
+import { actionId, actionIds, Client, signIn } from "./lib/http";
+import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "./lib/ledger";
+import { payIds, payInvoice, TEST_CARD } from "./lib/pay-flow";
+import { createDatabase, withMigratedDatabase } from "./lib/postgres";
+import { percentile } from "./lib/stats";
+import { startNext, type NextServer } from "./lib/next-server";
 import { redactUrl } from "./bench/database";
-import { buildIfStale, freePort } from "./bench/server";
-import { runCli } from "./run-cli";
+import { buildIfStale } from "./lib/next-process";
+import { freePort } from "./lib/ports";
+import { runCli } from "./lib/run-cli";
 
 const { values: args } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { databaseReady, getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcileOpenPayments, type ReconcileEntry } from "@/lib/payments/reconcile";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 function minutes(name: string, value: string): number {
   const n = Number(value);
