@@ -357,7 +357,6 @@ type BatchResult = {
 
 /** One batch of accounts, in one transaction (see the top of this file). */
 async function billBatch(tx: Executor, runId: string, ids: string[], opts: BillingRunOptions, runToday: string): Promise<BatchResult> {
-  const { period } = opts;
   const result: BatchResult = {
     issued: [],
     alreadyInvoiced: 0,
@@ -365,8 +364,41 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
     emailsQueued: 0,
     emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
   };
-  // ── Stage: the accounts still without an invoice for the month, and their usage ──────────
-  const accountRows = await rows<AccountRow>(
+  // Stage: the accounts still without an invoice for the month, and their drafts.
+  const accountRows = await accountsWithoutInvoice(tx, ids, opts.period);
+  result.alreadyInvoiced = ids.length - accountRows.length;
+  if (accountRows.length === 0) return result;
+  const usageByAccount = await usageOf(tx, accountRows, opts.period);
+  const todayOf = accountToday(opts, runToday);
+  const drafts: Draft[] = [];
+  for (const a of accountRows) {
+    const draft = draftInvoice(a, usageByAccount.get(a.id) ?? [], todayOf(a.time_zone), opts);
+    if (typeof draft === "string") result.notBilled.push({ accountId: a.id, accountName: a.name, reason: draft });
+    else drafts.push(draft);
+  }
+  if (drafts.length === 0) return result;
+
+  // Issue: under the sequence lock, check again, number, write.
+  const { issued, alreadyInvoiced, nextNumber } = await numberUnderLock(tx, drafts, opts.period);
+  result.alreadyInvoiced += alreadyInvoiced;
+  if (issued.length === 0) return result;
+  await insertInvoices(tx, issued, opts.period, runId);
+  await insertInvoiceLines(tx, issued);
+  await tx.execute(sql`update number_sequences set next_value = ${nextNumber} where name = 'invoice'`);
+
+  const emails = await queueInvoiceEmails(tx, issued.map((d) => d.id));
+  for (const e of emails.values()) {
+    if (e.status === "queued") result.emailsQueued++;
+    else result.emailsSkipped[e.reason]++;
+  }
+  await tx.execute(sql`update billing_runs set invoices_issued = invoices_issued + ${issued.length} where id = ${runId}`);
+  result.issued = issued.map((d) => ({ number: d.number, currency: d.currency, totalMinor: d.totalMinor }));
+  return result;
+}
+
+/** Of `ids`, the accounts with no invoice for the month yet. */
+function accountsWithoutInvoice(tx: Executor, ids: string[], period: Period): Promise<AccountRow[]> {
+  return rows<AccountRow>(
     tx,
     sql`select a.id::text as id, a.name, a.country_code, a.currency, a.language, a.time_zone, a.organisation_number,
                a.vat_number, a.purchase_order, a.care_of, a.street, a.zip_code, a.city, a.billing_address, a.payment_terms_days
@@ -376,9 +408,10 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
                           where i.account_id = a.id and i.type = 'invoice' and i.period_start = ${period.start}::date)
         order by a.id`,
   );
-  result.alreadyInvoiced = ids.length - accountRows.length;
-  if (accountRows.length === 0) return result;
+}
 
+/** The month's usage of these accounts, summed per product and region, with prices in each account's currency. */
+async function usageOf(tx: Executor, accounts: AccountRow[], period: Period): Promise<Map<string, UsageRow[]>> {
   const usage = await rows<UsageRow>(
     tx,
     sql`select u.account_id::text as account_id, u.product_code, u.region, sum(u.quantity)::text as quantity,
@@ -388,7 +421,7 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
         join accounts a on a.id = u.account_id
         join products p on p.code = u.product_code
         left join product_prices pp on pp.product_code = u.product_code and pp.currency = a.currency
-        where u.period = ${period.start}::date and u.account_id = any(${uuidArray(accountRows.map((a) => a.id))}::uuid[])
+        where u.period = ${period.start}::date and u.account_id = any(${uuidArray(accounts.map((a) => a.id))}::uuid[])
         group by u.account_id, u.product_code, u.region, p.code, pp.unit_price_minor`,
   );
   const usageByAccount = new Map<string, UsageRow[]>();
@@ -397,74 +430,81 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
     if (list) list.push(u);
     else usageByAccount.set(u.account_id, [u]);
   }
+  return usageByAccount;
+}
 
-  const drafts: Draft[] = [];
+/** Today in an account's time zone (once per zone); the provider's date when the zone is not one. */
+function accountToday(opts: BillingRunOptions, runToday: string): (timeZone: string) => string {
   const todayOf = new Map<string, string>();
-  for (const a of accountRows) {
-    const notBilled = (reason: string) => result.notBilled.push({ accountId: a.id, accountName: a.name, reason });
-    const lines = (usageByAccount.get(a.id) ?? []).filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity)).sort(lineOrder);
-    if (lines.length === 0) {
-      notBilled("its usage for the month adds up to nothing");
-      continue;
-    }
-    const unpriced = lines.filter((l) => l.price === null).map((l) => l.product_code);
-    if (unpriced.length > 0) {
-      notBilled(`no price in ${a.currency} for ${[...new Set(unpriced)].join(", ")}`);
-      continue;
-    }
-    const wrongUnit = lines.filter((l) => !l.units_match).map((l) => l.product_code);
-    if (wrongUnit.length > 0) {
-      notBilled(`usage recorded in another unit than the price list's for ${[...new Set(wrongUnit)].join(", ")}`);
-      continue;
-    }
-    let today = opts.today ?? todayOf.get(a.time_zone);
+  return (timeZone) => {
+    let today = opts.today ?? todayOf.get(timeZone);
     if (today === undefined) {
       try {
-        today = todayIn(a.time_zone);
+        today = todayIn(timeZone);
       } catch {
-        today = runToday; // not a time zone: the provider's date
+        today = runToday;
       }
-      todayOf.set(a.time_zone, today);
+      todayOf.set(timeZone, today);
     }
-    const vat = vatFor({ countryCode: a.country_code, vatNumber: a.vat_number });
-    const draftLines: DraftLine[] = lines.map((l, i) => {
-      const label = a.language === "sv" ? l.label_sv : l.label_en;
-      return {
-        position: i + 1,
-        service: l.service,
-        productCode: l.product_code,
-        label: l.region ? `${label} (${l.region})` : label,
-        region: l.region,
-        quantity: l.quantity,
-        unit: l.unit,
-        unitPriceMinor: l.price!,
-        amountMinor: lineAmountMinor(l.quantity, l.price!),
-        vatRateBp: lineVatRateBp(vat, l.vat_category),
-      };
-    });
-    const totals = computeTotals(draftLines);
-    if (totals.totalMinor < 0n) {
-      notBilled(`its total would be negative (${totals.totalMinor} minor units of ${a.currency}): credit it with a credit note instead`);
-      continue;
-    }
-    const { invoiceDate, dueDate } = invoiceDates(period, today, Number(a.payment_terms_days), opts.allowOpenPeriod ?? false);
-    drafts.push({
-      accountId: a.id,
-      currency: a.currency.trim(),
-      language: a.language,
-      vatCategory: vat.category,
-      invoiceDate,
-      dueDate,
-      customer: issuedCustomerOf(a),
-      lines: draftLines,
-      netMinor: totals.netMinor,
-      vatMinor: totals.vatMinor,
-      totalMinor: totals.totalMinor,
-    });
-  }
-  if (drafts.length === 0) return result;
+    return today;
+  };
+}
 
-  // ── Issue: under the sequence lock, check again, number, write ────────────────────────────
+/** An account's invoice for the month, or why it gets none. */
+function draftInvoice(a: AccountRow, usage: UsageRow[], today: string, opts: BillingRunOptions): Draft | string {
+  const lines = usage.filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity)).sort(lineOrder);
+  if (lines.length === 0) return "its usage for the month adds up to nothing";
+  const unpriced = lines.filter((l) => l.price === null).map((l) => l.product_code);
+  if (unpriced.length > 0) return `no price in ${a.currency} for ${[...new Set(unpriced)].join(", ")}`;
+  const wrongUnit = lines.filter((l) => !l.units_match).map((l) => l.product_code);
+  if (wrongUnit.length > 0) return `usage recorded in another unit than the price list's for ${[...new Set(wrongUnit)].join(", ")}`;
+  const vat = vatFor({ countryCode: a.country_code, vatNumber: a.vat_number });
+  const draftLines: DraftLine[] = lines.map((l, i) => {
+    const label = a.language === "sv" ? l.label_sv : l.label_en;
+    return {
+      position: i + 1,
+      service: l.service,
+      productCode: l.product_code,
+      label: l.region ? `${label} (${l.region})` : label,
+      region: l.region,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPriceMinor: l.price!,
+      amountMinor: lineAmountMinor(l.quantity, l.price!),
+      vatRateBp: lineVatRateBp(vat, l.vat_category),
+    };
+  });
+  const totals = computeTotals(draftLines);
+  if (totals.totalMinor < 0n) {
+    return `its total would be negative (${totals.totalMinor} minor units of ${a.currency}): credit it with a credit note instead`;
+  }
+  const { invoiceDate, dueDate } = invoiceDates(opts.period, today, Number(a.payment_terms_days), opts.allowOpenPeriod ?? false);
+  return {
+    accountId: a.id,
+    currency: a.currency.trim(),
+    language: a.language,
+    vatCategory: vat.category,
+    invoiceDate,
+    dueDate,
+    customer: issuedCustomerOf(a),
+    lines: draftLines,
+    netMinor: totals.netMinor,
+    vatMinor: totals.vatMinor,
+    totalMinor: totals.totalMinor,
+  };
+}
+
+type NumberedDraft = Draft & { id: string; number: number };
+
+/**
+ * Locks the invoice sequence, drops the drafts of accounts another run invoiced meanwhile, and
+ * numbers the rest consecutively; the caller writes `nextNumber` back after inserting them.
+ */
+async function numberUnderLock(
+  tx: Executor,
+  drafts: Draft[],
+  period: Period,
+): Promise<{ issued: NumberedDraft[]; alreadyInvoiced: number; nextNumber: number }> {
   const [seq] = await rows<{ next: string }>(tx, sql`select next_value::text as next from number_sequences where name = 'invoice' for update`);
   if (!seq) throw new BillingRunError("number_sequences has no 'invoice' row");
   const taken = new Set(
@@ -477,12 +517,13 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       )
     ).map((r) => r.account_id),
   );
-  result.alreadyInvoiced += taken.size;
-  const toIssue = drafts.filter((d) => !taken.has(d.accountId));
-  if (toIssue.length === 0) return result;
-
   let next = Number(seq.next);
-  const issued = toIssue.map((d) => ({ ...d, id: crypto.randomUUID(), number: next++ }));
+  const issued = drafts.filter((d) => !taken.has(d.accountId)).map((d) => ({ ...d, id: crypto.randomUUID(), number: next++ }));
+  return { issued, alreadyInvoiced: taken.size, nextNumber: next };
+}
+
+/** The batch's invoices in one set-based INSERT. */
+async function insertInvoices(tx: Executor, issued: NumberedDraft[], period: Period, runId: string): Promise<void> {
   await tx.execute(sql`
     insert into invoices (id, account_id, number, type, period_start, period_end, invoice_date, due_date, currency, language,
                           vat_category, net_minor, vat_minor, total_minor, customer, payment_reference, billing_run_id)
@@ -507,6 +548,10 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       })),
     )}::json) as x(id uuid, account_id uuid, number bigint, invoice_date date, due_date date, currency text, language text,
                      vat_category text, net_minor bigint, vat_minor bigint, total_minor bigint, customer jsonb, payment_reference text)`);
+}
+
+/** The lines of the batch's invoices in one set-based INSERT. */
+async function insertInvoiceLines(tx: Executor, issued: NumberedDraft[]): Promise<void> {
   await tx.execute(sql`
     insert into invoice_lines (invoice_id, position, service, product_code, label, region, quantity, unit, unit_price_minor,
                                amount_minor, vat_rate_bp)
@@ -530,14 +575,4 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       ),
     )}::json) as x(invoice_id uuid, position int, service text, product_code text, label text, region text, quantity numeric,
                      unit text, unit_price_minor numeric, amount_minor bigint, vat_rate_bp int)`);
-  await tx.execute(sql`update number_sequences set next_value = ${next} where name = 'invoice'`);
-
-  const emails = await queueInvoiceEmails(tx, issued.map((d) => d.id));
-  for (const e of emails.values()) {
-    if (e.status === "queued") result.emailsQueued++;
-    else result.emailsSkipped[e.reason]++;
-  }
-  await tx.execute(sql`update billing_runs set invoices_issued = invoices_issued + ${issued.length} where id = ${runId}`);
-  result.issued = issued.map((d) => ({ number: d.number, currency: d.currency, totalMinor: d.totalMinor }));
-  return result;
 }

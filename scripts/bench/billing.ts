@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createPostgresHandle, migrate, rows, type Database, type Executor } from "@/db/client";
+import { createPostgresHandle, migrate } from "@/db/client";
 import { billingFacts, type BillingFacts } from "@/scripts/lib/billing-facts";
 import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { previousPeriod } from "@/lib/billing/period";

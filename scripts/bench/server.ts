@@ -6,7 +6,6 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { spawnNext, waitUntilReady } from "../lib/next-process";
 import { freePort } from "../lib/ports";
 
@@ -23,8 +22,6 @@ export type Server = {
   log(): string;
   stop(): Promise<void>;
 };
-
-const root = path.resolve(import.meta.dirname, "..", "..");
 
 function statusField(pid: number, field: string): number | null {
   try {
