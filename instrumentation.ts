@@ -1,4 +1,8 @@
-/** Runs once when a server process starts, before it serves a request. */
+/**
+ * Runs once when a server process starts, before it serves a request. NEXT_RUNTIME is read
+ * literally, not through lib/env.ts: Next.js writes its value into each runtime's bundle, which
+ * is what keeps the Node-only imports below out of an edge bundle.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { prepareServer } = await import("./lib/server-start");
