@@ -25,7 +25,7 @@ export async function createPgliteHandle(
   try {
     client = await PGlite.create(dataDir ? path.join(dataDir, "pgdata") : undefined, {
       loadDataDir: opts.loadDataDir,
-      // PGlite decodes bytea in JS, slowly; hex → bytes with Buffer is ~20× faster.
+      // PGlite decodes bytea in JS, slowly; hex → bytes with Buffer is much faster.
       parsers: { [types.BYTEA]: (value: string) => new Uint8Array(Buffer.from(value.slice(2), "hex")) },
     });
   } catch (err) {

@@ -17,7 +17,7 @@ export function createPostgresHandle(url: string, max = env().DATABASE_POOL_MAX,
     prepare,
     onnotice: () => {},
     // The balance queries are many small index lookups; PostgreSQL's JIT compiled them anew on
-    // every call (0.6-1.8 s measured by npm run bench) for no gain.
+    // every call for no gain (docs/performance.md).
     connection: { jit: "off" },
     // Fail fast instead of queueing forever when the server is gone.
     connect_timeout: 10,
@@ -37,9 +37,8 @@ export function createPostgresHandle(url: string, max = env().DATABASE_POOL_MAX,
  *
  * drizzle sends its queries with `prepare: false` unless built with `.prepare()`, and postgres.js
  * sends a query with parameters that is not prepared in two round trips: Parse/Describe to learn
- * the parameter types, then Bind/Execute. A pay action took 19 round trips (and as many socket
- * writes, each ~85 µs here) instead of 10. Prepared, a statement is described once per
- * connection and then sent in one. postgres.js keys statements by their text, which drizzle
+ * the parameter types, then Bind/Execute. Prepared, a statement is described once per
+ * connection and then sent in one (docs/performance.md). postgres.js keys statements by their text, which drizzle
  * builds from the query's shape (values are parameters); connections are replaced after
  * 30–60 minutes (postgres.js's max_lifetime), which bounds what a connection keeps.
  */

@@ -1,4 +1,4 @@
-/** Shared presentation of invoice data on pages: the PDF's own dictionary and decimal formatting, one source. */
+/** Invoice data as pages show it, worded and formatted by the PDF's dictionary and decimal formatting, so page and PDF agree. */
 import type { Language, VatCategory } from "@/db/schema";
 import { localeOf } from "@/lib/money";
 import { pdfStrings } from "@/lib/pdf/strings";

@@ -27,8 +27,7 @@ export type InvoiceSummary = {
  * Totals for the dashboard and the invoice list's summary, for one account. The balance of each
  * invoice is the one definition in lib/invoices/balance.ts, computed once per invoice in a
  * materialized CTE: referenced by every aggregate, PostgreSQL would otherwise evaluate it once
- * per aggregate (npm run bench measured 0.6–2 s for an account with 5,000 invoices), and a
- * grouped join over all allocations made it seq-scan the whole table in parallel.
+ * per aggregate (docs/performance.md), and a grouped join over all allocations made it seq-scan the whole table in parallel.
  */
 export async function invoiceSummary(db: Executor, accountId: string, today: string): Promise<InvoiceSummary> {
   const [totalsRows, latestRows] = await Promise.all([
