@@ -233,56 +233,16 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
   const { period } = opts;
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH_ACCOUNTS, 5000));
   const runToday = opts.today ?? todayIn(PROVIDER_TIME_ZONE);
-  if (period.start > runToday) throw new BillingInputError(`The period ${period.label} has not started yet (today is ${runToday}).`);
-  if (runToday <= period.end && !opts.allowOpenPeriod) {
-    throw new BillingInputError(
-      `The period ${period.label} has not ended yet (today is ${runToday}): usage may still come in. ` +
-        "Bill it after the month, or pass --allow-open-period to bill it now (usage recorded later will not be billed).",
-    );
-  }
+  assertBillable(period, runToday, opts.allowOpenPeriod ?? false);
 
   const started = performance.now();
   const runId = crypto.randomUUID();
   const lock = await holdRunLock(db, runId);
   try {
     await ensureInvoiceSequence(db);
-    // Runs whose process is gone (kill -9) are closed as failed; their batches committed or rolled back whole.
-    let staleRunsClosed = 0;
-    for (const r of await rows<{ id: string }>(db, sql`select id::text as id from billing_runs where status = 'running'`)) {
-      if (await lock.isDead(r.id)) {
-        await db.execute(sql`update billing_runs set status = 'failed', finished_at = now() where id = ${r.id} and status = 'running'`);
-        staleRunsClosed++;
-      }
-    }
-    const [{ n: total } = { n: "0" }] = await rows<{ n: string }>(
-      db,
-      sql`select count(distinct account_id)::text as n from usage_records where period = ${period.start}::date`,
-    );
-    const accountsTotal = Number(total);
-    await db.execute(sql`
-      insert into billing_runs (id, period, status, accounts_total, invoices_issued)
-      values (${runId}, ${period.start}::date, 'running', ${accountsTotal}, 0)`);
-
-    const summary: BillingRunSummary = {
-      runId,
-      period,
-      accountsTotal,
-      accountsDone: 0,
-      invoicesIssued: 0,
-      alreadyInvoiced: 0,
-      notBilled: 0,
-      elapsedMs: 0,
-      status: "completed",
-      interrupted: false,
-      firstNumber: null,
-      lastNumber: null,
-      emailsQueued: 0,
-      emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
-      totals: {},
-      notBilledAccounts: [],
-      staleRunsClosed,
-    };
-
+    const staleRunsClosed = await closeDeadRuns(db, lock.isDead);
+    const accountsTotal = await insertRunRow(db, runId, period);
+    const summary = emptySummary(runId, period, accountsTotal, staleRunsClosed);
     let cursor: string | null = null;
     try {
       for (;;) {
@@ -290,31 +250,11 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
           summary.interrupted = true;
           break;
         }
-        const candidates: { account_id: string }[] = await rows<{ account_id: string }>(
-          db,
-          cursor === null
-            ? sql`select distinct account_id::text as account_id from usage_records
-                  where period = ${period.start}::date order by account_id limit ${batchSize}`
-            : sql`select distinct account_id::text as account_id from usage_records
-                  where period = ${period.start}::date and account_id > ${cursor}::uuid order by account_id limit ${batchSize}`,
-        );
-        if (candidates.length === 0) break;
-        const ids: string[] = candidates.map((c) => c.account_id);
+        const ids = await nextAccountIds(db, period, cursor, batchSize);
+        if (ids.length === 0) break;
         cursor = ids[ids.length - 1]!;
-
         const batch = await db.transaction((tx) => billBatch(tx, runId, ids, opts, runToday));
-        summary.accountsDone += ids.length;
-        summary.invoicesIssued += batch.issued.length;
-        summary.alreadyInvoiced += batch.alreadyInvoiced;
-        summary.notBilled += batch.notBilled.length;
-        for (const nb of batch.notBilled) if (summary.notBilledAccounts.length < 100) summary.notBilledAccounts.push(nb);
-        for (const i of batch.issued) {
-          summary.firstNumber = summary.firstNumber === null ? i.number : Math.min(summary.firstNumber, i.number);
-          summary.lastNumber = summary.lastNumber === null ? i.number : Math.max(summary.lastNumber, i.number);
-          summary.totals[i.currency] = (summary.totals[i.currency] ?? 0n) + i.totalMinor;
-        }
-        summary.emailsQueued += batch.emailsQueued;
-        for (const [reason, n] of Object.entries(batch.emailsSkipped)) summary.emailsSkipped[reason as InvoiceEmailSkipReason] += n;
+        addBatch(summary, ids.length, batch);
         summary.elapsedMs = performance.now() - started;
         opts.onProgress?.({ ...progressOf(summary) });
       }
@@ -334,16 +274,102 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
   }
 }
 
-function progressOf(s: BillingRunSummary): RunProgress {
+/** A month is billed once it has ended (or, with allowOpenPeriod, once it has started). */
+function assertBillable(period: Period, runToday: string, allowOpenPeriod: boolean): void {
+  if (period.start > runToday) throw new BillingInputError(`The period ${period.label} has not started yet (today is ${runToday}).`);
+  if (runToday <= period.end && !allowOpenPeriod) {
+    throw new BillingInputError(
+      `The period ${period.label} has not ended yet (today is ${runToday}): usage may still come in. ` +
+        "Bill it after the month, or pass --allow-open-period to bill it now (usage recorded later will not be billed).",
+    );
+  }
+}
+
+/** Runs whose process is gone (kill -9) are closed as failed; their batches committed or rolled back whole. */
+async function closeDeadRuns(db: Database, isDead: (runId: string) => Promise<boolean>): Promise<number> {
+  let closed = 0;
+  for (const r of await rows<{ id: string }>(db, sql`select id::text as id from billing_runs where status = 'running'`)) {
+    if (await isDead(r.id)) {
+      await db.execute(sql`update billing_runs set status = 'failed', finished_at = now() where id = ${r.id} and status = 'running'`);
+      closed++;
+    }
+  }
+  return closed;
+}
+
+/** The run's billing_runs row; returns how many accounts have usage in the month. */
+async function insertRunRow(db: Database, runId: string, period: Period): Promise<number> {
+  const [{ n: total } = { n: "0" }] = await rows<{ n: string }>(
+    db,
+    sql`select count(distinct account_id)::text as n from usage_records where period = ${period.start}::date`,
+  );
+  const accountsTotal = Number(total);
+  await db.execute(sql`
+    insert into billing_runs (id, period, status, accounts_total, invoices_issued)
+    values (${runId}, ${period.start}::date, 'running', ${accountsTotal}, 0)`);
+  return accountsTotal;
+}
+
+function emptySummary(runId: string, period: Period, accountsTotal: number, staleRunsClosed: number): BillingRunSummary {
   return {
-    runId: s.runId,
-    period: s.period,
-    accountsTotal: s.accountsTotal,
-    accountsDone: s.accountsDone,
-    invoicesIssued: s.invoicesIssued,
-    alreadyInvoiced: s.alreadyInvoiced,
-    notBilled: s.notBilled,
-    elapsedMs: s.elapsedMs,
+    runId,
+    period,
+    accountsTotal,
+    accountsDone: 0,
+    invoicesIssued: 0,
+    alreadyInvoiced: 0,
+    notBilled: 0,
+    elapsedMs: 0,
+    status: "completed",
+    interrupted: false,
+    firstNumber: null,
+    lastNumber: null,
+    emailsQueued: 0,
+    emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
+    totals: {},
+    notBilledAccounts: [],
+    staleRunsClosed,
+  };
+}
+
+/** The next batch of accounts with usage in the month, after `cursor` in id order. */
+async function nextAccountIds(db: Database, period: Period, cursor: string | null, batchSize: number): Promise<string[]> {
+  const candidates = await rows<{ account_id: string }>(
+    db,
+    cursor === null
+      ? sql`select distinct account_id::text as account_id from usage_records
+            where period = ${period.start}::date order by account_id limit ${batchSize}`
+      : sql`select distinct account_id::text as account_id from usage_records
+            where period = ${period.start}::date and account_id > ${cursor}::uuid order by account_id limit ${batchSize}`,
+  );
+  return candidates.map((c) => c.account_id);
+}
+
+function addBatch(summary: BillingRunSummary, accounts: number, batch: BatchResult): void {
+  summary.accountsDone += accounts;
+  summary.invoicesIssued += batch.issued.length;
+  summary.alreadyInvoiced += batch.alreadyInvoiced;
+  summary.notBilled += batch.notBilled.length;
+  for (const nb of batch.notBilled) if (summary.notBilledAccounts.length < 100) summary.notBilledAccounts.push(nb);
+  for (const i of batch.issued) {
+    summary.firstNumber = summary.firstNumber === null ? i.number : Math.min(summary.firstNumber, i.number);
+    summary.lastNumber = summary.lastNumber === null ? i.number : Math.max(summary.lastNumber, i.number);
+    summary.totals[i.currency] = (summary.totals[i.currency] ?? 0n) + i.totalMinor;
+  }
+  summary.emailsQueued += batch.emailsQueued;
+  for (const [reason, n] of Object.entries(batch.emailsSkipped)) summary.emailsSkipped[reason as InvoiceEmailSkipReason] += n;
+}
+
+function progressOf(summary: BillingRunSummary): RunProgress {
+  return {
+    runId: summary.runId,
+    period: summary.period,
+    accountsTotal: summary.accountsTotal,
+    accountsDone: summary.accountsDone,
+    invoicesIssued: summary.invoicesIssued,
+    alreadyInvoiced: summary.alreadyInvoiced,
+    notBilled: summary.notBilled,
+    elapsedMs: summary.elapsedMs,
   };
 }
 
