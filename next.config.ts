@@ -11,6 +11,10 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // forbidden(): a refused server action or route answers 403, not 200 with an error body.
   experimental: { authInterrupts: true },
+  // Browsers and tools still ask for /favicon.ico: the panel's icon is public/icon.svg.
+  async redirects() {
+    return [{ source: "/favicon.ico", destination: "/icon.svg", permanent: true }];
+  },
 };
 
 export default nextConfig;

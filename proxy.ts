@@ -9,6 +9,7 @@ import { isCrossSiteWrite } from "@/lib/csrf";
 import { databaseUnavailable } from "@/db/health";
 import { serviceUnavailableResponse } from "@/lib/db-health";
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from "@/lib/security-headers";
+import { actionBodyProblem, formPostProblem } from "@/lib/server-action-body";
 
 // The sandbox provider's hosted page stands for another site: it has no panel session.
 const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/"];
@@ -34,6 +35,15 @@ export default async function proxy(req: NextRequest) {
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
     });
     return withSecurityHeaders(refused, csp);
+  }
+  // A server action whose body Next could not decode: 400 here, not Next's 500 (lib/server-action-body.ts).
+  const isFormPost = req.method === "POST" && !pathname.startsWith("/api/") && /^multipart\/form-data/i.test(req.headers.get("content-type") ?? "");
+  if (req.method === "POST" && (req.headers.has("next-action") || isFormPost)) {
+    const problem = req.headers.has("next-action") ? await actionBodyProblem(req.clone()) : await formPostProblem(req.clone());
+    if (problem) {
+      const refused = new NextResponse(`Bad request: ${problem.reason}.\n`, { status: problem.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+      return withSecurityHeaders(refused, csp);
+    }
   }
   // While the database is unreachable, a clear 503 before any page or route starts (lib/db-health.ts).
   if (await databaseUnavailable()) {
@@ -62,6 +72,6 @@ export default async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Not /api/auth: next-auth answers those itself, and running it twice set two CSRF cookies.
-  matcher: ["/((?!_next/static|_next/image|api/auth|favicon.ico|icon.svg|robots.txt).*)"],
+  // /api/auth/* too: Auth.js's answers get the same security headers (the proxy never runs Auth.js).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

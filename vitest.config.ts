@@ -22,6 +22,9 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // next-auth imports "next/server" without the ".js" Node's ESM resolver needs: let Vite
+    // resolve it (auth-origin and sessions tests call Auth.js's route handlers).
+    server: { deps: { inline: ["next-auth"] } },
     // tests/e2e is Playwright's (`npm run test:e2e`).
     exclude: [...configDefaults.exclude, "tests/e2e/**"],
     // One process per test file (each has its own database and module state); two workers for

@@ -1,13 +1,10 @@
-import Link from "next/link";
+import { NotFoundContent } from "@/components/ui/not-found-content";
 
+/** Outside the panel (an address no route answers): this page is the main landmark itself. */
 export default function NotFound() {
   return (
     <main className="mx-auto max-w-lg px-4 py-16 text-center">
-      <h1 className="text-2xl font-semibold">Page not found</h1>
-      <p className="mt-3 text-slate-700">There is nothing here, or you do not have access to it.</p>
-      <p className="mt-6">
-        <Link href="/" className="font-medium text-brand-700 underline underline-offset-2">Back to the dashboard</Link>
-      </p>
+      <NotFoundContent />
     </main>
   );
 }

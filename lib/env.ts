@@ -36,6 +36,11 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The card payment provider: the embedded test provider, or Stripe Checkout. */
   PAYMENT_PROVIDER: z.enum(["sandbox", "stripe"]).default("sandbox"),
+  /**
+   * Production refuses the sandbox provider (its test cards mark invoices paid with no money
+   * received) unless this explicit opt-in is given; `npm start` on the embedded demo sets it.
+   */
+  CUMULUS_ALLOW_SANDBOX: bool,
   /** Signs the sandbox provider's callbacks; derived from AUTH_SECRET when unset. */
   SANDBOX_WEBHOOK_SECRET: z.string().min(16).optional(),
   STRIPE_SECRET_KEY: z.string().optional(),
@@ -46,7 +51,12 @@ const schema = z.object({
   STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
   /** The provider block printed on invoices and shown for bank transfers. */
   CUMULUS_PROVIDER_NAME: z.string().default("Cumulus Cloud AB"),
-  CUMULUS_PROVIDER_ADDRESS: z.string().default("Molnvägen 1|111 21 Stockholm|Sweden"),
+  /** Street and postal lines, without the country: documents name CUMULUS_PROVIDER_COUNTRY in their own language. */
+  CUMULUS_PROVIDER_ADDRESS: z.string().default("Molnvägen 1|111 21 Stockholm"),
+  CUMULUS_PROVIDER_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "CUMULUS_PROVIDER_COUNTRY is an ISO 3166-1 alpha-2 code, like SE.")
+    .default("SE"),
   CUMULUS_PROVIDER_ORG_NUMBER: z.string().default("559000-0001"),
   CUMULUS_PROVIDER_VAT_NUMBER: z.string().default("SE559000000101"),
   CUMULUS_PROVIDER_IBAN: z.string().default("SE45 5000 0000 0583 9825 7466"),
@@ -61,8 +71,25 @@ const schema = z.object({
   SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
   /** Sender of every email, e.g. `"Cumulus Billing" <billing@example.com>`; default: provider name and email. */
   MAIL_FROM: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
-  /** Public address of the panel, for links in emails; default http://localhost:PORT. */
-  APP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /**
+   * The panel's public origin (https://billing.example.com): links in emails, the payment
+   * provider's return address, the sandbox's webhook target, the CSRF check and Auth.js all use
+   * it, never a request's Host or X-Forwarded-* headers. Required in production; elsewhere
+   * http://localhost:PORT.
+   */
+  APP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((v) => /^[^:]+:\/\/[^/?#]+\/?$/.test(v), "give the origin only (scheme, host and port), without a path")
+      .optional(),
+  ),
+  /**
+   * How many proxies of our own stand in front of the app, each appending to X-Forwarded-For:
+   * the per-address login limit takes the client from the entry the outermost one appended
+   * (lib/auth/client-address.ts). 0 (no proxy): no per-address limit, as any value could be forged.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Bearer secret of the outbox cron route (/api/cron/outbox); Vercel Cron sends it. Unset: the route answers 503. */
   CRON_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16).optional()),
   /** How often the server process sends queued email (ms); 0 turns the in-process sender off. */
@@ -106,6 +133,20 @@ export function env(): Env {
     embedded: !e.DATABASE_URL,
   };
   return cached;
+}
+
+/** The panel's own origin, e.g. https://billing.example.com: APP_URL, else http://localhost:PORT. */
+export function appOrigin(e: Env = env()): string {
+  return e.APP_URL ? new URL(e.APP_URL).origin : `http://localhost:${e.PORT}`;
+}
+
+/**
+ * next-auth reads AUTH_URL from process.env itself: with it set, every URL Auth.js builds (its
+ * redirects, the cookies' Secure flag and prefixes) comes from this origin, and without it from
+ * the request's Host and X-Forwarded-Host/-Proto headers. So it always follows APP_URL.
+ */
+export function pointAuthJsAtAppOrigin(): void {
+  process.env.AUTH_URL = appOrigin();
 }
 
 /** Tests switch databases between files. */

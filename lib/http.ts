@@ -1,9 +1,45 @@
 /** Plain responses shared by route handlers. A foreign id answers exactly like a missing one. */
+import { appBaseUrl } from "@/lib/email/templates";
+
 export function notFoundResponse(): Response {
   return new Response("Not found\n", {
     status: 404,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
   });
+}
+
+/** A browser opening the URL as a page (a link, the address bar), not a script or a download tool. */
+function isBrowserNavigation(request: Request): boolean {
+  const dest = request.headers.get("sec-fetch-dest");
+  if (dest) return dest === "document";
+  return (request.headers.get("accept") ?? "").includes("text/html");
+}
+
+// An address no route answers: Next renders app/not-found.tsx for it. Under /login, so that the
+// proxy lets it through without a session cookie (none is sent).
+const NOT_FOUND_PAGE_PATH = "/login/not-found";
+
+/**
+ * The 404 of a route handler (a PDF, a receipt, a ZIP): to a browser navigation the styled page
+ * of app/not-found.tsx, to anything else the plain text. Route handlers cannot render a page, so
+ * the page is asked of this server; its scripts are left out (the page needs none, and they carry
+ * that request's CSP nonce, not this one's). Status 404 either way.
+ */
+export async function notFoundFor(request: Request): Promise<Response> {
+  if (!isBrowserNavigation(request)) return notFoundResponse();
+  try {
+    const page = await fetch(`${appBaseUrl()}${NOT_FOUND_PAGE_PATH}`, {
+      headers: { accept: "text/html" },
+      redirect: "manual",
+      cache: "no-store",
+      signal: AbortSignal.timeout(5000),
+    });
+    if (page.status !== 404 || !(page.headers.get("content-type") ?? "").includes("text/html")) return notFoundResponse();
+    const html = (await page.text()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "").replace(/<link\b[^>]*\bas="script"[^>]*>/gi, "");
+    return new Response(html, { status: 404, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  } catch {
+    return notFoundResponse();
+  }
 }
 
 export function badRequest(message: string): Response {

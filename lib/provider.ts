@@ -11,6 +11,7 @@ export function providerDetails(): InvoicePdfProvider {
   return {
     name: e.CUMULUS_PROVIDER_NAME,
     addressLines: e.CUMULUS_PROVIDER_ADDRESS.split("|"),
+    countryCode: e.CUMULUS_PROVIDER_COUNTRY,
     organisationNumber: e.CUMULUS_PROVIDER_ORG_NUMBER,
     vatNumber: e.CUMULUS_PROVIDER_VAT_NUMBER,
     iban: e.CUMULUS_PROVIDER_IBAN,

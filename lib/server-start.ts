@@ -5,7 +5,7 @@
 import { databaseKind, databaseReady, EmbeddedInProductionError, getDb } from "@/db/client";
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/scripts/seed";
 import { todayIn } from "@/lib/dates";
-import { env } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 
 export const MIN_SECRET_LENGTH = 32;
 
@@ -16,6 +16,18 @@ export function productionConfigProblems(e = env()): string[] {
   if (!e.AUTH_SECRET) problems.push("AUTH_SECRET is not set (generate one with: openssl rand -base64 32).");
   else if (e.AUTH_SECRET.length < MIN_SECRET_LENGTH)
     problems.push(`AUTH_SECRET is too short: use at least ${MIN_SECRET_LENGTH} characters.`);
+  if (!e.APP_URL) {
+    problems.push(
+      "APP_URL is not set: give the panel's public origin (e.g. https://billing.example.com). Payment return addresses, " +
+        "the sandbox's callbacks, the CSRF check and sign-in use it, never the Host or X-Forwarded-Host a request names.",
+    );
+  }
+  if (e.PAYMENT_PROVIDER === "sandbox" && !e.CUMULUS_ALLOW_SANDBOX) {
+    problems.push(
+      "the card provider is the sandbox (PAYMENT_PROVIDER unset or sandbox): its test cards mark invoices paid with no money " +
+        "received. Set PAYMENT_PROVIDER=stripe, or CUMULUS_ALLOW_SANDBOX=true for a demo that takes no real payments.",
+    );
+  }
   return problems;
 }
 
@@ -52,11 +64,9 @@ export async function prepareServer(): Promise<void> {
   // Queued email (invoices, verification codes) is sent from this process (lib/email/server.ts).
   const { startServerOutboxSender } = await import("@/lib/email/server");
   startServerOutboxSender();
-  if (e.NODE_ENV === "production" && !e.embedded && !e.APP_URL) {
-    console.warn("Cumulus: APP_URL is not set: links in emails will point at localhost.");
-  }
   const where = e.embedded ? `the embedded database in ${e.dataDir}` : "PostgreSQL (DATABASE_URL)";
-  console.log(`\nCumulus is ready at http://localhost:${e.PORT} on ${where}.`);
+  console.log(`\nCumulus is ready at ${appOrigin(e)} (port ${e.PORT}) on ${where}.`);
+  if (e.PAYMENT_PROVIDER === "sandbox") console.log("Card payments go to the sandbox: test cards only, no money is received.");
   if (e.embedded || seeded) {
     console.log(`Demo logins, password ${DEMO_PASSWORD}:`);
     for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);

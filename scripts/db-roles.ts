@@ -23,6 +23,7 @@ import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { env } from "@/lib/env";
+import { plural } from "@/lib/plural";
 import { runCli } from "./lib/run-cli";
 
 const APPEND_ONLY = "audit_events";
@@ -114,7 +115,7 @@ async function main(): Promise<number> {
     const problems: string[] = [];
     if (!r.login) problems.push(`${role} cannot log in`);
     if (r.super || r.bypass) problems.push(`${role} is a superuser or bypasses row security: grants do not bind it`);
-    if (r.owns !== "0") problems.push(`${role} owns ${r.owns} relation(s): an owner can change or drop them`);
+    if (r.owns !== "0") problems.push(`${role} owns ${plural(Number(r.owns), { one: "# relation", other: "# relations" })}: an owner can change or drop them`);
     for (const t of tables) {
       const want = t.table === APPEND_ONLY ? { select: true, insert: true, update: false, delete: false } : { select: true, insert: true, update: true, delete: true };
       for (const p of ["select", "insert", "update", "delete"] as const) {

@@ -43,6 +43,14 @@ const env = {
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
+  // The browser reaches the server at localhost (Next names 127.0.0.1 localhost too): the
+  // panel's origin, which the CSRF check, Auth.js and the payment return addresses use.
+  APP_URL: `http://localhost:${port}`,
+  // The specs pay with the sandbox's test cards.
+  CUMULUS_ALLOW_SANDBOX: "true",
+  // As behind one proxy (nginx, Vercel): the specs' own requests carry no X-Forwarded-For, and
+  // Next fills it with the socket address, which is what such a proxy appends.
+  TRUSTED_PROXY_HOPS: process.env.TRUSTED_PROXY_HOPS ?? "1",
 };
 buildIfStale();
 
@@ -59,12 +67,14 @@ if (env.DATABASE_URL) {
   env.NEXT_MANUAL_SIG_HANDLE = "true"; // see scripts/start.mjs
 }
 
+// The server writes its output straight into a file: the specs read what a request logged while
+// they run (this process is blocked in spawnSync meanwhile, so it could not copy a pipe).
+const serverLogPath = path.join(dataDir, "server.log");
+const serverLogFd = fs.openSync(serverLogPath, "a");
 const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
-  cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
+  cwd: root, env, detached: true, stdio: ["ignore", serverLogFd, serverLogFd],
 });
-const serverLog = [];
-server.stdout.on("data", (d) => serverLog.push(String(d)));
-server.stderr.on("data", (d) => serverLog.push(String(d)));
+const serverLogText = () => (fs.existsSync(serverLogPath) ? fs.readFileSync(serverLogPath, "utf8") : "");
 const stopServer = () => {
   try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -81,7 +91,7 @@ for (;;) {
     if (res.ok) break;
   } catch { /* not up yet */ }
   if (server.exitCode !== null || Date.now() > deadline) {
-    console.error("The server did not start:\n" + serverLog.join(""));
+    console.error("The server did not start:\n" + serverLogText());
     process.exit(1);
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -96,7 +106,7 @@ try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }
 await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
 let leaked = false;
 const cardInLog = /4242[\s-]?4242[\s-]?4242[\s-]?4242|4000[\s-]?0000[\s-]?0000[\s-]?(0002|9995|3220)/;
-if (cardInLog.test(serverLog.join(""))) {
+if (cardInLog.test(serverLogText())) {
   console.error("A test card number appears in the server log.");
   leaked = true;
 }
@@ -105,6 +115,6 @@ if (scan.status !== 0) leaked = true;
 stopServer();
 if (leaked) process.exit(1);
 if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
-  console.error("\n--- server log (last 60 lines) ---\n" + serverLog.join("").split("\n").slice(-60).join("\n"));
+  console.error("\n--- server log (last 60 lines) ---\n" + serverLogText().split("\n").slice(-60).join("\n"));
 }
 process.exit(run.status ?? 1);

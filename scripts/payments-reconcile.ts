@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { databaseReady, getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcileOpenPayments, type ReconcileEntry } from "@/lib/payments/reconcile";
+import { plural } from "@/lib/plural";
 import { runCli } from "./lib/run-cli";
 
 function minutes(name: string, value: string): number {
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
     abandonAfterMinutes: minutes("abandon-after", values["abandon-after"]),
     limit: Number(values.limit),
   });
-  console.log(`Checked ${report.checked} open payment(s) with provider ${provider.name}: ${report.changed.length} changed, ${report.unchanged.length} unchanged, ${report.errors.length} error(s).`);
+  console.log(`Checked ${plural(report.checked, { one: "# open payment", other: "# open payments" })} with provider ${provider.name}: ${report.changed.length} changed, ${report.unchanged.length} unchanged, ${plural(report.errors.length, { one: "# error", other: "# errors" })}.`);
   if (report.changed.length) console.log("Changed:");
   for (const e of report.changed) console.log(line(e));
   if (report.errors.length) console.log("Could not be checked (tried again next run):");

@@ -46,7 +46,7 @@ else
   echo "Starting the panel at ${base} on a fresh embedded database in ${work}/data…"
   # Its own process group, so the cleanup stops the server and its PDF workers.
   env -u DATABASE_URL PORT="$port" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 NEXT_MANUAL_SIG_HANDLE=true \
-    CUMULUS_ALLOW_EMBEDDED=true CUMULUS_DATA_DIR="${work}/data" CUMULUS_OUTBOX_INTERVAL_MS=0 \
+    CUMULUS_ALLOW_EMBEDDED=true CUMULUS_ALLOW_SANDBOX=true APP_URL="$base" CUMULUS_DATA_DIR="${work}/data" CUMULUS_OUTBOX_INTERVAL_MS=0 \
     AUTH_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" \
     setsid node node_modules/next/dist/bin/next start -p "$port" >"${work}/server.log" 2>&1 &
   server_pid=$!

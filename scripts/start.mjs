@@ -2,7 +2,9 @@
 /**
  * `npm start`: builds when there is no production build of the current sources, then serves
  * the panel with `next start`. Without DATABASE_URL it runs the embedded demo database: it
- * opts into it explicitly and keeps a generated AUTH_SECRET in the data directory.
+ * opts into it and into the sandbox card provider explicitly, serves it at
+ * http://localhost:PORT unless APP_URL says otherwise, and keeps a generated AUTH_SECRET in the
+ * data directory.
  * `npm run dev` (--dev) runs `next dev` instead.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -21,7 +23,11 @@ env.PORT ||= "3000";
 env.NEXT_TELEMETRY_DISABLED ||= "1";
 
 if (isMain && !env.DATABASE_URL) {
+  // The embedded database is a single-process demo: it opts into the demo's database and test
+  // card provider (no money is received), served at this machine's own address.
   env.CUMULUS_ALLOW_EMBEDDED ||= "true";
+  env.CUMULUS_ALLOW_SANDBOX ||= "true";
+  env.APP_URL ||= `http://localhost:${env.PORT}`;
   // Next's own SIGTERM/SIGINT handler exits before the embedded database is closed; db/shutdown.ts
   // handles the signals instead: finish in-flight work, close PGlite cleanly, release the lock.
   env.NEXT_MANUAL_SIG_HANDLE = "true";

@@ -13,6 +13,7 @@ import { defaultWorkerId, drainOutbox, type DrainResult } from "@/lib/email/send
 import { closeMailer } from "@/lib/email/transport";
 import { env } from "@/lib/env";
 import { closePdfPool } from "@/lib/pdf/render";
+import { plural } from "@/lib/plural";
 
 function positiveInt(name: string, value: string, min = 1): number {
   const n = Number(value);
@@ -21,7 +22,7 @@ function positiveInt(name: string, value: string, min = 1): number {
 }
 
 const summary = (r: DrainResult) =>
-  `${r.claimed} message(s): ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed; ${r.accepted} recipient(s) accepted, ${r.rejected} refused`;
+  `${plural(r.claimed, { one: "# message", other: "# messages" })}: ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed; ${plural(r.accepted, { one: "# recipient", other: "# recipients" })} accepted, ${r.rejected} refused`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -2,8 +2,10 @@
 
 /**
  * Server actions of the Account settings slide-over. Every one goes through defineAction:
- * signed in, allowed (admin or invoice access Full; a forged request from anyone else is
- * audited and answers 403), validated with zod; the account is always the viewer's own.
+ * signed in, allowed (invoice access Full; being an admin does not count here, and a forged
+ * request from anyone else is audited and answers 403), validated with zod; the account is
+ * always the viewer's own. Change password and Log out everywhere are open to every signed-in
+ * user, for themselves.
  */
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
@@ -12,7 +14,10 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { updateCustomerInfo, updateInvoiceSettings } from "@/lib/account/settings";
 import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
+import { signOut } from "@/lib/auth";
+import { changePassword as changeOwnPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
 import { confirmPassword } from "@/lib/auth/reauth";
+import { logOutEverywhere as endEverySession } from "@/lib/auth/sessions";
 import {
   addPhone,
   createContactEmail,
@@ -22,10 +27,11 @@ import {
   setContactRoles,
   verifyContactEmail,
 } from "@/lib/contacts/contacts";
+import { ROLE_LABEL, ROLES, type Roles } from "@/lib/contacts/roles";
 import { getAccountSettingsView, type AccountSettingsView } from "@/lib/dal/account";
 import { sendOutboxSoon } from "@/lib/email/sender";
 import { defineAction, type ActionState } from "@/lib/dal/action";
-import { canManageBilling, getViewer } from "@/lib/dal/session";
+import { canManageBilling, getViewer, type Viewer } from "@/lib/dal/session";
 
 export type SettingsState = ActionState & { done?: number; createdId?: string };
 
@@ -35,8 +41,8 @@ const ok = (message: string, extra: Partial<SettingsState> = {}): SettingsState 
 };
 const fail = (message: string, field?: string): SettingsState => ({ ok: false, message: field ? undefined : message, fieldErrors: field ? { [field]: message } : {} });
 
-/** The slide-over's data; read-only for users who may not change it. */
-export async function loadAccountSettings(): Promise<AccountSettingsView | null> {
+/** The slide-over's data: read-only for invoice access Read, without any billing data for None. */
+export async function loadAccountSettings(): Promise<AccountSettingsView> {
   const viewer = await getViewer();
   if (!viewer) redirect("/login");
   return getAccountSettingsView(viewer);
@@ -109,6 +115,9 @@ export const verifyEmail = defineAction<typeof verifySchema, SettingsState>({
 
 const idSchema = z.object({ id: uuid });
 
+/** "Billing, Tech" or "no roles": what the saved row holds, in the success message. */
+const rolesText = (roles: Roles) => ROLES.filter((r) => roles[r]).map((r) => ROLE_LABEL[r]).join(", ") || "no roles";
+
 export const resendCode = defineAction<typeof idSchema, SettingsState>({
   name: "contact.resend_code",
   schema: idSchema,
@@ -125,7 +134,6 @@ const rolesSchema = z.object({
   billing: checkbox,
   tech: checkbox,
   dpo: checkbox,
-  hadBilling: checkbox,
   password: z.string().max(1024).optional(),
 });
 
@@ -134,14 +142,17 @@ export const saveRoles = defineAction<typeof rolesSchema, SettingsState>({
   schema: rolesSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    // Giving Billing to an address decides where invoices go: confirm with the password.
-    if (input.billing && !input.hadBilling) {
-      const denied = await reauthenticate(viewer.userId, input.password ?? "");
+    // Whether Billing is being given is decided from the locked row (setContactRoles), not
+    // from the form: a typed password is checked here, a missing one refused there.
+    if (input.password) {
+      const denied = await reauthenticate(viewer.userId, input.password);
       if (denied) return denied;
     }
-    const r = await setContactRoles(getDb(), viewer.account.id, viewer.userId, input.id, { billing: input.billing, tech: input.tech, dpo: input.dpo });
-    if (r.ok && input.hadBilling && !input.billing) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
-    return r.ok ? ok("Roles saved.") : fail(r.message);
+    const roles = { billing: input.billing, tech: input.tech, dpo: input.dpo };
+    const r = await setContactRoles(getDb(), viewer.account.id, viewer.userId, input.id, roles, Boolean(input.password));
+    if (!r.ok) return fail(r.message, r.field);
+    if (r.billingRemoved) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
+    return r.changed ? ok(`Roles saved: ${rolesText(roles)}.`) : ok("Nothing to save: the address already has these roles.");
   },
 });
 
@@ -183,5 +194,50 @@ export const deletePhone = defineAction<typeof idSchema, SettingsState>({
   async handler(viewer, input) {
     const r = await removePhone(getDb(), viewer.account.id, viewer.userId, input.id);
     return r.ok ? ok("Phone number removed.") : fail(r.message);
+  },
+});
+
+/** Everyone signed in may end their own sessions and change their own password. */
+const anySignedInUser = (_viewer: Viewer) => true;
+
+// The button's form says "everywhere": a bare call of the action ends nothing.
+const everywhereSchema = z.object({ scope: z.literal("everywhere", { error: "Choose Log out everywhere to end every session." }) });
+
+export const logOutEverywhere = defineAction<typeof everywhereSchema, SettingsState>({
+  name: "user.log_out_everywhere",
+  schema: everywhereSchema,
+  authorize: anySignedInUser,
+  async handler(viewer) {
+    await endEverySession(getDb(), viewer.account.id, viewer.userId);
+    await signOut({ redirect: false });
+    redirect("/login");
+  },
+});
+
+const changePasswordSchema = z
+  .object({
+    password: z.string().min(1, "Enter your current password.").max(1024, "That password is too long."),
+    newPassword: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(1024, "Use at most 1024 characters."),
+    confirmPassword: z.string().max(1024, "That password is too long."),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "This is not the same as the new password." });
+
+export const changePassword = defineAction<typeof changePasswordSchema, SettingsState>({
+  name: "user.change_password",
+  schema: changePasswordSchema,
+  authorize: anySignedInUser,
+  async handler(viewer, input) {
+    const r = await changeOwnPassword(getDb(), {
+      accountId: viewer.account.id,
+      userId: viewer.userId,
+      keepSessionId: viewer.sessionId,
+      currentPassword: input.password,
+      newPassword: input.newPassword,
+    });
+    if (!r.ok) return fail(r.message, r.field ?? undefined);
+    return ok(r.sessionsEnded > 0 ? "Password changed. Your other sessions have ended." : "Password changed.");
   },
 });

@@ -6,6 +6,7 @@ import { getInvoiceSummary } from "@/lib/dal/invoices";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
 import { formatDate } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
+import { plural } from "@/lib/plural";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -33,13 +34,13 @@ export default async function DashboardPage() {
             <Stat
               label="Total outstanding"
               value={formatMoney(summary.outstandingMinor, currency, language)}
-              note={`${summary.outstandingCount} ${summary.outstandingCount === 1 ? "invoice" : "invoices"}`}
+              note={plural(summary.outstandingCount, { one: "# invoice", other: "# invoices" })}
             />
             <Stat
               label="Overdue"
               value={formatMoney(summary.overdueMinor, currency, language)}
               note={summary.overdueCount > 0 ? (
-                <span className="font-medium text-red-700">{summary.overdueCount} overdue {summary.overdueCount === 1 ? "invoice" : "invoices"}</span>
+                <span className="font-medium text-red-700">{plural(summary.overdueCount, { one: "# overdue invoice", other: "# overdue invoices" })}</span>
               ) : "Nothing overdue"}
             />
             <Stat label="Next due date" value={summary.nextDueDate ? formatDate(summary.nextDueDate) : "None"} />

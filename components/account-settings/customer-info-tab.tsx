@@ -2,12 +2,10 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { saveCustomerInfo, type SettingsState } from "@/app/(panel)/account-actions";
-import type { AccountSettingsView } from "@/lib/dal/account";
+import type { BillingSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, inputClass, primaryButton } from "./fields";
 
-const COUNTRIES = ["AT", "BE", "CH", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "IE", "IS", "IT", "LT", "LV", "NL", "NO", "PL", "PT", "SE", "US"];
-
-export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
+export function CustomerInfoTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveCustomerInfo, {});
   const s = view.settings;
   const v = (key: string, fallback: string | null | undefined) => {
@@ -20,11 +18,10 @@ export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; 
   }, [state.ok, state.done, onSaved]);
   const e = state.fieldErrors ?? {};
   const readOnly = !view.canManage;
-  const names = new Intl.DisplayNames(["en"], { type: "region" });
 
   return (
     <form action={action} className="space-y-4" noValidate>
-      {readOnly && <p className="text-sm text-slate-700">You can see the customer info; an administrator or a user with invoice access Full can change it.</p>}
+      {readOnly && <p className="text-sm text-slate-700">You can see the customer info; a user with invoice access Full can change it.</p>}
       <FormMessage ok={state.ok} message={state.message} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="ci-first" name="firstName" label="First name" defaultValue={v("firstName", s.firstName)} error={e.firstName} readOnly={readOnly} autoComplete="given-name" />
@@ -39,8 +36,8 @@ export function CustomerInfoTab({ view, onSaved }: { view: AccountSettingsView; 
       <div>
         <label htmlFor="ci-country" className="block text-sm font-medium text-slate-700">Country</label>
         <select id="ci-country" name="countryCode" defaultValue={v("countryCode", s.countryCode)} disabled={readOnly} aria-invalid={e.countryCode ? true : undefined} aria-describedby={e.countryCode ? "ci-country-error" : undefined} className={inputClass}>
-          {COUNTRIES.map((c) => (
-            <option key={c} value={c}>{names.of(c)}</option>
+          {view.countries.map((c) => (
+            <option key={c.code} value={c.code}>{c.name}</option>
           ))}
         </select>
         {e.countryCode && <p id="ci-country-error" className="mt-1 text-sm text-red-700">{e.countryCode}</p>}

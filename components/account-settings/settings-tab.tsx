@@ -2,10 +2,10 @@
 
 import { useActionState, useEffect } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/app/(panel)/account-actions";
-import type { AccountSettingsView } from "@/lib/dal/account";
+import type { BillingSettingsView } from "@/lib/dal/account";
 import { FormMessage, primaryButton } from "./fields";
 
-export function SettingsTab({ view, onSaved }: { view: AccountSettingsView; onSaved: () => void }) {
+export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveInvoiceSettings, {});
   useEffect(() => {
     if (state.ok && state.done) onSaved();
@@ -15,6 +15,7 @@ export function SettingsTab({ view, onSaved }: { view: AccountSettingsView; onSa
   const card = s.savedCard;
   return (
     <form action={action} className="space-y-5" noValidate>
+      {readOnly && <p className="text-sm text-slate-700">You can see the settings; a user with invoice access Full can change them.</p>}
       <FormMessage ok={state.ok} message={state.message} />
       <fieldset>
         <legend className="text-sm font-semibold">Receive invoices by</legend>

@@ -5,11 +5,11 @@ import { UserCircleIcon, XMarkIcon } from "@heroicons/react/24/outline";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { loadAccountSettings } from "@/app/(panel)/account-actions";
-import { logout } from "@/app/(panel)/actions";
 import { useIsClient } from "@/components/ui/use-is-client";
 import type { AccountSettingsView } from "@/lib/dal/account";
 import { ContactTab } from "./contact-tab";
 import { CustomerInfoTab } from "./customer-info-tab";
+import { SessionControls } from "./session-controls";
 import { SettingsTab } from "./settings-tab";
 
 const TABS = [
@@ -76,32 +76,27 @@ export function AccountSettings({ email }: { email: string }) {
               transition
               className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl transition duration-200 ease-out data-closed:translate-x-full"
             >
-              <div className="flex items-start justify-between border-b border-slate-200 px-4 py-4 sm:px-6">
-                <div className="min-w-0">
-                  <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
-                  <p className="mt-1 truncate text-sm text-slate-600">
-                    Current user: <span className="font-medium text-slate-900">{email}</span>
-                  </p>
-                </div>
-                <div className="flex shrink-0 items-center gap-2">
-                  <form action={logout}>
-                    <button
-                      type="submit"
-                      className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
-                    >
-                      Log out
-                    </button>
-                  </form>
+              <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
+                <div className="flex items-start justify-between gap-2">
+                  <div className="min-w-0">
+                    <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
+                    <p className="mt-1 truncate text-sm text-slate-600">
+                      Current user: <span className="font-medium text-slate-900">{email}</span>
+                    </p>
+                  </div>
                   <button
                     type="button"
                     onClick={() => setUrl(null)}
                     aria-label="Close account settings"
-                    className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
+                    className="shrink-0 rounded-md p-1.5 text-slate-500 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
                   >
                     <XMarkIcon aria-hidden="true" className="size-5" />
                   </button>
                 </div>
+                <SessionControls />
               </div>
+              {/* Invoice access None: no billing data is loaded, and no tabs are shown. */}
+              {view?.billing !== null && (
               <TabGroup selectedIndex={tabIndex} onChange={(i) => setUrl(TABS[i]!.key)} className="flex min-h-0 flex-1 flex-col">
                 <TabList className="flex gap-1 border-b border-slate-200 px-4 sm:px-6">
                   {TABS.map((t) => (
@@ -118,19 +113,20 @@ export function AccountSettings({ email }: { email: string }) {
                     <TabPanel key={t.key} className="focus:outline-none">
                       {loadError ? (
                         <p role="alert" className="text-sm text-red-800">The settings could not be loaded. Close and open them again.</p>
-                      ) : !view ? (
+                      ) : !view?.billing ? (
                         <p className="text-sm text-slate-600">Loading…</p>
                       ) : t.key === "customer-info" ? (
-                        <CustomerInfoTab view={view} onSaved={reload} />
+                        <CustomerInfoTab view={view.billing} onSaved={reload} />
                       ) : t.key === "contact" ? (
-                        <ContactTab view={view} onSaved={reload} />
+                        <ContactTab view={view.billing} onSaved={reload} />
                       ) : (
-                        <SettingsTab view={view} onSaved={reload} />
+                        <SettingsTab view={view.billing} onSaved={reload} />
                       )}
                     </TabPanel>
                   ))}
                 </TabPanels>
               </TabGroup>
+              )}
             </DialogPanel>
           </div>
         </Dialog>

@@ -11,7 +11,10 @@ export type ListRow = {
   type: string;
   total: string;
   outstanding: string;
-  /** Something is left to pay: the row can be selected for "Pay selected" and has "Pay this invoice". */
+  /**
+   * Something is left to pay, no payment is under way, and the viewer may pay: the row can be
+   * selected for "Pay selected" and has "Pay this invoice".
+   */
   payHref?: string;
   invoiceDate: string;
   dueDate: string;
@@ -50,7 +53,7 @@ export function InvoiceRows({ rows }: { rows: ListRow[] }) {
       <td>{r.invoiceDate}</td>
       <td>{r.dueDate}</td>
       <td className="text-right">
-        <RowMenu number={r.number} payHref={r.payHref} />
+        <RowMenu number={r.number} payHref={r.payHref} processing={r.status === "processing"} />
       </td>
     </tr>
   ));

@@ -2,7 +2,14 @@ import { getPaymentQuote } from "@/lib/dal/payments";
 import { canPayInvoices, type Viewer } from "@/lib/dal/session";
 import { formatAmount } from "@/lib/money";
 import { providerDetails } from "@/lib/provider";
+import type { BankAccount } from "./bank-transfer";
 import { PayDialog } from "./pay-dialog";
+
+/** The provider's account that bank transfers go to. */
+export function providerBankAccount(): BankAccount {
+  const provider = providerDetails();
+  return { name: provider.name, iban: provider.iban, bic: provider.bic, bankgiro: provider.bankgiro };
+}
 
 /** Which invoices a `?pay=` URL asks to pay: one number, the selected ones, or all outstanding. */
 export function payRequest(params: Record<string, string | string[] | undefined>): number[] | null | undefined {
@@ -14,11 +21,15 @@ export function payRequest(params: Record<string, string | string[] | undefined>
 }
 
 export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; numbers: number[] | null }) {
-  const quote = await getPaymentQuote(viewer, numbers);
+  const outstanding = await getPaymentQuote(viewer, numbers);
+  // An invoice with a card payment under way shows "Payment processing" and is not offered again.
+  const quote = outstanding.filter((q) => q.openPaymentId === null);
   if (quote.length === 0) {
     return (
       <p role="status" className="mb-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
-        Nothing is outstanding on the chosen invoices.
+        {outstanding.length > 0
+          ? "A card payment is already under way for the chosen invoices. Their status changes when it settles or fails."
+          : "Nothing is outstanding on the chosen invoices."}
       </p>
     );
   }
@@ -26,7 +37,6 @@ export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; num
   const currency = quote[0]!.currency;
   const f = (m: bigint) => formatAmount(m, currency, language);
   const total = quote.reduce((s, q) => s + q.outstandingMinor, 0n);
-  const provider = providerDetails();
   return (
     <PayDialog
       invoices={quote.map((q) => ({
@@ -43,7 +53,7 @@ export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; num
       totalOutstanding={f(total)}
       totalOutstandingMinor={total.toString()}
       canPay={canPayInvoices(viewer)}
-      bank={{ name: provider.name, iban: provider.iban, bic: provider.bic, bankgiro: provider.bankgiro }}
+      bank={providerBankAccount()}
     />
   );
 }

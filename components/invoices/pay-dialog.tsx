@@ -6,6 +6,8 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { payInvoices, type PayState } from "@/app/(panel)/invoices/pay-action";
 import { useIsClient } from "@/components/ui/use-is-client";
+import { BankTransferDetails, type BankAccount } from "./bank-transfer";
+import { focusPayOpener, payOpenerKey, rememberPayOpener } from "./pay-opener";
 
 /** Amounts arrive formatted by the server (one formatting, the account's language). */
 export type PayDialogInvoice = {
@@ -26,7 +28,7 @@ export type PayDialogProps = {
   /** Minor units, as a string: what the person agrees to pay. */
   totalOutstandingMinor: string;
   canPay: boolean;
-  bank: { name: string; iban: string; bic: string; bankgiro: string | null };
+  bank: BankAccount;
 };
 
 const PAY_PARAMS = ["pay", "n"];
@@ -40,25 +42,54 @@ export function PayDialog(props: PayDialogProps) {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [state, action, pending] = useActionState<PayState, FormData>(payInvoices, {});
   const isClient = useIsClient();
+  const [open, setOpen] = useState(true);
+  const opener = () => {
+    const key = payOpenerKey(pathname, new URLSearchParams(params.toString()));
+    return key ? { key, numbers: props.invoices.map((i) => i.number) } : null;
+  };
+  const withoutPay = () => {
+    const next = new URLSearchParams(params.toString());
+    for (const p of PAY_PARAMS) next.delete(p);
+    const q = next.toString();
+    return `${pathname}${q ? `?${q}` : ""}`;
+  };
   // The provider's page is another site (or plays one): a full navigation, not a client route.
+  // Coming back (Back, or cancelled there), focus returns to the control that opened the dialog,
+  // and Back shows the page without the dialog: its payment is under way now.
   useEffect(() => {
-    if (state.checkoutUrl) window.location.assign(state.checkoutUrl);
+    if (!state.checkoutUrl) return;
+    const o = opener();
+    if (o) rememberPayOpener(o);
+    window.history.replaceState(null, "", withoutPay());
+    window.location.assign(state.checkoutUrl);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per checkout URL
+  }, [state.checkoutUrl]);
+  // Back from the provider's page to a copy kept by the browser (back/forward cache) would show this
+  // dialog still "opening the payment page": load the page afresh instead.
+  useEffect(() => {
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted && state.checkoutUrl) window.location.reload();
+    };
+    window.addEventListener("pageshow", onShow);
+    return () => window.removeEventListener("pageshow", onShow);
   }, [state.checkoutUrl]);
   const leaving = Boolean(state.checkoutUrl);
   const single = props.invoices.length === 1 ? props.invoices[0]! : null;
   const title = single ? `Invoice no: ${single.number}` : `Pay ${props.invoices.length} invoices`;
 
   const close = () => {
-    const next = new URLSearchParams(params.toString());
-    for (const p of PAY_PARAMS) next.delete(p);
-    const q = next.toString();
-    router.replace(`${pathname}${q ? `?${q}` : ""}`, { scroll: false });
+    const o = opener();
+    setOpen(false);
+    router.replace(withoutPay(), { scroll: false });
+    // After the dialog has gone (Headless UI restores focus as it unmounts): the opener, by its key,
+    // also when the dialog was opened by a reload or a link rather than a click.
+    if (o) requestAnimationFrame(() => focusPayOpener(o));
   };
 
   const row = "flex justify-between gap-6 py-1";
   if (!isClient) return null;
   return (
-    <Dialog open onClose={close} className="fixed inset-0 z-50">
+    <Dialog open={open} onClose={close} className="fixed inset-0 z-50">
       <div className="fixed inset-0 bg-slate-900/40" aria-hidden="true" />
       <div className="fixed inset-0 overflow-y-auto p-4">
         <DialogPanel className="mx-auto mt-12 w-full max-w-3xl rounded-xl bg-white shadow-xl">
@@ -131,24 +162,8 @@ export function PayDialog(props: PayDialogProps) {
               </RadioGroup>
 
               {method === "bank_transfer" && (
-                <div className="mt-4 rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm">
-                  <p className="font-medium">Transfer exactly {props.totalOutstanding} {props.currency} to:</p>
-                  <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-                    <dt className="text-slate-600">Recipient</dt><dd>{props.bank.name}</dd>
-                    <dt className="text-slate-600">IBAN</dt><dd className="font-mono">{props.bank.iban}</dd>
-                    <dt className="text-slate-600">BIC</dt><dd className="font-mono">{props.bank.bic}</dd>
-                    {props.bank.bankgiro && (<><dt className="text-slate-600">Bankgiro</dt><dd className="font-mono">{props.bank.bankgiro}</dd></>)}
-                  </dl>
-                  <p className="mt-3 font-medium">Payment reference to quote</p>
-                  <ul className="mt-1 space-y-1">
-                    {props.invoices.map((i) => (
-                      <li key={i.number}>
-                        {props.invoices.length > 1 && <span className="text-slate-600">Invoice {i.number}, {i.outstanding} {props.currency}: </span>}
-                        <span className="font-mono font-semibold">{i.paymentReference}</span>
-                      </li>
-                    ))}
-                  </ul>
-                  {props.invoices.length > 1 && <p className="mt-2 text-slate-700">Make one transfer per invoice, each with its own reference.</p>}
+                <div className="mt-4">
+                  <BankTransferDetails bank={props.bank} invoices={props.invoices} totalOutstanding={props.totalOutstanding} currency={props.currency} />
                 </div>
               )}
 

@@ -1,9 +1,11 @@
 "use client";
 
 import { Menu, MenuButton, MenuItem, MenuItems } from "@headlessui/react";
-import { EllipsisHorizontalIcon } from "@heroicons/react/20/solid";
-import { useState } from "react";
+import { ArrowPathIcon, EllipsisHorizontalIcon } from "@heroicons/react/20/solid";
+import Link from "next/link";
+import { useEffect, useState } from "react";
 import { useIsClient } from "@/components/ui/use-is-client";
+import { PAY_OPENER_ATTRIBUTE } from "./pay-opener";
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -36,26 +38,37 @@ const buttonClass =
  * ~6 ms of a 19 ms list page (25 menus). The browser swaps in the live menu right after
  * hydration, before which no button on the page can act anyway.
  */
-export function RowMenu({ number, payHref }: { number: number; payHref?: string }) {
+type RowMenuProps = { number: number; payHref?: string; processing?: boolean };
+
+export function RowMenu(props: RowMenuProps) {
   const isClient = useIsClient();
-  if (!isClient) return <ClosedButton number={number} />;
-  return <LiveMenu number={number} payHref={payHref} />;
+  if (!isClient) return <ClosedButton number={props.number} />;
+  return <LiveMenu {...props} />;
 }
 
 function ClosedButton({ number }: { number: number }) {
   return (
-    <button type="button" aria-label={`Options for invoice ${number}`} aria-haspopup="menu" aria-expanded="false" className={buttonClass}>
+    <button type="button" aria-label={`Options for invoice ${number}`} aria-haspopup="menu" aria-expanded="false" {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
       <EllipsisHorizontalIcon aria-hidden="true" className="size-5" />
     </button>
   );
 }
 
-function LiveMenu({ number, payHref }: { number: number; payHref?: string }) {
+/** How long the visible "Copied" note stays beside the button (the status message itself stays). */
+const COPIED_NOTE_MS = 4000;
+
+function LiveMenu({ number, payHref, processing }: RowMenuProps) {
   const [announcement, setAnnouncement] = useState("");
+  const [note, setNote] = useState("");
+  useEffect(() => {
+    if (!note) return;
+    const timer = setTimeout(() => setNote(""), COPIED_NOTE_MS);
+    return () => clearTimeout(timer);
+  }, [note]);
   return (
-    <>
+    <span className="relative inline-flex">
       <Menu>
-        <MenuButton aria-label={`Options for invoice ${number}`} className={buttonClass}>
+        <MenuButton aria-label={`Options for invoice ${number}`} {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
           <EllipsisHorizontalIcon aria-hidden="true" className="size-5" />
         </MenuButton>
         <MenuItems
@@ -75,9 +88,18 @@ function LiveMenu({ number, payHref }: { number: number; payHref?: string }) {
           </MenuItem>
           {payHref && (
             <MenuItem>
-              <a href={payHref} className={itemClass}>
+              {/* A client navigation: the list (and its selection) stays, and focus can return here. */}
+              <Link href={payHref} scroll={false} className={itemClass}>
                 Pay this invoice
-              </a>
+              </Link>
+            </MenuItem>
+          )}
+          {processing && (
+            <MenuItem disabled>
+              <span className={`${itemClass} flex items-center gap-1.5 text-slate-700`}>
+                <ArrowPathIcon aria-hidden="true" className="size-4" />
+                Payment processing
+              </span>
             </MenuItem>
           )}
           <MenuItem>
@@ -87,6 +109,7 @@ function LiveMenu({ number, payHref }: { number: number; payHref?: string }) {
               onClick={async () => {
                 const ok = await copyText(String(number));
                 setAnnouncement(ok ? `Invoice number ${number} copied` : `Could not copy invoice number ${number}`);
+                setNote(ok ? "Copied" : "Could not copy");
               }}
             >
               Copy invoice number
@@ -97,6 +120,12 @@ function LiveMenu({ number, payHref }: { number: number; payHref?: string }) {
       <span role="status" className="sr-only">
         {announcement}
       </span>
-    </>
+      {/* Seen by everyone, beside the button; the status above says it to screen readers. */}
+      {note && (
+        <span aria-hidden="true" className="absolute right-full top-1/2 mr-2 -translate-y-1/2 whitespace-nowrap rounded bg-slate-800 px-2 py-1 text-xs font-medium text-white shadow">
+          {note}
+        </span>
+      )}
+    </span>
   );
 }

@@ -3,6 +3,7 @@
  * code format per country where one exists. Messages are written for the field they stand by.
  */
 import { z } from "zod";
+import { COUNTRY_CODES } from "@/lib/countries";
 
 /** VAT number formats (EU VIES and Norway/UK/Switzerland), with the country prefix. */
 export const VAT_FORMATS: Record<string, { re: RegExp; example: string }> = {
@@ -49,10 +50,8 @@ export const ZIP_FORMATS: Record<string, { re: RegExp; example: string }> = {
 const EU = new Set(["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]);
 export const isEu = (countryCode: string) => EU.has(countryCode);
 
-/** Country codes offered in Customer Info: ISO 3166-1 alpha-2 that Intl can name. */
-export const COUNTRY_CODES = [
-  "AT", "BE", "CH", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "IE", "IS", "IT", "LT", "LV", "NL", "NO", "PL", "PT", "SE", "US",
-] as const;
+/** A VAT number starts with its country's code, except Greece's: EL (VIES). */
+export const vatPrefix = (countryCode: string) => (countryCode === "GR" ? "EL" : countryCode);
 
 // Letters, marks, digits and common punctuation; no control characters or angle brackets.
 const SAFE_TEXT = /^[\p{L}\p{M}\p{N} .,'’&()\/\-–:#+@]*$/u;
@@ -99,8 +98,9 @@ export const customerInfoSchema = z
     if (zip && !zip.re.test(v.zipCode)) ctx.addIssue({ code: "custom", path: ["zipCode"], message: `Enter a zip code like ${zip.example}.` });
     if (v.vatNumber) {
       const vat = VAT_FORMATS[v.countryCode];
-      if (!v.vatNumber.startsWith(v.countryCode)) {
-        ctx.addIssue({ code: "custom", path: ["vatNumber"], message: `A VAT number for this country starts with ${v.countryCode}.` });
+      const prefix = vatPrefix(v.countryCode);
+      if (!v.vatNumber.startsWith(prefix)) {
+        ctx.addIssue({ code: "custom", path: ["vatNumber"], message: `A VAT number for this country starts with ${prefix}.` });
       } else if (vat && !vat.re.test(v.vatNumber)) {
         ctx.addIssue({ code: "custom", path: ["vatNumber"], message: `Enter the VAT number like ${vat.example}.` });
       }

@@ -1,9 +1,15 @@
 /**
  * Login throttling kept in the database, so it holds across several server instances:
- * per email (5 failures in 15 minutes lock it for 15 minutes, known or unknown alike, so the
- * lock tells nothing about which emails exist) and per client address (50 failures).
+ * per email (5 attempts in 15 minutes lock it for 15 minutes, known or unknown alike, so the
+ * lock tells nothing about which emails exist) and per client address (50).
+ *
+ * An attempt is counted BEFORE its password is checked, in one atomic upsert per key that
+ * returns the new count: however many guesses arrive at once, on however many servers, at most
+ * the limit of them reach the password check. Counting after the check let 24 parallel guesses
+ * all be checked before any of them was recorded. A correct password clears the email's count
+ * and gives back the address's one attempt, so the counts are failures plus checks in flight.
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 
@@ -12,48 +18,68 @@ export const LOCK_MINUTES = 15;
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_ADDRESS = 50;
 
-export function throttleKeys(email: string, clientAddress: string | null) {
-  const keys = [{ key: `email:${email.toLowerCase()}`, limit: MAX_FAILURES_PER_EMAIL }];
-  if (clientAddress) keys.push({ key: `ip:${clientAddress}`, limit: MAX_FAILURES_PER_ADDRESS });
+export type ThrottleKey = { key: string; limit: number };
+
+const emailKey = (email: string) => `email:${email.toLowerCase()}`;
+const addressKey = (clientAddress: string) => `ip:${clientAddress}`;
+
+export function throttleKeys(email: string, clientAddress: string | null): ThrottleKey[] {
+  const keys = [{ key: emailKey(email), limit: MAX_FAILURES_PER_EMAIL }];
+  if (clientAddress) keys.push({ key: addressKey(clientAddress), limit: MAX_FAILURES_PER_ADDRESS });
   return keys;
 }
 
-/** The time until which sign-in is locked for any of the keys, or null. */
-export async function lockedUntil(keys: { key: string }[]): Promise<Date | null> {
-  const rows = await getDb()
-    .select({ lockedUntil: loginThrottle.lockedUntil })
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, keys.map((k) => k.key)));
-  const now = Date.now();
-  const until = rows
-    .map((r) => r.lockedUntil)
-    .filter((d): d is Date => d !== null && d.getTime() > now)
-    .sort((a, b) => b.getTime() - a.getTime());
-  return until[0] ?? null;
+/**
+ * Counts one attempt against the key and returns the new count. A window that has ended starts
+ * over (unless a lock is still running); reaching the limit locks the key for LOCK_MINUTES.
+ */
+async function countAttempt({ key, limit }: ThrottleKey): Promise<number> {
+  const t = loginThrottle;
+  const lockRunning = sql`(${t.lockedUntil} is not null and ${t.lockedUntil} > now())`;
+  const startsOver = sql`(not ${lockRunning} and ${t.windowStartedAt} < now() - make_interval(mins => ${WINDOW_MINUTES}))`;
+  const [row] = await getDb()
+    .insert(t)
+    .values({ key, failures: 1, windowStartedAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: t.key,
+      set: {
+        failures: sql`case when ${startsOver} then 1 else ${t.failures} + 1 end`,
+        windowStartedAt: sql`case when ${startsOver} then now() else ${t.windowStartedAt} end`,
+        lockedUntil: sql`case when ${startsOver} then null
+                              when not ${lockRunning} and ${t.failures} + 1 >= ${limit} then now() + make_interval(mins => ${LOCK_MINUTES})
+                              else ${t.lockedUntil} end`,
+      },
+    })
+    .returning({ count: t.failures });
+  return row!.count;
 }
 
-export async function recordFailure(keys: { key: string; limit: number }[]): Promise<void> {
+/**
+ * Runs `checkPassword` only if this attempt is within every key's limit. "locked": refused
+ * without checking the password; "wrong": checked and wrong (it stays counted); "ok": the
+ * email's count is cleared and the address's attempt given back.
+ */
+export async function throttledCheck(keys: ThrottleKey[], checkPassword: () => Promise<boolean>): Promise<"ok" | "wrong" | "locked"> {
+  const counts = await Promise.all(keys.map(countAttempt));
+  if (counts.some((count, i) => count > keys[i]!.limit)) return "locked";
+  if (!(await checkPassword())) return "wrong";
+  await Promise.all(keys.map(forgetAttempt));
+  return "ok";
+}
+
+async function forgetAttempt({ key, limit }: ThrottleKey): Promise<void> {
   const db = getDb();
-  for (const { key, limit } of keys) {
-    // One atomic upsert: concurrent failures on several servers all count.
-    await db
-      .insert(loginThrottle)
-      .values({ key, failures: 1, windowStartedAt: sql`now()` })
-      .onConflictDoUpdate({
-        target: loginThrottle.key,
-        set: {
-          failures: sql`case when ${loginThrottle.windowStartedAt} < now() - make_interval(mins => ${WINDOW_MINUTES})
-                             then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < now() - make_interval(mins => ${WINDOW_MINUTES})
-                                    then now() else ${loginThrottle.windowStartedAt} end`,
-          lockedUntil: sql`case when ${loginThrottle.windowStartedAt} >= now() - make_interval(mins => ${WINDOW_MINUTES})
-                                     and ${loginThrottle.failures} + 1 >= ${limit}
-                                then now() + make_interval(mins => ${LOCK_MINUTES}) else ${loginThrottle.lockedUntil} end`,
-        },
-      });
+  const t = loginThrottle;
+  if (key.startsWith("email:")) {
+    await db.delete(t).where(eq(t.key, key));
+    return;
   }
-}
-
-export async function clearFailures(email: string): Promise<void> {
-  await getDb().delete(loginThrottle).where(eq(loginThrottle.key, `email:${email.toLowerCase()}`));
+  // Others behind the same address keep their failures; the lock stays while they reach the limit.
+  await db
+    .update(t)
+    .set({
+      failures: sql`greatest(${t.failures} - 1, 0)`,
+      lockedUntil: sql`case when ${t.failures} - 1 < ${limit} then null else ${t.lockedUntil} end`,
+    })
+    .where(eq(t.key, key));
 }

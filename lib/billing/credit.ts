@@ -28,6 +28,7 @@ import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/out
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { computeTotals, divRound, formatMoney, minorDigits } from "@/lib/money";
 import { OPEN_STATES } from "@/lib/payments/engine";
+import { pdfStrings } from "@/lib/pdf/strings";
 import { paymentReferenceFor } from "@/lib/reference";
 import { ensureInvoiceSequence } from "./run";
 
@@ -128,11 +129,6 @@ export function splitCredit(amountMinor: bigint, groups: ReadonlyArray<{ rateBp:
   return usable.map((g, i) => ({ rateBp: g.rateBp, netMinor: nets[i]! })).filter((x) => x.netMinor > 0n);
 }
 
-const LINE_TEXT = {
-  en: { service: "Credit", label: (n: number) => `Credit on invoice ${n}`, unit: "pcs" },
-  sv: { service: "Kredit", label: (n: number) => `Kredit på faktura ${n}`, unit: "st" },
-} as const;
-
 export async function issueCreditNote(
   db: Database,
   raw: CreditInput,
@@ -227,15 +223,16 @@ export async function issueCreditNote(
           (near.length ? `: use ${near.map(money).join(" or ")}.` : "."),
       };
     }
-    const text = LINE_TEXT[invoice.language];
+    // The credit note's words, from the documents' dictionary (its PDF translates them from there).
+    const text = pdfStrings(invoice.language);
     const lines = split.map((s, i) => ({
       position: i + 1,
-      service: text.service,
+      service: text.services.credit,
       productCode: "credit",
-      label: text.label(invoice.number),
+      label: text.creditLine(invoice.number),
       region: null,
       quantity: "1",
-      unit: text.unit,
+      unit: text.units.piece,
       unitPriceMinor: s.netMinor.toString(),
       amountMinor: s.netMinor,
       vatRateBp: s.rateBp,

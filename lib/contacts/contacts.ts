@@ -7,7 +7,10 @@
  * - moving Billing (add to the new, then remove from the old) never leaves no Billing address;
  *   two people removing Billing from the last two addresses at once: the second is refused.
  * Verification codes: 6 digits, stored as an HMAC, single use, valid 8 hours, locked after
- * 5 wrong tries.
+ * 5 wrong tries; the address's budget of wrong codes and how often codes are sent to it outlive
+ * the code and the row (verification-limits.ts).
+ * Giving an address Billing decides where invoices go: it needs the caller's password, and
+ * whether it is "giving" is read from the locked row, never from the form.
  */
 import crypto from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -15,8 +18,10 @@ import type { Database, Executor, Transaction } from "@/db/client";
 import { contactEmails, contactPhones } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { enqueueEmail } from "@/lib/email/outbox";
+import { verificationEmail } from "@/lib/email/templates";
 import { env } from "@/lib/env";
 import { ROLE_LABEL, ROLES, type Role, type Roles } from "./roles";
+import { BUDGET_SPENT_MESSAGE, clearFailedTries, failedTries, recordFailedTry, recordSend, sendRefusal, TRY_BUDGET } from "./verification-limits";
 
 export const CODE_TTL_HOURS = 8;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -78,14 +83,15 @@ function rolesWithoutHolder(rows: Pick<Row, "verifiedAt" | "isBilling" | "isTech
   return ROLES.filter((role) => !held((r) => (role === "billing" ? r.isBilling : role === "tech" ? r.isTech : r.isDpo)));
 }
 
-function verificationEmail(email: string, code: string) {
-  return {
-    subject: `Your Cumulus verification code: ${code}`,
-    textBody:
-      `Someone added ${email} as a contact address of a Cumulus cloud account.\n\n` +
-      `Your verification code is ${code}. It is valid for ${CODE_TTL_HOURS} hours.\n\n` +
-      `If you did not expect this, you can ignore this message.`,
-  };
+/** Stores a new code for the row, queues its email and counts the send. */
+async function sendNewCode(tx: Transaction, accountId: string, id: string, email: string) {
+  const code = newCode();
+  await tx
+    .update(contactEmails)
+    .set({ verificationCodeHash: codeHash(id, code), verificationExpiresAt: sql`now() + make_interval(hours => ${CODE_TTL_HOURS})`, verificationAttempts: 0 })
+    .where(and(eq(contactEmails.accountId, accountId), eq(contactEmails.id, id)));
+  await enqueueEmail(tx, { accountId, kind: "verification", recipients: [email], ...verificationEmail(email, code, CODE_TTL_HOURS) });
+  await recordSend(tx, accountId, email);
 }
 
 export async function createContactEmail(db: Database, accountId: string, actorUserId: string, email: string): Promise<Success<{ id: string }> | Failure> {
@@ -93,13 +99,11 @@ export async function createContactEmail(db: Database, accountId: string, actorU
     const rows = await lockAll(tx, accountId);
     if (rows.some((r) => r.email === email)) return { ok: false, field: "email", message: "This address is already on the list." };
     if (rows.length >= 50) return { ok: false, field: "email", message: "An account can have at most 50 contact addresses." };
+    // Deleting and re-adding an address sends it no more codes than resending would.
+    const refusal = await sendRefusal(tx, accountId, email);
+    if (refusal) return { ok: false, field: "email", message: refusal };
     const [row] = await tx.insert(contactEmails).values({ accountId, email }).returning({ id: contactEmails.id });
-    const code = newCode();
-    await tx
-      .update(contactEmails)
-      .set({ verificationCodeHash: codeHash(row!.id, code), verificationExpiresAt: sql`now() + make_interval(hours => ${CODE_TTL_HOURS})`, verificationAttempts: 0 })
-      .where(eq(contactEmails.id, row!.id));
-    await enqueueEmail(tx, { accountId, kind: "verification", recipients: [email], ...verificationEmail(email, code) });
+    await sendNewCode(tx, accountId, row!.id, email);
     await audit(tx, { accountId, actorUserId, action: "contact.email_created", entityType: "contact_email", entityId: row!.id, after: { email } });
     return { ok: true, id: row!.id };
   });
@@ -111,12 +115,10 @@ export async function resendVerificationCode(db: Database, accountId: string, ac
     const row = rows.find((r) => r.id === id);
     if (!row) return { ok: false, message: "This address is not on the list." };
     if (row.verifiedAt) return { ok: false, message: "This address is already verified." };
-    const code = newCode();
-    await tx
-      .update(contactEmails)
-      .set({ verificationCodeHash: codeHash(id, code), verificationExpiresAt: sql`now() + make_interval(hours => ${CODE_TTL_HOURS})`, verificationAttempts: 0 })
-      .where(eq(contactEmails.id, id));
-    await enqueueEmail(tx, { accountId, kind: "verification", recipients: [row.email], ...verificationEmail(row.email, code) });
+    if ((await failedTries(tx, accountId, row.email)) >= TRY_BUDGET) return { ok: false, message: BUDGET_SPENT_MESSAGE };
+    const refusal = await sendRefusal(tx, accountId, row.email);
+    if (refusal) return { ok: false, message: refusal };
+    await sendNewCode(tx, accountId, id, row.email);
     await audit(tx, { accountId, actorUserId, action: "contact.code_resent", entityType: "contact_email", entityId: id });
     return { ok: true };
   });
@@ -128,6 +130,8 @@ export async function verifyContactEmail(db: Database, accountId: string, actorU
     const row = rows.find((r) => r.id === id);
     if (!row) return { ok: false, field: "code", message: "This address is not on the list." };
     if (row.verifiedAt) return { ok: true };
+    const spent = await failedTries(tx, accountId, row.email);
+    if (spent >= TRY_BUDGET) return { ok: false, field: "code", message: BUDGET_SPENT_MESSAGE };
     if (row.verificationAttempts >= MAX_CODE_ATTEMPTS) {
       return { ok: false, field: "code", message: "Too many wrong codes. Send a new code and try again." };
     }
@@ -139,26 +143,44 @@ export async function verifyContactEmail(db: Database, accountId: string, actorU
     if (!crypto.timingSafeEqual(expected, given)) {
       const attempts = row.verificationAttempts + 1;
       await tx.update(contactEmails).set({ verificationAttempts: attempts }).where(eq(contactEmails.id, id));
-      await audit(tx, { accountId, actorUserId, action: "contact.code_rejected", entityType: "contact_email", entityId: id, after: { attempts } });
-      const left = MAX_CODE_ATTEMPTS - attempts;
-      return {
-        ok: false,
-        field: "code",
-        message: left > 0 ? `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.` : "Too many wrong codes. Send a new code and try again.",
-      };
+      const addressTries = await recordFailedTry(tx, accountId, row.email);
+      await audit(tx, { accountId, actorUserId, action: "contact.code_rejected", entityType: "contact_email", entityId: id, after: { attempts, addressTries } });
+      return { ok: false, field: "code", message: wrongCodeMessage(MAX_CODE_ATTEMPTS - attempts, TRY_BUDGET - addressTries) };
     }
     // Single use: the code is gone once it has worked.
     await tx
       .update(contactEmails)
       .set({ verifiedAt: sql`now()`, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 })
       .where(eq(contactEmails.id, id));
+    await clearFailedTries(tx, accountId, row.email);
     await audit(tx, { accountId, actorUserId, action: "contact.email_verified", entityType: "contact_email", entityId: id, after: { email: row.email } });
     return { ok: true };
   });
 }
 
-/** Sets an address's roles. Adding Billing needs the caller to have re-authenticated. */
-export async function setContactRoles(db: Database, accountId: string, actorUserId: string, id: string, roles: Roles): Promise<Success | Failure> {
+function wrongCodeMessage(codeTriesLeft: number, addressTriesLeft: number): string {
+  if (addressTriesLeft <= 0) return BUDGET_SPENT_MESSAGE;
+  if (codeTriesLeft <= 0) return "Too many wrong codes. Send a new code and try again.";
+  const left = Math.min(codeTriesLeft, addressTriesLeft);
+  return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`;
+}
+
+export const PASSWORD_NEEDED_MESSAGE = "Enter your password to give this address Billing.";
+
+/**
+ * Sets an address's roles. Giving it Billing (it does not hold it in the locked row) needs
+ * `reauthenticated`: the caller confirmed their password in this request. `changed` tells
+ * whether anything was written; `billingRemoved` whether the "invoices go elsewhere" notice
+ * was queued.
+ */
+export async function setContactRoles(
+  db: Database,
+  accountId: string,
+  actorUserId: string,
+  id: string,
+  roles: Roles,
+  reauthenticated: boolean,
+): Promise<Success<{ changed: boolean; billingRemoved: boolean }> | Failure> {
   return db.transaction(async (tx) => {
     const rows = await lockAll(tx, accountId);
     const row = rows.find((r) => r.id === id);
@@ -166,6 +188,9 @@ export async function setContactRoles(db: Database, accountId: string, actorUser
     if (!row.verifiedAt && (roles.billing || roles.tech || roles.dpo)) {
       return { ok: false, message: "Verify this address before giving it a role." };
     }
+    if (roles.billing && !row.isBilling && !reauthenticated) return { ok: false, field: "password", message: PASSWORD_NEEDED_MESSAGE };
+    const before = { billing: row.isBilling, tech: row.isTech, dpo: row.isDpo };
+    if (ROLES.every((r) => before[r] === roles[r])) return { ok: true, changed: false, billingRemoved: false };
     const next = rows.map((r) => (r.id === id ? { ...r, isBilling: roles.billing, isTech: roles.tech, isDpo: roles.dpo } : r));
     const orphaned = rolesWithoutHolder(next);
     if (orphaned.length > 0) {
@@ -178,10 +203,15 @@ export async function setContactRoles(db: Database, accountId: string, actorUser
             : `${names} must stay with at least one verified address. Give ${orphaned.length === 1 ? "it" : "them"} to another address first.`,
       };
     }
-    const before = { billing: row.isBilling, tech: row.isTech, dpo: row.isDpo };
-    await tx.update(contactEmails).set({ isBilling: roles.billing, isTech: roles.tech, isDpo: roles.dpo }).where(eq(contactEmails.id, id));
+    const updated = await tx
+      .update(contactEmails)
+      .set({ isBilling: roles.billing, isTech: roles.tech, isDpo: roles.dpo })
+      .where(and(eq(contactEmails.accountId, accountId), eq(contactEmails.id, id)))
+      .returning({ id: contactEmails.id });
+    if (!updated[0]) return { ok: false, message: "This address is not on the list." };
     await audit(tx, { accountId, actorUserId, action: "contact.roles_changed", entityType: "contact_email", entityId: id, before: { email: row.email, ...before }, after: { email: row.email, ...roles } });
-    if (row.isBilling && !roles.billing) {
+    const billingRemoved = row.isBilling && !roles.billing;
+    if (billingRemoved) {
       const now = next.filter((r) => r.verifiedAt && r.isBilling).map((r) => r.email).sort();
       await enqueueEmail(tx, {
         accountId,
@@ -191,7 +221,7 @@ export async function setContactRoles(db: Database, accountId: string, actorUser
         textBody: `${row.email} no longer receives the invoices of your Cumulus cloud account.\n\nFrom now on, invoices go to: ${now.join(", ")}.\n\nIf you did not expect this change, contact your account's administrator.`,
       });
     }
-    return { ok: true };
+    return { ok: true, changed: true, billingRemoved };
   });
 }
 

@@ -1,11 +1,16 @@
-/** Account settings for the current viewer: anyone signed in may read them; changing needs admin or invoice access Full. */
+/**
+ * Account settings for the current viewer. The billing part (customer info, VAT number,
+ * contacts, invoice settings) is read only for invoice access Read or Full, and changed only
+ * with Full; invoice access None gets none of it, whatever the UI shows.
+ */
 import "server-only";
 import { getDb } from "@/db/client";
 import { accountSettings } from "@/lib/account/settings";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
-import { canManageBilling, type Viewer } from "./session";
+import { countryOptions } from "@/lib/countries";
+import { canManageBilling, canReadBilling, type Viewer } from "./session";
 
-export async function getAccountSettingsView(viewer: Viewer) {
+async function billingSettingsView(viewer: Viewer) {
   const db = getDb();
   const [settings, contacts, nextInvoiceTo] = await Promise.all([
     accountSettings(db, viewer.account.id),
@@ -13,7 +18,15 @@ export async function getAccountSettingsView(viewer: Viewer) {
     billingRecipients(db, viewer.account.id),
   ]);
   if (!settings) return null;
-  return { email: viewer.email, canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo };
+  // The Country list in the page's language (the panel's pages are English: app/layout.tsx).
+  const countries = countryOptions("en");
+  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries };
 }
 
-export type AccountSettingsView = NonNullable<Awaited<ReturnType<typeof getAccountSettingsView>>>;
+export type BillingSettingsView = NonNullable<Awaited<ReturnType<typeof billingSettingsView>>>;
+/** `billing` is null for invoice access None: the slide-over then shows only the user's own controls. */
+export type AccountSettingsView = { email: string; billing: BillingSettingsView | null };
+
+export async function getAccountSettingsView(viewer: Viewer): Promise<AccountSettingsView> {
+  return { email: viewer.email, billing: canReadBilling(viewer) ? await billingSettingsView(viewer) : null };
+}

@@ -59,8 +59,8 @@ export function defineAction<S extends z.ZodType, State extends ActionState>(opt
     }
     const raw = formDataToObject(formData);
     const parsed = options.schema.safeParse(raw);
-    // Passwords are never sent back to the browser.
-    const { password: _password, ...values } = raw;
+    // Passwords (current, new, repeated) are never sent back to the browser.
+    const values = Object.fromEntries(Object.entries(raw).filter(([key]) => !/password/i.test(key)));
     if (!parsed.success) return { ...prev, ok: false, message: undefined, fieldErrors: fieldErrorsOf(parsed.error), values } as State;
     const result = await options.handler(viewer, parsed.data, prev);
     return result.ok === false ? ({ ...result, values } as State) : result;

@@ -1,20 +1,24 @@
 /**
  * The data-access layer's front door: every page, server action and route handler gets the
  * current user, account and privilege from here. The proxy only redirects; this is the check.
- * The session version and privileges are read from the database on every request, so a
- * password change or a removed privilege takes effect at the user's next request.
+ * The session's row (user_sessions), the session version and privileges are read from the
+ * database on every request, in the one query below: a logout, "log out everywhere", a password
+ * change or a removed privilege takes effect at the user's next request, on every server.
  */
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb, preparedQuery, type Database } from "@/db/client";
-import { accounts, users, type InvoiceAccess, type Language } from "@/db/schema";
+import { accounts, users, userSessions, type InvoiceAccess, type Language } from "@/db/schema";
 import { sessionClaims } from "@/lib/auth/session-token";
+import { endSession } from "@/lib/auth/sessions";
 
 export type Viewer = {
   userId: string;
+  /** The session this request came with (its user_sessions row). */
+  sessionId: string;
   email: string;
   name: string;
   isAdmin: boolean;
@@ -32,7 +36,10 @@ export type Viewer = {
   };
 };
 
-/** The user, account and privileges behind a session: read on every request. */
+/**
+ * The user, account and privileges behind a session, and whether the session is still on (its
+ * row neither revoked nor past expires_at): one round trip on every request.
+ */
 const viewerQuery = (db: Database) =>
   db
     .select({
@@ -53,6 +60,15 @@ const viewerQuery = (db: Database) =>
     })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .innerJoin(
+      userSessions,
+      and(
+        eq(userSessions.id, sql.placeholder("sid")),
+        eq(userSessions.userId, users.id),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, sql`now()`),
+      ),
+    )
     .where(eq(users.id, sql.placeholder("uid")))
     .limit(1)
     .prepare("dal_viewer");
@@ -62,10 +78,11 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const session = await sessionClaims((await cookies()).getAll());
   if (!session) return null;
   const query = preparedQuery(getDb(), "dal.viewer", viewerQuery);
-  const [row] = await query.execute({ uid: session.uid });
+  const [row] = await query.execute({ uid: session.uid, sid: session.sid });
   if (!row || row.sessionVersion !== session.sv) return null;
   return {
     userId: row.userId,
+    sessionId: session.sid,
     email: row.email,
     name: row.name,
     isAdmin: row.isAdmin,
@@ -83,6 +100,15 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   };
 });
 
+/**
+ * Log out: revokes the session of the request's cookie on the server (every server refuses it
+ * from then on), whether or not it was still on. The caller clears the cookie.
+ */
+export async function endCurrentSession(): Promise<void> {
+  const session = await sessionClaims((await cookies()).getAll());
+  if (session) await endSession(getDb(), session.uid, session.sid);
+}
+
 /** The viewer, or a redirect to the login page that comes back to the requested page. */
 export async function requireViewer(): Promise<Viewer> {
   const viewer = await getViewer();
@@ -93,8 +119,14 @@ export async function requireViewer(): Promise<Viewer> {
 
 export const canReadInvoices = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
 export const canPayInvoices = (v: Viewer) => v.invoiceAccess === "full";
-/** Billing contacts and customer info: admins and invoice access Full. */
-export const canManageBilling = (v: Viewer) => v.isAdmin || v.invoiceAccess === "full";
+/**
+ * Changing billing contacts, customer info and invoice settings: invoice access Full only.
+ * Being an admin governs the Users page only; an admin who needs billing gets Full from
+ * another admin (audited).
+ */
+export const canManageBilling = (v: Viewer) => v.invoiceAccess === "full";
+/** Reading customer info, VAT number, contacts and invoice settings: invoice access Read or Full. */
+export const canReadBilling = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
 
 /** For pages: invoice access None answers exactly as if the invoice did not exist. */
 export async function requireInvoiceReader(): Promise<Viewer> {

@@ -4,7 +4,7 @@
  */
 import type { Language } from "@/db/schema";
 import { endOfMonth, formatDate, formatMonth, startOfMonth } from "@/lib/dates";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
@@ -19,8 +19,7 @@ export function escapeHtml(value: string): string {
 
 /** The panel's public address without a trailing slash: APP_URL, else http://localhost:PORT. */
 export function appBaseUrl(): string {
-  const e = env();
-  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return appOrigin();
 }
 
 export function invoiceUrl(number: number): string {
@@ -297,5 +296,21 @@ export function reminderEmail(d: ReminderEmailData): EmailContent {
       link: { label: s.view, url: d.url },
       footer: [d.providerName, s.why(d)],
     }),
+  };
+}
+
+// ─── Contact address verification ─────────────────────────────────────────────────────────
+
+/**
+ * The verification code email. The code is in the body only: subjects are written to the
+ * server log (lib/email/transport.ts) and shown in mail previews and notifications.
+ */
+export function verificationEmail(email: string, code: string, validHours: number): Pick<EmailContent, "subject" | "textBody"> {
+  return {
+    subject: "Your Cumulus verification code",
+    textBody:
+      `Someone added ${email} as a contact address of a Cumulus cloud account.\n\n` +
+      `Your verification code is ${code}. It is valid for ${validHours} hours.\n\n` +
+      `If you did not expect this, you can ignore this message.`,
   };
 }

@@ -4,8 +4,11 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { toDecimalString } from "@/lib/money";
-import { STATUS_LABEL } from "./balance";
+import { STATUS_LABEL, type InvoiceStatus } from "./balance";
 import type { InvoiceRow } from "./list";
+
+/** The Status column: the list's words, except a payment under way, which reads `processing`. */
+const CSV_STATUS: Record<InvoiceStatus, string> = { ...STATUS_LABEL, processing: "processing" };
 
 export const CSV_HEADER = ["Invoice No", "Type", "Invoice Date", "Due Date", "Net", "VAT", "Total", "Currency", "Outstanding", "Status"];
 
@@ -24,7 +27,7 @@ export function invoiceCsvRecord(r: InvoiceRow): string {
     toDecimalString(r.totalMinor, r.currency),
     r.currency,
     toDecimalString(r.outstandingMinor, r.currency),
-    STATUS_LABEL[r.status],
+    CSV_STATUS[r.status],
   ]);
 }
 

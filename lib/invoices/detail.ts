@@ -1,9 +1,9 @@
 /** One invoice with everything its page and PDF show, read for one account only. */
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { emailDeliveries, invoiceLines, invoices } from "@/db/schema";
+import { emailDeliveries, invoiceLines, invoices, products } from "@/db/schema";
 import { computeTotals } from "@/lib/money";
-import { creditedMinorSql, settledMinorSql, statusOf } from "./balance";
+import { creditedMinorSql, paymentUnderWaySql, settledMinorSql, statusOf } from "./balance";
 
 export async function getInvoiceDetail(db: Executor, accountId: string, number: number, today: string) {
   // All four reads at once (one round trip instead of two): the others find the invoice by number themselves.
@@ -32,6 +32,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
       issuedAt: invoices.issuedAt,
       settled: sql<string>`${settledMinorSql}`,
       credited: sql<string>`${creditedMinorSql}`,
+      paymentUnderWay: sql<boolean>`${paymentUnderWaySql}`,
     })
     .from(invoices)
     .where(and(eq(invoices.accountId, accountId), eq(invoices.number, number)))
@@ -48,8 +49,12 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
         unitPriceMinor: invoiceLines.unitPriceMinor,
         amountMinor: invoiceLines.amountMinor,
         vatRateBp: invoiceLines.vatRateBp,
+        // The price list's label in each language: a document prints the line in its own language.
+        productLabelEn: products.labelEn,
+        productLabelSv: products.labelSv,
       })
       .from(invoiceLines)
+      .leftJoin(products, eq(products.code, invoiceLines.productCode))
       .where(eq(invoiceLines.invoiceId, invoiceId))
       .orderBy(asc(invoiceLines.position)),
     db
@@ -80,7 +85,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
   if (totals.totalMinor !== invoice.totalMinor) {
     throw new Error(`Invoice ${invoice.number}: stored total does not match its lines`);
   }
-  const { settled: _s, credited: _c, ...rest } = invoice;
+  const { settled: _s, credited: _c, paymentUnderWay, ...rest } = invoice;
   return {
     ...rest,
     lines,
@@ -88,7 +93,7 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
     settledMinor,
     creditedMinor,
     outstandingMinor,
-    status: statusOf(outstandingMinor, invoice.dueDate, today),
+    status: statusOf(outstandingMinor, invoice.dueDate, today, paymentUnderWay === true),
     deliveries,
     related,
   };

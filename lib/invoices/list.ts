@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { isIsoDate } from "@/lib/dates";
-import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
+import { outstandingMinorSql, paymentUnderWaySql, statusOf, type InvoiceStatus } from "./balance";
 
 export const PAGE_SIZE = 25;
 export const STATUS_FILTERS = ["all", "outstanding", "overdue", "paid"] as const;
@@ -114,6 +114,8 @@ const rowColumns = {
   vatMinor: invoices.vatMinor,
   totalMinor: invoices.totalMinor,
   outstanding: sql<string>`${outstandingMinorSql}`,
+  // statusOf ignores it for a paid row; computing outstanding again here to skip the probe costs more.
+  paymentUnderWay: sql<boolean>`${paymentUnderWaySql}`,
 };
 
 type RawRow = { [K in keyof typeof rowColumns]: unknown };
@@ -130,7 +132,7 @@ function toRow(r: RawRow, today: string): InvoiceRow {
     vatMinor: r.vatMinor as bigint,
     totalMinor: r.totalMinor as bigint,
     outstandingMinor,
-    status: statusOf(outstandingMinor, String(r.dueDate), today),
+    status: statusOf(outstandingMinor, String(r.dueDate), today, r.paymentUnderWay === true),
   };
 }
 

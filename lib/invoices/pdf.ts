@@ -12,6 +12,7 @@ import type { InvoicePdfData } from "@/lib/pdf/types";
 import { providerDetails } from "@/lib/provider";
 import { outstandingMinorSql } from "./balance";
 import type { InvoiceDetail } from "./detail";
+import { localizedLines } from "./presentation";
 
 /** `Cumulus-2026-10-100034.pdf`: the invoice month and number. */
 export function pdfFileName(invoice: { number: number; invoiceDate: string }): string {
@@ -34,7 +35,7 @@ export function pdfData(invoice: InvoiceDetail, language: Language): InvoicePdfD
     currency: invoice.currency,
     language,
     vatCategory: invoice.vatCategory,
-    lines: invoice.lines.map((l) => ({
+    lines: localizedLines(invoice, language).map((l) => ({
       service: l.service,
       label: l.label,
       region: l.region,

@@ -1,17 +1,9 @@
-/** Invoice data as pages show it, worded and formatted by the PDF's dictionary and decimal formatting, so page and PDF agree. */
+/** Invoice data as pages and PDFs show it, worded and formatted by the documents' dictionary and decimal formatting, so page and PDF agree. */
 import type { Language, VatCategory } from "@/db/schema";
-import { localeOf } from "@/lib/money";
-import { pdfStrings } from "@/lib/pdf/strings";
+import { pdfStrings, serviceName, unitName } from "@/lib/pdf/strings";
+import type { InvoiceDetail } from "./detail";
 
 export { formatQuantity, formatUnitPrice } from "@/lib/pdf/decimal";
-
-export function countryName(countryCode: string, language: Language): string {
-  try {
-    return new Intl.DisplayNames([localeOf(language)], { type: "region" }).of(countryCode) ?? countryCode;
-  } catch {
-    return countryCode;
-  }
-}
 
 /** The legal VAT note an invoice of this category carries, or null. */
 export function vatNote(category: VatCategory, language: Language): string | null {
@@ -20,4 +12,37 @@ export function vatNote(category: VatCategory, language: Language): string | nul
   if (category === "export") return s.exportNote;
   if (category === "exempt") return s.exemptNote;
   return null;
+}
+
+type StoredLine = InvoiceDetail["lines"][number];
+
+/**
+ * A line's label in `language`. A line keeps the label it was issued with, in the account's
+ * language of that day ("Memory (sto1)"); when that is the price list's label (or a credit
+ * note's own line) in either language, it prints as the same label in `language` ("Minne
+ * (sto1)"). Any other label (a product renamed since, a hand-made line) prints as issued.
+ */
+function lineLabel(line: StoredLine, language: Language, creditedNumber: number | null): string {
+  const byLanguage: Record<Language, string>[] = [];
+  if (line.productLabelEn !== null && line.productLabelSv !== null) byLanguage.push({ en: line.productLabelEn, sv: line.productLabelSv });
+  if (creditedNumber !== null) byLanguage.push({ en: pdfStrings("en").creditLine(creditedNumber), sv: pdfStrings("sv").creditLine(creditedNumber) });
+  const suffix = line.region ? ` (${line.region})` : "";
+  for (const labels of byLanguage) {
+    for (const issued of Object.values(labels)) {
+      if (line.label === issued) return labels[language];
+      if (suffix && line.label === issued + suffix) return labels[language] + suffix;
+    }
+  }
+  return line.label;
+}
+
+/** The invoice's lines with service, label and unit in `language`, for its page and its PDF alike. */
+export function localizedLines(invoice: Pick<InvoiceDetail, "lines" | "type" | "related">, language: Language) {
+  const credited = invoice.type === "credit_note" ? (invoice.related.find((r) => r.type === "invoice")?.number ?? null) : null;
+  return invoice.lines.map((line) => ({
+    ...line,
+    service: serviceName(line.service, language),
+    label: lineLabel(line, language, credited),
+    unit: unitName(line.unit, language),
+  }));
 }

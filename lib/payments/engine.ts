@@ -13,9 +13,9 @@ import { rows, type Database, type Executor } from "@/db/client";
 import { invoices, paymentAllocations, paymentEvents, payments, type PaymentState } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import type { PaymentProvider, ProviderEvent, ProviderOutcome } from "./provider";
+import { FINAL_STATES, OPEN_STATES } from "./states";
 
-export const OPEN_STATES = ["pending", "processing", "requires_action"] as const satisfies PaymentState[];
-export const FINAL_STATES = ["succeeded", "failed", "cancelled"] as const satisfies PaymentState[];
+export { FINAL_STATES, OPEN_STATES };
 
 export type BeginInput = {
   accountId: string;

@@ -9,3 +9,12 @@ export function getPaymentProvider(): PaymentProvider {
   if (env().PAYMENT_PROVIDER === "stripe") return getStripeProvider(); // names missing keys, never values
   return sandboxProvider;
 }
+
+/**
+ * Whether the sandbox is the configured provider. Its hosted page, its actions and its webhook
+ * exist only then: with a real provider they answer 404, so a checkout left from a demo can
+ * never mark an invoice paid.
+ */
+export function sandboxEnabled(): boolean {
+  return env().PAYMENT_PROVIDER === "sandbox";
+}

@@ -15,7 +15,7 @@ import { payments, type PaymentState } from "@/db/schema";
 import { OPEN_STATES, reconcilePayment, type ApplyResult } from "./engine";
 import type { PaymentProvider } from "./provider";
 
-export const NEVER_CREATED_REASON = "The checkout was never created; nothing was charged.";
+export const NEVER_CREATED_REASON = "The checkout was never created.";
 
 export type ReconcileOptions = {
   /** Only payments created at least this long ago (the callback normally arrives within seconds). */

@@ -5,10 +5,10 @@
  * provider does, as a callback signed with HMAC-SHA256 over "timestamp.rawBody".
  */
 import crypto from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
-import { env } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 import {
   WebhookVerificationError,
   type Checkout,
@@ -17,6 +17,9 @@ import {
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
+
+type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
+type CheckoutStatus = CheckoutRow["status"];
 
 export const SIGNATURE_HEADER = "x-sandbox-signature";
 export const TIMESTAMP_HEADER = "x-sandbox-timestamp";
@@ -65,7 +68,7 @@ export function sandboxEventBody(checkoutId: string, state: ProviderOutcome["sta
   return JSON.stringify(wire);
 }
 
-function toOutcome(row: typeof sandboxCheckouts.$inferSelect): ProviderOutcome {
+function toOutcome(row: CheckoutRow): ProviderOutcome {
   const state = row.status === "open" ? "pending" : row.status;
   return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason };
 }
@@ -155,26 +158,54 @@ export function decideCard(cardNumber: string): SandboxDecision {
   return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4 };
 }
 
-/** Moves a checkout to a final (or 3-D Secure) state once; returns the row after the change, or null if it was already final. */
-export async function settleSandboxCheckout(id: string, d: SandboxDecision | { status: "cancelled" | "succeeded" | "failed"; reason: string | null }) {
-  const set: Partial<typeof sandboxCheckouts.$inferInsert> = { status: d.status, failureReason: d.reason, updatedAt: sql`now()` as unknown as Date };
-  if ("last4" in d) Object.assign(set, { cardBrand: d.brand, cardLast4: d.last4 });
+/**
+ * The state each step of the hosted page starts from. A step from any other state is refused
+ * and changes nothing: approving 3-D Secure on a checkout that never asked for it must not
+ * settle an invoice with no card entered.
+ */
+export const SANDBOX_STEP_FROM = { pay: "open", authenticate: "requires_action", cancel: "open" } as const satisfies Record<string, CheckoutStatus>;
+
+/**
+ * Moves a checkout from `from` to the state in `set`, once: the expected state is part of the
+ * WHERE, so of two concurrent steps only one can win. Returns the row after the change, or
+ * null when the checkout is not (or no longer) in `from`.
+ */
+async function moveCheckout(id: string, from: CheckoutStatus, set: Partial<typeof sandboxCheckouts.$inferInsert>): Promise<CheckoutRow | null> {
   const [row] = await getDb()
     .update(sandboxCheckouts)
-    .set(set)
-    .where(sql`${sandboxCheckouts.id} = ${id} and ${sandboxCheckouts.status} in ('open', 'requires_action')`)
+    .set({ ...set, updatedAt: sql`now()` as unknown as Date })
+    .where(and(eq(sandboxCheckouts.id, id), eq(sandboxCheckouts.status, from)))
     .returning();
   return row ?? null;
 }
 
-/** Sends the signed callback to the panel's webhook route, as a provider would (a few retries). */
-export async function sendSandboxCallback(origin: string, row: typeof sandboxCheckouts.$inferSelect): Promise<boolean> {
+/** The card step: an open checkout succeeds, fails or asks for 3-D Secure; null when it is not open. */
+export function settleSandboxCheckout(id: string, d: SandboxDecision): Promise<CheckoutRow | null> {
+  return moveCheckout(id, SANDBOX_STEP_FROM.pay, { status: d.status, failureReason: d.reason, cardBrand: d.brand, cardLast4: d.last4 });
+}
+
+/** The 3-D Secure step: only a checkout waiting for it (requires_action) succeeds or fails; else null. */
+export function authenticateSandboxCheckout(id: string, approved: boolean): Promise<CheckoutRow | null> {
+  const outcome = approved ? { status: "succeeded" as const, failureReason: null } : { status: "failed" as const, failureReason: "The card's authentication failed." };
+  return moveCheckout(id, SANDBOX_STEP_FROM.authenticate, outcome);
+}
+
+/** The payer cancels an open checkout; null when it is not open. */
+export function cancelSandboxCheckout(id: string): Promise<CheckoutRow | null> {
+  return moveCheckout(id, SANDBOX_STEP_FROM.cancel, { status: "cancelled", failureReason: "You cancelled the payment." });
+}
+
+/**
+ * Sends the signed callback to the panel's webhook route, as a provider would (a few retries):
+ * always at the panel's own origin (APP_URL), never at a host a request named.
+ */
+export async function sendSandboxCallback(row: CheckoutRow): Promise<boolean> {
   const o = toOutcome(row);
   const body = sandboxEventBody(row.id, o.state, row.amountMinor, row.currency, row.failureReason);
   for (let attempt = 0; attempt < 3; attempt++) {
     const ts = Math.floor(Date.now() / 1000);
     try {
-      const res = await fetch(new URL("/api/payments/webhooks/sandbox", origin), {
+      const res = await fetch(new URL("/api/payments/webhooks/sandbox", appOrigin()), {
         method: "POST",
         headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signSandboxPayload(body, ts), [TIMESTAMP_HEADER]: String(ts) },
         body,

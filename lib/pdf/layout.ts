@@ -8,12 +8,13 @@
  * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once, several times
  * faster (docs/performance.md; scripts/pdf-smoke.ts measures it), and the result is deterministic.
  */
+import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
 import { formatQuantity, formatUnitPrice } from "./decimal";
 import { pdfStrings } from "./strings";
 import { wrapText, type Measure } from "./text-measure";
-import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine } from "./types";
+import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "./types";
 
 /** Page geometry in PDF points (sizes, line heights, widths); the document's styles are built from the same numbers. */
 export const PAGE_GEOMETRY = {
@@ -129,21 +130,11 @@ export type InvoicePlan = {
   pages: PlanPage[];
 };
 
-const regionNames = new Map<InvoicePdfLanguage, Intl.DisplayNames>();
-function countryName(code: string, language: InvoicePdfLanguage): string {
-  let names = regionNames.get(language);
-  if (!names) {
-    names = new Intl.DisplayNames([localeOf(language)], { type: "region", fallback: "code" });
-    regionNames.set(language, names);
-  }
-  try {
-    return names.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code; // not a well-formed region code: print it as issued
-  }
+/** The provider's postal lines with its country named in the document's language. */
+export function providerAddressLines(provider: InvoicePdfProvider, language: InvoicePdfLanguage): string[] {
+  return [...provider.addressLines, countryName(provider.countryCode, language)];
 }
 
-/** Lines grouped by service, in order of each service's first line. */
 /**
  * A line's description: its label, with the region when the label does not already name it
  * (the price list's labels for regional products read "vCPU (sto1)", as the screens show them).
@@ -152,6 +143,7 @@ export function describeLine(line: Pick<InvoicePdfLine, "label" | "region">): st
   return line.region && !line.label.includes(`(${line.region})`) ? `${line.label} · ${line.region}` : line.label;
 }
 
+/** Lines grouped by service, in order of each service's first line. */
 function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; lines: InvoicePdfLine[] }> {
   const groups = new Map<string, InvoicePdfLine[]>();
   for (const line of lines) {
@@ -236,7 +228,7 @@ function planTop(ctx: PlanContext): PlanTop {
   const { data, strings, wrap, isCredit, numberLabel } = ctx;
   const g = PAGE_GEOMETRY;
   const providerName = wrap(data.provider.name, g.topLeftWidth, g.providerSize, true);
-  const providerAddress = wrap(data.provider.addressLines.join("\n"), g.topLeftWidth);
+  const providerAddress = wrap(providerAddressLines(data.provider, data.language).join("\n"), g.topLeftWidth);
   const titleCell = wrap(ctx.title, g.topRightWidth, g.titleSize, true);
   const numberCell = wrap(`${numberLabel} ${data.number}`, g.topRightWidth, g.numberSize);
   const heightA = Math.max(
@@ -422,7 +414,7 @@ function planFooter(ctx: PlanContext): { text: string; height: number } {
   const footer = ctx.wrap(
     [
       provider.name,
-      provider.addressLines.join(", "),
+      providerAddressLines(provider, data.language).join(", "),
       `${strings.organisationNumber} ${provider.organisationNumber}`,
       `${strings.vatNumber} ${provider.vatNumber}`,
       provider.email,

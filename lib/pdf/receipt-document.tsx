@@ -1,18 +1,18 @@
 /**
- * A settled payment's receipt as a react-pdf document. It is short (one row per invoice the
- * payment settled), so unlike the invoice it uses react-pdf's own flow layout; a receipt for
- * hundreds of invoices wraps onto more pages with the table header and footer repeated
- * (`fixed`). No "Page x of y": react-pdf 4.9 drops `render`-prop texts from such pages.
+ * A settled payment's receipt as a react-pdf document, drawn from a plan made by
+ * receipt-layout.ts: every text arrives formatted and wrapped, every row has an explicit
+ * height, and every page its rows, so no two texts share space. Like the invoice, each page is
+ * a `wrap={false}` page with the table head and footer drawn on it.
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
-import { formatMoney, localeOf } from "@/lib/money";
-import { formatDate } from "@/lib/dates";
+import { PAGE_GEOMETRY, type PlanLabelValue } from "./layout";
+import { RECEIPT_COLUMNS, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
 import { PDF_FONT_FAMILY } from "./register-fonts";
-import { receiptStrings } from "./receipt-strings";
-import { pdfStrings } from "./strings";
 import { FONT_FEATURES } from "./text-measure";
-import type { ReceiptPdfData } from "./types";
+
+// A unitless lineHeight is a multiple of the font size in react-pdf; the plan's are points.
+const pt = (points: number) => `${points}pt`;
 
 const INK = "#111111";
 const GREY = "#555555";
@@ -20,155 +20,147 @@ const RULE = "#bbbbbb";
 
 const styles = StyleSheet.create({
   page: {
+    // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
+    minHeight: PAGE_GEOMETRY.pageHeight,
+    maxHeight: PAGE_GEOMETRY.pageHeight,
     fontFamily: PDF_FONT_FAMILY,
     fontFeatureSettings: FONT_FEATURES,
-    fontSize: 9.5,
-    lineHeight: 1.35,
-    paddingTop: 48,
-    paddingBottom: 64,
-    paddingHorizontal: 48,
+    fontSize: PAGE_GEOMETRY.fontSize,
+    lineHeight: pt(PAGE_GEOMETRY.lineHeight),
+    paddingTop: PAGE_GEOMETRY.marginTop,
+    paddingHorizontal: PAGE_GEOMETRY.marginX,
     color: INK,
   },
-  row: { flexDirection: "row", justifyContent: "space-between" },
-  providerName: { fontSize: 13, fontWeight: "bold" },
+  blockRow: { flexDirection: "row", justifyContent: "space-between" },
+  topLeft: { width: PAGE_GEOMETRY.topLeftWidth },
+  topRight: { width: PAGE_GEOMETRY.topRightWidth },
+  providerName: { fontSize: PAGE_GEOMETRY.providerSize, lineHeight: pt(PAGE_GEOMETRY.providerLine), fontWeight: "bold" },
   grey: { color: GREY },
+  title: { fontSize: PAGE_GEOMETRY.titleSize, lineHeight: pt(PAGE_GEOMETRY.titleLine), fontWeight: "bold", textAlign: "right" },
+  numberLine: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY, textAlign: "right" },
+  customer: { width: PAGE_GEOMETRY.customerWidth },
+  blockHeading: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY },
   bold: { fontWeight: "bold" },
-  title: { fontSize: 20, fontWeight: "bold", textAlign: "right" },
-  right: { textAlign: "right" },
-  blocks: { flexDirection: "row", justifyContent: "space-between", marginTop: 28 },
-  customer: { width: 230 },
-  meta: { width: 250 },
+  meta: { width: PAGE_GEOMETRY.metaLabelWidth + PAGE_GEOMETRY.metaValueWidth },
   labelValue: { flexDirection: "row" },
-  label: { width: 100, color: GREY },
-  value: { width: 150 },
-  small: { fontSize: 8, color: GREY },
-  table: { marginTop: 28 },
-  head: { flexDirection: "row", borderBottomWidth: 0.75, borderBottomColor: INK, fontWeight: "bold", paddingBottom: 2 },
-  line: { flexDirection: "row", paddingVertical: 2, borderBottomWidth: 0.5, borderBottomColor: RULE },
-  number: { width: 140 },
-  date: { flexGrow: 1 },
-  amount: { width: 140, textAlign: "right" },
-  totals: { marginTop: 8, marginLeft: 260 },
-  total: { flexDirection: "row", borderTopWidth: 0.75, borderTopColor: INK, fontWeight: "bold", paddingTop: 2 },
-  totalLabel: { flexGrow: 1 },
-  totalValue: { width: 140, textAlign: "right" },
-  thanks: { marginTop: 24 },
+  label: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
+  metaValue: { width: PAGE_GEOMETRY.metaValueWidth },
+  referenceValue: { width: RECEIPT_COLUMNS.referenceValueWidth },
+  head: { flexDirection: "row", borderBottomWidth: 0.75, borderBottomColor: INK, fontWeight: "bold" },
+  line: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
+  number: { width: RECEIPT_COLUMNS.numberWidth },
+  date: { width: PAGE_GEOMETRY.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth },
+  amount: { width: RECEIPT_COLUMNS.amountWidth, textAlign: "right" },
+  totals: { marginTop: PAGE_GEOMETRY.summaryGap, marginLeft: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.totalsWidth, width: PAGE_GEOMETRY.totalsWidth },
+  total: { flexDirection: "row", borderTopWidth: 0.75, borderTopColor: INK, fontWeight: "bold" },
+  totalLabel: { width: PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth },
+  totalValue: { width: PAGE_GEOMETRY.totalsValueWidth, textAlign: "right" },
+  thanks: { marginTop: PAGE_GEOMETRY.paymentGap },
   footer: {
     position: "absolute",
-    bottom: 28,
-    left: 48,
-    right: 48,
+    bottom: PAGE_GEOMETRY.footerBottom,
+    left: PAGE_GEOMETRY.marginX,
+    right: PAGE_GEOMETRY.marginX,
     flexDirection: "row",
-    justifyContent: "space-between",
     borderTopWidth: 0.5,
     borderTopColor: RULE,
-    paddingTop: 4,
-    fontSize: 8,
+    paddingTop: PAGE_GEOMETRY.footerPaddingTop - 0.5,
+    fontSize: PAGE_GEOMETRY.smallSize,
+    lineHeight: pt(PAGE_GEOMETRY.smallLine),
     color: GREY,
   },
+  footerText: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth },
+  pageLabel: { width: PAGE_GEOMETRY.footerPageWidth, textAlign: "right" },
 });
 
-function LabelValue({ label, value }: { label: string; value: string }): ReactElement {
+function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boolean }): ReactElement {
   return (
-    <View style={styles.labelValue}>
-      <Text style={styles.label}>{label}</Text>
-      <Text style={styles.value}>{value}</Text>
+    <View style={[styles.labelValue, { height: item.height }]}>
+      <Text style={styles.label}>{item.label}</Text>
+      <Text style={wide ? styles.referenceValue : styles.metaValue}>{item.value}</Text>
     </View>
   );
 }
 
-export function ReceiptDocument({ data }: { data: ReceiptPdfData }): ReactElement {
-  const s = receiptStrings(data.language);
-  const inv = pdfStrings(data.language);
-  const money = (minor: bigint) => formatMoney(minor, data.currency, data.language);
-  const c = data.customer;
-  const customerLines = [
-    c.careOf ? `c/o ${c.careOf}` : null,
-    c.street,
-    `${c.zipCode} ${c.city}`,
-    c.countryCode,
-    c.organisationNumber ? `${inv.organisationNumber} ${c.organisationNumber}` : null,
-    c.vatNumber ? `${inv.vatNumber} ${c.vatNumber}` : null,
-  ].filter((l): l is string => Boolean(l));
-  const p = data.provider;
+function TableRow({ row, head = false }: { row: ReceiptPlanRow; head?: boolean }): ReactElement {
   return (
-    <Document
-      title={`${s.receipt} ${data.paymentId}`}
-      author={p.name}
-      creator="Cumulus"
-      producer="Cumulus"
-      language={localeOf(data.language)}
-    >
-      <Page size="A4" style={styles.page}>
-        <View style={styles.row}>
-          <View>
-            <Text style={styles.providerName}>{p.name}</Text>
-            {p.addressLines.map((l, i) => (
-              <Text key={i} style={styles.grey}>
-                {l}
-              </Text>
-            ))}
-          </View>
-          <View>
-            <Text style={styles.title}>{s.receipt}</Text>
-            <Text style={[styles.right, styles.small]}>
-              {s.receiptNumber} {data.paymentId}
-            </Text>
-          </View>
-        </View>
+    <View style={[head ? styles.head : styles.line, { height: row.height, paddingTop: PAGE_GEOMETRY.rowPadding }]}>
+      <Text style={styles.number}>{row.number}</Text>
+      <Text style={styles.date}>{row.date}</Text>
+      <Text style={styles.amount}>{row.amount}</Text>
+    </View>
+  );
+}
 
-        <View style={styles.blocks}>
-          <View style={styles.customer}>
-            <Text style={styles.small}>{s.customer}</Text>
-            <Text style={styles.bold}>{c.name}</Text>
-            {customerLines.map((l, i) => (
-              <Text key={i}>{l}</Text>
-            ))}
-          </View>
-          <View style={styles.meta}>
-            <LabelValue label={s.paidAt} value={data.paidAt} />
-            <LabelValue label={s.method} value={s.methods[data.method]} />
-            {data.cardLabel ? <LabelValue label={s.card} value={data.cardLabel} /> : null}
-            {data.providerReference ? <LabelValue label={s.reference} value={data.providerReference} /> : null}
-          </View>
+function Top({ plan }: { plan: ReceiptPlan }): ReactElement {
+  return (
+    <View style={{ height: plan.topHeight }}>
+      <View style={[styles.blockRow, { height: plan.heightA, marginBottom: PAGE_GEOMETRY.topGap }]}>
+        <View style={styles.topLeft}>
+          <Text style={styles.providerName}>{plan.providerName}</Text>
+          <Text style={styles.grey}>{plan.providerAddress}</Text>
         </View>
-
-        <View style={styles.table}>
-          <View style={styles.head} fixed>
-            <Text style={styles.number}>{s.invoice}</Text>
-            <Text style={styles.date}>{s.invoiceDate}</Text>
-            <Text style={styles.amount}>{s.amount}</Text>
-          </View>
-          {data.allocations.map((a) => (
-            <View key={a.number} style={styles.line} wrap={false}>
-              <Text style={styles.number}>{String(a.number)}</Text>
-              <Text style={styles.date}>{formatDate(a.invoiceDate)}</Text>
-              <Text style={styles.amount}>{money(a.amountMinor)}</Text>
-            </View>
+        <View style={styles.topRight}>
+          <Text style={styles.title}>{plan.heading}</Text>
+          <Text style={styles.numberLine}>{plan.numberLine}</Text>
+        </View>
+      </View>
+      <View style={[styles.blockRow, { height: plan.heightB, marginBottom: PAGE_GEOMETRY.blocksGap }]}>
+        <View style={styles.customer}>
+          <Text style={styles.blockHeading}>{plan.customerHeading}</Text>
+          <Text style={styles.bold}>{plan.customerName}</Text>
+          <Text>{plan.customerLines}</Text>
+        </View>
+        <View style={styles.meta}>
+          {plan.meta.map((m, i) => (
+            <LabelValue key={i} item={m} />
           ))}
         </View>
+      </View>
+      {plan.reference ? <LabelValue item={plan.reference} wide /> : null}
+    </View>
+  );
+}
 
-        <View style={styles.totals} wrap={false}>
-          {data.creditMinor > 0n ? (
-            <View style={styles.labelValue}>
-              <Text style={styles.totalLabel}>{s.creditKept}</Text>
-              <Text style={styles.totalValue}>{money(data.creditMinor)}</Text>
-            </View>
-          ) : null}
-          <View style={styles.total}>
-            <Text style={styles.totalLabel}>{s.totalPaid}</Text>
-            <Text style={styles.totalValue}>{money(data.amountMinor)}</Text>
+function Summary({ plan }: { plan: ReceiptPlan }): ReactElement {
+  return (
+    <View>
+      <View style={styles.totals}>
+        {plan.totals.map((t, i) => (
+          <View key={i} style={[plan.totalsBold[i] ? styles.total : styles.labelValue, { height: t.height + (plan.totalsBold[i] ? PAGE_GEOMETRY.grandTotalExtra : 0) }]}>
+            <Text style={styles.totalLabel}>{t.label}</Text>
+            <Text style={styles.totalValue}>{t.value}</Text>
           </View>
-        </View>
+        ))}
+      </View>
+      <Text style={styles.thanks}>{plan.thanks}</Text>
+    </View>
+  );
+}
 
-        <Text style={styles.thanks}>{s.thanks}</Text>
+function PlannedPage({ plan, page }: { plan: ReceiptPlan; page: ReceiptPlanPage }): ReactElement {
+  return (
+    <Page size="A4" wrap={false} style={[styles.page, { paddingBottom: plan.paddingBottom }]}>
+      {page.top ? <Top plan={plan} /> : null}
+      {page.rows.length > 0 ? <TableRow row={plan.tableHead} head /> : null}
+      {page.rows.map((row, i) => (
+        <TableRow key={i} row={row} />
+      ))}
+      {page.summary ? <Summary plan={plan} /> : null}
+      <View style={[styles.footer, { height: plan.footer.height }]}>
+        <Text style={styles.footerText}>{plan.footer.text}</Text>
+        <Text style={styles.pageLabel}>{page.pageLabel}</Text>
+      </View>
+    </Page>
+  );
+}
 
-        <View style={styles.footer} fixed>
-          <Text>
-            {[p.name, `${inv.organisationNumber} ${p.organisationNumber}`, `${inv.vatNumber} ${p.vatNumber}`, p.email].join(" · ")}
-          </Text>
-        </View>
-      </Page>
+export function ReceiptDocument({ plan }: { plan: ReceiptPlan }): ReactElement {
+  return (
+    <Document title={plan.title} author={plan.author} creator="Cumulus" producer="Cumulus" language={plan.locale}>
+      {plan.pages.map((page, i) => (
+        <PlannedPage key={i} plan={plan} page={page} />
+      ))}
     </Document>
   );
 }

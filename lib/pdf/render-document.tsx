@@ -6,6 +6,7 @@ import { Font, renderToBuffer } from "@react-pdf/renderer";
 import { InvoiceDocument } from "./invoice-document";
 import { planInvoice } from "./layout";
 import { ReceiptDocument } from "./receipt-document";
+import { planReceipt } from "./receipt-layout";
 import { PDF_FONT_FAMILY, registerPdfFonts } from "./register-fonts";
 import { createMeasure, primeGlyphCodePoints, trimDecodedNameTable, type Measure, type MetricsFont } from "./text-measure";
 import type { InvoicePdfData, ReceiptPdfData } from "./types";
@@ -49,7 +50,7 @@ export async function renderInvoicePdfInProcess(data: InvoicePdfData): Promise<U
 }
 
 export async function renderReceiptPdfInProcess(data: ReceiptPdfData): Promise<Uint8Array> {
-  await loadPdfMeasure(); // registers the fonts (once per thread)
-  const buffer = await renderToBuffer(<ReceiptDocument data={data} />);
+  const plan = planReceipt(data, await loadPdfMeasure());
+  const buffer = await renderToBuffer(<ReceiptDocument plan={plan} />);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

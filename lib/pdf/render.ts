@@ -26,7 +26,7 @@ import type { InvoicePdfData, ReceiptPdfData } from "./types";
 import type { PdfDocumentRequest, RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
 
 export type PdfRenderErrorCode = "failed" | "timeout" | "crashed" | "overloaded" | "unavailable" | "closed";
 

@@ -60,7 +60,8 @@ export function sampleInvoicePdfData(options: SampleOptions = {}): InvoicePdfDat
   return {
     provider: {
       name: "Cumulus Cloud AB",
-      addressLines: ["Molngatan 1", "111 22 Stockholm", "Sweden"],
+      addressLines: ["Molngatan 1", "111 22 Stockholm"],
+      countryCode: "SE",
       organisationNumber: "556000-0000",
       vatNumber: "SE556000000001",
       iban: "SE45 5000 0000 0583 9825 7466",

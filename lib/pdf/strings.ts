@@ -45,7 +45,16 @@ export type PdfStrings = {
   reverseChargeNote: string;
   exportNote: string;
   exemptNote: string;
+  /** The groups a line is listed under: the price list's services, and a credit note's. */
+  services: Record<ServiceKey, string>;
+  /** The units of the price list, and a credit note's. */
+  units: Record<UnitKey, string>;
+  /** The one line of a credit note. */
+  creditLine: (invoiceNumber: number) => string;
 };
+
+type ServiceKey = "compute" | "storage" | "network" | "support" | "discount" | "credit";
+type UnitKey = "hour" | "gibHour" | "gibMonth" | "gib" | "month" | "piece";
 
 const en: PdfStrings = {
   invoice: "Invoice",
@@ -91,6 +100,9 @@ const en: PdfStrings = {
   reverseChargeNote: "Reverse charge: VAT to be accounted for by the recipient, Article 196 Council Directive 2006/112/EC.",
   exportNote: "Export of services outside the EU: no VAT charged, the place of supply is outside the EU.",
   exemptNote: "VAT exempt supply.",
+  services: { compute: "Compute", storage: "Storage", network: "Network", support: "Support", discount: "Discount", credit: "Credit" },
+  units: { hour: "h", gibHour: "GiB·h", gibMonth: "GiB·month", gib: "GiB", month: "month", piece: "pcs" },
+  creditLine: (n) => `Credit on invoice ${n}`,
 };
 
 const sv: PdfStrings = {
@@ -138,6 +150,9 @@ const sv: PdfStrings = {
     "Omvänd skattskyldighet: köparen redovisar mervärdesskatten, artikel 196 i rådets direktiv 2006/112/EG.",
   exportNote: "Export av tjänster utanför EU: ingen moms debiteras, omsättningen sker utanför EU.",
   exemptNote: "Momsfri omsättning.",
+  services: { compute: "Beräkning", storage: "Lagring", network: "Nätverk", support: "Support", discount: "Rabatt", credit: "Kredit" },
+  units: { hour: "h", gibHour: "GiB·h", gibMonth: "GiB·månad", gib: "GiB", month: "månad", piece: "st" },
+  creditLine: (n) => `Kredit på faktura ${n}`,
 };
 
 const dictionaries: Record<InvoicePdfLanguage, PdfStrings> = { en, sv };
@@ -145,3 +160,21 @@ const dictionaries: Record<InvoicePdfLanguage, PdfStrings> = { en, sv };
 export function pdfStrings(language: InvoicePdfLanguage): PdfStrings {
   return dictionaries[language];
 }
+
+/**
+ * A line's service or unit in `language`. Lines keep the words they were issued with, in the
+ * language of the day (the price list's English "GiB·month", or a Swedish credit note's "st"),
+ * while a document is printed in the account's language now: a known word in either language
+ * becomes the same word in `language`; a word this dictionary does not know prints as stored.
+ */
+function termIn<K extends "services" | "units">(kind: K, stored: string, language: InvoicePdfLanguage): string {
+  for (const dictionary of Object.values(dictionaries)) {
+    const terms = dictionary[kind] as Record<string, string>;
+    const key = Object.keys(terms).find((k) => terms[k] === stored);
+    if (key) return (dictionaries[language][kind] as Record<string, string>)[key]!;
+  }
+  return stored;
+}
+
+export const serviceName = (stored: string, language: InvoicePdfLanguage) => termIn("services", stored, language);
+export const unitName = (stored: string, language: InvoicePdfLanguage) => termIn("units", stored, language);

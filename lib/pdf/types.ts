@@ -13,8 +13,10 @@ export type InvoicePdfVatCategory = "standard" | "reverse_charge" | "export" | "
 /** The seller: the cloud provider operating the panel. */
 export type InvoicePdfProvider = {
   name: string;
-  /** Postal address, one line each ("Box 123", "111 22 Stockholm", "Sweden"). */
+  /** Postal address without the country, one line each ("Box 123", "111 22 Stockholm"). */
   addressLines: string[];
+  /** ISO 3166-1 alpha-2: each document names the country in its own language. */
+  countryCode: string;
   organisationNumber: string;
   vatNumber: string;
   iban: string;

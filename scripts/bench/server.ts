@@ -112,6 +112,9 @@ export async function startServer(opts: {
     PORT: String(port),
     DATABASE_URL: opts.databaseUrl,
     AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+    // The clients' origin; they pay with the sandbox's test cards.
+    APP_URL: baseUrl,
+    CUMULUS_ALLOW_SANDBOX: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     ...opts.env,
   };

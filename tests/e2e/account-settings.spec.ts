@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { accountSettingsButton, expect, expectAccountSettingsOpen, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { DEMO_PASSWORD } from "./roles";
 
@@ -20,7 +20,7 @@ async function verificationCode(address: string): Promise<string> {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).sort() : [];
     for (const f of files.reverse()) {
       const text = fs.readFileSync(path.join(dir, f), "utf8");
-      const code = /verification code: (\d{6})/i.exec(text)?.[1];
+      const code = /verification code is (\d{6})/i.exec(text)?.[1];
       if (code && text.includes(address)) return code;
     }
     if (Date.now() > deadline) throw new Error(`No verification mail to ${address} in ${dir}`);
@@ -57,6 +57,8 @@ test("create a new email, verify it with the mailed code, move Billing to it, de
   await dialog.getByLabel(`Verification code for ${newAddress}`).fill(code);
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(dialog.getByText("Address verified")).toBeVisible();
+  // The "We sent a verification code" message went with the code field.
+  await expect(dialog.getByText("We sent a verification code")).toHaveCount(0);
 
   // Verified: its roles open right away. Give it every role (Billing asks for the password again).
   const roles = dialog.getByRole("form", { name: `Roles of ${newAddress}` });
@@ -74,14 +76,129 @@ test("create a new email, verify it with the mailed code, move Billing to it, de
   await expect(dialog.getByText("Next invoice will be sent to:")).toContainText(newAddress);
 
   await dialog.getByRole("button", { name: "Delete other@example.com" }).click();
-  await dialog.getByRole("form", { name: "Confirm deleting other@example.com" }).getByRole("button", { name: "Delete other@example.com" }).click();
+  await dialog.getByRole("form", { name: "Confirm deleting other@example.com" }).getByRole("button", { name: "Yes, delete other@example.com" }).click();
   await expect(dialog.getByRole("cell", { name: "other@example.com", exact: true })).toHaveCount(0);
 
-  // The only address left cannot be deleted.
-  await dialog.getByRole("button", { name: `Delete ${newAddress}` }).click();
-  const confirm = dialog.getByRole("form", { name: `Confirm deleting ${newAddress}` });
-  await confirm.getByRole("button", { name: `Delete ${newAddress}` }).click();
-  await expect(confirm.getByRole("alert")).toContainText("The only address cannot be deleted.");
+  // The only address left cannot be deleted: its Delete is disabled, with the reason shown.
+  const onlyDelete = dialog.getByRole("button", { name: `Delete ${newAddress}` });
+  await expect(onlyDelete).toBeDisabled();
+  await expect(onlyDelete).toHaveAccessibleDescription("The only address cannot be deleted.");
+  await expect(dialog.getByText("The only address cannot be deleted.")).toBeVisible();
+});
+
+/** Adds `address` on the open Contact tab and verifies it with the mailed code. */
+async function addVerifiedAddress(dialog: Locator, address: string) {
+  await dialog.getByRole("button", { name: "Create new Email" }).click();
+  await dialog.getByRole("textbox", { name: "Email address" }).fill(address);
+  await dialog.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  await dialog.getByLabel(`Verification code for ${address}`).fill(await verificationCode(address));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(dialog.getByText("Address verified")).toBeVisible();
+}
+
+/** The table row of a contact address (not the row of its open form). */
+const addressRow = (dialog: Locator, address: string) => dialog.getByRole("row").filter({ has: dialog.page().getByRole("cell", { name: address }) }).first();
+
+test("Save roles after a refused try: \"Roles saved\" only when saved, and the table shows the database", async ({ asRole }) => {
+  const page = await asRole("other");
+  await page.goto("/?settings=contact");
+  let dialog = await expectAccountSettingsOpen(page);
+  const address = `roles-${Date.now()}@example.com`;
+  await addVerifiedAddress(dialog, address);
+  // The steps of issue 13: Modify the new address, Billing on, Save roles without the password.
+  await dialog.getByRole("form", { name: `Roles of ${address}` }).getByRole("button", { name: "Close", exact: true }).click();
+  await dialog.getByRole("button", { name: `Modify ${address}` }).click();
+  const roles = dialog.getByRole("form", { name: `Roles of ${address}` });
+  await roles.getByRole("switch", { name: "Billing" }).click();
+  await roles.getByRole("button", { name: "Save roles" }).click();
+  await expect(roles.getByLabel("Your password")).toHaveAttribute("aria-invalid", "true");
+  await expect(addressRow(dialog, address).getByRole("cell", { name: /^No\s*,\s*not Billing$/ })).toBeVisible();
+  // The switch still says Billing; type the password and save again.
+  await expect(roles.getByRole("switch", { name: "Billing" })).toBeChecked();
+  await roles.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await roles.getByRole("button", { name: "Save roles" }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: "Roles saved" })).toContainText("Billing");
+  await expect(addressRow(dialog, address).getByRole("cell", { name: /^Yes\s*,\s*Billing$/ })).toBeVisible();
+  await expect(dialog.getByText("Next invoice will be sent to:")).toContainText(address);
+  await page.reload();
+  dialog = await expectAccountSettingsOpen(page);
+  await expect(addressRow(dialog, address).getByRole("cell", { name: /^Yes\s*,\s*Billing$/ })).toBeVisible();
+});
+
+/**
+ * Fails when the Contact tab's scrolling panel scrolls sideways, or one of its controls lies
+ * outside the viewport or the panel. (The page behind the dialog and the dialog's header are
+ * the whole-screen walk's to check.)
+ */
+async function expectNoSidewaysScroll(dialog: Locator, label: string) {
+  const overflow = await dialog.getByRole("tabpanel").evaluate((panel) => {
+    const scroller = panel.parentElement!;
+    const bounds = scroller.getBoundingClientRect();
+    const out = [...panel.querySelectorAll<HTMLElement>("button, input, [role=switch], td, th")]
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => ({ name: el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? el.tagName, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 1 && (box.left < Math.max(0, bounds.left) - 0.5 || box.right > Math.min(window.innerWidth, bounds.right) + 0.5))
+      .map(({ name, box }) => `${name} (${Math.round(box.left)}–${Math.round(box.right)})`);
+    return { panel: scroller.scrollWidth - scroller.clientWidth, out };
+  });
+  expect(overflow, `${label}: sideways overflow (px) and controls outside the panel`).toEqual({ panel: 0, out: [] });
+}
+
+for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+  test(`Contact tab at ${size.width} px: forms take the row's full width, nothing scrolls sideways`, async ({ asRole }) => {
+    const page = await asRole("other");
+    await page.setViewportSize(size);
+    await page.goto("/?settings=contact");
+    const dialog = await expectAccountSettingsOpen(page);
+    const table = dialog.getByRole("table", { name: "Contact email addresses and their roles" });
+    const address = `layout-${size.width}-${Date.now()}@a-rather-long-department-name.example.com`;
+    await dialog.getByRole("button", { name: "Create new Email" }).click();
+    await dialog.getByRole("textbox", { name: "Email address" }).fill(address);
+    await dialog.getByLabel("Your password").fill(DEMO_PASSWORD);
+    await dialog.getByRole("button", { name: "Create", exact: true }).click();
+    await expect(dialog.getByText(`We sent a verification code to ${address}`)).toBeVisible();
+    await expect(dialog.getByLabel(`Verification code for ${address}`)).toBeFocused();
+
+    /** The open form spans the table's width (less the cell's padding), not the Email column's. */
+    const expectFullWidth = async (form: Locator, what: string) => {
+      const [formBox, tableBox] = [await form.boundingBox(), await table.boundingBox()];
+      expect(formBox!.width, `${what}: width against the table's ${tableBox!.width}px`).toBeGreaterThan(tableBox!.width - 24);
+      await expectNoSidewaysScroll(dialog, what);
+    };
+    await expectFullWidth(dialog.getByLabel(`Verification code for ${address}`).locator("xpath=ancestor::td[1]"), "verify form");
+    await expectNoSeriousA11yViolations(page);
+
+    await dialog.getByLabel(`Verification code for ${address}`).fill(await verificationCode(address));
+    await dialog.getByRole("button", { name: "Verify" }).click();
+    await expect(dialog.getByText("Address verified")).toBeVisible();
+    await expect(dialog.getByText("We sent a verification code")).toHaveCount(0);
+    const roles = dialog.getByRole("form", { name: `Roles of ${address}` });
+    await expectFullWidth(roles, "roles form");
+    await roles.getByRole("switch", { name: "Billing" }).click();
+    await expect(roles.getByLabel("Your password")).toBeVisible();
+    await expectNoSidewaysScroll(dialog, "roles form asking for the password");
+    await expectNoSeriousA11yViolations(page);
+
+    await dialog.getByRole("button", { name: `Delete ${address}` }).click();
+    const confirm = dialog.getByRole("form", { name: `Confirm deleting ${address}` });
+    await expectFullWidth(confirm, "delete confirmation");
+    await expectNoSeriousA11yViolations(page);
+    // The confirm button's name is not the row's "Delete …": it says what it does.
+    await confirm.getByRole("button", { name: `Yes, delete ${address}` }).click();
+    await expect(dialog.getByRole("button", { name: `Modify ${address}` })).toHaveCount(0);
+  });
+}
+
+test("the only contact address: Delete is disabled with the reason shown", async ({ asRole }) => {
+  const page = await asRole("demo");
+  await page.goto("/?settings=contact");
+  const dialog = await expectAccountSettingsOpen(page);
+  const remove = dialog.getByRole("button", { name: "Delete demo@example.com" });
+  await expect(remove).toBeDisabled();
+  await expect(remove).toHaveAccessibleDescription("The only address cannot be deleted.");
+  await expect(dialog.getByText("The only address cannot be deleted.")).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
 });
 
 test("phone numbers: added in international form, refused otherwise", async ({ asRole }) => {
@@ -151,6 +268,10 @@ test("invoice access Read sees contacts and customer info read-only", async ({ a
   await dialog.getByRole("tab", { name: "Customer Info" }).click();
   await expect(dialog.getByLabel("Address", { exact: true })).toHaveAttribute("readonly", "");
   await expect(dialog.getByRole("button", { name: "Update" })).toHaveCount(0);
+  await dialog.getByRole("tab", { name: "Settings" }).click();
+  await expect(dialog.getByRole("radio", { name: /Svenska/ })).toBeDisabled();
+  await expect(dialog.getByRole("button", { name: "Save settings" })).toHaveCount(0);
+  await dialog.getByRole("tab", { name: "Customer Info" }).click();
 
   // A forged submission of the read-only form is refused with 403 and changes nothing.
   await dialog.getByLabel("Address", { exact: true }).evaluate((el: HTMLInputElement) => {
@@ -165,4 +286,61 @@ test("invoice access Read sees contacts and customer info read-only", async ({ a
   const demo = await asRole("demo");
   await demo.goto("/?settings=customer-info");
   await expect((await expectAccountSettingsOpen(demo)).getByLabel("Address", { exact: true })).toHaveValue("Kungsgatan 12");
+});
+
+test("every user, even invoice access None, has Log out, Log out everywhere and Change password; a refused change says why next to the field", async ({ asRole }) => {
+  test.setTimeout(120_000);
+  const page = await asRole("noaccess");
+  await page.goto("/");
+  await accountSettingsButton(page).click();
+  const dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByText("Current user: noaccess@example.com")).toBeVisible();
+  for (const name of ["Log out", "Log out everywhere"]) await expect(dialog.getByRole("button", { name, exact: true })).toBeVisible();
+  const opener = dialog.getByRole("button", { name: "Change password", exact: true });
+  await expect(opener).toHaveAttribute("aria-expanded", "false");
+  await opener.click();
+  await expect(opener).toHaveAttribute("aria-expanded", "true");
+  const form = dialog.getByRole("form", { name: "Change password" });
+  await expectNoSeriousA11yViolations(page);
+
+  // Too short: refused before the current password is even checked.
+  await form.getByLabel("Current password", { exact: true }).fill(DEMO_PASSWORD);
+  await form.getByLabel("New password", { exact: true }).fill("only-eleven");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("only-eleven");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(/Use at least 12 characters\./);
+
+  // Repeated differently.
+  await form.getByLabel("Current password", { exact: true }).fill(DEMO_PASSWORD);
+  await form.getByLabel("New password", { exact: true }).fill("long-enough-new-password");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("long-enough-new-passwork");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("Repeat new password", { exact: true })).toHaveAccessibleDescription("This is not the same as the new password.");
+
+  // A wrong current password (it counts towards the login lock, like a failed login).
+  await form.getByLabel("Current password", { exact: true }).fill("not-the-password");
+  await form.getByLabel("New password", { exact: true }).fill("long-enough-new-password");
+  await form.getByLabel("Repeat new password", { exact: true }).fill("long-enough-new-password");
+  await form.getByRole("button", { name: "Save new password" }).click();
+  await expect(form.getByLabel("Current password", { exact: true })).toHaveAccessibleDescription("That password is not right.");
+  await expect(form.getByRole("status")).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+
+  // Nothing changed, and this session is still on (the slide-over opens again from the URL).
+  await page.reload();
+  await expect((await expectAccountSettingsOpen(page)).getByText("Current user: noaccess@example.com")).toBeVisible();
+});
+
+test("invoice access None: the slide-over shows the user's own controls and no billing data", async ({ asRole }) => {
+  const page = await asRole("noaccess");
+  await page.goto("/?settings=contact");
+  const dialog = await expectAccountSettingsOpen(page);
+  await expect(dialog.getByText("Current user: noaccess@example.com")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Log out", exact: true })).toBeVisible();
+  // No Customer Info, Contact or Settings: the tabs go once the (billing-less) settings are loaded.
+  await expect(dialog.getByRole("tab")).toHaveCount(0);
+  await expect(dialog.getByRole("tabpanel")).toHaveCount(0);
+  for (const billing of ["demo@example.com", "Kungsgatan 12", "Next invoice will be sent to"]) await expect(dialog.getByText(billing)).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
 });

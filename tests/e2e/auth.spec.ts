@@ -8,9 +8,12 @@
  * (random unknown ones) and at most one to a demo user.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { Page } from "@playwright/test";
 import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
+import { builtActions, callAction, disposeClients, FORM, newClient, setCookies } from "./security-support";
 
 const INCORRECT = "Incorrect email or password.";
 
@@ -64,6 +67,21 @@ test.describe("logging in", () => {
     await expect(page).toHaveURL((u) => u.pathname === "/login");
   });
 
+  test("a failed login is one line in the server's log, not a stack trace", async ({ page }) => {
+    // scripts/e2e.mjs writes the server's output to this file as it comes.
+    const logFile = path.join(process.env.E2E_DATA_DIR!, "server.log");
+    const before = fs.statSync(logFile).size;
+    await page.goto("/login");
+    await submitLogin(page, uniqueEmail("logged"), "not-the-password");
+    await expectRefused(page, INCORRECT);
+    const since = () => fs.readFileSync(logFile).subarray(before).toString("utf8");
+    await expect.poll(since, { message: "the refusal is logged" }).toContain("[auth] sign-in refused: wrong email or password");
+    const written = since();
+    // Other specs' requests may write meanwhile: none of it is Auth.js's stack for a refusal.
+    expect(written).not.toContain("CredentialsSignin");
+    expect(written).not.toContain("[auth][error]");
+  });
+
   test("an unknown email gets the very same message as a wrong password", async ({ page }) => {
     await page.goto("/login");
     await submitLogin(page, uniqueEmail("nobody"), DEMO_PASSWORD);
@@ -112,6 +130,40 @@ test.describe("where a login leads", () => {
     });
   }
 
+  test("a callbackUrl with any Unicode character leads on to that page on the same origin, never a 500", async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    // "/€" once answered 500 after the session cookie was set: a redirect header carries ASCII only.
+    const origin = new URL(baseURL!).origin;
+    const cases: [string, (u: URL) => boolean][] = [
+      ["/invoices?q=€ö😀", (u) => u.pathname === "/invoices" && u.searchParams.get("q") === "€ö😀"],
+      ["/users#Åäö", (u) => u.pathname === "/users" && decodeURIComponent(u.hash) === "#Åäö"],
+      ["/users?x=\u2028\u0085", (u) => u.pathname === "/users" && u.searchParams.get("x") === "\u2028\u0085"],
+    ];
+    for (const [target, lands] of cases) {
+      await test.step(target, async () => {
+        await page.context().clearCookies();
+        await page.goto(`/login?callbackUrl=${encodeURIComponent(target)}`);
+        const answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
+        await submitLogin(page, ROLES.reader, DEMO_PASSWORD);
+        expect((await answer).status(), "the login action's answer").toBe(200);
+        await expect(page).toHaveURL((u) => u.origin === origin && lands(u));
+        await expect(page.getByRole("heading", { level: 1, name: target.startsWith("/users") ? "Users" : "Invoices" })).toBeVisible();
+      });
+    }
+    // A path no page has: the action still answers a redirect to it (percent-encoded, same origin)
+    // with the session set. Over HTTP: the browser would go on to the 404 page.
+    const login = builtActions().find((a) => a.key === "app/login/actions.ts#login")!;
+    for (const target of ["/€", "/😀/ö"]) {
+      const res = await callAction(await newClient(), { action: login, path: "/login", args: [{}, FORM], fields: { email: ROLES.reader, password: DEMO_PASSWORD, callbackUrl: target } });
+      expect(res.status(), `${target}: the login action's answer`).toBe(200);
+      const location = new URL(res.headers()["x-action-redirect"]!.split(";")[0]!, origin);
+      expect(location.origin, target).toBe(origin);
+      expect(decodeURIComponent(location.pathname), target).toBe(target);
+      expect(setCookies(res).map((c) => c.name), `${target}: signed in`).toContain("authjs.session-token");
+    }
+    await disposeClients();
+  });
+
   test("the login page sends a signed-in user on to the page asked for", async ({ asRole }) => {
     const page = await asRole("reader");
     await page.goto("/login?callbackUrl=%2Fusers");
@@ -129,7 +181,7 @@ test("logging out from the Account settings slide-over ends the session", async 
   await accountSettingsButton(page).click();
   const dialog = await expectAccountSettingsOpen(page);
   await expect(dialog.getByText(`Current user: ${ROLES.other}`)).toBeVisible();
-  await dialog.getByRole("button", { name: "Log out" }).click();
+  await dialog.getByRole("button", { name: "Log out", exact: true }).click();
 
   await expect(page).toHaveURL((u) => u.pathname === "/login");
   await expect(page.getByRole("heading", { name: "Log in to your cloud account" })).toBeVisible();

@@ -61,6 +61,8 @@ test.describe("Invoices list", () => {
     await first.click();
     await page.getByRole("menuitem", { name: "Copy invoice number" }).click();
     await expect(page.getByRole("status").filter({ hasText: `Invoice number ${number} copied` })).toBeAttached();
+    // Seen by everyone, not only said to screen readers.
+    await expect(page.getByText("Copied", { exact: true })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(number);
   });
 
@@ -163,6 +165,23 @@ test.describe("Invoices list", () => {
     await expect(page.getByText("No invoices match these filters.")).toBeVisible();
   });
 
+  test("a reversed date range keeps what was typed, says why next to the field, and filters nothing", async ({ asRole }) => {
+    const page = await asRole("demo");
+    await page.goto("/invoices");
+    await page.getByLabel("Invoice date from").fill("2026-03-31");
+    await page.getByLabel("Invoice date to").fill("2026-01-01");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/from=2026-03-31&to=2026-01-01/);
+    await expect(page.getByLabel("Invoice date from")).toHaveValue("2026-03-31");
+    const to = page.getByLabel("Invoice date to");
+    await expect(to).toHaveValue("2026-01-01");
+    await expect(to).toHaveAttribute("aria-invalid", "true");
+    await expect(to).toHaveAccessibleDescription("The end date is before the start date.");
+    const rows = page.getByRole("row").filter({ has: page.getByRole("checkbox", { name: /^Select invoice/ }) });
+    await expect(rows).toHaveCount(24);
+    await expectNoSeriousA11yViolations(page);
+  });
+
   test("Export CSV downloads the filtered list", async ({ asRole }) => {
     const page = await asRole("demo");
     await page.goto("/invoices?status=paid");
@@ -171,6 +190,23 @@ test.describe("Invoices list", () => {
     expect(lines).toHaveLength(1 + 21);
     expect(lines.slice(1).every((l) => l.endsWith(",0.00,Paid"))).toBe(true);
   });
+});
+
+test("the panel has an icon: no page asks for anything that answers 404", async ({ asRole }) => {
+  const page = await asRole("demo");
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  for (const path of ["/", "/invoices", "/login"]) {
+    await page.goto(path);
+    await page.waitForLoadState("load");
+  }
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /^\/icon\.svg/);
+  expect(failed).toEqual([]);
+  const favicon = await page.request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toContain("image/svg+xml");
 });
 
 test.describe("Invoice detail", () => {
@@ -188,6 +224,24 @@ test.describe("Invoice detail", () => {
     await expect(page.getByRole("link", { name: "View PDF" })).toHaveAttribute("href", `/invoices/${number}/pdf`);
     await expect(page.getByRole("link", { name: "Download PDF" })).toBeVisible();
     await expectNoSeriousA11yViolations(page);
+  });
+
+  test("a PDF, receipt or ZIP a browser may not see opens the styled 404 page, with one main landmark", async ({ asRole }) => {
+    const demo = await asRole("demo");
+    await demo.goto("/invoices");
+    const number = await demo.getByRole("row").nth(1).getByRole("link").innerText();
+    const other = await asRole("other");
+    for (const path of [`/invoices/${number}/pdf`, `/invoices/download?n=${number}`, "/payments/00000000-0000-0000-0000-000000000000/receipt", "/invoices/99999999"]) {
+      const response = await other.goto(path);
+      expect(response?.status(), path).toBe(404);
+      await expect(other.getByRole("heading", { name: "Page not found" }), path).toBeVisible();
+      await expect(other.getByRole("main"), path).toHaveCount(1);
+    }
+    await expectNoSeriousA11yViolations(other);
+    // Not a browser navigation: the plain 404 as before.
+    const plain = await other.request.get(`/invoices/${number}/pdf`);
+    expect(plain.status()).toBe(404);
+    expect(plain.headers()["content-type"]).toContain("text/plain");
   });
 
   test("unknown, malformed and foreign numbers answer 404", async ({ asRole }) => {
@@ -217,6 +271,30 @@ test.describe("Who may see invoices", () => {
     for (const path of ["/invoices", `/invoices/${number}`, `/invoices/${number}/pdf`, `/invoices/download?n=${number}`, "/invoices/export.csv"]) {
       expect((await page.request.get(path)).status(), path).toBe(404);
     }
+  });
+
+  test("invoice access Read is offered no Pay, and the invoice page gives the bank-transfer details", async ({ asRole }) => {
+    const page = await asRole("reader");
+    await page.goto("/invoices");
+    const alert = page.getByRole("main").getByRole("alert");
+    await expect(alert).toContainText("2 invoices are overdue");
+    await expect(page.getByRole("button", { name: "Pay all outstanding" })).toHaveCount(0);
+    const newest = page.getByRole("row").nth(1);
+    const number = await newest.getByRole("link").innerText();
+    const outstanding = await newest.getByRole("cell").nth(5).innerText();
+    await page.getByRole("button", { name: `Options for invoice ${number}` }).click();
+    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number"]);
+    await page.keyboard.press("Escape");
+
+    await page.goto(`/invoices/${number}`);
+    await expect(page.getByRole("heading", { name: `Invoice ${number}`, level: 1 })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Pay this invoice" })).toHaveCount(0);
+    const transfer = page.getByRole("region", { name: "Pay by bank transfer" });
+    await expect(transfer.getByText(`Transfer exactly ${outstanding} EUR to:`)).toBeVisible();
+    await expect(transfer.getByText("IBAN")).toBeVisible();
+    const reference = await page.getByText("Payment reference", { exact: true }).locator("xpath=following-sibling::dd[1]").innerText();
+    await expect(transfer.getByText(reference, { exact: true })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
   });
 
   test("invoice access Read lists, views and downloads", async ({ asRole }) => {

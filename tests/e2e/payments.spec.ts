@@ -113,6 +113,134 @@ test("bad card input gets a message next to the field on the hosted page", async
   await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled");
 });
 
+test("a declined card says so once, in a person's words", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}?pay=${number}`);
+  await page.getByRole("dialog").getByRole("button", { name: /^Pay / }).click();
+  await payOnHostedPage(page, "4000 0000 0000 0002");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    `Your card was declined. Nothing was charged, and invoice ${number} is still outstanding. Try again`,
+  );
+});
+
+test("closing the Pay dialog returns focus to the control that opened it, and keeps the selection", async ({ asRole }) => {
+  const page = await asRole("demo");
+  await page.goto("/invoices");
+  // The row menu's button, by keyboard.
+  const options = page.getByRole("button", { name: /^Options for invoice \d+$/ }).first();
+  const number = (await options.getAttribute("aria-label"))!.replace("Options for invoice ", "");
+  await options.focus();
+  await page.keyboard.press("Enter");
+  // View PDF, Download PDF, Pay this invoice.
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.getByRole("menuitem", { name: "Pay this invoice" })).toHaveAttribute("data-focus", "");
+  await page.keyboard.press("Enter");
+  const single = page.getByRole("dialog", { name: `Invoice no: ${number}` });
+  await expect(single).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(single).toBeHidden();
+  await expect(page).not.toHaveURL(/pay=/);
+  await expect(options).toBeFocused();
+
+  // Pay all outstanding, closed with Close.
+  const payAll = page.getByRole("button", { name: "Pay all outstanding" });
+  await payAll.click();
+  const all = page.getByRole("dialog", { name: "Pay 3 invoices" });
+  await expect(all).toBeVisible();
+  await all.getByRole("button", { name: "Close" }).click();
+  await expect(all).toBeHidden();
+  await expect(payAll).toBeFocused();
+
+  // Pay selected: the selection is still there afterwards.
+  const boxes = page.getByRole("checkbox", { name: /^Select invoice \d+$/ });
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const paySelected = page.getByRole("button", { name: "Pay selected (2)" });
+  await paySelected.click();
+  const two = page.getByRole("dialog", { name: "Pay 2 invoices" });
+  await expect(two).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press("Escape");
+  await expect(two).toBeHidden();
+  await expect(boxes.nth(0)).toBeChecked();
+  await expect(boxes.nth(1)).toBeChecked();
+  await expect(paySelected).toBeFocused();
+
+  // The invoice's own page.
+  await page.goto(`/invoices/${number}`);
+  const payThis = page.getByRole("button", { name: "Pay this invoice" });
+  await payThis.click();
+  await expect(single).toBeVisible();
+  await single.getByRole("button", { name: "Close" }).click();
+  await expect(single).toBeHidden();
+  await expect(payThis).toBeFocused();
+});
+
+test("back from the provider without paying, focus is on the control that opened the dialog", async ({ asRole }) => {
+  const page = await asRole("other");
+  const numbers = await unpaidNumbers(page);
+  await page.goto(`/invoices/${numbers[0]}`);
+  await page.getByRole("button", { name: "Pay this invoice" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled");
+  await expect(page.getByRole("button", { name: "Pay this invoice" })).toBeFocused();
+
+  // Several selected on the list: back on the list, they are selected again, and focus is on Pay selected.
+  await page.goto("/invoices");
+  for (const n of numbers) await page.getByRole("checkbox", { name: `Select invoice ${n}` }).check();
+  await page.getByRole("button", { name: `Pay selected (${numbers.length})` }).click();
+  await page.getByRole("dialog", { name: `Pay ${numbers.length} invoices` }).getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  // (The list also has its overdue alert.)
+  await expect(page.getByRole("main").getByRole("alert").filter({ hasText: "cancelled" })).toContainText(`the ${numbers.length} invoices are still outstanding`);
+  for (const n of numbers) await expect(page.getByRole("checkbox", { name: `Select invoice ${n}` })).toBeChecked();
+  await expect(page.getByRole("button", { name: `Pay selected (${numbers.length})` })).toBeFocused();
+});
+
+test("a card payment under way shows Payment processing in the list, the menu, the page and the CSV", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto("/invoices");
+  await page.getByRole("button", { name: `Options for invoice ${number}` }).click();
+  await page.getByRole("menuitem", { name: "Pay this invoice" }).click();
+  await page.getByRole("dialog", { name: `Invoice no: ${number}` }).getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByRole("heading", { name: "Pay Cumulus" })).toBeVisible();
+  const hostedPage = page.url();
+  // Back to the panel without paying or cancelling: the checkout is still open.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/invoices$/);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const row = dataRows(page).filter({ has: page.getByRole("link", { name: number, exact: true }) });
+  await expect(row.getByRole("img", { name: "Payment processing" })).toBeVisible();
+  await expect(row.getByText("Payment processing")).toBeVisible();
+  await row.getByRole("button", { name: `Options for invoice ${number}` }).click();
+  const items = page.getByRole("menu").getByRole("menuitem");
+  await expect(items).toHaveText(["View PDF", "Download PDF", "Payment processing", "Copy invoice number"]);
+  await expect(page.getByRole("menuitem", { name: "Payment processing" })).toHaveAttribute("aria-disabled", "true");
+  await page.keyboard.press("Escape");
+  await expectNoSeriousA11yViolations(page);
+
+  // Still outstanding: the Outstanding filter lists it, and the CSV says `processing`.
+  expect(await unpaidNumbers(page)).toContain(number);
+  const csv = await (await page.request.get("/invoices/export.csv?status=outstanding")).text();
+  expect(csv.split("\r\n").find((l) => l.startsWith(`${number},`))).toMatch(/,processing$/);
+
+  await page.goto(`/invoices/${number}`);
+  await expect(page.getByRole("main").getByText("Payment processing", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Pay this invoice" })).toHaveCount(0);
+
+  // Given up on the provider's page: it can be paid again.
+  await page.goto(hostedPage);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled");
+  await expect(page.getByRole("button", { name: "Pay this invoice" })).toBeVisible();
+});
+
 test("a payment waiting for 3-D Secure shows as processing, and the page updates itself when the answer arrives", async ({ asRole }) => {
   const page = await asRole("other");
   const [number] = await unpaidNumbers(page);
@@ -133,7 +261,7 @@ test("a payment waiting for 3-D Secure shows as processing, and the page updates
   await bank.goto(challenge);
   await bank.getByRole("button", { name: "Fail authentication" }).click();
   const alert = page.getByRole("main").getByRole("alert");
-  await expect(alert).toContainText("declined", { timeout: 15_000 });
+  await expect(alert).toContainText("authentication failed", { timeout: 15_000 });
   await expect(alert).toContainText("Nothing was charged");
   expect(await unpaidNumbers(page)).toContain(number);
 });

@@ -2,7 +2,8 @@
  * Access, as a reviewer would probe it over HTTP:
  * 1. The authorization matrix (tests/e2e/security-matrix.ts): every page, route handler method
  *    and server action of the production build × anonymous, revoked session, another account's
- *    user, invoice access None, Read, Full and admin → the expected answer. Actions are called
+ *    user, invoice access None, Read, Full, admin, and an admin with None → the expected answer;
+ *    the Account settings answer carries the billing data for Read and Full and none of it for None. Actions are called
  *    directly by their id from the build's action manifest. On PostgreSQL the target account's
  *    rows are read before and after every cell: nothing may change (a refused action may only
  *    add its "access.denied" audit row). On the embedded database the spec cannot open the
@@ -130,9 +131,15 @@ test("authorization matrix: every cell answers as expected and changes nothing",
       const isPdf = answer.contentType.includes("application/pdf") || answer.body.startsWith("%PDF");
       if (probe.pdf && answer.outcome === "ok" && !isPdf) unexpected.push(`${where}: no PDF in an allowed answer`);
       if (answer.outcome !== "ok" && isPdf) unexpected.push(`${where}: PDF bytes in a refusal`);
+      // Customer info, VAT number and contacts: in a Read or Full answer, in none for None.
+      if (probe.billingData && answer.outcome === "ok" && role !== "other") {
+        const carried = target.billingSecrets.filter((s) => answer.body.includes(s));
+        if (expected === "hidden" && carried.length) unexpected.push(`${where}: the answer carries billing data (${carried.join(", ")})`);
+        if (expected === "ok" && carried.length < target.billingSecrets.length) unexpected.push(`${where}: billing data missing from an allowed answer`);
+      }
       // Nobody outside the account sees a trace of it.
       if (role === "anonymous" || role === "forged" || role === "revoked" || role === "other") {
-        // (A revoked session's holder may still read their own email from Auth.js's session endpoint.)
+        // (Auth.js's session endpoint describes a live session to its own holder only: their own email is allowed.)
         const others = Object.entries(target.members).filter(([r]) => r !== role).map(([, m]) => m.email);
         const leaked = [target.accountName, ...others].filter((s) => answer.body.includes(s));
         if (leaked.length) unexpected.push(`${where}: the answer carries ${leaked.join(", ")}`);
@@ -221,7 +228,7 @@ test("another account's numbers and ids answer exactly like unknown ones", async
   const byId: [string, string, (id: string) => Record<string, string>, (t: Target) => string][] = [
     ["verify an address", "app/(panel)/account-actions.ts#verifyEmail", (id) => ({ id, code: "123456" }), (t) => t.pendingContactId],
     ["resend a code", "app/(panel)/account-actions.ts#resendCode", (id) => ({ id }), (t) => t.pendingContactId],
-    ["set roles", "app/(panel)/account-actions.ts#saveRoles", (id) => ({ id, tech: "on", hadBilling: "false" }), (t) => t.secondContactId],
+    ["set roles", "app/(panel)/account-actions.ts#saveRoles", (id) => ({ id, tech: "on" }), (t) => t.secondContactId],
     ["delete an address", "app/(panel)/account-actions.ts#deleteEmail", (id) => ({ id }), (t) => t.secondContactId],
     ["remove a phone", "app/(panel)/account-actions.ts#deletePhone", (id) => ({ id }), (t) => t.phoneId],
     ["change a user's access", "app/(panel)/users/actions.ts#saveUserAccess", (id) => ({ userId: id, invoiceAccess: "read", isAdmin: "" }), (t) => t.members.none!.id],

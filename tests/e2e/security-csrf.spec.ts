@@ -1,9 +1,10 @@
 /**
  * Cross-site request forgery: a request another site makes the browser send, with the
  * victim's cookies, must change nothing.
- * - Server actions: the proxy (lib/csrf.ts) compares the Origin header with the Host (or
- *   X-Forwarded-Host) and answers 403 to any other origin, "null" included (sandboxed frames,
- *   some redirects), before Next's own check (which answers 500) or any of our code. Every action
+ * - Server actions: the proxy (lib/csrf.ts) compares the Origin header with APP_URL's origin
+ *   (never with the request's Host or X-Forwarded-Host: security-origins.spec.ts) and answers
+ *   403 to any other origin, "null" included (sandboxed frames, some redirects), before Next's
+ *   own check (which answers 500) or any of our code. Every action
  *   of the matrix is sent with its would-change input, a signed-in admin's session and a foreign
  *   or null Origin, through the fetch path and the no-JavaScript form path: each is refused and
  *   the account is unchanged (database on PostgreSQL, read back over HTTP on both).

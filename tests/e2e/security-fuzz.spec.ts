@@ -314,7 +314,7 @@ const FORMS: FormTarget[] = [
   { key: `${SETTINGS}#createEmail`, state: true, client: () => admin, fields: () => ({ email: `fuzz-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), runs: Math.min(RUNS, 100) },
   { key: `${SETTINGS}#verifyEmail`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId, code: "123456" }) },
   { key: `${SETTINGS}#resendCode`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId }), runs: Math.min(RUNS, 100) },
-  { key: `${SETTINGS}#saveRoles`, state: true, client: () => admin, fields: () => ({ id: target.secondContactId, billing: null, tech: "on", dpo: "on", hadBilling: "false", password: DEMO_PASSWORD }) },
+  { key: `${SETTINGS}#saveRoles`, state: true, client: () => admin, fields: () => ({ id: target.secondContactId, billing: null, tech: "on", dpo: "on", password: DEMO_PASSWORD }) },
   { key: `${SETTINGS}#deleteEmail`, state: true, client: () => admin, fields: () => ({ id: randomUUID() }) },
   {
     key: `${SETTINGS}#createPhone`,
@@ -436,6 +436,100 @@ test("every form field: never a 5xx, and a change is never written without its a
       (sql ? `; ${changed} cases changed data, each with its audit row; invariants held after every case` : "") +
       (skipped.length ? `; on the embedded database not run (they would write into the demo accounts): ${skipped.join(", ")}` : ""),
   );
+});
+
+// ─── Malformed action bodies ───────────────────────────────────────────────────────────────
+
+/** A multipart body with the given parts, as raw text (so it can be broken on purpose). */
+function multipartText(parts: [string, string][], boundary = "----cumulusFuzz"): { type: string; body: string } {
+  const body = parts.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n`;
+  return { type: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+const isJsonList = (text: string) => {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
+};
+
+test("malformed server-action bodies answer 400, never 500", async () => {
+  test.setTimeout(300_000);
+  const good = multipartText([["_1_email", "not-an-address"], ["_1_password", "x"], ["0", '[{},"$K1"]']]);
+  const malformed: [string, Record<string, string>, string][] = [
+    ["text/plain garbage", { "content-type": "text/plain;charset=UTF-8" }, "garbage{"],
+    ["text/plain empty", { "content-type": "text/plain;charset=UTF-8" }, ""],
+    ["no content type", {}, "garbage"],
+    ["application/json", { "content-type": "application/json" }, "[{}]"],
+    ["multipart without a boundary", { "content-type": "multipart/form-data" }, good.body],
+    ["multipart, another boundary", { "content-type": "multipart/form-data; boundary=other" }, good.body],
+    ["multipart, truncated", { "content-type": good.type }, good.body.slice(0, 40)],
+    ["multipart, binary garbage", { "content-type": good.type }, "\u0000\u0001\u00ff garbage"],
+    ["no argument row", { "content-type": good.type }, multipartText([["_1_email", "x"]]).body],
+    ["argument row not JSON", { "content-type": good.type }, multipartText([["0", "not json"]]).body],
+    ["arguments not a list", { "content-type": good.type }, multipartText([["0", '{"a":1}']]).body],
+    ["a number for arguments", { "content-type": good.type }, multipartText([["0", "5"]]).body],
+    ["a dangling row reference", { "content-type": good.type }, multipartText([["0", '["$1"]']]).body],
+    ["a dangling promise", { "content-type": good.type }, multipartText([["0", '["$@5"]']]).body],
+    ["a forged server reference", { "content-type": good.type }, multipartText([["1", '{"id":"nope","bound":null}'], ["0", '["$h1"]']]).body],
+    ["a dangling Map", { "content-type": good.type }, multipartText([["0", '["$Q1"]']]).body],
+    ["a temporary reference", { "content-type": good.type }, multipartText([["0", '["$T"]']]).body],
+    ["text/plain dangling reference", { "content-type": "text/plain;charset=UTF-8" }, '["$1"]'],
+  ];
+  const targets = [
+    { key: "app/login/actions.ts#login", path: "/login", client: () => anonymous },
+    { key: `${SETTINGS}#saveCustomerInfo`, path: "/", client: () => admin },
+    { key: "app/(panel)/invoices/pay-action.ts#payInvoices", path: "/invoices", client: () => admin },
+  ];
+  const send = (t: (typeof targets)[number], headers: Record<string, string>, body: string) =>
+    t.client().fetch(t.path, {
+      method: "POST",
+      headers: { "next-action": actions.get(t.key)!.id, accept: "text/x-component", origin: ORIGIN, ...headers },
+      data: Buffer.from(body, "utf8"),
+      maxRedirects: 0,
+      failOnStatusCode: false,
+    });
+  let cases = 0;
+  for (const t of targets) {
+    // The well-formed body still reaches the action (the login form answers with its message).
+    const ok = await send(t, { "content-type": good.type }, good.body);
+    expect(ok.status(), `${t.key}: a well-formed body`).toBe(200);
+    for (const [label, headers, body] of malformed) {
+      const res = await send(t, headers, body);
+      count(res.status());
+      cases++;
+      expect(res.status(), `${t.key}, ${label}: ${(await res.text()).slice(0, 200)}`).toBe(400);
+      expect(res.headers()["content-security-policy"], `${t.key}, ${label}: security headers`).toContain("script-src");
+    }
+  }
+  // The same form posted without JavaScript (no Next-Action header): broken bodies and action rows.
+  const formPosts: [string, string, string][] = [
+    ["a broken multipart body", good.type, "--x\r\nbroken"],
+    ["action rows not JSON", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", "not json"]]).body],
+    ["a dangling bound-arguments row", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${actions.get(targets[0]!.key)!.id}","bound":"$@9"}`]]).body],
+    ["bound arguments not JSON", good.type, multipartText([["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${actions.get(targets[0]!.key)!.id}","bound":"$@1"}`], ["$ACTION_1:1", "[{}"]]).body],
+  ];
+  for (const [label, type, body] of formPosts) {
+    const res = await anonymous.fetch("/login", { method: "POST", headers: { "content-type": type, origin: ORIGIN }, data: Buffer.from(body, "utf8"), maxRedirects: 0, failOnStatusCode: false });
+    count(res.status());
+    cases++;
+    expect(res.status(), `form post, ${label}: ${(await res.text()).slice(0, 200)}`).toBe(400);
+  }
+  // Random bodies under each content type: whatever is not an argument list is refused as such.
+  const contentTypes = ["text/plain;charset=UTF-8", good.type, "multipart/form-data", "application/octet-stream", ""];
+  await check(
+    "random action bodies",
+    fc.asyncProperty(fc.constantFrom(...contentTypes), fc.oneof(hostile, fc.string({ unit: "binary", maxLength: 200 })), async (type, body) => {
+      fc.pre(!isJsonList(body));
+      cases++;
+      const res = await send(targets[0]!, type ? { "content-type": type } : {}, body);
+      count(res.status());
+      expect(res.status(), `${type}: ${JSON.stringify(body).slice(0, 200)}`).toBe(400);
+    }),
+    Math.min(RUNS, 100),
+  );
+  console.log(`malformed action bodies: ${cases} requests over ${targets.length} actions, each answered 400`);
 });
 
 // ─── Stored values in the browser ──────────────────────────────────────────────────────────

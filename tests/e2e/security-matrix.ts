@@ -7,9 +7,12 @@
  * Who asks: anonymous (no session cookie: the proxy sends it to the login page) · forged (a
  * session cookie that is not a token of ours: the proxy only looks for the cookie, so this
  * column reaches the data-access layer, which must refuse it) · revoked (a real token whose
- * session version was raised since: a changed password or "log out everywhere") · other (other@example.com, admin of
+ * session version was raised since, as an operator's reset does; a logged-out session is
+ * tests/e2e/security-sessions.spec.ts's) · other (other@example.com, admin of
  * another account, asking for the target account's things) · none / read / full (invoice access
- * None, Read, Full; not admins) · admin (admin with invoice access Full).
+ * None, Read, Full; not admins) · admin (admin with invoice access Full) · adminNone (admin with
+ * invoice access None: being an admin governs the Users page only, so unless a row says
+ * otherwise it is answered exactly as None is).
  *
  * Inputs: a cell expected to be refused sends a valid input that would change something if it
  * got through (the target account's ids and numbers, a new address, a new language); a cell
@@ -22,10 +25,11 @@ import { DEMO_PASSWORD } from "./roles";
 import { actionPath, callAction, FORM, type BuiltAction, type Fields, type Outcome, type Target } from "./security-support";
 
 /** How the cells are written: "invalid" (harmless input: declined with field errors) and
- * "refused" (valid input: declined, nothing done) both expect the answer "declined". */
-export type Expected = Outcome | "invalid" | "refused";
+ * "refused" (valid input: declined, nothing done) both expect the answer "declined";
+ * "hidden" expects "ok" without any of the account's billing data (Probe.billingData). */
+export type Expected = Outcome | "invalid" | "refused" | "hidden";
 
-export const MATRIX_ROLES = ["anonymous", "forged", "revoked", "other", "none", "read", "full", "admin"] as const;
+export const MATRIX_ROLES = ["anonymous", "forged", "revoked", "other", "none", "read", "full", "admin", "adminNone"] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
 export type Cells = Record<MatrixRole, Expected>;
 export type ProbeInput = "valid" | "harmless";
@@ -51,13 +55,15 @@ export type Probe = {
   pdf?: boolean;
   /** Ends the caller's session: sent from a session of its own. */
   endsSession?: boolean;
+  /** Answers with the account's billing data (Target.billingSecrets) when "ok", and with none of it when "hidden". */
+  billingData?: boolean;
 };
 
 /** Outcomes that refuse: the cell then sends the valid (would-change) input. */
 export const REFUSALS: readonly Expected[] = ["login", "not-found", "forbidden", "refused", "csrf-token", "bad-request", "unauthorized", "unavailable"];
 
 export function matches(expected: Expected, got: string): boolean {
-  return expected === got || ((expected === "invalid" || expected === "refused") && got === "declined");
+  return expected === got || ((expected === "invalid" || expected === "refused") && got === "declined") || (expected === "hidden" && got === "ok");
 }
 
 // The outbox cron without its secret: 503 while CRON_SECRET is unset (as in the browser tests), 401 otherwise.
@@ -65,9 +71,12 @@ const CRON: Outcome = process.env.CRON_SECRET ? "unauthorized" : "unavailable";
 // Stripe's callback: 503 while Stripe is not configured (nothing read), 400 for a bad signature otherwise.
 const STRIPE: Outcome = process.env.STRIPE_WEBHOOK_SECRET ? "bad-request" : "unavailable";
 
-/** One row: anonymous, other, none, read, full, admin; a forged or revoked session answers as anonymous. */
-function cells(anonymous: Expected, other: Expected, none: Expected, read: Expected, full: Expected, admin: Expected): Cells {
-  return { anonymous, forged: anonymous, revoked: anonymous, other, none, read, full, admin };
+/**
+ * One row: anonymous, other, none, read, full, admin; a forged or revoked session answers as
+ * anonymous, and an admin with invoice access None as None unless `adminNone` is given.
+ */
+function cells(anonymous: Expected, other: Expected, none: Expected, read: Expected, full: Expected, admin: Expected, adminNone: Expected = none): Cells {
+  return { anonymous, forged: anonymous, revoked: anonymous, other, none, read, full, admin, adminNone };
 }
 
 /** A row where a session cookie, forged or revoked, is not answered like none at all (the DAL is not asked). */
@@ -158,8 +167,8 @@ export const MATRIX: Probe[] = [
     get((t) => `/invoices/download?n=${t.invoice.number}`)),
   route("GET", "/invoices/export.csv", "the CSV of the caller's own list", cells("login", "ok", "not-found", "ok", "ok", "ok"),
     get(() => "/invoices/export.csv")),
-  // Auth.js's own endpoint decodes the token without asking the database: a revoked session is
-  // still described to its holder (their own name and email) until it expires. SECURITY.md.
+  // Auth.js's own endpoint answers 200 to all; a logged-out or revoked session gets `null` there
+  // and its cookie cleared (lib/auth/index.ts), a live one its own name and email.
   route("GET", "/api/auth/[...nextauth]", "Auth.js's session endpoint", cells("ok", "ok", "ok", "ok", "ok", "ok"),
     get(() => "/api/auth/session")),
   route("POST", "/api/auth/[...nextauth]", "sign-out without Auth.js's CSRF token", cells("csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token", "csrf-token"),
@@ -175,8 +184,9 @@ export const MATRIX: Probe[] = [
   route("POST", "/api/payments/webhooks/stripe", "an unsigned Stripe callback", cells(STRIPE, STRIPE, STRIPE, STRIPE, STRIPE, STRIPE),
     (c) => c.client.post("/api/payments/webhooks/stripe", { data: { id: "evt_forged", type: "checkout.session.completed" }, maxRedirects: 0, failOnStatusCode: false })),
 
-  action(SETTINGS, "loadAccountSettings", { what: "read the Account settings", form: false, valid: () => ({}), harmless: {} },
-                                                                                             cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
+  // Customer info, VAT number and contact emails: Read and Full only; None (admin or not) gets the slide-over without them.
+  action(SETTINGS, "loadAccountSettings", { what: "read the Account settings (customer info, VAT number, contacts)", form: false, valid: () => ({}), harmless: {} },
+                                                                                             cells("login",      "ok",         "hidden",     "ok",         "ok",         "ok"), { billingData: true }),
   action(SETTINGS, "saveCustomerInfo", { what: "change Customer Info", state: true, valid: customerInfo, harmless: { firstName: "" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "saveInvoiceSettings", { what: "change the invoice language", state: true, valid: () => ({ language: "sv", receiveInvoicesByEmail: "on" }), harmless: { language: "xx" } },
@@ -187,7 +197,7 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "resendCode", { what: "resend a code to the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
-  action(SETTINGS, "saveRoles", { what: "give Tech to the target's second address", state: true, valid: (t) => ({ id: t.secondContactId, tech: "on", hadBilling: "false" }), harmless: { id: "x" } },
+  action(SETTINGS, "saveRoles", { what: "give Tech to the target's second address", state: true, valid: (t) => ({ id: t.secondContactId, tech: "on" }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "deleteEmail", { what: "delete the target's second address", state: true, valid: (t) => ({ id: t.secondContactId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
@@ -195,6 +205,15 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "deletePhone", { what: "remove the target's phone", state: true, valid: (t) => ({ id: t.phoneId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  // Everyone's own: a signed-in caller's harmless input (no confirmation, no current password)
+  // is declined; ending sessions or changing a password for real is tests/e2e/security-sessions.spec.ts.
+  action(SETTINGS, "logOutEverywhere", { what: "end every session of the caller", state: true, valid: () => ({ scope: "everywhere" }), harmless: {} },
+                                                                                             cells("login",      "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
+  action(SETTINGS, "changePassword", {
+    what: "change the caller's password", state: true,
+    valid: () => ({ password: DEMO_PASSWORD, newPassword: "matrix-changed-password", confirmPassword: "matrix-changed-password" }),
+    harmless: { password: "", newPassword: "short", confirmPassword: "short" },
+  },                                                                                         cells("login",      "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
   action("app/(panel)/invoices/pay-action.ts", "payInvoices", {
     what: "pay the target's invoice by card",
     state: true,
@@ -206,7 +225,7 @@ export const MATRIX: Probe[] = [
     state: true,
     valid: (t) => ({ userId: t.members.none!.id, invoiceAccess: "full", isAdmin: "on" }),
     harmless: { userId: "x" },
-  },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "forbidden",  "invalid")),
+  },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "forbidden",  "invalid",    "invalid")),
   action("app/login/actions.ts", "login", { what: "the login form, empty", state: true, valid: () => ({ email: "", password: "" }), harmless: { email: "", password: "" } },
                                                                                              cells("invalid",    "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
   action("app/sandbox/checkout/[id]/actions.ts", "payWithCard", {

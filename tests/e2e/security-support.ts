@@ -221,7 +221,8 @@ export async function readAnswer(res: APIResponse, kind: "page" | "route" | "act
 
 // ─── The target account ────────────────────────────────────────────────────────────────────
 
-export type MemberRole = "admin" | "full" | "read" | "none" | "revoked";
+/** adminNone: an admin with invoice access None (being an admin governs the Users page only). */
+export type MemberRole = "admin" | "full" | "read" | "none" | "revoked" | "adminNone";
 export type Member = { id: string; email: string };
 
 export type Target = {
@@ -243,6 +244,8 @@ export type Target = {
   phoneId: string;
   /** A number no account has. */
   unknownNumber: number;
+  /** Billing data of the account (VAT number, street, a contact address) that invoice access None must never receive. */
+  billingSecrets: string[];
 };
 
 export type Sql = postgres.Sql;
@@ -273,13 +276,13 @@ export async function createIsolatedTarget(sql: Sql, label: string): Promise<Tar
   const tag = `${label}-${randomUUID().slice(0, 8)}`;
   const accountName = `Security ${tag} AB`;
   return sql.begin(async (tx) => {
-    const [account] = await tx<{ id: string }[]>`
+    const [account] = await tx<{ id: string; vat_number: string; street: string }[]>`
       insert into accounts (kind, name, first_name, last_name, country_code, currency, language, time_zone,
         organisation_number, vat_number, purchase_order, street, zip_code, city, payment_terms_days)
       select kind, ${accountName}, first_name, last_name, country_code, currency, language, time_zone,
         organisation_number, vat_number, purchase_order, street, zip_code, city, payment_terms_days
       from accounts where name = ${DEMO_ACCOUNT}
-      returning id`;
+      returning id, vat_number, street`;
     const accountId = account!.id;
     const [demo] = await tx<{ password_hash: string }[]>`select password_hash from users where email = ${ROLES.demo}`;
     const spec: [MemberRole, boolean, string][] = [
@@ -288,10 +291,11 @@ export async function createIsolatedTarget(sql: Sql, label: string): Promise<Tar
       ["read", false, "read"],
       ["none", false, "none"],
       ["revoked", false, "read"],
+      ["adminNone", true, "none"],
     ];
     const members: Partial<Record<MemberRole, Member>> = {};
     for (const [role, isAdmin, access] of spec) {
-      const email = `sec-${tag}-${role}@example.com`;
+      const email = `sec-${tag}-${role.toLowerCase()}@example.com`;
       const [u] = await tx<{ id: string }[]>`
         insert into users (account_id, email, name, password_hash, is_admin, invoice_access)
         values (${accountId}, ${email}, ${`Security ${role}`}, ${demo!.password_hash}, ${isAdmin}, ${access})
@@ -345,6 +349,7 @@ export async function createIsolatedTarget(sql: Sql, label: string): Promise<Tar
       pendingContactId: pending!.id,
       phoneId: phone!.id,
       unknownNumber: 999_999_999_999,
+      billingSecrets: [account!.vat_number, account!.street, `sec-${tag}-billing@example.com`],
     };
   });
 }
@@ -371,7 +376,9 @@ export async function demoTarget(admin: APIRequestContext, load: BuiltAction): P
   const paid = Number((await (await admin.get("/invoices/export.csv?status=paid")).text()).split("\r\n")[1]?.split(",")[0]);
   const detail = await (await admin.get(`/invoices/${paid}`)).text();
   const paymentId = new RegExp(`/payments/(${UUID})/receipt`).exec(detail)?.[1];
-  if (!contactId || !phoneId || !userId("Rolf Reader") || !userId("Nina Noaccess") || !number || !paymentId) {
+  const vatNumber = /"vatNumber":"([^"]+)"/.exec(text)?.[1];
+  const street = /"street":"([^"]+)"/.exec(text)?.[1];
+  if (!contactId || !phoneId || !userId("Rolf Reader") || !userId("Nina Noaccess") || !number || !paymentId || !vatNumber || !street) {
     throw new Error("Could not read the demo account's ids over HTTP");
   }
   return {
@@ -390,6 +397,7 @@ export async function demoTarget(admin: APIRequestContext, load: BuiltAction): P
     pendingContactId: contactId,
     phoneId,
     unknownNumber: 999_999_999_999,
+    billingSecrets: [vatNumber, street, ROLES.demo],
   };
 }
 
@@ -412,6 +420,8 @@ export async function fingerprint(sql: Sql, accountId: string): Promise<{ digest
       union all select 'user ' || row_to_json(u)::text from users u where u.account_id = ${accountId}
       union all select 'contact ' || row_to_json(c)::text from contact_emails c where c.account_id = ${accountId}
       union all select 'phone ' || row_to_json(p)::text from contact_phones p where p.account_id = ${accountId}
+      union all select 'code budget ' || row_to_json(b)::text from contact_verification_budgets b where b.account_id = ${accountId}
+      union all select 'code sent ' || row_to_json(cs)::text from contact_verification_sends cs where cs.account_id = ${accountId}
       union all select 'card ' || row_to_json(s)::text from saved_cards s where s.account_id = ${accountId}
       union all select 'invoice ' || row_to_json(i)::text from invoices i where i.account_id = ${accountId}
       union all select 'line ' || row_to_json(l)::text from invoice_lines l join invoices i on i.id = l.invoice_id where i.account_id = ${accountId}

@@ -90,7 +90,7 @@ test.describe("Account settings slide-over", () => {
     const dialog = await expectAccountSettingsOpen(page);
     await expect(dialog).toHaveAttribute("aria-modal", "true");
     await expect(dialog.getByText("Current user: demo@example.com")).toBeVisible();
-    await expect(dialog.getByRole("button", { name: "Log out" })).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Log out", exact: true })).toBeVisible();
     // The open state lives in the URL, so it can be linked to.
     await expect(page).toHaveURL((u) => u.searchParams.has("settings"));
 

@@ -3,18 +3,21 @@
  * and PostgreSQL, each printing its numbers and PASS/FAIL per check; exit 1 when a check fails.
  *
  *   npm run test:faults                        all scenarios (~3 min on 2 cores, plus a build when stale)
- *   npm run test:faults -- --only kill,outage  some of them: kill, outage, audit
+ *   npm run test:faults -- --only kill,outage  some of them: kill, outage, audit, servers
  *   npm run test:faults -- --accounts 100      accounts of the kill test (2 invoices owed each)
  *   npm run test:faults -- --clients 16        people paying at the same time
  *   npm run test:faults -- --kills 2           kill -9 of the server during the payments
  *   npm run test:faults -- --outage 10         seconds the database is away
+ *   npm run test:faults -- --payers 16         people paying one invoice at once through two servers
+ *   npm run test:faults -- --messages 300      emails queued while two servers send
  *   npm run test:faults -- --keep              keep the scenario databases for inspection
  *
  * PostgreSQL: a private server is created with the PostgreSQL binaries (initdb and pg_ctl from
  * /usr/lib/postgresql/N/bin, or PG_BIN) in a temporary folder on a free port, because the outage
  * test stops it; it is deleted at the end. Without the binaries, the kill test runs on a fresh
  * database of DATABASE_URL's server (as the owner) and the others are skipped; with neither,
- * everything is skipped (exit 0, saying so).
+ * everything is skipped (exit 0, saying so). The embedded database (PGlite) cannot serve two
+ * processes, so "servers" needs PostgreSQL too.
  *
  * Scenarios (tests/faults/):
  *  kill    kill -9 of the server while card payments are in flight, restart, reconcile:
@@ -22,11 +25,14 @@
  *  outage  the database stops for --outage seconds under load: 503 with Retry-After, nothing
  *          half-written, the same server recovers by itself.
  *  audit   the application's role (npm run db:roles) may only append to audit_events.
+ *  servers two servers on one database: sessions and logouts hold across them, concurrent pays
+ *          of one invoice through both give one payment, the outbox sends each message once.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { plural } from "@/lib/plural";
 import { buildIfStale } from "@/scripts/lib/next-process";
 import { findPgBin, startPrivatePostgres, type PrivatePostgres } from "@/scripts/lib/postgres";
 import { runCli } from "@/scripts/lib/run-cli";
@@ -35,8 +41,11 @@ import { databaseOutage } from "./database-outage";
 import type { FaultContext } from "./harness/context";
 import { printResult, type ScenarioResult } from "./harness/report";
 import { killDuringPayments } from "./kill-during-payments";
+import { severalServers } from "./several-servers";
 
-const SCENARIOS = ["kill", "outage", "audit"] as const;
+const SCENARIOS = ["kill", "outage", "audit", "servers"] as const;
+/** Scenarios that also run on DATABASE_URL's server when there are no PostgreSQL binaries. */
+const ON_SHARED_SERVER: readonly Scenario[] = ["kill", "servers"];
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args } = parseArgs({
@@ -46,6 +55,8 @@ const { values: args } = parseArgs({
     clients: { type: "string", default: "16" },
     kills: { type: "string", default: "2" },
     outage: { type: "string", default: "10" },
+    payers: { type: "string", default: "16" },
+    messages: { type: "string", default: "300" },
     keep: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -72,11 +83,13 @@ async function main(): Promise<number> {
   const clients = positiveInt("clients", args.clients);
   const kills = positiveInt("kills", args.kills);
   const outageSeconds = positiveInt("outage", args.outage);
+  const payers = positiveInt("payers", args.payers);
+  const messages = positiveInt("messages", args.messages);
 
   const pgBin = findPgBin();
   const sharedUrl = process.env.DATABASE_URL;
   if (!pgBin && !sharedUrl) {
-    console.log("SKIPPED: npm run test:faults needs PostgreSQL: its binaries (initdb, pg_ctl; PG_BIN) or DATABASE_URL.");
+    console.log("SKIPPED: npm run test:faults needs PostgreSQL: its binaries (initdb, pg_ctl; PG_BIN) or DATABASE_URL. (Several servers on one database cannot be tried on the embedded one: PGlite serves one process.)");
     return 0;
   }
   buildIfStale();
@@ -92,14 +105,15 @@ async function main(): Promise<number> {
       keep: args.keep,
       log,
     };
-    if (!pg) log(`no PostgreSQL binaries: the kill test runs on DATABASE_URL's server; outage and audit are skipped`);
+    if (!pg) log(`no PostgreSQL binaries: kill and servers run on DATABASE_URL's server; outage and audit are skipped`);
     const run: Record<Scenario, () => Promise<ScenarioResult>> = {
       kill: () => killDuringPayments(ctx, { accounts, clients, kills }),
       outage: () => databaseOutage(ctx, { outageSeconds, clients }),
       audit: () => auditAppendOnly(ctx),
+      servers: () => severalServers(ctx, { payers, messages }),
     };
     for (const s of selected) {
-      if (s !== "kill" && !pg) {
+      if (!ON_SHARED_SERVER.includes(s) && !pg) {
         skipped.push(s);
         continue;
       }
@@ -123,7 +137,7 @@ async function main(): Promise<number> {
   console.log(`\n${results.map((r) => `${r.name.split(" (")[0]}: ${r.summary}`).join("\n")}`);
   if (skipped.length) console.log(`skipped (no PostgreSQL binaries for a private server): ${skipped.join(", ")}`);
   console.log(
-    `faults: ${results.length - failed.length} scenario(s) passed, ${failed.length} failed; ` +
+    `faults: ${plural(results.length - failed.length, { one: "# scenario", other: "# scenarios" })} passed, ${failed.length} failed; ` +
       `checks ${checks.filter((c) => c.pass).length} passed, ${checks.filter((c) => !c.pass).length} failed; ${seconds.toFixed(0)} s`,
   );
   return failed.length ? 1 : 0;

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { encode } from "next-auth/jwt";
 import { seedDemo } from "@/scripts/seed";
 import { auditEvents, users } from "@/db/schema";
+import { startSession } from "@/lib/auth/sessions";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
 const jar = vi.hoisted(() => ({ cookies: [] as { name: string; value: string }[] }));
@@ -29,10 +30,11 @@ vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: as
 const SECRET = "dal-test-secret-0123456789abcdefghijklmnop";
 process.env.AUTH_SECRET = SECRET;
 (await import("@/lib/env")).resetEnvCache();
-/** The cookie Auth.js sets at sign-in for these claims (or none). */
+/** The cookie Auth.js sets at sign-in for these claims (or none), with its session row. */
 async function signedInAs(claims: { uid: string; sv: number } | null, secret = SECRET) {
   const salt = "authjs.session-token";
-  jar.cookies = claims ? [{ name: salt, value: await encode({ token: claims, secret, salt }) }] : [];
+  const sid = claims ? (await startSession(db, claims.uid)).id : null;
+  jar.cookies = claims ? [{ name: salt, value: await encode({ token: { ...claims, sid }, secret, salt }) }] : [];
 }
 
 const { db } = await setupTestDatabase();
@@ -57,7 +59,7 @@ describe("getViewer", () => {
     expect(v).toMatchObject({ email: "demo@example.com", isAdmin: true, invoiceAccess: "full", account: { name: "Example Cloud Customer AB", currency: "EUR" } });
     await signedInAs(null);
     expect(await getViewer()).toBeNull();
-    await signedInAs({ uid: "00000000-0000-4000-8000-000000000000", sv: 1 });
+    jar.cookies = [{ name: "authjs.session-token", value: await encode({ token: { uid: "00000000-0000-4000-8000-000000000000", sv: 1, sid: "00000000-0000-4000-8000-000000000001" }, secret: SECRET, salt: "authjs.session-token" }) }];
     expect(await getViewer()).toBeNull();
   });
 

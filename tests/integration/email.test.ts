@@ -19,6 +19,7 @@ import { seedDemo } from "@/scripts/seed";
 import { accounts, contactEmails, emailDeliveries, emailOutbox, invoices } from "@/db/schema";
 import { enqueueEmail, enqueueInvoiceEmail, queueInvoiceEmail } from "@/lib/email/outbox";
 import { BACKOFF_BASE_MS, drainOutbox, MAX_ATTEMPTS, outboxSender, sendOutboxSoon, startOutboxSender } from "@/lib/email/sender";
+import { verificationEmail } from "@/lib/email/templates";
 import { closeMailer } from "@/lib/email/transport";
 import { resetEnvCache } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
@@ -404,7 +405,8 @@ describe("without SMTP_URL (the embedded default)", () => {
     try {
       const code = "482913";
       const q = await db.transaction((tx) =>
-        enqueueEmail(tx, { accountId, kind: "verification", recipients: ["new@example.com"], subject: "Your Cumulus verification code", textBody: `Your code is ${code}.` }),
+        // The real template: its code must reach the file and never the log line.
+        enqueueEmail(tx, { accountId, kind: "verification", recipients: ["new@example.com"], ...verificationEmail("new@example.com", code, 8) }),
       );
       await db.transaction((tx) => enqueueInvoiceEmail(tx, accountId, invoice.id));
       expect(await drainOutbox(db)).toMatchObject({ claimed: 2, sent: 2 });

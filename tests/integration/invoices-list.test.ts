@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/scripts/seed";
 import { accounts, invoices, paymentAllocations, payments } from "@/db/schema";
+import { paymentUnderWaySql } from "@/lib/invoices/balance";
 import { invoiceCsv } from "@/lib/invoices/csv";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, listInvoices, parseListParams, type ListParams } from "@/lib/invoices/list";
@@ -183,5 +184,78 @@ describe("parseListParams", () => {
     const reversed = parseListParams({ from: "2026-05-01", to: "2026-01-01" });
     expect(reversed.ok).toBe(false);
     if (!reversed.ok) expect(reversed.errors.to).toMatch(/before the start/);
+  });
+});
+
+describe("an invoice with a card payment under way", () => {
+  it("shows as processing in the list, the detail and the CSV, and still counts as outstanding and overdue", async () => {
+    const before = (await listInvoices(db, demoId, params(), TODAY, 100)).rows;
+    const overdue = before.find((r) => r.status === "overdue")!;
+    const outstanding = before.find((r) => r.status === "outstanding")!;
+    const paid = before.find((r) => r.status === "paid")!;
+    const counts = async () => {
+      const n = async (status: ListParams["status"]) => (await listInvoices(db, demoId, params({ status }), TODAY, 100)).total;
+      return { outstanding: await n("outstanding"), overdue: await n("overdue"), paid: await n("paid") };
+    };
+    const countsBefore = await counts();
+    const summaryBefore = await invoiceSummary(db, demoId, TODAY);
+    const idOf = async (number: number) => (await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.number, number)))[0]!.id;
+    const pay = async (number: number, state: (typeof payments.$inferInsert)["state"], amountMinor: bigint) => {
+      const [p] = await db.insert(payments).values({ accountId: demoId, provider: "sandbox", method: "card", state, amountMinor, currency: "EUR" }).returning({ id: payments.id });
+      await db.insert(paymentAllocations).values({ paymentId: p!.id, invoiceId: await idOf(number), amountMinor });
+      return p!.id;
+    };
+    const statusOfRow = async (number: number) => (await listInvoices(db, demoId, params(), TODAY, 100)).rows.find((r) => r.number === number)!.status;
+
+    // Given up or refused attempts are not under way.
+    await pay(overdue.number, "failed", overdue.outstandingMinor);
+    await pay(overdue.number, "cancelled", overdue.outstandingMinor);
+    expect(await statusOfRow(overdue.number)).toBe("overdue");
+
+    // Each of the engine's open states is.
+    const open = await pay(overdue.number, "pending", overdue.outstandingMinor);
+    expect(await statusOfRow(overdue.number)).toBe("processing");
+    for (const state of ["processing", "requires_action"] as const) {
+      await db.update(payments).set({ state }).where(eq(payments.id, open));
+      expect(await statusOfRow(overdue.number)).toBe("processing");
+    }
+    await pay(outstanding.number, "requires_action", outstanding.outstandingMinor);
+    expect(await statusOfRow(outstanding.number)).toBe("processing");
+    expect((await getInvoiceDetail(db, demoId, outstanding.number, TODAY))!.status).toBe("processing");
+    expect(await statusOfRow(paid.number)).toBe("paid");
+
+    // Still outstanding money: the filters and the summary count it as before.
+    expect(await counts()).toEqual(countsBefore);
+    const summary = await invoiceSummary(db, demoId, TODAY);
+    expect([summary.outstandingMinor, summary.overdueMinor, summary.overdueCount]).toEqual([summaryBefore.outstandingMinor, summaryBefore.overdueMinor, summaryBefore.overdueCount]);
+    const overdueRows = (await listInvoices(db, demoId, params({ status: "overdue" }), TODAY, 100)).rows;
+    expect(overdueRows.find((r) => r.number === overdue.number)?.status).toBe("processing");
+
+    // The CSV export says `processing`.
+    const exported = [];
+    for await (const r of allInvoices(db, demoId, { status: "outstanding" }, TODAY)) exported.push(r);
+    const lines = invoiceCsv(exported).trimEnd().split("\r\n").slice(1);
+    const statusCell = (number: number) => lines.find((l) => l.startsWith(`${number},`))!.split(",").at(-1);
+    expect(statusCell(overdue.number)).toBe("processing");
+    expect(statusCell(outstanding.number)).toBe("processing");
+
+    // Once it settles or fails, the status is the balance's again.
+    await db.update(payments).set({ state: "failed" }).where(eq(payments.id, open));
+    expect(await statusOfRow(overdue.number)).toBe("overdue");
+  });
+
+  it("asks about payments under way by index (PostgreSQL plan)", async (ctx) => {
+    if (!process.env.DATABASE_URL) ctx.skip();
+    // The demo's tables are tiny, where a scan is cheapest: forbid scans to see the path the
+    // planner has at scale (a probe of payment_allocations_invoice_idx, then payments' key).
+    const text = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const plan = await tx.execute(sql`explain select ${invoices.number}, ${paymentUnderWaySql} as w from ${invoices}
+        where ${invoices.accountId} = ${demoId} order by ${invoices.invoiceDate} desc, ${invoices.number} desc limit 26`);
+      return (Array.isArray(plan) ? plan : (plan as { rows: unknown[] }).rows).map((r) => Object.values(r as object)[0]).join("\n");
+    });
+    expect(text).toMatch(/Index (Only )?Scan (using|on) payment_allocations_invoice_idx/);
+    expect(text).toMatch(/Index Scan using payments_pkey on payments/);
+    expect(text).not.toMatch(/Seq Scan/);
   });
 });

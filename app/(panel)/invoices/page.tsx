@@ -1,5 +1,6 @@
 import { ArrowDownTrayIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
+import Form from "next/form";
 import Link from "next/link";
 import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
@@ -11,6 +12,7 @@ import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate } from "@/lib/dates";
 import { parseListParams, PAGE_SIZE, STATUS_FILTERS, type ListParamErrors, type ListParams } from "@/lib/invoices/list";
 import { formatAmount, formatMoney } from "@/lib/money";
+import { plural } from "@/lib/plural";
 
 export const metadata: Metadata = { title: "Invoices" };
 
@@ -24,6 +26,12 @@ function listHref(params: ListParams, change: Partial<Record<"status" | "q" | "f
   for (const [k, v] of Object.entries(merged)) if (v && !(k === "status" && v === "all") && !(k === "page" && v === "1")) next.set(k, v);
   const query = next.toString();
   return `/invoices${query ? `?${query}` : ""}`;
+}
+
+/** Hidden fields carrying the list's current state, for a form that opens the Pay dialog over it. */
+function listFields(params: ListParams) {
+  const query = new URLSearchParams(listHref(params, { after: params.after, before: params.before, page: String(params.page) }).split("?")[1] ?? "");
+  return [...query].map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />);
 }
 
 function withParam(href: string, key: string, value: string) {
@@ -41,7 +49,13 @@ function FieldError({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-function Filters({ params, errors }: { params: ListParams; errors: ListParamErrors }) {
+/** What was typed into a search field, kept as typed even when it was refused. */
+function typedValue(raw: Record<string, string | string[] | undefined>, key: "q" | "from" | "to"): string {
+  const value = raw[key];
+  return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
+function Filters({ params, errors, raw }: { params: ListParams; errors: ListParamErrors; raw: Record<string, string | string[] | undefined> }) {
   const input =
     "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30";
   return (
@@ -68,24 +82,24 @@ function Filters({ params, errors }: { params: ListParams; errors: ListParamErro
         {params.status !== "all" && <input type="hidden" name="status" value={params.status} />}
         <div>
           <label htmlFor="q" className="block text-sm font-medium text-slate-700">Invoice number</label>
-          <input id="q" name="q" inputMode="numeric" defaultValue={params.q ?? ""} aria-invalid={errors.q ? true : undefined} aria-describedby={errors.q ? "q-error" : undefined} className={input} />
+          <input id="q" name="q" inputMode="numeric" defaultValue={typedValue(raw, "q")} aria-invalid={errors.q ? true : undefined} aria-describedby={errors.q ? "q-error" : undefined} className={input} />
           <FieldError id="q-error" message={errors.q} />
         </div>
         <div>
           <label htmlFor="from" className="block text-sm font-medium text-slate-700">Invoice date from</label>
-          <input id="from" name="from" type="date" defaultValue={params.from ?? ""} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "from-error" : undefined} className={input} />
+          <input id="from" name="from" type="date" defaultValue={typedValue(raw, "from")} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "from-error" : undefined} className={input} />
           <FieldError id="from-error" message={errors.from} />
         </div>
         <div>
           <label htmlFor="to" className="block text-sm font-medium text-slate-700">Invoice date to</label>
-          <input id="to" name="to" type="date" defaultValue={params.to ?? ""} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "to-error" : undefined} className={input} />
+          <input id="to" name="to" type="date" defaultValue={typedValue(raw, "to")} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "to-error" : undefined} className={input} />
           <FieldError id="to-error" message={errors.to} />
         </div>
         <div className="flex gap-2 pt-6">
           <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
             Search
           </button>
-          {(params.q || params.from || params.to) && (
+          {(params.q || params.from || params.to || Object.keys(errors).length > 0) && (
             <Link href={listHref(params, { q: undefined, from: undefined, to: undefined })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
               Clear
             </Link>
@@ -148,20 +162,25 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           <div role="alert" className="flex max-w-2xl items-start gap-2 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
             <ExclamationTriangleIcon aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-red-600" />
             <p>
-              {summary.overdueCount === 1 ? "1 invoice is" : `${summary.overdueCount} invoices are`} overdue, in all{" "}
-              <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>. Please pay as soon as possible.
+              {plural(summary.overdueCount, { one: "# invoice is", other: "# invoices are" })} overdue, in all{" "}
+              <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>.{" "}
+              {canPay ? "Please pay as soon as possible." : "A user with invoice access Full can pay; each invoice's page shows the bank-transfer details."}
             </p>
-            <form method="get" action="/invoices" className="ml-auto shrink-0">
-              <input type="hidden" name="pay" value="outstanding" />
-              <button type="submit" className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-700 focus-visible:ring-offset-2">
-                Pay all outstanding
-              </button>
-            </form>
+            {canPay && (
+              // A client navigation (next/form) that keeps this list's filters: the dialog opens over it and focus can return here.
+              <Form action="/invoices" scroll={false} className="ml-auto shrink-0">
+                {listFields(params)}
+                <input type="hidden" name="pay" value="outstanding" />
+                <button type="submit" data-pay-opener="outstanding" className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-700 focus-visible:ring-offset-2">
+                  Pay all outstanding
+                </button>
+              </Form>
+            )}
           </div>
         )}
       </section>
 
-      <Filters params={params} errors={errors} />
+      <Filters params={params} errors={errors} raw={raw} />
 
       {page.rows.length === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">
@@ -197,7 +216,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
                     type: TYPE_LABEL[r.type],
                     total: formatAmount(r.totalMinor, r.currency, language),
                     outstanding: formatAmount(r.outstandingMinor, r.currency, language),
-                    payHref: r.outstandingMinor > 0n ? withParam(rowHref, "pay", String(r.number)) : undefined,
+                    payHref: canPay && r.outstandingMinor > 0n && r.status !== "processing" ? withParam(rowHref, "pay", String(r.number)) : undefined,
                     invoiceDate: formatDate(r.invoiceDate),
                     dueDate: formatDate(r.dueDate),
                   }))}
@@ -211,7 +230,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       {page.total > 0 && (
         <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-4 text-sm">
           <p className="text-slate-700">
-            Page {Math.min(params.page, pages)} of {pages} · {page.total} {page.total === 1 ? "invoice" : "invoices"}
+            Page {Math.min(params.page, pages)} of {pages} · {plural(page.total, { one: "# invoice", other: "# invoices" })}
           </p>
           <div className="flex gap-2">
             {page.prev ? (

@@ -1,11 +1,11 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { defineAction, type ActionState } from "@/lib/dal/action";
 import { canPayInvoices } from "@/lib/dal/session";
+import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
 import { attachCheckout, beginCardPayment, failOpenPayment, strandedPayment } from "@/lib/payments/engine";
 
@@ -46,8 +46,9 @@ export const payInvoices = defineAction<typeof schema, PayState>({
     });
     const resultPage = (paymentId: string, numbers: number[]) =>
       numbers.length === 1 ? `/invoices/${numbers[0]}?payment=${paymentId}` : `/invoices?payment=${paymentId}`;
-    const h = await headers();
-    const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
+    // The panel's own origin (APP_URL), never the request's Host or X-Forwarded-Host: the
+    // provider sends the payer back there.
+    const origin = appOrigin();
     /** The provider's hosted page for a recorded attempt; on failure the attempt is failed, nothing charged. */
     const openCheckout = async (p: { paymentId: string; amountMinor: bigint; currency: string; numbers: number[] }): Promise<PayState> => {
       try {

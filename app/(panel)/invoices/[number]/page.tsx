@@ -1,18 +1,21 @@
 import { ArrowDownTrayIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
+import Form from "next/form";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
+import { BankTransferDetails } from "@/components/invoices/bank-transfer";
+import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
-import { requireInvoiceReader } from "@/lib/dal/session";
+import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
 import { groupByService } from "@/lib/invoices/detail";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
-import { countryName, formatQuantity, formatUnitPrice, vatNote } from "@/lib/invoices/presentation";
+import { countryName } from "@/lib/countries";
+import { formatQuantity, formatUnitPrice, localizedLines, vatNote } from "@/lib/invoices/presentation";
 
 type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -46,6 +49,9 @@ export default async function InvoicePage({ params, searchParams }: Props) {
   const c = invoice.customer;
   const title = invoice.type === "credit_note" ? `Credit note ${invoice.number}` : `Invoice ${invoice.number}`;
   const cell = "px-3 py-2";
+  // Something to pay and no card payment under way: Full is offered Pay, Read the bank-transfer details to pass on.
+  const payable = invoice.type === "invoice" && invoice.outstandingMinor > 0n && invoice.status !== "processing";
+  const canPay = canPayInvoices(viewer);
 
   return (
     <article className="max-w-5xl">
@@ -68,16 +74,30 @@ export default async function InvoicePage({ params, searchParams }: Props) {
             <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
             Download PDF
           </a>
-          {invoice.outstandingMinor > 0n && (
-            <form method="get" action={`/invoices/${invoice.number}`}>
+          {payable && canPay && (
+            // A client navigation (next/form): the dialog opens over this page and focus can return here.
+            <Form action={`/invoices/${invoice.number}`} scroll={false}>
               <input type="hidden" name="pay" value={invoice.number} />
-              <button type="submit" className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
+              <button type="submit" data-pay-opener={`detail:${invoice.number}`} className="inline-flex items-center gap-1.5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
                 Pay this invoice
               </button>
-            </form>
+            </Form>
           )}
         </div>
       </div>
+
+      {payable && !canPay && (
+        <section aria-labelledby="bank-transfer-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+          <h2 id="bank-transfer-heading" className="mb-1 text-lg font-semibold">Pay by bank transfer</h2>
+          <p className="mb-3 text-sm text-slate-700">Your user can see invoices but not pay them. Pass these details on to whoever pays.</p>
+          <BankTransferDetails
+            bank={providerBankAccount()}
+            invoices={[{ number: invoice.number, outstanding: amount(invoice.outstandingMinor), paymentReference: invoice.paymentReference }]}
+            totalOutstanding={amount(invoice.outstandingMinor)}
+            currency={invoice.currency}
+          />
+        </section>
+      )}
 
       <div className="mb-6 grid gap-4 md:grid-cols-2">
         <section aria-labelledby="customer-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -143,7 +163,7 @@ export default async function InvoicePage({ params, searchParams }: Props) {
               <th scope="col" className={`${cell} text-right`}>Amount</th>
             </tr>
           </thead>
-          {groupByService(invoice.lines).map((g) => (
+          {groupByService(localizedLines(invoice, language)).map((g) => (
             <tbody key={g.service} className="border-b border-slate-100">
               <tr className="bg-slate-50/60">
                 <th scope="rowgroup" colSpan={6} className={`${cell} text-left font-semibold`}>{g.service}</th>

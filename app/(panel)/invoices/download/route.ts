@@ -6,7 +6,7 @@ import { Zip, ZipPassThrough } from "fflate";
 import { getInvoicePdf, getInvoicesByNumbers, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
 import { todayIn } from "@/lib/dates";
-import { badRequest, notFoundResponse } from "@/lib/http";
+import { badRequest, notFoundFor } from "@/lib/http";
 import { invoiceCsv } from "@/lib/invoices/csv";
 
 const MAX_INVOICES_PER_ZIP = 500;
@@ -15,15 +15,15 @@ const RENDER_AHEAD = 4;
 
 export async function GET(request: Request) {
   const viewer = await requireViewer();
-  if (!canReadInvoices(viewer)) return notFoundResponse();
+  if (!canReadInvoices(viewer)) return notFoundFor(request);
   const values = new URL(request.url).searchParams.getAll("n");
   if (values.length === 0) return badRequest("Select at least one invoice to download.");
   if (values.length > MAX_INVOICES_PER_ZIP) return badRequest(`At most ${MAX_INVOICES_PER_ZIP} invoices can be downloaded at once.`);
   const numbers = values.map(parseInvoiceNumber);
-  if (numbers.some((n) => n === null)) return notFoundResponse();
+  if (numbers.some((n) => n === null)) return notFoundFor(request);
   const unique = [...new Set(numbers as number[])];
   const rows = await getInvoicesByNumbers(viewer, unique);
-  if (!rows) return notFoundResponse();
+  if (!rows) return notFoundFor(request);
 
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

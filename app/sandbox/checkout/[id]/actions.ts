@@ -1,12 +1,19 @@
 "use server";
 
 import { eq } from "drizzle-orm";
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
-import { decideCard, luhnValid, sendSandboxCallback, settleSandboxCheckout } from "@/lib/payments/sandbox";
+import { sandboxEnabled } from "@/lib/payments";
+import {
+  authenticateSandboxCheckout,
+  cancelSandboxCheckout,
+  decideCard,
+  luhnValid,
+  sendSandboxCallback,
+  settleSandboxCheckout,
+} from "@/lib/payments/sandbox";
 
 export type CardState = { fieldErrors?: { card?: string; expiry?: string; cvc?: string }; message?: string };
 
@@ -29,12 +36,9 @@ const cardSchema = z.object({
   cvc: z.string().trim().regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back of the card."),
 });
 
-async function origin() {
-  const h = await headers();
-  return `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
-}
-
-async function openCheckout(id: string) {
+/** The checkout, or null for an unknown id. Nothing of the sandbox answers unless it is the configured provider. */
+async function findCheckout(id: string) {
+  if (!sandboxEnabled()) notFound();
   if (!idSchema.safeParse(id).success) return null;
   const [row] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));
   return row ?? null;
@@ -42,7 +46,7 @@ async function openCheckout(id: string) {
 
 /** Pay with a card. The number is checked and forgotten: only the brand and last four are kept. */
 export async function payWithCard(id: string, _prev: CardState, formData: FormData): Promise<CardState> {
-  const checkout = await openCheckout(id);
+  const checkout = await findCheckout(id);
   if (!checkout) return { message: "This payment page has expired." };
   if (checkout.status !== "open") redirect(checkout.returnUrl);
   const parsed = cardSchema.safeParse({ card: formData.get("card") ?? "", expiry: formData.get("expiry") ?? "", cvc: formData.get("cvc") ?? "" });
@@ -51,27 +55,33 @@ export async function payWithCard(id: string, _prev: CardState, formData: FormDa
     for (const i of parsed.error.issues) fieldErrors[i.path[0] as "card" | "expiry" | "cvc"] ??= i.message;
     return { fieldErrors };
   }
-  const decision = decideCard(parsed.data.card);
-  const row = await settleSandboxCheckout(id, decision);
-  if (row) await sendSandboxCallback(await origin(), row);
-  if (decision.status === "requires_action") redirect(`/sandbox/checkout/${id}?step=3ds`);
+  // Only from open: a second submission racing this one finds it no longer open and changes nothing.
+  const row = await settleSandboxCheckout(id, decideCard(parsed.data.card));
+  if (!row) redirect(checkout.returnUrl);
+  await sendSandboxCallback(row);
+  if (row.status === "requires_action") redirect(`/sandbox/checkout/${id}?step=3ds`);
   redirect(checkout.returnUrl);
 }
 
-/** The 3-D Secure step: the cardholder confirms (or fails) the authentication. */
+/**
+ * The 3-D Secure step: the cardholder confirms (or fails) the authentication. Only a checkout
+ * waiting for it moves; any other is left as it is and its page shows where it stands.
+ */
 export async function authenticate(id: string, formData: FormData): Promise<void> {
-  const checkout = await openCheckout(id);
+  const checkout = await findCheckout(id);
   if (!checkout) redirect("/sandbox/checkout/expired");
-  const approved = formData.get("result") === "approve";
-  const row = await settleSandboxCheckout(id, approved ? { status: "succeeded", reason: null } : { status: "failed", reason: "The card's authentication failed." });
-  if (row) await sendSandboxCallback(await origin(), row);
+  const row = await authenticateSandboxCheckout(id, formData.get("result") === "approve");
+  if (!row) redirect(`/sandbox/checkout/${id}`);
+  await sendSandboxCallback(row);
   redirect(checkout.returnUrl);
 }
 
+/** Cancel an open checkout; any other is left as it is and its page shows where it stands. */
 export async function cancelCheckout(id: string): Promise<void> {
-  const checkout = await openCheckout(id);
+  const checkout = await findCheckout(id);
   if (!checkout) redirect("/sandbox/checkout/expired");
-  const row = await settleSandboxCheckout(id, { status: "cancelled", reason: "You cancelled the payment." });
-  if (row) await sendSandboxCallback(await origin(), row);
+  const row = await cancelSandboxCheckout(id);
+  if (!row) redirect(`/sandbox/checkout/${id}`);
+  await sendSandboxCallback(row);
   redirect(checkout.returnUrl);
 }

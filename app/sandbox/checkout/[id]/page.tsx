@@ -10,6 +10,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
+import { sandboxEnabled } from "@/lib/payments";
 import { TEST_CARDS } from "@/lib/payments/sandbox";
 import { authenticate, cancelCheckout } from "./actions";
 import { CardForm } from "./card-form";
@@ -19,6 +20,8 @@ export const metadata: Metadata = { title: "Sandbox payment" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function SandboxCheckoutPage({ params, searchParams }: Props) {
+  // Only while the sandbox is the configured provider: with a real one this page does not exist.
+  if (!sandboxEnabled()) notFound();
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
   const [checkout] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));

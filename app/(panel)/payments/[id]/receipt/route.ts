@@ -4,12 +4,12 @@
  */
 import { getPaymentReceipt } from "@/lib/dal/payments";
 import { requireViewer } from "@/lib/dal/session";
-import { notFoundResponse } from "@/lib/http";
+import { notFoundFor } from "@/lib/http";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const viewer = await requireViewer();
   const receipt = await getPaymentReceipt(viewer, (await params).id);
-  if (!receipt) return notFoundResponse();
+  if (!receipt) return notFoundFor(request);
   const download = new URL(request.url).searchParams.get("download") === "1";
   return new Response(receipt.bytes as Uint8Array<ArrayBuffer>, {
     status: 200,

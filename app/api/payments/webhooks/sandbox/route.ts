@@ -1,8 +1,10 @@
 /**
  * The sandbox provider's callback: verified (HMAC-SHA256 over "timestamp.rawBody", at most
- * 5 minutes old) before anything is read, de-duplicated by event id, applied once.
+ * 5 minutes old) before anything is read, de-duplicated by event id, applied once. It exists
+ * only while the sandbox is the configured provider; otherwise 404.
  */
 import { getDb } from "@/db/client";
+import { sandboxEnabled } from "@/lib/payments";
 import { applyOutcome } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import { sandboxProvider } from "@/lib/payments/sandbox";
@@ -10,6 +12,7 @@ import { sandboxProvider } from "@/lib/payments/sandbox";
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function POST(request: Request) {
+  if (!sandboxEnabled()) return Response.json({ error: "not found" }, { status: 404 });
   const raw = await request.text();
   if (raw.length > MAX_BODY_BYTES) return Response.json({ error: "too large" }, { status: 413 });
   let event;
