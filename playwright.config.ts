@@ -22,5 +22,10 @@ export default defineConfig({
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Every spec at a desktop size; the walk (tests/e2e/walk.spec.ts) covers the phone and the
+    // tablet, and runs as its own step after the others (scripts/e2e.mjs): it makes payments.
+    { name: "chromium", testIgnore: /walk\.spec\.ts$/, use: { browserName: "chromium", viewport: { width: 1440, height: 900 } } },
+    { name: "walk", testMatch: /walk\.spec\.ts$/, use: { browserName: "chromium" } },
+  ],
 });

@@ -97,9 +97,14 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 300));
 }
 
-const run = spawnSync(bin("playwright"), ["test", ...process.argv.slice(2)], {
+// A full run takes the specs first, then the walk of every screen at every size (it pays on the
+// demo account, which the specs must not see happen); named specs or options run as given.
+const playwright = (args) => spawnSync(bin("playwright"), ["test", ...args], {
   cwd: root, stdio: "inherit", env: { ...env, E2E_BASE_URL: baseURL, E2E_CHROMIUM: chromium, E2E_DATA_DIR: dataDir },
 });
+const given = process.argv.slice(2);
+let run = playwright(given.length ? given : ["--project=chromium"]);
+if (!given.length && run.status === 0) run = playwright(["--project=walk"]);
 // Stop the server (and wait: the embedded database is locked while it runs), then prove that
 // the test cards the specs paid with reached neither the server's log nor the database.
 try { process.kill(-server.pid, "SIGTERM"); } catch { /* gone */ }

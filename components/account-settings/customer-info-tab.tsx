@@ -74,7 +74,7 @@ export function CustomerInfoTab({ view, onSaved }: { view: BillingSettingsView; 
       </div>
       <p className="text-xs text-slate-600">Changes apply to invoices issued from now on; issued invoices keep the address they were issued with.</p>
       {!readOnly && (
-        <button type="submit" disabled={pending} className={primaryButton}>
+        <button type="submit" disabled={pending} className={`${primaryButton} sticky bottom-3 shadow-md`}>
           {pending ? "Saving…" : "Update"}
         </button>
       )}

@@ -62,7 +62,7 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
         </p>
       </section>
       {!readOnly && (
-        <button type="submit" disabled={pending} className={primaryButton}>
+        <button type="submit" disabled={pending} className={`${primaryButton} sticky bottom-3 shadow-md`}>
           {pending ? "Saving…" : "Save settings"}
         </button>
       )}

@@ -78,9 +78,9 @@ export function AccountSettings({ email }: { email: string }) {
             >
               <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
                 <div className="flex items-start justify-between gap-2">
-                  <div className="min-w-0">
+                  <div className="min-w-0 flex-1">
                     <DialogTitle className="text-lg font-semibold">Account settings</DialogTitle>
-                    <p className="mt-1 truncate text-sm text-slate-600">
+                    <p className="mt-1 text-sm [overflow-wrap:anywhere] text-slate-600">
                       Current user: <span className="font-medium text-slate-900">{email}</span>
                     </p>
                   </div>

@@ -91,15 +91,15 @@ export function PayDialog(props: PayDialogProps) {
   return (
     <Dialog open={open} onClose={close} className="fixed inset-0 z-50">
       <div className="fixed inset-0 bg-slate-900/40" aria-hidden="true" />
-      <div className="fixed inset-0 overflow-y-auto p-4">
-        <DialogPanel className="mx-auto mt-12 w-full max-w-3xl rounded-xl bg-white shadow-xl">
-          <div className="flex items-center justify-between border-b border-slate-200 px-6 py-4">
+      <div className="fixed inset-0 overflow-y-auto sm:p-4">
+        <DialogPanel className="min-h-full w-full bg-white shadow-xl sm:mx-auto sm:mt-12 sm:min-h-0 sm:max-w-3xl sm:rounded-xl">
+          <div className="sticky top-0 z-10 flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-4 sm:rounded-t-xl sm:px-6">
             <DialogTitle className="text-lg font-semibold">{title}</DialogTitle>
             <button type="button" onClick={close} className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
               Close
             </button>
           </div>
-          <form action={action} className="grid gap-6 px-6 py-5 md:grid-cols-2">
+          <form action={action} className="grid gap-6 px-4 py-5 sm:px-6 md:grid-cols-2">
             {props.invoices.map((i) => (
               <input key={i.number} type="hidden" name="n" value={i.number} />
             ))}
@@ -183,7 +183,7 @@ export function PayDialog(props: PayDialogProps) {
 
               {props.canPay ? (
                 method === "card" && (
-                  <button type="submit" disabled={pending || leaving} className="mt-5 w-full rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
+                  <button type="submit" disabled={pending || leaving} className="sticky bottom-4 mt-5 w-full rounded-md shadow-lg bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
                     {leaving ? "Opening the payment page…" : pending ? "Starting payment…" : `Pay ${props.totalOutstanding} ${props.currency}`}
                   </button>
                 )

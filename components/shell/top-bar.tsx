@@ -2,15 +2,19 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { AccountSettings } from "@/components/account-settings/slide-over";
 import { Logo } from "@/components/ui/logo";
+import { NavDrawer } from "./nav-drawer";
 
-export function TopBar({ email, accountName }: { email: string; accountName: string }) {
+export function TopBar({ email, accountName, showInvoices }: { email: string; accountName: string; showInvoices: boolean }) {
   return (
-    <header className="no-print flex h-14 items-center justify-between bg-brand-900 px-4 text-white">
-      <Link href="/" className="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-white">
-        <Logo className="text-lg" />
-      </Link>
-      <div className="flex items-center gap-3">
-        <span className="hidden text-sm text-brand-100 sm:inline">{accountName}</span>
+    <header className="no-print flex h-14 items-center justify-between gap-3 bg-brand-900 px-4 text-white">
+      <div className="flex min-w-0 items-center gap-2">
+        <NavDrawer showInvoices={showInvoices} />
+        <Link href="/" className="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-white">
+          <Logo className="text-lg" />
+        </Link>
+      </div>
+      <div className="flex min-w-0 items-center gap-3">
+        <span className="hidden truncate text-sm text-brand-100 sm:inline">{accountName}</span>
         <Suspense>
           <AccountSettings email={email} />
         </Suspense>

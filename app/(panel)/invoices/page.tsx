@@ -95,7 +95,7 @@ function Filters({ params, errors, raw }: { params: ListParams; errors: ListPara
           <input id="to" name="to" type="date" defaultValue={typedValue(raw, "to")} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "to-error" : undefined} className={input} />
           <FieldError id="to-error" message={errors.to} />
         </div>
-        <div className="flex gap-2 pt-6">
+        <div className="flex gap-2 self-end">
           <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
             Search
           </button>
@@ -146,7 +146,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       {payNumbers !== undefined && <PayDialogLoader viewer={viewer} numbers={payNumbers} />}
 
       <section aria-label="Summary" className="mb-6 space-y-3">
-        <dl className="grid max-w-2xl grid-cols-2 gap-4">
+        <dl className="grid grid-cols-1 gap-4 min-[22rem]:grid-cols-2">
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <dt className="text-sm font-medium text-slate-600">Total outstanding</dt>
             <dd className="mt-1 text-xl font-semibold tabular-nums">{formatMoney(summary.outstandingMinor, currency, language)}</dd>
@@ -159,9 +159,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           </div>
         </dl>
         {summary.overdueCount > 0 && (
-          <div role="alert" className="flex max-w-2xl items-start gap-2 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <div role="alert" className="flex flex-wrap items-start gap-x-2 gap-y-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
             <ExclamationTriangleIcon aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-red-600" />
-            <p>
+            <p className="min-w-0 flex-1 basis-48">
               {plural(summary.overdueCount, { one: "# invoice is", other: "# invoices are" })} overdue, in all{" "}
               <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>.{" "}
               {canPay ? "Please pay as soon as possible." : "A user with invoice access Full can pay; each invoice's page shows the bank-transfer details."}
@@ -188,8 +188,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </p>
       ) : (
         <SelectionForm key={listHref(params, { after: params.after, before: params.before })} canPay={canPay}>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
+          {/* A container: below 48rem of its own width the rows become cards (globals.css, .invoice-table). */}
+          <div className="@container overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table className="invoice-table min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Invoices, newest first. Amounts in {currency}, including VAT.</caption>
               <thead className="bg-slate-50">
                 <tr>
@@ -228,7 +229,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       )}
 
       {page.total > 0 && (
-        <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-4 text-sm">
+        <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-4 text-sm">
           <p className="text-slate-700">
             Page {Math.min(params.page, pages)} of {pages} · {plural(page.total, { one: "# invoice", other: "# invoices" })}
           </p>

@@ -16,8 +16,8 @@ export default async function UsersPage() {
     <>
       <Breadcrumb items={[{ label: "Users" }]} />
       <h1 className="mb-6 text-2xl font-semibold">Users</h1>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <div className="@container overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="stack-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Users of {viewer.account.name}</caption>
           <thead className="bg-slate-50 text-left">
             <tr>
@@ -39,15 +39,15 @@ export default async function UsersPage() {
                   {u.name}
                   {u.id === viewer.userId && <>{" "}<span className="ml-1 text-xs text-slate-600">(you)</span></>}
                 </td>
-                <td className="px-4 py-3">{u.email}</td>
-                <td className="px-4 py-3">
+                <td data-label="Email" className="px-4 py-3">{u.email}</td>
+                <td data-label="Admin" className="px-4 py-3">
                   {u.isAdmin ? (
                     <span className="inline-flex items-center gap-1 text-green-800"><CheckIcon aria-hidden="true" className="size-4" />Yes</span>
                   ) : (
                     <span className="inline-flex items-center gap-1 text-slate-600"><XMarkIcon aria-hidden="true" className="size-4" />No</span>
                   )}
                 </td>
-                <td className="px-4 py-3">{ACCESS_LABEL[u.invoiceAccess]}</td>
+                <td data-label="Invoice access" className="px-4 py-3">{ACCESS_LABEL[u.invoiceAccess]}</td>
                 {viewer.isAdmin && (
                   <td className="px-4 py-3">
                     {u.id === viewer.userId ? (

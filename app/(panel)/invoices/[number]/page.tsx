@@ -149,9 +149,9 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         </section>
       </div>
 
-      <section aria-labelledby="lines-heading" className="mb-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <section aria-labelledby="lines-heading" className="@container mb-6 rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 id="lines-heading" className="px-5 pt-4 text-lg font-semibold">Specification</h2>
-        <table className="mt-2 min-w-full text-sm">
+        <table className="lines-table mt-2 min-w-full text-sm">
           <caption className="sr-only">Line items grouped by service, amounts in {invoice.currency} excluding VAT</caption>
           <thead className="border-b border-slate-200 bg-slate-50 text-left">
             <tr>
@@ -203,12 +203,12 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         {vatNote(invoice.vatCategory, language) && <p className="px-5 pb-4 text-sm text-slate-700">{vatNote(invoice.vatCategory, language)}</p>}
       </section>
 
-      <section aria-labelledby="payments-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <section aria-labelledby="payments-heading" className="@container mb-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="payments-heading" className="mb-3 text-lg font-semibold">Payments</h2>
         {paymentRows.length === 0 ? (
           <p className="text-sm text-slate-700">No payments or attempts yet.</p>
         ) : (
-          <table className="min-w-full text-sm">
+          <table className="stack-table min-w-full text-sm">
             <caption className="sr-only">Payments and attempts for this invoice, newest first</caption>
             <thead className="text-left">
               <tr>
@@ -222,14 +222,14 @@ export default async function InvoicePage({ params, searchParams }: Props) {
             <tbody>
               {paymentRows.map((p) => (
                 <tr key={p.id} className="border-t border-slate-100">
-                  <td className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
-                  <td className={cell}>{METHOD_LABEL[p.method]}</td>
-                  <td className={cell}>
+                  <td data-label="Date" className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
+                  <td data-label="Method" className={cell}>{METHOD_LABEL[p.method]}</td>
+                  <td data-label="Status" className={cell}>
                     {STATE_LABEL[p.state]}
                     {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
                   </td>
-                  <td className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
-                  <td className={cell}>
+                  <td data-label="Amount" className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
+                  <td data-label="Receipt" className={cell}>
                     {p.state === "succeeded" ? (
                       <a
                         href={`/payments/${p.id}/receipt`}
@@ -257,12 +257,12 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         )}
       </section>
 
-      <section aria-labelledby="delivery-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <section aria-labelledby="delivery-heading" className="@container rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="delivery-heading" className="mb-3 text-lg font-semibold">Delivery log</h2>
         {invoice.deliveries.length === 0 ? (
           <p className="text-sm text-slate-700">This invoice has not been emailed to anyone yet.</p>
         ) : (
-          <table className="min-w-full text-sm">
+          <table className="stack-table min-w-full text-sm">
             <caption className="sr-only">Where the invoice email went</caption>
             <thead className="text-left">
               <tr>
@@ -274,9 +274,9 @@ export default async function InvoicePage({ params, searchParams }: Props) {
             <tbody>
               {invoice.deliveries.map((d, i) => (
                 <tr key={i} className="border-t border-slate-100">
-                  <td className={cell}>{d.recipient}</td>
-                  <td className={cell}>{formatDateTime(d.at, timeZone, language)}</td>
-                  <td className={cell}>{d.status === "accepted" ? "Accepted" : `Failed${d.error ? `: ${d.error}` : ""}`}</td>
+                  <td data-label="Recipient" className={cell}>{d.recipient}</td>
+                  <td data-label="Sent" className={cell}>{formatDateTime(d.at, timeZone, language)}</td>
+                  <td data-label="Result" className={cell}>{d.status === "accepted" ? "Accepted" : `Failed${d.error ? `: ${d.error}` : ""}`}</td>
                 </tr>
               ))}
             </tbody>

@@ -64,7 +64,7 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
             <p className="text-sm text-slate-700">
               Your bank asks you to confirm this payment{step === "3ds" ? "" : " (continue where you left off)"}.
             </p>
-            <form action={authenticate.bind(null, checkout.id)} className="flex gap-3">
+            <form action={authenticate.bind(null, checkout.id)} className="flex flex-wrap gap-3">
               <button type="submit" name="result" value="approve" className={`${button} bg-indigo-700 text-white hover:bg-indigo-800 focus-visible:ring-indigo-700`}>
                 Complete authentication
               </button>
