@@ -6,7 +6,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionTokenFrom } from "@/lib/auth/session-cookie";
 import { isCrossSiteWrite } from "@/lib/csrf";
-import { databaseUnavailable, serviceUnavailableResponse } from "@/lib/db-health";
+import { databaseUnavailable } from "@/db/health";
+import { serviceUnavailableResponse } from "@/lib/db-health";
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from "@/lib/security-headers";
 import { actionBodyProblem, formPostProblem } from "@/lib/server-action-body";
 

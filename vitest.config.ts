@@ -1,63 +1,16 @@
 /**
- * Vitest: pure unit tests beside the code (lib/**\/*.test.ts) and integration tests against a
- * real database (tests/integration). Browser tests (tests/e2e) belong to Playwright.
+ * Vitest: pure unit tests beside the code (lib/ and db/) and integration tests against a real
+ * database (tests/integration). Browser tests (tests/e2e) belong to Playwright.
  *
  * Integration tests run on PostgreSQL when DATABASE_URL is set, on PGlite otherwise; every test
  * file gets its own clean, migrated database (tests/setup/db.ts), so files may run in parallel.
  */
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
+// Evaluated here, in Vitest's main process, where the reporter needs them (see the file).
+import "./tests/setup/node20-polyfills.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
-
-// Vitest 5 requires Node ≥ 22 and its main process calls Map.groupBy (to print a failed test),
-// Object.groupBy (to save snapshots) and Promise.withResolvers (watch mode), which Node 20
-// lacks: without these, the first failing test crashes the reporter instead of being shown.
-// This file is evaluated in that main process. Remove once the project runs on Node ≥ 22.
-if (typeof Map.groupBy !== "function") {
-  Object.defineProperty(Map, "groupBy", {
-    configurable: true,
-    writable: true,
-    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
-      const groups = new Map<K, T[]>();
-      let i = 0;
-      for (const item of items) {
-        const k = key(item, i++);
-        const list = groups.get(k);
-        if (list) list.push(item);
-        else groups.set(k, [item]);
-      }
-      return groups;
-    },
-  });
-}
-if (typeof Object.groupBy !== "function") {
-  Object.defineProperty(Object, "groupBy", {
-    configurable: true,
-    writable: true,
-    value<T>(items: Iterable<T>, key: (item: T, index: number) => PropertyKey) {
-      const groups = Object.create(null) as Record<PropertyKey, T[]>;
-      let i = 0;
-      for (const item of items) (groups[key(item, i++)] ??= []).push(item);
-      return groups;
-    },
-  });
-}
-if (typeof Promise.withResolvers !== "function") {
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    writable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 export default defineConfig({
   resolve: {
@@ -85,7 +38,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts"],
         },
       },
       {

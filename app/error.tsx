@@ -5,7 +5,7 @@ import { ErrorRetry } from "@/components/ui/error-retry";
 /**
  * A page that failed on the server (or in the browser). The usual cause in production is a
  * moment when the database could not be reached: requests that were running then end here;
- * the ones after it get the proxy's 503 page (lib/db-health.ts) until it answers again.
+ * the ones after it get the proxy's 503 page (db/health.ts) until it answers again.
  * Next.js sends this page with status 500 when the error happens before streaming starts.
  */
 export default function ErrorPage({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {

@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { processSingleton } from "./singleton";
 
 export class DataDirInUseError extends Error {
   constructor(dir: string, pid: number) {
@@ -27,7 +28,7 @@ function isAlive(pid: number): boolean {
 }
 
 // Folders this process holds: opening one twice in a process would corrupt it just the same.
-const held: Set<string> = ((globalThis as { __cumulusLockedDirs?: Set<string> }).__cumulusLockedDirs ??= new Set());
+const held = processSingleton("lockedDirs", () => new Set<string>());
 
 /**
  * Takes the lock for `dir` or throws DataDirInUseError; returns the function that releases it.

@@ -3,7 +3,7 @@
  * currency; outstanding amounts and invoice status are derived from invoices, payments and
  * credit notes, never stored.
  */
-import { relations, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -589,61 +589,6 @@ export const loginThrottle = pgTable("login_throttle", {
   windowStartedAt: ts("window_started_at").notNull().defaultNow(),
   lockedUntil: ts("locked_until"),
 });
-
-// ─── Relations ────────────────────────────────────────────────────────────────────────────
-export const accountsRelations = relations(accounts, ({ many }) => ({
-  users: many(users),
-  contactEmails: many(contactEmails),
-  contactPhones: many(contactPhones),
-  invoices: many(invoices),
-  payments: many(payments),
-  savedCards: many(savedCards),
-}));
-export const usersRelations = relations(users, ({ one }) => ({
-  account: one(accounts, { fields: [users.accountId], references: [accounts.id] }),
-}));
-export const contactEmailsRelations = relations(contactEmails, ({ one }) => ({
-  account: one(accounts, { fields: [contactEmails.accountId], references: [accounts.id] }),
-}));
-export const contactPhonesRelations = relations(contactPhones, ({ one }) => ({
-  account: one(accounts, { fields: [contactPhones.accountId], references: [accounts.id] }),
-}));
-export const savedCardsRelations = relations(savedCards, ({ one }) => ({
-  account: one(accounts, { fields: [savedCards.accountId], references: [accounts.id] }),
-}));
-export const invoicesRelations = relations(invoices, ({ one, many }) => ({
-  account: one(accounts, { fields: [invoices.accountId], references: [accounts.id] }),
-  lines: many(invoiceLines),
-  allocations: many(paymentAllocations),
-  credits: one(invoices, { fields: [invoices.creditsInvoiceId], references: [invoices.id] }),
-  deliveries: many(emailDeliveries),
-}));
-export const invoiceLinesRelations = relations(invoiceLines, ({ one }) => ({
-  invoice: one(invoices, { fields: [invoiceLines.invoiceId], references: [invoices.id] }),
-}));
-export const paymentsRelations = relations(payments, ({ one, many }) => ({
-  account: one(accounts, { fields: [payments.accountId], references: [accounts.id] }),
-  allocations: many(paymentAllocations),
-  events: many(paymentEvents),
-}));
-export const paymentAllocationsRelations = relations(paymentAllocations, ({ one }) => ({
-  payment: one(payments, { fields: [paymentAllocations.paymentId], references: [payments.id] }),
-  invoice: one(invoices, { fields: [paymentAllocations.invoiceId], references: [invoices.id] }),
-}));
-export const paymentEventsRelations = relations(paymentEvents, ({ one }) => ({
-  payment: one(payments, { fields: [paymentEvents.paymentId], references: [payments.id] }),
-}));
-export const emailOutboxRelations = relations(emailOutbox, ({ many }) => ({
-  deliveries: many(emailDeliveries),
-}));
-export const emailDeliveriesRelations = relations(emailDeliveries, ({ one }) => ({
-  outbox: one(emailOutbox, { fields: [emailDeliveries.outboxId], references: [emailOutbox.id] }),
-  invoice: one(invoices, { fields: [emailDeliveries.invoiceId], references: [invoices.id] }),
-}));
-export const usageRecordsRelations = relations(usageRecords, ({ one }) => ({
-  account: one(accounts, { fields: [usageRecords.accountId], references: [accounts.id] }),
-  product: one(products, { fields: [usageRecords.productCode], references: [products.code] }),
-}));
 
 // ─── Inferred types ───────────────────────────────────────────────────────────────────────
 export type Account = typeof accounts.$inferSelect;

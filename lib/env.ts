@@ -12,6 +12,11 @@ const flag = (unset: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === "" ? unset : v === "1" || v === "true" || v === "yes"));
 const bool = flag(false);
+/** A positive whole number, or undefined when absent or invalid (the caller's default then applies). */
+const positiveIntOrDefault = z.preprocess((v) => {
+  const n = Number(v);
+  return v && Number.isInteger(n) && n > 0 ? n : undefined;
+}, z.number().optional());
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -93,6 +98,20 @@ const schema = z.object({
   VERCEL: bool,
   /** Set by Next.js; "phase-production-build" while `next build` runs. */
   NEXT_PHASE: z.string().optional(),
+
+  // The PDF renderer (lib/pdf): its worker pool, their priority and the fonts.
+  /** Render worker threads (default: the CPUs, at most 4). */
+  CUMULUS_PDF_WORKERS: positiveIntOrDefault,
+  /** A worker is replaced after this many documents (default 5000)… */
+  CUMULUS_PDF_RECYCLE_AFTER_JOBS: positiveIntOrDefault,
+  /** …or once its heap is over this many MB (default 256). */
+  CUMULUS_PDF_RECYCLE_HEAP_MB: positiveIntOrDefault,
+  /** A document that takes longer fails and its worker is replaced (default 20000 ms). */
+  CUMULUS_PDF_TIMEOUT_MS: positiveIntOrDefault,
+  /** Nice value of the render threads on Linux, 1–19 (default 10); anything else leaves them at normal priority. */
+  CUMULUS_PDF_NICE: z.preprocess((v) => (v === undefined ? 10 : Number(v)), z.number()),
+  /** The folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf, when not lib/pdf/fonts. */
+  CUMULUS_PDF_FONT_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; embedded: boolean };

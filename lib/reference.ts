@@ -1,7 +1,4 @@
-/**
- * Bank-transfer payment references: the invoice number followed by a Luhn (mod 10) check
- * digit, as Swedish OCR references use, so a mistyped reference is caught at import.
- */
+/** The Luhn (mod 10) check digit of a string of digits. */
 export function luhnCheckDigit(digits: string): number {
   if (!/^\d+$/.test(digits)) throw new RangeError("digits only");
   let sum = 0;
@@ -17,6 +14,10 @@ export function luhnCheckDigit(digits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
+/**
+ * A bank-transfer payment reference: the invoice number followed by its Luhn check digit, as
+ * Swedish OCR references use, so a mistyped reference is caught at import.
+ */
 export function paymentReferenceFor(invoiceNumber: number): string {
   const base = String(invoiceNumber);
   return base + String(luhnCheckDigit(base));

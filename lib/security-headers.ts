@@ -3,7 +3,9 @@
  * request (Next puts it on its own scripts), no 'unsafe-inline' or 'unsafe-eval' in production,
  * no framing, HSTS, nosniff, a strict referrer policy, and no caching of account data.
  */
-export function contentSecurityPolicy(nonce: string, production = process.env.NODE_ENV === "production"): string {
+import { env } from "@/lib/env";
+
+export function contentSecurityPolicy(nonce: string, production = env().NODE_ENV === "production"): string {
   return [
     "default-src 'self'",
     // 'strict-dynamic' lets the nonce'd bootstrap load Next's chunks; dev needs eval for React's tooling.

@@ -3,7 +3,7 @@
  * seed) the database, then say where the panel is and how to log in.
  */
 import { databaseKind, databaseReady, EmbeddedInProductionError, getDb } from "@/db/client";
-import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/db/seed";
+import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/scripts/seed";
 import { todayIn } from "@/lib/dates";
 import { appOrigin, env } from "@/lib/env";
 

@@ -19,7 +19,7 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cumulus_bench,
  * with --quick …/cumulus_bench_quick). The database is created when missing, migrated, and
- * seeded with db/seed.ts's seedScale (41,459 accounts × 24 invoices × 3 lines + "Big Customer
+ * seeded with scripts/seed/index.ts's seedScale (41,459 accounts × 24 invoices × 3 lines + "Big Customer
  * 1 AB" with 5,000; ~2 min here) plus one 300-line invoice; a database that already holds enough
  * is reused. A database whose name lacks "bench" is never emptied without --reseed.
  *
@@ -52,7 +52,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import {
   bigAccountNumbers,
   cursorForPage,
@@ -61,11 +61,14 @@ import {
   redactUrl,
   type BenchData,
 } from "./bench/database";
-import { load, median, mustGet, percentile, signIn, startLoad, timedGet, type Load } from "./bench/http";
+import { load, mustGet, startLoad, timedGet, type Load } from "./bench/http";
+import { signIn } from "./lib/http";
+import { median, percentile } from "./lib/stats";
 import { check, checksTable, loadsTable, machine, writeResults, type Check } from "./bench/report";
 import { benchBilling, billingChecks } from "./bench/billing";
 import { preparePayAccount, runPayBench } from "./bench/pay";
-import { buildIfStale, startServer, type Server } from "./bench/server";
+import { startServer, type Server } from "./bench/server";
+import { buildIfStale } from "./lib/next-process";
 
 const MB = 1024 * 1024;
 const root = path.resolve(import.meta.dirname, "..");
@@ -216,8 +219,32 @@ async function main() {
     console.log(`results: ${files.map((f) => path.relative(root, f)).join(", ")}`);
     return;
   }
-  log(`database ${redactUrl(databaseUrl)}`);
+  const data = await prepareData();
+  if (args["seed-only"]) {
+    await cleanup();
+    return;
+  }
+  const { run, rssLog, webhookSecret } = await startRun(data);
+  let staticRps: number | null = null;
+  if (phases.has("pages")) {
+    const ceiling = await benchStaticAndList(run);
+    staticRps = ceiling.staticRps;
+    await benchPageDepth(run);
+    await benchStoredPdf(run, ceiling.staticRps);
+    await benchFirstRenders(run);
+    await benchListDuringRenders(run, ceiling.listLoad);
+    await benchZip(run);
+    await benchMemory(run);
+  }
+  if (phases.has("pay")) await benchPay(run, webhookSecret);
+  await cleanup();
+  if (phases.has("billing")) run.checks.push(...(await billingPhase(run.details)));
+  report(m, startPressure, run, staticRps, rssLog);
+}
 
+/** The bench database, seeded on first use. */
+async function prepareData(): Promise<BenchData> {
+  log(`database ${redactUrl(databaseUrl)}`);
   const data: BenchData = await prepareBenchDatabase(
     databaseUrl,
     {
@@ -229,13 +256,15 @@ async function main() {
     { reseed: args.reseed, log },
   );
   cleanups.push(data.close);
-  const { db, bigAccountId } = data;
   log(`${data.invoices.toLocaleString("en")} invoices; ${data.bigAccountEmail} has ${data.bigAccountInvoices.toLocaleString("en")}; 300-line invoice ${data.longInvoiceNumber}`);
-  if (args["seed-only"]) {
-    await cleanup();
-    return;
-  }
+  return data;
+}
 
+type RssNote = { at: string; rssMb: number; loadAverage: number[]; cpuPressureAvg10: number | null };
+
+/** Builds when needed, starts the server, signs in as the big account and checks the pages answer what they should. */
+async function startRun(data: BenchData): Promise<{ run: BenchRun; rssLog: RssNote[]; webhookSecret: string }> {
+  const { db, bigAccountId } = data;
   // Every run starts with none of the big account's PDFs stored.
   const forgotten = await deleteStoredPdfs(db, bigAccountId);
   if (forgotten > 0) log(`deleted ${forgotten} stored PDFs of the big account from an earlier run`);
@@ -256,7 +285,7 @@ async function main() {
   cleanups.push(server.stop);
   const base = server.baseUrl;
   // Server memory, and how busy the machine is (other work skews every figure), per phase.
-  const rssLog: { at: string; rssMb: number; loadAverage: number[]; cpuPressureAvg10: number | null }[] = [];
+  const rssLog: RssNote[] = [];
   const noteRss = (at: string) => {
     const v = server.rss();
     rssLog.push({ at, rssMb: Math.round(v / MB), loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))), cpuPressureAvg10: cpuPressure() });
@@ -265,383 +294,452 @@ async function main() {
   noteRss("started");
 
   const cookie = await signIn(base, data.bigAccountEmail, DEMO_PASSWORD);
-  const H = { cookie };
-  const listUrl = `${base}/invoices`;
-  const page100Url = `${base}/invoices?after=${cursor100}&page=100`;
-  const staticUrl = `${base}/icon.svg`;
-  const pdfUrl = (n: number) => `${base}/invoices/${n}/pdf`;
+  const run: BenchRun = {
+    db,
+    data,
+    bigAccountId,
+    server,
+    base,
+    authHeaders: { cookie },
+    listUrl: `${base}/invoices`,
+    page100Url: `${base}/invoices?after=${cursor100}&page=100`,
+    staticUrl: `${base}/icon.svg`,
+    pdfUrl: (n: number) => `${base}/invoices/${n}/pdf`,
+    fresh,
+    numbers,
+    zipNumbers,
+    cursor100,
+    loads: [],
+    checks: [],
+    details: {},
+    noteRss,
+  };
+  await checkPagesAnswer(run);
+  return { run, rssLog, webhookSecret };
+}
 
-  // Sanity: the pages answer what they should before anything is measured.
-  const first = await mustGet(listUrl, H);
+/** Sanity: the pages answer what they should before anything is measured. */
+async function checkPagesAnswer(run: BenchRun): Promise<void> {
+  const { authHeaders, listUrl, page100Url, staticUrl, cursor100 } = run;
+  const first = await mustGet(listUrl, authHeaders);
   // React separates adjacent text with <!-- --> comments.
   const text = (b: Buffer) => b.toString("utf8").replaceAll("<!-- -->", "");
   const firstHtml = text(first.body);
   const pagesMatch = /Page 1 of (\d+)/.exec(firstHtml);
   if (!pagesMatch) throw new Error(`the list page does not look like the invoice list:\n${firstHtml.slice(0, 500)}`);
-  const p100 = text((await mustGet(page100Url, H)).body);
+  const p100 = text((await mustGet(page100Url, authHeaders)).body);
   if (!p100.includes(`Page 100 of ${pagesMatch[1]}`)) throw new Error(`page 100 (after=${cursor100}) is not page 100 of the list`);
   const icon = await mustGet(staticUrl);
   log(`signed in; list has ${pagesMatch[1]} pages; static route ${icon.headers["content-type"]} ${icon.body.length} bytes`);
+}
 
-  const loads: Load[] = [];
-  const checks: Check[] = [];
-  const details: Record<string, unknown> = {};
-
-  let staticRps: number | null = null;
-  if (phases.has("pages")) {
-    // ── 1. Static ceiling and the list ──────────────────────────────────────────────────────
-    log(`warm-up (${cfg.warmSeconds} s each)…`);
-    await load("warm-up static", { url: staticUrl, connections: cfg.connections, seconds: cfg.warmSeconds });
-    await load("warm-up list", { url: listUrl, connections: cfg.connections, seconds: cfg.warmSeconds, headers: H });
-    log(`static route, ${cfg.connections} clients, ${cfg.seconds} s…`);
-    const staticLoad = await load("static /icon.svg", { url: staticUrl, connections: cfg.connections, seconds: cfg.seconds });
-    loads.push(staticLoad);
-    log(`  ${staticLoad.reqPerSec.toFixed(0)} req/s, p99 ${staticLoad.p99} ms`);
-    log(`invoice list, ${cfg.connections} clients, ${cfg.seconds} s…`);
-    const listLoad = await load("list /invoices", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
-    loads.push(listLoad);
-    log(`  ${listLoad.reqPerSec.toFixed(0)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms`);
-    noteRss("after list load");
-    staticRps = staticLoad.reqPerSec;
-    const bad = (l: Load) =>
-      l.requests === 0
-        ? `no response within ${l.seconds.toFixed(0)} s`
-        : l.non2xx + l.errors + l.timeouts > 0
-          ? `${l.non2xx} non-2xx, ${l.errors + l.timeouts} errors`
-          : undefined;
-    /** A load's p99, or Infinity when not one request completed. */
-    const p99 = (l: Load) => (l.requests > 0 ? l.p99 : Infinity);
-    checks.push(check("static.rps", "Static route (ceiling)", staticRps, "req/s", "", null, bad(staticLoad)));
-    checks.push(
-      check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "≥ 12 %", (v) => v >= 12 && !bad(listLoad), bad(listLoad)),
-    );
-    checks.push(check("list.p99", `List: p99 at ${cfg.connections} clients`, p99(listLoad), "ms", "< 100 ms", (v) => v < 100 && !bad(listLoad), bad(listLoad)));
-
-    // ── 2. Page 1 vs page 100 ───────────────────────────────────────────────────────────────
-    log(`page 1 vs page 100, ${cfg.pageSamples} sequential requests each (interleaved; at most ${cfg.sequentialBudgetSeconds} s)…`);
-    for (let i = 0; i < 3; i++) {
-      await mustGet(listUrl, H);
-      await mustGet(page100Url, H);
-    }
-    const t1: number[] = [];
-    const t100: number[] = [];
-    // A slow list must not stretch the run for minutes: stop at the time budget (5 pairs at least).
-    const pagesDeadline = Date.now() + cfg.sequentialBudgetSeconds * 1000;
-    for (let i = 0; i < cfg.pageSamples && (i < 5 || Date.now() < pagesDeadline); i++) {
-      t1.push((await mustGet(listUrl, H)).ms);
-      t100.push((await mustGet(page100Url, H)).ms);
-    }
-    const p1med = median(t1);
-    const p100med = median(t100);
-    log(`  page 1 p50 ${fmtMs(p1med)}, page 100 p50 ${fmtMs(p100med)} (${t1.length} pairs)`);
-    details.pages = { samples: t1.length, page1: { p50: p1med, p95: percentile(t1, 0.95) }, page100: { p50: p100med, p95: percentile(t100, 0.95) }, cursor100 };
-    checks.push(check("list.page1_p50", "List: page 1 p50, one client", p1med, "ms", "", null));
-    checks.push(check("list.page100_ratio", "List: page 100 p50 / page 1 p50", p100med / p1med, "×", "≤ 1.2×", (v) => v <= 1.2, `page 100 p50 ${p100med.toFixed(1)} ms, ${t1.length} pairs`));
-
-    // ── 3. A stored PDF ─────────────────────────────────────────────────────────────────────
-    const storedNumber = fresh.next();
-    const render0 = await mustGet(pdfUrl(storedNumber), H);
-    if (render0.headers["content-type"] !== "application/pdf") throw new Error(`the PDF route answered ${render0.headers["content-type"]}`);
-    const etag = String(render0.headers.etag ?? "");
-    log(`stored PDF ${storedNumber} (${render0.body.length} bytes, first request ${fmtMs(render0.ms)}): ${cfg.storedSamples} sequential requests…`);
-    const storedTimes: number[] = [];
-    for (let i = 0; i < 10; i++) await mustGet(pdfUrl(storedNumber), H);
-    for (let i = 0; i < cfg.storedSamples; i++) {
-      const r = await mustGet(pdfUrl(storedNumber), H);
-      if (r.body.length !== render0.body.length || String(r.headers.etag) !== etag) throw new Error("the stored PDF changed between requests");
-      storedTimes.push(r.ms);
-    }
-    const notModified = await timedGet(pdfUrl(storedNumber), { ...H, "if-none-match": etag });
-    log(`  p50 ${fmtMs(median(storedTimes))}, p95 ${fmtMs(percentile(storedTimes, 0.95))}; If-None-Match → ${notModified.status} in ${fmtMs(notModified.ms)}`);
-    log(`stored PDF, ${cfg.connections} clients, ${cfg.seconds} s…`);
-    const storedLoad = await load("stored PDF", { url: pdfUrl(storedNumber), connections: cfg.connections, seconds: cfg.seconds, headers: H });
-    loads.push(storedLoad);
-    log(`  ${storedLoad.reqPerSec.toFixed(0)} req/s, p99 ${storedLoad.p99} ms`);
-    noteRss("after stored PDF load");
-    details.storedPdf = {
-      number: storedNumber,
-      bytes: render0.body.length,
-      p50: median(storedTimes),
-      p95: percentile(storedTimes, 0.95),
-      notModified: { status: notModified.status, ms: notModified.ms },
-    };
-    checks.push(check("pdf.stored_p50", "Stored PDF: p50, one client", median(storedTimes), "ms", "< 5 ms", (v) => v < 5, `p95 ${percentile(storedTimes, 0.95).toFixed(1)} ms`));
-    checks.push(
-      check(
-        "pdf.stored_rps_ratio",
-        `Stored PDF: req/s at ${cfg.connections} clients vs static`,
-        (100 * storedLoad.reqPerSec) / staticRps,
-        "%",
-        "≥ 50 %",
-        (v) => v >= 50 && !bad(storedLoad),
-        bad(storedLoad) ?? `${storedLoad.reqPerSec.toFixed(0)} req/s`,
-      ),
-    );
-    checks.push(check("pdf.if_none_match", "Stored PDF: If-None-Match answers", notModified.status, "", "304", (v) => v === 304, `${notModified.ms.toFixed(1)} ms`));
-
-    // ── 4. First renders ────────────────────────────────────────────────────────────────────
-    log(`first renders: one throwaway, then ${cfg.firstRenders} one-page invoices and ${cfg.longRenders}× the 300-line invoice…`);
-    await mustGet(pdfUrl(fresh.next()), H);
-    const onePage: number[] = [];
-    let onePagePages = 0;
-    for (let i = 0; i < cfg.firstRenders; i++) {
-      const n = fresh.next();
-      await deleteStoredPdfs(db, bigAccountId, [n]);
-      const r = await mustGet(pdfUrl(n), H);
-      onePage.push(r.ms);
-      onePagePages = pdfPages(r.body);
-    }
-    const long: number[] = [];
-    let longPages = 0;
-    let longBytes = 0;
-    for (let i = 0; i < cfg.longRenders; i++) {
-      await deleteStoredPdfs(db, bigAccountId, [data.longInvoiceNumber]);
-      const r = await mustGet(pdfUrl(data.longInvoiceNumber), H);
-      long.push(r.ms);
-      longPages = pdfPages(r.body);
-      longBytes = r.body.length;
-    }
-    log(`  one-page: ${onePage.map(fmtMs).join(", ")}; 300 lines (${longPages} pages): ${long.map(fmtMs).join(", ")}`);
-    details.firstRender = { onePage, onePagePages, long, longPages, longBytes, longInvoice: data.longInvoiceNumber };
-    checks.push(check("pdf.first_one_page", `First render, one-page invoice (median of ${onePage.length})`, median(onePage), "ms", "< 35 ms", (v) => v < 35, `${onePagePages} page`));
-    checks.push(check("pdf.first_300_lines", `First render, 300-line invoice (median of ${long.length})`, median(long), "ms", "< 400 ms", (v) => v < 400, `${longPages} pages`));
-
-    // ── 5. The list while PDFs render ───────────────────────────────────────────────────────
-    const nextFreshPath = () => `/invoices/${fresh.next()}/pdf`;
-    // Full speed: what the render clients get with nothing else running.
-    const aloneSeconds = Math.min(5, cfg.seconds);
-    log(`PDF first renders alone, ${cfg.renderClients} clients, ${aloneSeconds} s (the full-speed reference)…`);
-    const rendersAlone = await load("PDF first renders (alone)", {
-      url: pdfUrl(numbers[0]!),
-      connections: cfg.renderClients,
-      seconds: aloneSeconds,
-      headers: H,
-      nextPath: nextFreshPath,
-    });
-    loads.push(rendersAlone);
-    log(`  ${rendersAlone.reqPerSec.toFixed(0)} PDFs/s, p50 ${rendersAlone.p50} ms, p99 ${rendersAlone.p99} ms`);
-    checks.push(check("pdf.render_rate", `First renders at ${cfg.renderClients} clients (nothing else)`, rendersAlone.reqPerSec, "PDFs/s", "", null, bad(rendersAlone)));
-    log(`list, ${cfg.connections} clients, ${cfg.seconds} s, while ${cfg.renderClients} clients request PDFs never rendered before…`);
-    const usedBefore = fresh.used;
-    const renders = startLoad(`PDF first renders (during list)`, {
-      url: pdfUrl(numbers[0]!),
-      connections: cfg.renderClients,
-      seconds: cfg.seconds + 30,
-      headers: H,
-      nextPath: nextFreshPath,
-    });
-    await sleep(1000);
-    const listDuring = await load("list while PDFs render", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: H });
-    renders.stop();
-    const rendersLoad = await renders.done;
-    loads.push(listDuring, rendersLoad);
-    noteRss("after list during renders");
-    log(`  list ${listDuring.reqPerSec.toFixed(0)} req/s, p99 ${listDuring.p99} ms (alone ${listLoad.p99} ms); ${rendersLoad.reqPerSec.toFixed(0)} PDFs/s rendered (${fresh.used - usedBefore} asked${fresh.wrapped ? `, ran out of fresh invoices ${fresh.wrapped}×` : ""})`);
-    checks.push(
-      check(
-        "list.p99_during_renders",
-        "List p99 while PDFs render / alone",
-        // Without a p99 of the list alone there is nothing to compare with.
-        Number.isFinite(p99(listLoad)) ? p99(listDuring) / p99(listLoad) : NaN,
-        "×",
-        "≤ 1.5×",
-        (v) => v <= 1.5 && !bad(listDuring) && !bad(rendersLoad),
-        (Number.isFinite(p99(listLoad)) ? undefined : "the list alone never answered") ??
-          bad(listDuring) ??
-          bad(rendersLoad) ??
-          `${listDuring.p99} vs ${listLoad.p99} ms; PDFs ${rendersLoad.reqPerSec.toFixed(0)}/s vs ${rendersAlone.reqPerSec.toFixed(0)}/s alone`,
-      ),
-    );
-
-    // ── 6. ZIP of 100 never-rendered invoices ───────────────────────────────────────────────
-    await sleep(2000);
-    const zipUrl = `${base}/invoices/download?${zipNumbers.map((n) => `n=${n}`).join("&")}`;
-    const rssBeforeZip = server.rss();
-    const hwmReset = server.resetPeak();
-    let zipPeak = rssBeforeZip;
-    const sampler = setInterval(() => {
-      zipPeak = Math.max(zipPeak, server.rss());
-    }, 25);
-    log(`ZIP of ${zipNumbers.length} invoices never rendered (RSS before ${fmtMb(rssBeforeZip)})…`);
-    let zip;
-    try {
-      zip = await mustGet(zipUrl, H);
-    } finally {
-      clearInterval(sampler);
-    }
-    zipPeak = Math.max(zipPeak, server.rss());
-    const hwm = hwmReset ? server.peak() : null;
-    const entries = zipEntries(zip.body);
-    if (zip.headers["content-type"] !== "application/zip" || entries !== zipNumbers.length + 1) {
-      throw new Error(`the ZIP is not what was asked for: ${zip.headers["content-type"]}, ${entries} entries`);
-    }
-    const zipGrowth = zipPeak - rssBeforeZip;
-    log(`  ${fmtMs(zip.ms)}, ${(zip.body.length / MB).toFixed(1)} MB, ${entries} entries; peak RSS ${fmtMb(zipPeak)} (+${fmtMb(zipGrowth)})${hwm ? `, VmHWM ${fmtMb(hwm)}` : ""}`);
-    noteRss("after ZIP");
-    details.zip = {
-      invoices: zipNumbers.length,
-      ms: zip.ms,
-      bytes: zip.body.length,
-      entries,
-      rssBeforeMb: rssBeforeZip / MB,
-      peakSampledMb: zipPeak / MB,
-      vmHwmMb: hwm === null ? null : hwm / MB,
-    };
-    checks.push(check("zip.time", `ZIP of ${zipNumbers.length} invoices: to last byte`, zip.ms / 1000, "s", "< 2 s", (v) => v < 2));
-    checks.push(
-      check(
-        "zip.peak_growth",
-        "ZIP: server peak RSS growth",
-        zipGrowth / MB,
-        "MB",
-        "< 100 MB",
-        (v) => v < 100,
-        hwm ? `VmHWM +${((hwm - rssBeforeZip) / MB).toFixed(0)} MB` : "sampled every 25 ms",
-      ),
-    );
-
-    // ── 7. Memory over many downloads ───────────────────────────────────────────────────────
-    const forgottenAgain = await deleteStoredPdfs(db, bigAccountId);
-    const downloads = numbers.slice(0, Math.min(cfg.downloads, numbers.length));
-    if (downloads.length < cfg.downloads) log(`only ${downloads.length} invoices available for the memory check`);
-    log(`memory: ${downloads.length} PDF downloads, all first renders (${forgottenAgain} stored PDFs deleted), ${cfg.downloadClients} clients…`);
-    /** RSS after the server idled: 3 s of rest, then the median of 20 samples over 2 s. */
-    const settledRss = async () => {
-      await sleep(3000);
-      const samples: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        samples.push(server.rss());
-        await sleep(100);
-      }
-      return median(samples);
-    };
-    let nextIndex = 0;
-    let memPeak = 0;
-    const memSampler = setInterval(() => {
-      memPeak = Math.max(memPeak, server.rss());
-    }, 250);
-    // RSS every tenth of the run: a leak keeps climbing, a warm-up flattens out.
-    const trend: { done: number; rssMb: number }[] = [];
-    const step = Math.max(1, Math.floor(downloads.length / 10));
-    let completed = 0;
-    const runUntil = async (end: number) => {
-      const worker = async () => {
-        while (nextIndex < end) {
-          const n = downloads[nextIndex++]!;
-          const r = await mustGet(pdfUrl(n), H);
-          if (r.body.length < 1000) throw new Error(`PDF ${n} is only ${r.body.length} bytes`);
-          if (++completed % step === 0) trend.push({ done: completed, rssMb: Math.round(server.rss() / MB) });
-        }
-      };
-      await Promise.all(Array.from({ length: cfg.downloadClients }, worker));
-    };
-    let rssAfter100: number;
-    let rssAfterAll: number;
-    let downloadSeconds: number;
-    try {
-      await runUntil(Math.min(100, downloads.length));
-      rssAfter100 = await settledRss();
-      log(`  after 100: RSS ${fmtMb(rssAfter100)}`);
-      const t = Date.now();
-      let lastReport = Date.now();
-      const progress = setInterval(() => {
-        if (Date.now() - lastReport >= 10_000) {
-          lastReport = Date.now();
-          log(`  ${nextIndex}/${downloads.length}, RSS ${fmtMb(server.rss())}`);
-        }
-      }, 1000);
-      try {
-        await runUntil(downloads.length);
-      } finally {
-        clearInterval(progress);
-      }
-      downloadSeconds = (Date.now() - t) / 1000;
-      rssAfterAll = await settledRss();
-    } finally {
-      clearInterval(memSampler);
-    }
-    const memDiff = rssAfterAll - rssAfter100;
-    log(`  after ${downloads.length}: RSS ${fmtMb(rssAfterAll)} (${memDiff >= 0 ? "+" : ""}${fmtMb(memDiff)}), peak ${fmtMb(memPeak)}; ${((downloads.length - 100) / downloadSeconds).toFixed(0)} PDFs/s`);
-    noteRss("after downloads");
-    details.memory = {
-      downloads: downloads.length,
-      clients: cfg.downloadClients,
-      rssAfter100Mb: rssAfter100 / MB,
-      rssAfterAllMb: rssAfterAll / MB,
-      peakMb: memPeak / MB,
-      pdfsPerSecond: (downloads.length - 100) / downloadSeconds,
-      trend,
-    };
-    log(`  RSS trend (downloads:MB): ${trend.map((x) => `${x.done}:${x.rssMb}`).join(" ")}`);
-    // RSS swings with garbage collection under load: compare the highs of the two halves.
-    const half = Math.floor(trend.length / 2);
-    const firstHigh = Math.max(...trend.slice(0, half).map((x) => x.rssMb));
-    const secondHigh = Math.max(...trend.slice(half).map((x) => x.rssMb));
-    checks.push(
-      check(
-        "memory.downloads",
-        `Server RSS after ${downloads.length.toLocaleString("en")} PDFs − after 100`,
-        memDiff / MB,
-        "MB",
-        "within 100 MB",
-        (v) => Math.abs(v) < 100,
-        `${fmtMb(rssAfter100)} → ${fmtMb(rssAfterAll)}, peak ${fmtMb(memPeak)}`,
-      ),
-    );
-    if (half > 0) {
-      checks.push(
-        check(
-          "memory.second_half",
-          "Server RSS high, 2nd half of downloads − 1st half",
-          secondHigh - firstHigh,
-          "MB",
-          "",
-          null,
-          `${firstHigh} → ${secondHigh} MB; a leak keeps climbing`,
-        ),
-      );
-    }
-
-  }
-
-  // ── 8. The pay action ───────────────────────────────────────────────────────────────────
-  if (phases.has("pay")) {
-    const account = await preparePayAccount(db, cfg.payInvoices, log);
-    const payCookie = await signIn(base, account.email, DEMO_PASSWORD);
-    const pay = await runPayBench({ db, base, cookie: payCookie, account, connections: cfg.connections, seconds: cfg.seconds, warmStepSeconds: cfg.payWarmStepSeconds, maxWarmSeconds: cfg.payMaxWarmSeconds, webhookSecret, log });
-    noteRss("after pay");
-    loads.push(pay.load);
-    details.pay = { statuses: pay.statuses, notRedirected: pay.notRedirected, p95: pay.p95, paymentsCreated: pay.paymentsCreated, warmRates: pay.warmRates, concurrent: pay.concurrent };
-    const payBad = pay.notRedirected > 0 || pay.load.errors + pay.load.timeouts > 0
-      ? `${pay.notRedirected} not sent to the hosted page, ${pay.load.errors + pay.load.timeouts} errors`
+/** Why a load does not count: nothing answered, or errors; undefined when it is fine. */
+function bad(l: Load): string | undefined {
+  return l.requests === 0
+    ? `no response within ${l.seconds.toFixed(0)} s`
+    : l.non2xx + l.errors + l.timeouts > 0
+      ? `${l.non2xx} non-2xx, ${l.errors + l.timeouts} errors`
       : undefined;
-    checks.push(
-      check("pay.p95", `Pay action: p95 at ${cfg.connections} clients (sandbox)`, pay.p95, "ms", "< 50 ms", (v) => v < 50 && !payBad, payBad ?? `${pay.load.reqPerSec.toFixed(0)} payments/s, ${pay.paymentsCreated} created`),
-    );
-    const c = pay.concurrent;
-    const raceOk = c.started === 1 && c.serverErrors === 0 && c.settledPayments === 1 && c.outstandingMinor === "0" && c.webhookStatus === 200;
+}
+
+/** A load's p99, or Infinity when not one request completed. */
+const p99 = (l: Load) => (l.requests > 0 ? l.p99 : Infinity);
+
+/** What every measured phase shares: the data, the server, the signed-in URLs, and what was found. */
+type BenchRun = {
+  db: BenchData["db"];
+  data: BenchData;
+  bigAccountId: string;
+  server: Server;
+  base: string;
+  authHeaders: { cookie: string };
+  listUrl: string;
+  page100Url: string;
+  staticUrl: string;
+  pdfUrl: (n: number) => string;
+  fresh: FreshInvoices;
+  numbers: number[];
+  zipNumbers: number[];
+  cursor100: string;
+  loads: Load[];
+  checks: Check[];
+  details: Record<string, unknown>;
+  noteRss: (at: string) => number;
+};
+
+/** 1. The static ceiling and the list at full load. */
+async function benchStaticAndList(run: BenchRun): Promise<{ staticRps: number; listLoad: Load }> {
+  const { authHeaders, listUrl, staticUrl, loads, checks, noteRss } = run;
+  log(`warm-up (${cfg.warmSeconds} s each)…`);
+  await load("warm-up static", { url: staticUrl, connections: cfg.connections, seconds: cfg.warmSeconds });
+  await load("warm-up list", { url: listUrl, connections: cfg.connections, seconds: cfg.warmSeconds, headers: authHeaders });
+  log(`static route, ${cfg.connections} clients, ${cfg.seconds} s…`);
+  const staticLoad = await load("static /icon.svg", { url: staticUrl, connections: cfg.connections, seconds: cfg.seconds });
+  loads.push(staticLoad);
+  log(`  ${staticLoad.reqPerSec.toFixed(0)} req/s, p99 ${staticLoad.p99} ms`);
+  log(`invoice list, ${cfg.connections} clients, ${cfg.seconds} s…`);
+  const listLoad = await load("list /invoices", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: authHeaders });
+  loads.push(listLoad);
+  log(`  ${listLoad.reqPerSec.toFixed(0)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms`);
+  noteRss("after list load");
+  const staticRps = staticLoad.reqPerSec;
+  checks.push(check("static.rps", "Static route (ceiling)", staticRps, "req/s", "", null, bad(staticLoad)));
+  checks.push(
+    check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "≥ 12 %", (v) => v >= 12 && !bad(listLoad), bad(listLoad)),
+  );
+  checks.push(check("list.p99", `List: p99 at ${cfg.connections} clients`, p99(listLoad), "ms", "< 100 ms", (v) => v < 100 && !bad(listLoad), bad(listLoad)));
+  return { staticRps, listLoad };
+}
+
+/** 2. Page 1 vs page 100 of the list, one client (keyset pagination keeps them equal). */
+async function benchPageDepth(run: BenchRun): Promise<void> {
+  const { authHeaders, listUrl, page100Url, cursor100, checks, details } = run;
+  log(`page 1 vs page 100, ${cfg.pageSamples} sequential requests each (interleaved; at most ${cfg.sequentialBudgetSeconds} s)…`);
+  for (let i = 0; i < 3; i++) {
+    await mustGet(listUrl, authHeaders);
+    await mustGet(page100Url, authHeaders);
+  }
+  const t1: number[] = [];
+  const t100: number[] = [];
+  // A slow list must not stretch the run for minutes: stop at the time budget (5 pairs at least).
+  const pagesDeadline = Date.now() + cfg.sequentialBudgetSeconds * 1000;
+  for (let i = 0; i < cfg.pageSamples && (i < 5 || Date.now() < pagesDeadline); i++) {
+    t1.push((await mustGet(listUrl, authHeaders)).ms);
+    t100.push((await mustGet(page100Url, authHeaders)).ms);
+  }
+  const p1med = median(t1);
+  const p100med = median(t100);
+  log(`  page 1 p50 ${fmtMs(p1med)}, page 100 p50 ${fmtMs(p100med)} (${t1.length} pairs)`);
+  details.pages = { samples: t1.length, page1: { p50: p1med, p95: percentile(t1, 0.95) }, page100: { p50: p100med, p95: percentile(t100, 0.95) }, cursor100 };
+  checks.push(check("list.page1_p50", "List: page 1 p50, one client", p1med, "ms", "", null));
+  checks.push(check("list.page100_ratio", "List: page 100 p50 / page 1 p50", p100med / p1med, "×", "≤ 1.2×", (v) => v <= 1.2, `page 100 p50 ${p100med.toFixed(1)} ms, ${t1.length} pairs`));
+}
+
+/** 3. A stored PDF: one client, If-None-Match, and at full load against the static ceiling. */
+async function benchStoredPdf(run: BenchRun, staticRps: number): Promise<void> {
+  const { authHeaders, pdfUrl, fresh, loads, checks, details, noteRss } = run;
+  const storedNumber = fresh.next();
+  const render0 = await mustGet(pdfUrl(storedNumber), authHeaders);
+  if (render0.headers["content-type"] !== "application/pdf") throw new Error(`the PDF route answered ${render0.headers["content-type"]}`);
+  const etag = String(render0.headers.etag ?? "");
+  log(`stored PDF ${storedNumber} (${render0.body.length} bytes, first request ${fmtMs(render0.ms)}): ${cfg.storedSamples} sequential requests…`);
+  const storedTimes: number[] = [];
+  for (let i = 0; i < 10; i++) await mustGet(pdfUrl(storedNumber), authHeaders);
+  for (let i = 0; i < cfg.storedSamples; i++) {
+    const r = await mustGet(pdfUrl(storedNumber), authHeaders);
+    if (r.body.length !== render0.body.length || String(r.headers.etag) !== etag) throw new Error("the stored PDF changed between requests");
+    storedTimes.push(r.ms);
+  }
+  const notModified = await timedGet(pdfUrl(storedNumber), { ...authHeaders, "if-none-match": etag });
+  log(`  p50 ${fmtMs(median(storedTimes))}, p95 ${fmtMs(percentile(storedTimes, 0.95))}; If-None-Match → ${notModified.status} in ${fmtMs(notModified.ms)}`);
+  log(`stored PDF, ${cfg.connections} clients, ${cfg.seconds} s…`);
+  const storedLoad = await load("stored PDF", { url: pdfUrl(storedNumber), connections: cfg.connections, seconds: cfg.seconds, headers: authHeaders });
+  loads.push(storedLoad);
+  log(`  ${storedLoad.reqPerSec.toFixed(0)} req/s, p99 ${storedLoad.p99} ms`);
+  noteRss("after stored PDF load");
+  details.storedPdf = {
+    number: storedNumber,
+    bytes: render0.body.length,
+    p50: median(storedTimes),
+    p95: percentile(storedTimes, 0.95),
+    notModified: { status: notModified.status, ms: notModified.ms },
+  };
+  checks.push(check("pdf.stored_p50", "Stored PDF: p50, one client", median(storedTimes), "ms", "< 5 ms", (v) => v < 5, `p95 ${percentile(storedTimes, 0.95).toFixed(1)} ms`));
+  checks.push(
+    check(
+      "pdf.stored_rps_ratio",
+      `Stored PDF: req/s at ${cfg.connections} clients vs static`,
+      (100 * storedLoad.reqPerSec) / staticRps,
+      "%",
+      "≥ 50 %",
+      (v) => v >= 50 && !bad(storedLoad),
+      bad(storedLoad) ?? `${storedLoad.reqPerSec.toFixed(0)} req/s`,
+    ),
+  );
+  checks.push(check("pdf.if_none_match", "Stored PDF: If-None-Match answers", notModified.status, "", "304", (v) => v === 304, `${notModified.ms.toFixed(1)} ms`));
+}
+
+/** 4. First renders of a one-page and of the 300-line invoice. */
+async function benchFirstRenders(run: BenchRun): Promise<void> {
+  const { db, data, authHeaders, pdfUrl, fresh, checks, details, bigAccountId } = run;
+  log(`first renders: one throwaway, then ${cfg.firstRenders} one-page invoices and ${cfg.longRenders}× the 300-line invoice…`);
+  await mustGet(pdfUrl(fresh.next()), authHeaders);
+  const onePage: number[] = [];
+  let onePagePages = 0;
+  for (let i = 0; i < cfg.firstRenders; i++) {
+    const n = fresh.next();
+    await deleteStoredPdfs(db, bigAccountId, [n]);
+    const r = await mustGet(pdfUrl(n), authHeaders);
+    onePage.push(r.ms);
+    onePagePages = pdfPages(r.body);
+  }
+  const long: number[] = [];
+  let longPages = 0;
+  let longBytes = 0;
+  for (let i = 0; i < cfg.longRenders; i++) {
+    await deleteStoredPdfs(db, bigAccountId, [data.longInvoiceNumber]);
+    const r = await mustGet(pdfUrl(data.longInvoiceNumber), authHeaders);
+    long.push(r.ms);
+    longPages = pdfPages(r.body);
+    longBytes = r.body.length;
+  }
+  log(`  one-page: ${onePage.map(fmtMs).join(", ")}; 300 lines (${longPages} pages): ${long.map(fmtMs).join(", ")}`);
+  details.firstRender = { onePage, onePagePages, long, longPages, longBytes, longInvoice: data.longInvoiceNumber };
+  checks.push(check("pdf.first_one_page", `First render, one-page invoice (median of ${onePage.length})`, median(onePage), "ms", "< 35 ms", (v) => v < 35, `${onePagePages} page`));
+  checks.push(check("pdf.first_300_lines", `First render, 300-line invoice (median of ${long.length})`, median(long), "ms", "< 400 ms", (v) => v < 400, `${longPages} pages`));
+}
+
+/** 5. The list while other clients ask for PDFs never rendered before. */
+async function benchListDuringRenders(run: BenchRun, listLoad: Load): Promise<void> {
+  const { authHeaders, listUrl, pdfUrl, fresh, numbers, loads, checks, noteRss } = run;
+  const nextFreshPath = () => `/invoices/${fresh.next()}/pdf`;
+  // Full speed: what the render clients get with nothing else running.
+  const aloneSeconds = Math.min(5, cfg.seconds);
+  log(`PDF first renders alone, ${cfg.renderClients} clients, ${aloneSeconds} s (the full-speed reference)…`);
+  const rendersAlone = await load("PDF first renders (alone)", {
+    url: pdfUrl(numbers[0]!),
+    connections: cfg.renderClients,
+    seconds: aloneSeconds,
+    headers: authHeaders,
+    nextPath: nextFreshPath,
+  });
+  loads.push(rendersAlone);
+  log(`  ${rendersAlone.reqPerSec.toFixed(0)} PDFs/s, p50 ${rendersAlone.p50} ms, p99 ${rendersAlone.p99} ms`);
+  checks.push(check("pdf.render_rate", `First renders at ${cfg.renderClients} clients (nothing else)`, rendersAlone.reqPerSec, "PDFs/s", "", null, bad(rendersAlone)));
+  log(`list, ${cfg.connections} clients, ${cfg.seconds} s, while ${cfg.renderClients} clients request PDFs never rendered before…`);
+  const usedBefore = fresh.used;
+  const renders = startLoad(`PDF first renders (during list)`, {
+    url: pdfUrl(numbers[0]!),
+    connections: cfg.renderClients,
+    seconds: cfg.seconds + 30,
+    headers: authHeaders,
+    nextPath: nextFreshPath,
+  });
+  await sleep(1000);
+  const listDuring = await load("list while PDFs render", { url: listUrl, connections: cfg.connections, seconds: cfg.seconds, headers: authHeaders });
+  renders.stop();
+  const rendersLoad = await renders.done;
+  loads.push(listDuring, rendersLoad);
+  noteRss("after list during renders");
+  log(`  list ${listDuring.reqPerSec.toFixed(0)} req/s, p99 ${listDuring.p99} ms (alone ${listLoad.p99} ms); ${rendersLoad.reqPerSec.toFixed(0)} PDFs/s rendered (${fresh.used - usedBefore} asked${fresh.wrapped ? `, ran out of fresh invoices ${fresh.wrapped}×` : ""})`);
+  checks.push(
+    check(
+      "list.p99_during_renders",
+      "List p99 while PDFs render / alone",
+      // Without a p99 of the list alone there is nothing to compare with.
+      Number.isFinite(p99(listLoad)) ? p99(listDuring) / p99(listLoad) : NaN,
+      "×",
+      "≤ 1.5×",
+      (v) => v <= 1.5 && !bad(listDuring) && !bad(rendersLoad),
+      (Number.isFinite(p99(listLoad)) ? undefined : "the list alone never answered") ??
+        bad(listDuring) ??
+        bad(rendersLoad) ??
+        `${listDuring.p99} vs ${listLoad.p99} ms; PDFs ${rendersLoad.reqPerSec.toFixed(0)}/s vs ${rendersAlone.reqPerSec.toFixed(0)}/s alone`,
+    ),
+  );
+}
+
+/** 6. A ZIP of 100 invoices never rendered: time and the server's peak memory. */
+async function benchZip(run: BenchRun): Promise<void> {
+  const { server, base, authHeaders, zipNumbers, checks, details, noteRss } = run;
+  await sleep(2000);
+  const zipUrl = `${base}/invoices/download?${zipNumbers.map((n) => `n=${n}`).join("&")}`;
+  const rssBeforeZip = server.rss();
+  const hwmReset = server.resetPeak();
+  let zipPeak = rssBeforeZip;
+  const sampler = setInterval(() => {
+    zipPeak = Math.max(zipPeak, server.rss());
+  }, 25);
+  log(`ZIP of ${zipNumbers.length} invoices never rendered (RSS before ${fmtMb(rssBeforeZip)})…`);
+  let zip;
+  try {
+    zip = await mustGet(zipUrl, authHeaders);
+  } finally {
+    clearInterval(sampler);
+  }
+  zipPeak = Math.max(zipPeak, server.rss());
+  const hwm = hwmReset ? server.peak() : null;
+  const entries = zipEntries(zip.body);
+  if (zip.headers["content-type"] !== "application/zip" || entries !== zipNumbers.length + 1) {
+    throw new Error(`the ZIP is not what was asked for: ${zip.headers["content-type"]}, ${entries} entries`);
+  }
+  const zipGrowth = zipPeak - rssBeforeZip;
+  log(`  ${fmtMs(zip.ms)}, ${(zip.body.length / MB).toFixed(1)} MB, ${entries} entries; peak RSS ${fmtMb(zipPeak)} (+${fmtMb(zipGrowth)})${hwm ? `, VmHWM ${fmtMb(hwm)}` : ""}`);
+  noteRss("after ZIP");
+  details.zip = {
+    invoices: zipNumbers.length,
+    ms: zip.ms,
+    bytes: zip.body.length,
+    entries,
+    rssBeforeMb: rssBeforeZip / MB,
+    peakSampledMb: zipPeak / MB,
+    vmHwmMb: hwm === null ? null : hwm / MB,
+  };
+  checks.push(check("zip.time", `ZIP of ${zipNumbers.length} invoices: to last byte`, zip.ms / 1000, "s", "< 2 s", (v) => v < 2));
+  checks.push(
+    check(
+      "zip.peak_growth",
+      "ZIP: server peak RSS growth",
+      zipGrowth / MB,
+      "MB",
+      "< 100 MB",
+      (v) => v < 100,
+      hwm ? `VmHWM +${((hwm - rssBeforeZip) / MB).toFixed(0)} MB` : "sampled every 25 ms",
+    ),
+  );
+}
+
+/** 7. Server memory over many first-render downloads: a leak keeps climbing. */
+async function benchMemory(run: BenchRun): Promise<void> {
+  const { db, server, authHeaders, pdfUrl, numbers, checks, details, noteRss, bigAccountId } = run;
+  const forgottenAgain = await deleteStoredPdfs(db, bigAccountId);
+  const downloads = numbers.slice(0, Math.min(cfg.downloads, numbers.length));
+  if (downloads.length < cfg.downloads) log(`only ${downloads.length} invoices available for the memory check`);
+  log(`memory: ${downloads.length} PDF downloads, all first renders (${forgottenAgain} stored PDFs deleted), ${cfg.downloadClients} clients…`);
+  let nextIndex = 0;
+  let memPeak = 0;
+  const memSampler = setInterval(() => {
+    memPeak = Math.max(memPeak, server.rss());
+  }, 250);
+  // RSS every tenth of the run: a leak keeps climbing, a warm-up flattens out.
+  const trend: { done: number; rssMb: number }[] = [];
+  const step = Math.max(1, Math.floor(downloads.length / 10));
+  let completed = 0;
+  const runUntil = async (end: number) => {
+    const worker = async () => {
+      while (nextIndex < end) {
+        const n = downloads[nextIndex++]!;
+        const r = await mustGet(pdfUrl(n), authHeaders);
+        if (r.body.length < 1000) throw new Error(`PDF ${n} is only ${r.body.length} bytes`);
+        if (++completed % step === 0) trend.push({ done: completed, rssMb: Math.round(server.rss() / MB) });
+      }
+    };
+    await Promise.all(Array.from({ length: cfg.downloadClients }, worker));
+  };
+  let rssAfter100: number;
+  let rssAfterAll: number;
+  let downloadSeconds: number;
+  try {
+    await runUntil(Math.min(100, downloads.length));
+    rssAfter100 = await settledRss(server);
+    log(`  after 100: RSS ${fmtMb(rssAfter100)}`);
+    const t = Date.now();
+    let lastReport = Date.now();
+    const progress = setInterval(() => {
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        log(`  ${nextIndex}/${downloads.length}, RSS ${fmtMb(server.rss())}`);
+      }
+    }, 1000);
+    try {
+      await runUntil(downloads.length);
+    } finally {
+      clearInterval(progress);
+    }
+    downloadSeconds = (Date.now() - t) / 1000;
+    rssAfterAll = await settledRss(server);
+  } finally {
+    clearInterval(memSampler);
+  }
+  const memDiff = rssAfterAll - rssAfter100;
+  log(`  after ${downloads.length}: RSS ${fmtMb(rssAfterAll)} (${memDiff >= 0 ? "+" : ""}${fmtMb(memDiff)}), peak ${fmtMb(memPeak)}; ${((downloads.length - 100) / downloadSeconds).toFixed(0)} PDFs/s`);
+  noteRss("after downloads");
+  details.memory = {
+    downloads: downloads.length,
+    clients: cfg.downloadClients,
+    rssAfter100Mb: rssAfter100 / MB,
+    rssAfterAllMb: rssAfterAll / MB,
+    peakMb: memPeak / MB,
+    pdfsPerSecond: (downloads.length - 100) / downloadSeconds,
+    trend,
+  };
+  checks.push(...memoryChecks(downloads.length, trend, rssAfter100, rssAfterAll, memPeak));
+}
+
+/** RSS after the server idled: 3 s of rest, then the median of 20 samples over 2 s. */
+async function settledRss(server: Server): Promise<number> {
+  await sleep(3000);
+  const samples: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    samples.push(server.rss());
+    await sleep(100);
+  }
+  return median(samples);
+}
+
+/** Memory stays within 100 MB over the downloads, and does not keep climbing. */
+function memoryChecks(downloads: number, trend: { done: number; rssMb: number }[], rssAfter100: number, rssAfterAll: number, memPeak: number): Check[] {
+  log(`  RSS trend (downloads:MB): ${trend.map((x) => `${x.done}:${x.rssMb}`).join(" ")}`);
+  // RSS swings with garbage collection under load: compare the highs of the two halves.
+  const half = Math.floor(trend.length / 2);
+  const firstHigh = Math.max(...trend.slice(0, half).map((x) => x.rssMb));
+  const secondHigh = Math.max(...trend.slice(half).map((x) => x.rssMb));
+  const checks = [
+    check(
+      "memory.downloads",
+      `Server RSS after ${downloads.toLocaleString("en")} PDFs − after 100`,
+      (rssAfterAll - rssAfter100) / MB,
+      "MB",
+      "within 100 MB",
+      (v) => Math.abs(v) < 100,
+      `${fmtMb(rssAfter100)} → ${fmtMb(rssAfterAll)}, peak ${fmtMb(memPeak)}`,
+    ),
+  ];
+  if (half > 0) {
     checks.push(
       check(
-        "pay.concurrent_100",
-        "Pay: 100 concurrent requests for one invoice, settled",
-        c.secondsToSettled,
-        "s",
-        "< 2 s, 1 payment",
-        (v) => v < 2 && raceOk,
-        `${c.started} checkout, ${c.inProgress} in progress, ${c.serverErrors} 5xx, ${c.settledPayments} settled, outstanding ${c.outstandingMinor}`,
+        "memory.second_half",
+        "Server RSS high, 2nd half of downloads − 1st half",
+        secondHigh - firstHigh,
+        "MB",
+        "",
+        null,
+        `${firstHigh} → ${secondHigh} MB; a leak keeps climbing`,
       ),
     );
   }
+  return checks;
+}
 
-  // ── Report ──────────────────────────────────────────────────────────────────────────────
-  await cleanup();
-  if (phases.has("billing")) checks.push(...(await billingPhase(details)));
+/** 8. The pay action at full load, and 100 concurrent requests for one invoice. */
+async function benchPay(run: BenchRun, webhookSecret: string): Promise<void> {
+  const { db, base, loads, checks, details, noteRss } = run;
+  const account = await preparePayAccount(db, cfg.payInvoices, log);
+  const payCookie = await signIn(base, account.email, DEMO_PASSWORD);
+  const pay = await runPayBench({ db, base, cookie: payCookie, account, connections: cfg.connections, seconds: cfg.seconds, warmStepSeconds: cfg.payWarmStepSeconds, maxWarmSeconds: cfg.payMaxWarmSeconds, webhookSecret, log });
+  noteRss("after pay");
+  loads.push(pay.load);
+  details.pay = { statuses: pay.statuses, notRedirected: pay.notRedirected, p95: pay.p95, paymentsCreated: pay.paymentsCreated, warmRates: pay.warmRates, concurrent: pay.concurrent };
+  const payBad = pay.notRedirected > 0 || pay.load.errors + pay.load.timeouts > 0
+    ? `${pay.notRedirected} not sent to the hosted page, ${pay.load.errors + pay.load.timeouts} errors`
+    : undefined;
+  checks.push(
+    check("pay.p95", `Pay action: p95 at ${cfg.connections} clients (sandbox)`, pay.p95, "ms", "< 50 ms", (v) => v < 50 && !payBad, payBad ?? `${pay.load.reqPerSec.toFixed(0)} payments/s, ${pay.paymentsCreated} created`),
+  );
+  const concurrent = pay.concurrent;
+  const raceOk =
+    concurrent.started === 1 && concurrent.serverErrors === 0 && concurrent.settledPayments === 1 && concurrent.outstandingMinor === "0" && concurrent.webhookStatus === 200;
+  checks.push(
+    check(
+      "pay.concurrent_100",
+      "Pay: 100 concurrent requests for one invoice, settled",
+      concurrent.secondsToSettled,
+      "s",
+      "< 2 s, 1 payment",
+      (v) => v < 2 && raceOk,
+      `${concurrent.started} checkout, ${concurrent.inProgress} in progress, ${concurrent.serverErrors} 5xx, ${concurrent.settledPayments} settled, outstanding ${concurrent.outstandingMinor}`,
+    ),
+  );
+}
+
+/** The tables, the machine's load, and the results files. */
+function report(m: ReturnType<typeof machine>, startPressure: number | null, run: BenchRun, staticRps: number | null, rssLog: RssNote[]): void {
   const totalSeconds = (Date.now() - started) / 1000;
-  console.log(`\nCumulus bench — ${new Date().toISOString()} — ${m.nproc} CPUs, Node ${m.node}, ${data.invoices.toLocaleString("en")} invoices (big account ${data.bigAccountInvoices.toLocaleString("en")}), ${cfg.connections} clients, ${cfg.seconds} s per load${quick ? ", --quick" : ""}${cfg.jitOff ? ", --jit-off" : ""}\n`);
-  console.log(checksTable(checks));
-  console.log("\n" + loadsTable(loads, staticRps));
-  const missed = checks.filter((c) => c.pass === false).length;
-  const passed = checks.filter((c) => c.pass === true).length;
+  console.log(`\nCumulus bench — ${new Date().toISOString()} — ${m.nproc} CPUs, Node ${m.node}, ${run.data.invoices.toLocaleString("en")} invoices (big account ${run.data.bigAccountInvoices.toLocaleString("en")}), ${cfg.connections} clients, ${cfg.seconds} s per load${quick ? ", --quick" : ""}${cfg.jitOff ? ", --jit-off" : ""}\n`);
+  console.log(checksTable(run.checks));
+  console.log("\n" + loadsTable(run.loads, staticRps));
+  const missed = run.checks.filter((c) => c.pass === false).length;
+  const passed = run.checks.filter((c) => c.pass === true).length;
   console.log(`\n${passed} targets met, ${missed} missed — ${totalSeconds.toFixed(0)} s in all`);
   // Before the server starts, the figures show other work on the machine; later they include ours.
   console.log(
@@ -654,15 +752,15 @@ async function main() {
     options: cfg,
     database: {
       url: redactUrl(databaseUrl),
-      invoices: data.invoices,
-      bigAccountInvoices: data.bigAccountInvoices,
-      longInvoiceNumber: data.longInvoiceNumber,
-      seeded: data.seeded,
-      seedSeconds: data.seedSeconds,
+      invoices: run.data.invoices,
+      bigAccountInvoices: run.data.bigAccountInvoices,
+      longInvoiceNumber: run.data.longInvoiceNumber,
+      seeded: run.data.seeded,
+      seedSeconds: run.data.seedSeconds,
     },
-    checks,
-    loads,
-    details,
+    checks: run.checks,
+    loads: run.loads,
+    details: run.details,
     serverRss: rssLog,
     totalSeconds,
   });

@@ -17,7 +17,7 @@ import { BillingInputError, parseToday } from "@/lib/billing/period";
 import { openCliDatabase } from "@/lib/email/cli";
 import { describeSkip } from "@/lib/email/outbox";
 import { formatMoney } from "@/lib/money";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const USAGE = 'usage: npm run billing:credit -- --invoice N --amount 12.50 --reason "why" [--today YYYY-MM-DD]';
 

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { BillingInputError, parseToday } from "@/lib/billing/period";
 import { queueReminders } from "@/lib/billing/remind";
 import { openCliDatabase } from "@/lib/email/cli";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const USAGE = "usage: npm run billing:remind -- [--today YYYY-MM-DD]";
 const int = new Intl.NumberFormat("en");

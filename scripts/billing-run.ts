@@ -21,7 +21,7 @@ import { formatDuration, progressPrinter } from "@/lib/billing/progress";
 import { periodsWithUsage, PROVIDER_TIME_ZONE, runBilling } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const USAGE = "usage: npm run billing:run -- [--period YYYY-MM] [--today YYYY-MM-DD] [--allow-open-period] [--batch-size N]";
 const int = new Intl.NumberFormat("en");

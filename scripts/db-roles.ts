@@ -24,7 +24,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import { plural } from "@/lib/plural";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const APPEND_ONLY = "audit_events";
 const TRIGGER = "audit_events_append_only";

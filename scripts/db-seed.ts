@@ -6,9 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { databaseKind, databaseReady, getDb, migrate } from "@/db/client";
-import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, resetDatabase, seedDemo, seedScale } from "@/db/seed";
+import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, resetDatabase, seedDemo, seedScale } from "@/scripts/seed";
 import { isIsoDate, todayIn } from "@/lib/dates";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 async function main() {
   const { values } = parseArgs({

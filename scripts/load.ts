@@ -14,7 +14,7 @@
  * Environment: LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cumulus_load). The
  * database is dropped and created again on every run (its name must contain "load"), migrated,
  * and seeded with enough accounts that every round pays an invoice never paid before
- * (db/seed.ts's seedScale: every account has one user and two invoices owed). "Lost payment":
+ * (scripts/seed/index.ts's seedScale: every account has one user and two invoices owed). "Lost payment":
  * a return page that said "Payment received" for a payment that is not succeeded in the
  * database afterwards; the ledger is also checked for charges without a succeeded payment and
  * invoices charged twice.
@@ -26,16 +26,17 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
-import { actionId, actionIds, Client, signIn } from "../tests/faults/harness/http";
-import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "../tests/faults/harness/ledger";
-import { payIds, payInvoice, TEST_CARD } from "../tests/faults/harness/pay-flow";
-import { createDatabase, withMigratedDatabase } from "../tests/faults/harness/postgres";
-import { percentile } from "../tests/faults/harness/report";
-import { startNext, type NextServer } from "../tests/faults/harness/server";
+import { DEMO_PASSWORD } from "@/scripts/seed";
+import { actionId, actionIds, Client, signIn } from "./lib/http";
+import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "./lib/ledger";
+import { payIds, payInvoice, TEST_CARD } from "./lib/pay-flow";
+import { createDatabase, withMigratedDatabase } from "./lib/postgres";
+import { percentile } from "./lib/stats";
+import { startNext, type NextServer } from "./lib/next-server";
 import { redactUrl } from "./bench/database";
-import { buildIfStale, freePort } from "./bench/server";
-import { runCli } from "./run-cli";
+import { buildIfStale } from "./lib/next-process";
+import { freePort } from "./lib/ports";
+import { runCli } from "./lib/run-cli";
 
 const { values: args } = parseArgs({
   options: {

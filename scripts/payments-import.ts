@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { databaseReady, getDb } from "@/db/client";
 import { BankStatementError, importStatementLines, parseStatement, type LineResult } from "@/lib/payments/bank-import";
 import { toDecimalString } from "@/lib/money";
-import { runCli } from "./run-cli";
+import { runCli } from "./lib/run-cli";
 
 const USAGE = "usage: npm run payments:import -- statement.csv";
 

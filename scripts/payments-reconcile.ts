@@ -8,8 +8,8 @@ import { parseArgs } from "node:util";
 import { databaseReady, getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcileOpenPayments, type ReconcileEntry } from "@/lib/payments/reconcile";
-import { runCli } from "./run-cli";
 import { plural } from "@/lib/plural";
+import { runCli } from "./lib/run-cli";
 
 function minutes(name: string, value: string): number {
   const n = Number(value);

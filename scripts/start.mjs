@@ -28,7 +28,7 @@ if (isMain && !env.DATABASE_URL) {
   env.CUMULUS_ALLOW_EMBEDDED ||= "true";
   env.CUMULUS_ALLOW_SANDBOX ||= "true";
   env.APP_URL ||= `http://localhost:${env.PORT}`;
-  // Next's own SIGTERM/SIGINT handler exits before the embedded database is closed; db/client.ts
+  // Next's own SIGTERM/SIGINT handler exits before the embedded database is closed; db/shutdown.ts
   // handles the signals instead: finish in-flight work, close PGlite cleanly, release the lock.
   env.NEXT_MANUAL_SIG_HANDLE = "true";
   const dataDir = path.resolve(root, env.CUMULUS_DATA_DIR || ".data");

@@ -1,6 +1,6 @@
 import { CheckCircleIcon, ClockIcon, XCircleIcon } from "@heroicons/react/24/solid";
 import Link from "next/link";
-import { getPaymentResult } from "@/lib/dal/payments";
+import { reconcileAndGetPaymentResult } from "@/lib/dal/payments";
 import type { Viewer } from "@/lib/dal/session";
 import { formatMoney } from "@/lib/money";
 import { plural } from "@/lib/plural";
@@ -9,7 +9,7 @@ import { ReturnFocus } from "./return-focus";
 
 /** The result shown when the provider sends the person back: paid, declined, or processing. */
 export async function PaymentResult({ viewer, paymentId }: { viewer: Viewer; paymentId: string }) {
-  const payment = await getPaymentResult(viewer, paymentId);
+  const payment = await reconcileAndGetPaymentResult(viewer, paymentId);
   if (!payment) return null;
   const amount = formatMoney(payment.amountMinor, payment.currency, viewer.account.language);
   const count = payment.invoiceNumbers.length;

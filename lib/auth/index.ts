@@ -52,7 +52,7 @@ export async function authenticate(email: string, password: string, address: str
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+export const { handlers, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: env().AUTH_SECRET,
   callbacks: {

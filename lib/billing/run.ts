@@ -25,10 +25,11 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { rows, type Database, type Executor } from "@/db/client";
-import { FIRST_INVOICE_NUMBER } from "@/db/seed";
 import type { IssuedCustomer, Language, PostalAddress, VatCategory } from "@/db/schema";
+import { processSingleton } from "@/db/singleton";
 import { addDays, todayIn } from "@/lib/dates";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import type { InvoicePdfLine } from "@/lib/pdf/types";
 import { paymentReferenceFor } from "@/lib/reference";
@@ -169,7 +170,7 @@ export class BillingRunError extends Error {
 }
 
 /** Runs (set `alive` to false) that this process is running: on PGlite no other process can be. */
-const localRuns: Set<string> = ((globalThis as { __cumulusBillingRuns?: Set<string> }).__cumulusBillingRuns ??= new Set());
+const localRuns = processSingleton("billingRuns", () => new Set<string>());
 const RUN_LOCK_CLASS = 4242101;
 
 /**
@@ -232,56 +233,16 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
   const { period } = opts;
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH_ACCOUNTS, 5000));
   const runToday = opts.today ?? todayIn(PROVIDER_TIME_ZONE);
-  if (period.start > runToday) throw new BillingInputError(`The period ${period.label} has not started yet (today is ${runToday}).`);
-  if (runToday <= period.end && !opts.allowOpenPeriod) {
-    throw new BillingInputError(
-      `The period ${period.label} has not ended yet (today is ${runToday}): usage may still come in. ` +
-        "Bill it after the month, or pass --allow-open-period to bill it now (usage recorded later will not be billed).",
-    );
-  }
+  assertBillable(period, runToday, opts.allowOpenPeriod ?? false);
 
   const started = performance.now();
   const runId = crypto.randomUUID();
   const lock = await holdRunLock(db, runId);
   try {
     await ensureInvoiceSequence(db);
-    // Runs whose process is gone (kill -9) are closed as failed; their batches committed or rolled back whole.
-    let staleRunsClosed = 0;
-    for (const r of await rows<{ id: string }>(db, sql`select id::text as id from billing_runs where status = 'running'`)) {
-      if (await lock.isDead(r.id)) {
-        await db.execute(sql`update billing_runs set status = 'failed', finished_at = now() where id = ${r.id} and status = 'running'`);
-        staleRunsClosed++;
-      }
-    }
-    const [{ n: total } = { n: "0" }] = await rows<{ n: string }>(
-      db,
-      sql`select count(distinct account_id)::text as n from usage_records where period = ${period.start}::date`,
-    );
-    const accountsTotal = Number(total);
-    await db.execute(sql`
-      insert into billing_runs (id, period, status, accounts_total, invoices_issued)
-      values (${runId}, ${period.start}::date, 'running', ${accountsTotal}, 0)`);
-
-    const summary: BillingRunSummary = {
-      runId,
-      period,
-      accountsTotal,
-      accountsDone: 0,
-      invoicesIssued: 0,
-      alreadyInvoiced: 0,
-      notBilled: 0,
-      elapsedMs: 0,
-      status: "completed",
-      interrupted: false,
-      firstNumber: null,
-      lastNumber: null,
-      emailsQueued: 0,
-      emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
-      totals: {},
-      notBilledAccounts: [],
-      staleRunsClosed,
-    };
-
+    const staleRunsClosed = await closeDeadRuns(db, lock.isDead);
+    const accountsTotal = await insertRunRow(db, runId, period);
+    const summary = emptySummary(runId, period, accountsTotal, staleRunsClosed);
     let cursor: string | null = null;
     try {
       for (;;) {
@@ -289,31 +250,11 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
           summary.interrupted = true;
           break;
         }
-        const candidates: { account_id: string }[] = await rows<{ account_id: string }>(
-          db,
-          cursor === null
-            ? sql`select distinct account_id::text as account_id from usage_records
-                  where period = ${period.start}::date order by account_id limit ${batchSize}`
-            : sql`select distinct account_id::text as account_id from usage_records
-                  where period = ${period.start}::date and account_id > ${cursor}::uuid order by account_id limit ${batchSize}`,
-        );
-        if (candidates.length === 0) break;
-        const ids: string[] = candidates.map((c) => c.account_id);
+        const ids = await nextAccountIds(db, period, cursor, batchSize);
+        if (ids.length === 0) break;
         cursor = ids[ids.length - 1]!;
-
         const batch = await db.transaction((tx) => billBatch(tx, runId, ids, opts, runToday));
-        summary.accountsDone += ids.length;
-        summary.invoicesIssued += batch.issued.length;
-        summary.alreadyInvoiced += batch.alreadyInvoiced;
-        summary.notBilled += batch.notBilled.length;
-        for (const nb of batch.notBilled) if (summary.notBilledAccounts.length < 100) summary.notBilledAccounts.push(nb);
-        for (const i of batch.issued) {
-          summary.firstNumber = summary.firstNumber === null ? i.number : Math.min(summary.firstNumber, i.number);
-          summary.lastNumber = summary.lastNumber === null ? i.number : Math.max(summary.lastNumber, i.number);
-          summary.totals[i.currency] = (summary.totals[i.currency] ?? 0n) + i.totalMinor;
-        }
-        summary.emailsQueued += batch.emailsQueued;
-        for (const [reason, n] of Object.entries(batch.emailsSkipped)) summary.emailsSkipped[reason as InvoiceEmailSkipReason] += n;
+        addBatch(summary, ids.length, batch);
         summary.elapsedMs = performance.now() - started;
         opts.onProgress?.({ ...progressOf(summary) });
       }
@@ -333,16 +274,102 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
   }
 }
 
-function progressOf(s: BillingRunSummary): RunProgress {
+/** A month is billed once it has ended (or, with allowOpenPeriod, once it has started). */
+function assertBillable(period: Period, runToday: string, allowOpenPeriod: boolean): void {
+  if (period.start > runToday) throw new BillingInputError(`The period ${period.label} has not started yet (today is ${runToday}).`);
+  if (runToday <= period.end && !allowOpenPeriod) {
+    throw new BillingInputError(
+      `The period ${period.label} has not ended yet (today is ${runToday}): usage may still come in. ` +
+        "Bill it after the month, or pass --allow-open-period to bill it now (usage recorded later will not be billed).",
+    );
+  }
+}
+
+/** Runs whose process is gone (kill -9) are closed as failed; their batches committed or rolled back whole. */
+async function closeDeadRuns(db: Database, isDead: (runId: string) => Promise<boolean>): Promise<number> {
+  let closed = 0;
+  for (const r of await rows<{ id: string }>(db, sql`select id::text as id from billing_runs where status = 'running'`)) {
+    if (await isDead(r.id)) {
+      await db.execute(sql`update billing_runs set status = 'failed', finished_at = now() where id = ${r.id} and status = 'running'`);
+      closed++;
+    }
+  }
+  return closed;
+}
+
+/** The run's billing_runs row; returns how many accounts have usage in the month. */
+async function insertRunRow(db: Database, runId: string, period: Period): Promise<number> {
+  const [{ n: total } = { n: "0" }] = await rows<{ n: string }>(
+    db,
+    sql`select count(distinct account_id)::text as n from usage_records where period = ${period.start}::date`,
+  );
+  const accountsTotal = Number(total);
+  await db.execute(sql`
+    insert into billing_runs (id, period, status, accounts_total, invoices_issued)
+    values (${runId}, ${period.start}::date, 'running', ${accountsTotal}, 0)`);
+  return accountsTotal;
+}
+
+function emptySummary(runId: string, period: Period, accountsTotal: number, staleRunsClosed: number): BillingRunSummary {
   return {
-    runId: s.runId,
-    period: s.period,
-    accountsTotal: s.accountsTotal,
-    accountsDone: s.accountsDone,
-    invoicesIssued: s.invoicesIssued,
-    alreadyInvoiced: s.alreadyInvoiced,
-    notBilled: s.notBilled,
-    elapsedMs: s.elapsedMs,
+    runId,
+    period,
+    accountsTotal,
+    accountsDone: 0,
+    invoicesIssued: 0,
+    alreadyInvoiced: 0,
+    notBilled: 0,
+    elapsedMs: 0,
+    status: "completed",
+    interrupted: false,
+    firstNumber: null,
+    lastNumber: null,
+    emailsQueued: 0,
+    emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
+    totals: {},
+    notBilledAccounts: [],
+    staleRunsClosed,
+  };
+}
+
+/** The next batch of accounts with usage in the month, after `cursor` in id order. */
+async function nextAccountIds(db: Database, period: Period, cursor: string | null, batchSize: number): Promise<string[]> {
+  const candidates = await rows<{ account_id: string }>(
+    db,
+    cursor === null
+      ? sql`select distinct account_id::text as account_id from usage_records
+            where period = ${period.start}::date order by account_id limit ${batchSize}`
+      : sql`select distinct account_id::text as account_id from usage_records
+            where period = ${period.start}::date and account_id > ${cursor}::uuid order by account_id limit ${batchSize}`,
+  );
+  return candidates.map((c) => c.account_id);
+}
+
+function addBatch(summary: BillingRunSummary, accounts: number, batch: BatchResult): void {
+  summary.accountsDone += accounts;
+  summary.invoicesIssued += batch.issued.length;
+  summary.alreadyInvoiced += batch.alreadyInvoiced;
+  summary.notBilled += batch.notBilled.length;
+  for (const nb of batch.notBilled) if (summary.notBilledAccounts.length < 100) summary.notBilledAccounts.push(nb);
+  for (const i of batch.issued) {
+    summary.firstNumber = summary.firstNumber === null ? i.number : Math.min(summary.firstNumber, i.number);
+    summary.lastNumber = summary.lastNumber === null ? i.number : Math.max(summary.lastNumber, i.number);
+    summary.totals[i.currency] = (summary.totals[i.currency] ?? 0n) + i.totalMinor;
+  }
+  summary.emailsQueued += batch.emailsQueued;
+  for (const [reason, n] of Object.entries(batch.emailsSkipped)) summary.emailsSkipped[reason as InvoiceEmailSkipReason] += n;
+}
+
+function progressOf(summary: BillingRunSummary): RunProgress {
+  return {
+    runId: summary.runId,
+    period: summary.period,
+    accountsTotal: summary.accountsTotal,
+    accountsDone: summary.accountsDone,
+    invoicesIssued: summary.invoicesIssued,
+    alreadyInvoiced: summary.alreadyInvoiced,
+    notBilled: summary.notBilled,
+    elapsedMs: summary.elapsedMs,
   };
 }
 
@@ -356,7 +383,6 @@ type BatchResult = {
 
 /** One batch of accounts, in one transaction (see the top of this file). */
 async function billBatch(tx: Executor, runId: string, ids: string[], opts: BillingRunOptions, runToday: string): Promise<BatchResult> {
-  const { period } = opts;
   const result: BatchResult = {
     issued: [],
     alreadyInvoiced: 0,
@@ -364,8 +390,41 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
     emailsQueued: 0,
     emailsSkipped: { no_billing_address: 0, email_turned_off: 0, duplicate: 0 },
   };
-  // ── Stage: the accounts still without an invoice for the month, and their usage ──────────
-  const accountRows = await rows<AccountRow>(
+  // Stage: the accounts still without an invoice for the month, and their drafts.
+  const accountRows = await accountsWithoutInvoice(tx, ids, opts.period);
+  result.alreadyInvoiced = ids.length - accountRows.length;
+  if (accountRows.length === 0) return result;
+  const usageByAccount = await usageOf(tx, accountRows, opts.period);
+  const todayOf = accountToday(opts, runToday);
+  const drafts: Draft[] = [];
+  for (const a of accountRows) {
+    const draft = draftInvoice(a, usageByAccount.get(a.id) ?? [], todayOf(a.time_zone), opts);
+    if (typeof draft === "string") result.notBilled.push({ accountId: a.id, accountName: a.name, reason: draft });
+    else drafts.push(draft);
+  }
+  if (drafts.length === 0) return result;
+
+  // Issue: under the sequence lock, check again, number, write.
+  const { issued, alreadyInvoiced, nextNumber } = await numberUnderLock(tx, drafts, opts.period);
+  result.alreadyInvoiced += alreadyInvoiced;
+  if (issued.length === 0) return result;
+  await insertInvoices(tx, issued, opts.period, runId);
+  await insertInvoiceLines(tx, issued);
+  await tx.execute(sql`update number_sequences set next_value = ${nextNumber} where name = 'invoice'`);
+
+  const emails = await queueInvoiceEmails(tx, issued.map((d) => d.id));
+  for (const e of emails.values()) {
+    if (e.status === "queued") result.emailsQueued++;
+    else result.emailsSkipped[e.reason]++;
+  }
+  await tx.execute(sql`update billing_runs set invoices_issued = invoices_issued + ${issued.length} where id = ${runId}`);
+  result.issued = issued.map((d) => ({ number: d.number, currency: d.currency, totalMinor: d.totalMinor }));
+  return result;
+}
+
+/** Of `ids`, the accounts with no invoice for the month yet. */
+function accountsWithoutInvoice(tx: Executor, ids: string[], period: Period): Promise<AccountRow[]> {
+  return rows<AccountRow>(
     tx,
     sql`select a.id::text as id, a.name, a.country_code, a.currency, a.language, a.time_zone, a.organisation_number,
                a.vat_number, a.purchase_order, a.care_of, a.street, a.zip_code, a.city, a.billing_address, a.payment_terms_days
@@ -375,9 +434,10 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
                           where i.account_id = a.id and i.type = 'invoice' and i.period_start = ${period.start}::date)
         order by a.id`,
   );
-  result.alreadyInvoiced = ids.length - accountRows.length;
-  if (accountRows.length === 0) return result;
+}
 
+/** The month's usage of these accounts, summed per product and region, with prices in each account's currency. */
+async function usageOf(tx: Executor, accounts: AccountRow[], period: Period): Promise<Map<string, UsageRow[]>> {
   const usage = await rows<UsageRow>(
     tx,
     sql`select u.account_id::text as account_id, u.product_code, u.region, sum(u.quantity)::text as quantity,
@@ -387,7 +447,7 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
         join accounts a on a.id = u.account_id
         join products p on p.code = u.product_code
         left join product_prices pp on pp.product_code = u.product_code and pp.currency = a.currency
-        where u.period = ${period.start}::date and u.account_id = any(${uuidArray(accountRows.map((a) => a.id))}::uuid[])
+        where u.period = ${period.start}::date and u.account_id = any(${uuidArray(accounts.map((a) => a.id))}::uuid[])
         group by u.account_id, u.product_code, u.region, p.code, pp.unit_price_minor`,
   );
   const usageByAccount = new Map<string, UsageRow[]>();
@@ -396,74 +456,81 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
     if (list) list.push(u);
     else usageByAccount.set(u.account_id, [u]);
   }
+  return usageByAccount;
+}
 
-  const drafts: Draft[] = [];
+/** Today in an account's time zone (once per zone); the provider's date when the zone is not one. */
+function accountToday(opts: BillingRunOptions, runToday: string): (timeZone: string) => string {
   const todayOf = new Map<string, string>();
-  for (const a of accountRows) {
-    const notBilled = (reason: string) => result.notBilled.push({ accountId: a.id, accountName: a.name, reason });
-    const lines = (usageByAccount.get(a.id) ?? []).filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity)).sort(lineOrder);
-    if (lines.length === 0) {
-      notBilled("its usage for the month adds up to nothing");
-      continue;
-    }
-    const unpriced = lines.filter((l) => l.price === null).map((l) => l.product_code);
-    if (unpriced.length > 0) {
-      notBilled(`no price in ${a.currency} for ${[...new Set(unpriced)].join(", ")}`);
-      continue;
-    }
-    const wrongUnit = lines.filter((l) => !l.units_match).map((l) => l.product_code);
-    if (wrongUnit.length > 0) {
-      notBilled(`usage recorded in another unit than the price list's for ${[...new Set(wrongUnit)].join(", ")}`);
-      continue;
-    }
-    let today = opts.today ?? todayOf.get(a.time_zone);
+  return (timeZone) => {
+    let today = opts.today ?? todayOf.get(timeZone);
     if (today === undefined) {
       try {
-        today = todayIn(a.time_zone);
+        today = todayIn(timeZone);
       } catch {
-        today = runToday; // not a time zone: the provider's date
+        today = runToday;
       }
-      todayOf.set(a.time_zone, today);
+      todayOf.set(timeZone, today);
     }
-    const vat = vatFor({ countryCode: a.country_code, vatNumber: a.vat_number });
-    const draftLines: DraftLine[] = lines.map((l, i) => {
-      const label = a.language === "sv" ? l.label_sv : l.label_en;
-      return {
-        position: i + 1,
-        service: l.service,
-        productCode: l.product_code,
-        label: l.region ? `${label} (${l.region})` : label,
-        region: l.region,
-        quantity: l.quantity,
-        unit: l.unit,
-        unitPriceMinor: l.price!,
-        amountMinor: lineAmountMinor(l.quantity, l.price!),
-        vatRateBp: lineVatRateBp(vat, l.vat_category),
-      };
-    });
-    const totals = computeTotals(draftLines);
-    if (totals.totalMinor < 0n) {
-      notBilled(`its total would be negative (${totals.totalMinor} minor units of ${a.currency}): credit it with a credit note instead`);
-      continue;
-    }
-    const { invoiceDate, dueDate } = invoiceDates(period, today, Number(a.payment_terms_days), opts.allowOpenPeriod ?? false);
-    drafts.push({
-      accountId: a.id,
-      currency: a.currency.trim(),
-      language: a.language,
-      vatCategory: vat.category,
-      invoiceDate,
-      dueDate,
-      customer: issuedCustomerOf(a),
-      lines: draftLines,
-      netMinor: totals.netMinor,
-      vatMinor: totals.vatMinor,
-      totalMinor: totals.totalMinor,
-    });
-  }
-  if (drafts.length === 0) return result;
+    return today;
+  };
+}
 
-  // ── Issue: under the sequence lock, check again, number, write ────────────────────────────
+/** An account's invoice for the month, or why it gets none. */
+function draftInvoice(a: AccountRow, usage: UsageRow[], today: string, opts: BillingRunOptions): Draft | string {
+  const lines = usage.filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity)).sort(lineOrder);
+  if (lines.length === 0) return "its usage for the month adds up to nothing";
+  const unpriced = lines.filter((l) => l.price === null).map((l) => l.product_code);
+  if (unpriced.length > 0) return `no price in ${a.currency} for ${[...new Set(unpriced)].join(", ")}`;
+  const wrongUnit = lines.filter((l) => !l.units_match).map((l) => l.product_code);
+  if (wrongUnit.length > 0) return `usage recorded in another unit than the price list's for ${[...new Set(wrongUnit)].join(", ")}`;
+  const vat = vatFor({ countryCode: a.country_code, vatNumber: a.vat_number });
+  const draftLines: DraftLine[] = lines.map((l, i) => {
+    const label = a.language === "sv" ? l.label_sv : l.label_en;
+    return {
+      position: i + 1,
+      service: l.service,
+      productCode: l.product_code,
+      label: l.region ? `${label} (${l.region})` : label,
+      region: l.region,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPriceMinor: l.price!,
+      amountMinor: lineAmountMinor(l.quantity, l.price!),
+      vatRateBp: lineVatRateBp(vat, l.vat_category),
+    };
+  });
+  const totals = computeTotals(draftLines);
+  if (totals.totalMinor < 0n) {
+    return `its total would be negative (${totals.totalMinor} minor units of ${a.currency}): credit it with a credit note instead`;
+  }
+  const { invoiceDate, dueDate } = invoiceDates(opts.period, today, Number(a.payment_terms_days), opts.allowOpenPeriod ?? false);
+  return {
+    accountId: a.id,
+    currency: a.currency.trim(),
+    language: a.language,
+    vatCategory: vat.category,
+    invoiceDate,
+    dueDate,
+    customer: issuedCustomerOf(a),
+    lines: draftLines,
+    netMinor: totals.netMinor,
+    vatMinor: totals.vatMinor,
+    totalMinor: totals.totalMinor,
+  };
+}
+
+type NumberedDraft = Draft & { id: string; number: number };
+
+/**
+ * Locks the invoice sequence, drops the drafts of accounts another run invoiced meanwhile, and
+ * numbers the rest consecutively; the caller writes `nextNumber` back after inserting them.
+ */
+async function numberUnderLock(
+  tx: Executor,
+  drafts: Draft[],
+  period: Period,
+): Promise<{ issued: NumberedDraft[]; alreadyInvoiced: number; nextNumber: number }> {
   const [seq] = await rows<{ next: string }>(tx, sql`select next_value::text as next from number_sequences where name = 'invoice' for update`);
   if (!seq) throw new BillingRunError("number_sequences has no 'invoice' row");
   const taken = new Set(
@@ -476,12 +543,13 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       )
     ).map((r) => r.account_id),
   );
-  result.alreadyInvoiced += taken.size;
-  const toIssue = drafts.filter((d) => !taken.has(d.accountId));
-  if (toIssue.length === 0) return result;
-
   let next = Number(seq.next);
-  const issued = toIssue.map((d) => ({ ...d, id: crypto.randomUUID(), number: next++ }));
+  const issued = drafts.filter((d) => !taken.has(d.accountId)).map((d) => ({ ...d, id: crypto.randomUUID(), number: next++ }));
+  return { issued, alreadyInvoiced: taken.size, nextNumber: next };
+}
+
+/** The batch's invoices in one set-based INSERT. */
+async function insertInvoices(tx: Executor, issued: NumberedDraft[], period: Period, runId: string): Promise<void> {
   await tx.execute(sql`
     insert into invoices (id, account_id, number, type, period_start, period_end, invoice_date, due_date, currency, language,
                           vat_category, net_minor, vat_minor, total_minor, customer, payment_reference, billing_run_id)
@@ -506,6 +574,10 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       })),
     )}::json) as x(id uuid, account_id uuid, number bigint, invoice_date date, due_date date, currency text, language text,
                      vat_category text, net_minor bigint, vat_minor bigint, total_minor bigint, customer jsonb, payment_reference text)`);
+}
+
+/** The lines of the batch's invoices in one set-based INSERT. */
+async function insertInvoiceLines(tx: Executor, issued: NumberedDraft[]): Promise<void> {
   await tx.execute(sql`
     insert into invoice_lines (invoice_id, position, service, product_code, label, region, quantity, unit, unit_price_minor,
                                amount_minor, vat_rate_bp)
@@ -529,14 +601,4 @@ async function billBatch(tx: Executor, runId: string, ids: string[], opts: Billi
       ),
     )}::json) as x(invoice_id uuid, position int, service text, product_code text, label text, region text, quantity numeric,
                      unit text, unit_price_minor numeric, amount_minor bigint, vat_rate_bp int)`);
-  await tx.execute(sql`update number_sequences set next_value = ${next} where name = 'invoice'`);
-
-  const emails = await queueInvoiceEmails(tx, issued.map((d) => d.id));
-  for (const e of emails.values()) {
-    if (e.status === "queued") result.emailsQueued++;
-    else result.emailsSkipped[e.reason]++;
-  }
-  await tx.execute(sql`update billing_runs set invoices_issued = invoices_issued + ${issued.length} where id = ${runId}`);
-  result.issued = issued.map((d) => ({ number: d.number, currency: d.currency, totalMinor: d.totalMinor }));
-  return result;
 }

@@ -5,7 +5,7 @@ import { getPaymentProvider } from "@/lib/payments";
 import { reconcilePayment } from "@/lib/payments/engine";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
-import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
+import { canReadInvoices, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
 export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) {
@@ -15,9 +15,10 @@ export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) 
 
 /**
  * A payment of the viewer's account, for the page the provider sends the person back to. An
- * open payment is first checked with the provider, so a lost callback does not leave it open.
+ * open payment is first checked with the provider and settled (a write), so a lost callback does
+ * not leave it open.
  */
-export async function getPaymentResult(viewer: Viewer, paymentId: string) {
+export async function reconcileAndGetPaymentResult(viewer: Viewer, paymentId: string) {
   if (!canReadInvoices(viewer) || !parsePaymentId(paymentId)) return null;
   const db = getDb();
   const found = await accountPayment(db, viewer.account.id, paymentId);
@@ -52,4 +53,3 @@ export async function getPaymentReceipt(viewer: Viewer, paymentId: string) {
   return paymentReceiptPdf(getDb(), viewer.account.id, id);
 }
 
-export { canPayInvoices };

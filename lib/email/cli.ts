@@ -1,6 +1,6 @@
 /**
- * Shared by the mail command-line tools (scripts/worker.ts, scripts/invoices-send.ts): a
- * database handle of their own. Not getDb(): its handle exits the process on SIGTERM, and a
+ * The database of the command-line tools that send email (scripts/worker.ts, invoices-send.ts,
+ * billing-run.ts, billing-remind.ts, billing-credit.ts): a handle of their own. Not getDb(): its handle exits the process on SIGTERM, and a
  * sender wants to finish and record the message in hand first.
  */
 import { createPgliteHandle, createPostgresHandle, EmbeddedInProductionError, migrate, type Database } from "@/db/client";

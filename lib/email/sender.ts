@@ -21,6 +21,7 @@ import os from "node:os";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, rows, type Database } from "@/db/client";
 import { accounts, emailDeliveries, emailOutbox, invoices } from "@/db/schema";
+import { processSlot } from "@/db/singleton";
 import { todayIn } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
@@ -302,8 +303,7 @@ export type OutboxSender = {
   stop(): Promise<void>;
 };
 
-const SENDER_KEY = Symbol.for("cumulus.outbox.sender");
-type SenderHolder = { [SENDER_KEY]?: OutboxSender };
+const runningSender = processSlot<OutboxSender>("outbox.sender");
 
 /**
  * A timer loop for the server process: drains every `intervalMs`, never overlapping itself
@@ -311,8 +311,8 @@ type SenderHolder = { [SENDER_KEY]?: OutboxSender };
  * back full. The timer is unref'd, so it never keeps a process alive. One per process.
  */
 export function startOutboxSender(opts: { intervalMs: number; db?: () => Database; batch?: number; workerId?: string }): OutboxSender {
-  const holder = globalThis as SenderHolder;
-  if (holder[SENDER_KEY]) return holder[SENDER_KEY];
+  const existing = runningSender.get();
+  if (existing) return existing;
   const batch = opts.batch ?? 50;
   const workerId = opts.workerId ?? defaultWorkerId();
   let timer: NodeJS.Timeout | undefined;
@@ -359,11 +359,11 @@ export function startOutboxSender(opts: { intervalMs: number; db?: () => Databas
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      if (holder[SENDER_KEY] === sender) delete holder[SENDER_KEY];
+      if (runningSender.get() === sender) runningSender.set(undefined);
       await running;
     },
   };
-  holder[SENDER_KEY] = sender;
+  runningSender.set(sender);
   if (!env().SMTP_URL) {
     console.info(`mail: SMTP_URL is not set: emails are written to ${env().dataDir}/mail/ instead of being sent.`);
   }
@@ -373,7 +373,7 @@ export function startOutboxSender(opts: { intervalMs: number; db?: () => Databas
 
 /** The running in-process sender, if any. */
 export function outboxSender(): OutboxSender | undefined {
-  return (globalThis as SenderHolder)[SENDER_KEY];
+  return runningSender.get();
 }
 
 /**

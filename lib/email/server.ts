@@ -17,7 +17,7 @@ export function startServerOutboxSender(): OutboxSender | undefined {
     return undefined;
   }
   const sender = startOutboxSender({ intervalMs });
-  // The embedded database closes after the message in hand is sent and recorded (db/client.ts);
+  // The embedded database closes after the message in hand is sent and recorded (db/shutdown.ts);
   // on PostgreSQL the stop is best effort (a message cut off is retried after its claim expires).
   onShutdown(() => sender.stop().catch(() => {}));
   const stop = () => void sender.stop().catch(() => {});

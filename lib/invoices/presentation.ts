@@ -1,4 +1,4 @@
-/** Shared presentation of invoice data on pages and PDFs: the documents' own dictionary and decimal formatting, one source. */
+/** Invoice data as pages and PDFs show it, worded and formatted by the documents' dictionary and decimal formatting, so page and PDF agree. */
 import type { Language, VatCategory } from "@/db/schema";
 import { pdfStrings, serviceName, unitName } from "@/lib/pdf/strings";
 import type { InvoiceDetail } from "./detail";

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
+import { processSingleton } from "@/db/singleton";
 import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
 
 export type InvoiceSummary = {
@@ -26,8 +27,7 @@ export type InvoiceSummary = {
  * Totals for the dashboard and the invoice list's summary, for one account. The balance of each
  * invoice is the one definition in lib/invoices/balance.ts, computed once per invoice in a
  * materialized CTE: referenced by every aggregate, PostgreSQL would otherwise evaluate it once
- * per aggregate (npm run bench measured 0.6–2 s for an account with 5,000 invoices), and a
- * grouped join over all allocations made it seq-scan the whole table in parallel.
+ * per aggregate (docs/performance.md), and a grouped join over all allocations made it seq-scan the whole table in parallel.
  */
 export async function invoiceSummary(db: Executor, accountId: string, today: string): Promise<InvoiceSummary> {
   const [totalsRows, latestRows] = await Promise.all([
@@ -85,7 +85,7 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
 }
 
 type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: Promise<InvoiceSummary> };
-const summaries: Map<string, CachedSummary> = ((globalThis as { __cumulusSummaries?: Map<string, CachedSummary> }).__cumulusSummaries ??= new Map());
+const summaries = processSingleton("summaries", () => new Map<string, CachedSummary>());
 /** Accounts whose summary a server process keeps; the least recently used one goes first. */
 export const SUMMARY_CACHE_SIZE = 10_000;
 

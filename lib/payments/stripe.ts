@@ -22,6 +22,7 @@
  * Keys are read from the environment and never logged, stored or put in an error message.
  */
 import Stripe from "stripe";
+import { env } from "@/lib/env";
 import { minorDigits } from "@/lib/money";
 import {
   WebhookVerificationError,
@@ -52,8 +53,22 @@ export class StripeConfigError extends Error {
   override readonly name = "StripeConfigError";
 }
 
+type StripeVariables = Readonly<Record<string, string | undefined>>;
+
+/** The STRIPE_* variables as lib/env.ts read them. */
+function stripeVariables(): StripeVariables {
+  const e = env();
+  return {
+    STRIPE_SECRET_KEY: e.STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_HOST: e.STRIPE_API_HOST,
+    STRIPE_API_PORT: e.STRIPE_API_PORT?.toString(),
+    STRIPE_API_PROTOCOL: e.STRIPE_API_PROTOCOL,
+  };
+}
+
 /** PAYMENT_PROVIDER=stripe's settings; fails clearly (naming variables, never values) when incomplete. */
-export function stripeConfigFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): StripeProviderConfig {
+export function stripeConfigFromEnv(env: StripeVariables = stripeVariables()): StripeProviderConfig {
   const secretKey = env.STRIPE_SECRET_KEY?.trim() ?? "";
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() ?? "";
   const missing = [!secretKey && "STRIPE_SECRET_KEY", !webhookSecret && "STRIPE_WEBHOOK_SECRET"].filter(Boolean);
@@ -276,7 +291,7 @@ export function createStripeProvider(config: StripeProviderConfig): StripeProvid
 let cached: { key: string; provider: StripeProvider } | undefined;
 
 /** The provider configured by the environment (throws StripeConfigError when keys are missing). */
-export function getStripeProvider(env: Readonly<Record<string, string | undefined>> = process.env): StripeProvider {
+export function getStripeProvider(env: StripeVariables = stripeVariables()): StripeProvider {
   const config = stripeConfigFromEnv(env);
   const key = JSON.stringify(config);
   if (cached?.key !== key) cached = { key, provider: createStripeProvider(config) };

@@ -10,7 +10,7 @@ import { customerInfoSchema } from "@/lib/account/validation";
 import { creditInputSchema } from "@/lib/billing/credit";
 import { countryOptions } from "@/lib/countries";
 import { hasPdftotext, pdfWordBoxes, type WordBox } from "@/tests/setup/pdf-text";
-import { G } from "./layout";
+import { PAGE_GEOMETRY } from "./layout";
 import { closePdfPool } from "./render";
 import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
@@ -102,10 +102,10 @@ function outsideMargins(pdf: Uint8Array): string[] {
     page.words
       .filter(
         (w) =>
-          w.xMin < G.marginX - EPSILON ||
-          w.xMax > page.width - G.marginX + EPSILON ||
-          w.yMin < G.marginTop - EPSILON ||
-          w.yMax > page.height - G.footerBottom + EPSILON,
+          w.xMin < PAGE_GEOMETRY.marginX - EPSILON ||
+          w.xMax > page.width - PAGE_GEOMETRY.marginX + EPSILON ||
+          w.yMin < PAGE_GEOMETRY.marginTop - EPSILON ||
+          w.yMax > page.height - PAGE_GEOMETRY.footerBottom + EPSILON,
       )
       .map(show),
   );

@@ -6,7 +6,7 @@
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
-import { G, type InvoicePlan, type PlanLabelValue, type PlanPage, type PlanRow, type PlanTotal } from "./layout";
+import { PAGE_GEOMETRY, type InvoicePlan, type PlanLabelValue, type PlanPage, type PlanRow, type PlanTotal } from "./layout";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { FONT_FEATURES } from "./text-measure";
 
@@ -20,92 +20,92 @@ const RULE = "#bbbbbb";
 const styles = StyleSheet.create({
   page: {
     // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
-    minHeight: G.pageHeight,
-    maxHeight: G.pageHeight,
+    minHeight: PAGE_GEOMETRY.pageHeight,
+    maxHeight: PAGE_GEOMETRY.pageHeight,
     fontFamily: PDF_FONT_FAMILY,
     fontFeatureSettings: FONT_FEATURES,
-    fontSize: G.fontSize,
-    lineHeight: pt(G.lineHeight),
-    paddingTop: G.marginTop,
-    paddingHorizontal: G.marginX,
+    fontSize: PAGE_GEOMETRY.fontSize,
+    lineHeight: pt(PAGE_GEOMETRY.lineHeight),
+    paddingTop: PAGE_GEOMETRY.marginTop,
+    paddingHorizontal: PAGE_GEOMETRY.marginX,
     color: INK,
   },
   bold: { fontWeight: "bold" },
   grey: { color: GREY },
   // Page 1 header.
   blockRow: { flexDirection: "row", justifyContent: "space-between" },
-  providerName: { fontSize: G.providerSize, lineHeight: pt(G.providerLine), fontWeight: "bold" },
-  title: { fontSize: G.titleSize, lineHeight: pt(G.titleLine), fontWeight: "bold", textAlign: "right" },
-  number: { fontSize: G.numberSize, lineHeight: pt(G.numberLine), textAlign: "right" },
-  topLeft: { width: G.topLeftWidth },
-  topRight: { width: G.topRightWidth },
-  customer: { width: G.customerWidth },
-  blockHeading: { fontSize: G.smallSize, lineHeight: pt(G.smallLine), color: GREY },
-  meta: { width: G.metaLabelWidth + G.metaValueWidth },
+  providerName: { fontSize: PAGE_GEOMETRY.providerSize, lineHeight: pt(PAGE_GEOMETRY.providerLine), fontWeight: "bold" },
+  title: { fontSize: PAGE_GEOMETRY.titleSize, lineHeight: pt(PAGE_GEOMETRY.titleLine), fontWeight: "bold", textAlign: "right" },
+  number: { fontSize: PAGE_GEOMETRY.numberSize, lineHeight: pt(PAGE_GEOMETRY.numberLine), textAlign: "right" },
+  topLeft: { width: PAGE_GEOMETRY.topLeftWidth },
+  topRight: { width: PAGE_GEOMETRY.topRightWidth },
+  customer: { width: PAGE_GEOMETRY.customerWidth },
+  blockHeading: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY },
+  meta: { width: PAGE_GEOMETRY.metaLabelWidth + PAGE_GEOMETRY.metaValueWidth },
   labelValue: { flexDirection: "row" },
-  metaLabel: { width: G.metaLabelWidth, color: GREY },
-  metaValue: { width: G.metaValueWidth },
+  metaLabel: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
+  metaValue: { width: PAGE_GEOMETRY.metaValueWidth },
   // Table.
   head: {
     flexDirection: "row",
-    height: G.headHeight,
+    height: PAGE_GEOMETRY.headHeight,
     borderBottomWidth: 0.75,
     borderBottomColor: INK,
     fontWeight: "bold",
   },
-  row: { flexDirection: "row", paddingVertical: G.rowPadding },
-  group: { paddingTop: G.groupPaddingTop, fontWeight: "bold" },
+  row: { flexDirection: "row", paddingVertical: PAGE_GEOMETRY.rowPadding },
+  group: { paddingTop: PAGE_GEOMETRY.groupPaddingTop, fontWeight: "bold" },
   subtotal: {
     flexDirection: "row",
-    height: G.subtotalHeight,
+    height: PAGE_GEOMETRY.subtotalHeight,
     borderTopWidth: 0.5,
     borderTopColor: RULE,
     paddingTop: 1.5,
     fontWeight: "bold",
   },
   desc: { flexGrow: 1, flexShrink: 1, flexBasis: 0 },
-  qty: { width: G.col.qty, textAlign: "right" },
-  unit: { width: G.col.unit, paddingLeft: G.unitPadding },
-  price: { width: G.col.price, textAlign: "right" },
-  vat: { width: G.col.vat, textAlign: "right" },
-  amount: { width: G.col.amount, textAlign: "right" },
+  qty: { width: PAGE_GEOMETRY.col.qty, textAlign: "right" },
+  unit: { width: PAGE_GEOMETRY.col.unit, paddingLeft: PAGE_GEOMETRY.unitPadding },
+  price: { width: PAGE_GEOMETRY.col.price, textAlign: "right" },
+  vat: { width: PAGE_GEOMETRY.col.vat, textAlign: "right" },
+  amount: { width: PAGE_GEOMETRY.col.amount, textAlign: "right" },
   // Summary.
-  totals: { marginTop: G.summaryGap, marginLeft: G.contentWidth - G.totalsWidth, width: G.totalsWidth },
-  totalsLabel: { width: G.totalsWidth - G.totalsValueWidth, lineHeight: pt(G.totalsLine) },
-  totalsValue: { width: G.totalsValueWidth, lineHeight: pt(G.totalsLine), textAlign: "right" },
+  totals: { marginTop: PAGE_GEOMETRY.summaryGap, marginLeft: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.totalsWidth, width: PAGE_GEOMETRY.totalsWidth },
+  totalsLabel: { width: PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth, lineHeight: pt(PAGE_GEOMETRY.totalsLine) },
+  totalsValue: { width: PAGE_GEOMETRY.totalsValueWidth, lineHeight: pt(PAGE_GEOMETRY.totalsLine), textAlign: "right" },
   grandTotal: {
     flexDirection: "row",
     fontWeight: "bold",
     borderTopWidth: 0.75,
     borderTopColor: INK,
-    paddingTop: G.grandTotalExtra - 0.75,
+    paddingTop: PAGE_GEOMETRY.grandTotalExtra - 0.75,
   },
-  note: { marginTop: G.noteGap, fontWeight: "bold" },
+  note: { marginTop: PAGE_GEOMETRY.noteGap, fontWeight: "bold" },
   payment: {
-    marginTop: G.paymentGap,
-    paddingTop: G.paymentPaddingTop - 0.5,
+    marginTop: PAGE_GEOMETRY.paymentGap,
+    paddingTop: PAGE_GEOMETRY.paymentPaddingTop - 0.5,
     borderTopWidth: 0.5,
     borderTopColor: RULE,
   },
-  paymentHeading: { fontWeight: "bold", lineHeight: pt(G.totalsLine) },
-  paymentLabel: { width: G.metaLabelWidth, color: GREY },
-  paymentValue: { width: G.contentWidth - G.metaLabelWidth },
+  paymentHeading: { fontWeight: "bold", lineHeight: pt(PAGE_GEOMETRY.totalsLine) },
+  paymentLabel: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
+  paymentValue: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.metaLabelWidth },
   // Footer, absolutely placed in the page's bottom padding.
   footer: {
     position: "absolute",
-    bottom: G.footerBottom,
-    left: G.marginX,
-    right: G.marginX,
+    bottom: PAGE_GEOMETRY.footerBottom,
+    left: PAGE_GEOMETRY.marginX,
+    right: PAGE_GEOMETRY.marginX,
     flexDirection: "row",
     borderTopWidth: 0.5,
     borderTopColor: RULE,
-    paddingTop: G.footerPaddingTop - 0.5,
-    fontSize: G.smallSize,
-    lineHeight: pt(G.smallLine),
+    paddingTop: PAGE_GEOMETRY.footerPaddingTop - 0.5,
+    fontSize: PAGE_GEOMETRY.smallSize,
+    lineHeight: pt(PAGE_GEOMETRY.smallLine),
     color: GREY,
   },
-  footerText: { width: G.contentWidth - G.footerPageWidth },
-  pageLabel: { width: G.footerPageWidth, textAlign: "right" },
+  footerText: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth },
+  pageLabel: { width: PAGE_GEOMETRY.footerPageWidth, textAlign: "right" },
 });
 
 function LabelValue({ item, value }: { item: PlanLabelValue; value: "meta" | "payment" }): ReactElement {
@@ -170,7 +170,7 @@ function PlannedPage({ plan, page }: { plan: InvoicePlan; page: PlanPage }): Rea
     <Page size="A4" wrap={false} style={[styles.page, { paddingBottom: plan.paddingBottom }]}>
       {page.top ? (
         <View style={{ height: top.height }}>
-          <View style={[styles.blockRow, { height: top.heightA, marginBottom: G.topGap }]}>
+          <View style={[styles.blockRow, { height: top.heightA, marginBottom: PAGE_GEOMETRY.topGap }]}>
             <View style={styles.topLeft}>
               <Text style={styles.providerName}>{top.providerName}</Text>
               <Text style={styles.grey}>{top.providerAddress}</Text>

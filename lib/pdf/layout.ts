@@ -2,12 +2,11 @@
  * Plans an invoice PDF: formats every value, wraps every text and splits the line items into
  * pages, before react-pdf sees anything.
  *
- * Why not react-pdf's own page wrapping: measured on this machine it re-lays out the rest of
- * the document for every page it cuts and runs a second round for a "Page x of y" render prop
- * (300 lines: ~900 ms with the default engine, ~450 ms with `experimentalPagination`, which
- * also misplaced an absolute `fixed` footer). With each page planned here and rendered as a
- * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once: ~220 ms
- * (scripts/pdf-smoke.ts measures it), and the result is deterministic.
+ * Why not react-pdf's own page wrapping: it re-lays out the rest of the document for every page
+ * it cuts and runs a second round for a "Page x of y" render prop (`experimentalPagination` also
+ * misplaced an absolute `fixed` footer). With each page planned here and rendered as a
+ * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once, several times
+ * faster (docs/performance.md; scripts/pdf-smoke.ts measures it), and the result is deterministic.
  */
 import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
@@ -17,8 +16,8 @@ import { pdfStrings } from "./strings";
 import { wrapText, type Measure } from "./text-measure";
 import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "./types";
 
-/** Page geometry in PDF points; the document's styles are built from the same numbers. */
-export const G = {
+/** Page geometry in PDF points (sizes, line heights, widths); the document's styles are built from the same numbers. */
+export const PAGE_GEOMETRY = {
   pageWidth: 595.28,
   pageHeight: 841.89,
   marginX: 40,
@@ -155,218 +154,301 @@ function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; 
   return [...groups].map(([service, list]) => ({ service, lines: list }));
 }
 
-export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan {
-  const s = pdfStrings(data.language);
-  const { currency, language } = data;
-  const fs = G.fontSize;
-  const LH = G.lineHeight;
+/** What every step of the plan shares: the data, its language's strings, and text measured in the document's font. */
+type PlanContext = {
+  data: InvoicePdfData;
+  strings: ReturnType<typeof pdfStrings>;
+  isCredit: boolean;
+  title: string;
+  numberLabel: string;
+  wrap: (text: string, width: number, fontSize?: number, bold?: boolean) => PlanCell;
+  labelValue: (label: string, value: string, labelWidth: number, valueWidth: number, lineHeight?: number, bold?: boolean) => PlanLabelValue;
+  amount: (minor: bigint) => string;
+  money: (minor: bigint) => string;
+};
+
+function planContext(data: InvoicePdfData, measure: Measure): PlanContext {
+  const strings = pdfStrings(data.language);
+  const isCredit = data.type === "credit_note";
   // NFC: the fonts' features are off (text-measure.ts), so combining marks must be precomposed.
-  const nfc = (t: string) => t.normalize("NFC");
-  const wrap = (text: string, width: number, size: number = fs, bold = false): PlanCell => {
-    const lines = wrapText(nfc(text), width, measure, size, bold);
+  const wrap = (text: string, width: number, fontSize: number = PAGE_GEOMETRY.fontSize, bold = false): PlanCell => {
+    const lines = wrapText(text.normalize("NFC"), width, measure, fontSize, bold);
     return { text: lines.join("\n"), lines: lines.length };
   };
-  const amount = (minor: bigint) => formatAmount(minor, currency, language);
-  const money = (minor: bigint) => formatMoney(minor, currency, language);
-  const isCredit = data.type === "credit_note";
-  const title = isCredit ? s.creditNote : s.invoice;
-  const numberLabel = isCredit ? s.creditNoteNumber : s.invoiceNumber;
-
-  const labelValue = (label: string, value: string, labelWidth: number, valueWidth: number, lh: number = LH, bold = false) => {
-    const l = wrap(label, labelWidth, fs, bold);
-    const v = wrap(value, valueWidth, fs, bold);
-    return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * lh };
+  return {
+    data,
+    strings,
+    isCredit,
+    title: isCredit ? strings.creditNote : strings.invoice,
+    numberLabel: isCredit ? strings.creditNoteNumber : strings.invoiceNumber,
+    wrap,
+    labelValue: (label, value, labelWidth, valueWidth, lineHeight = PAGE_GEOMETRY.lineHeight, bold = false) => {
+      const l = wrap(label, labelWidth, PAGE_GEOMETRY.fontSize, bold);
+      const v = wrap(value, valueWidth, PAGE_GEOMETRY.fontSize, bold);
+      return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * lineHeight };
+    },
+    amount: (minor) => formatAmount(minor, data.currency, data.language),
+    money: (minor) => formatMoney(minor, data.currency, data.language),
   };
+}
 
-  // ── Page 1 header ──────────────────────────────────────────────────────────────────────
-  const providerName = wrap(data.provider.name, G.topLeftWidth, G.providerSize, true);
-  const providerAddress = wrap(providerAddressLines(data.provider, language).join("\n"), G.topLeftWidth);
-  const titleCell = wrap(title, G.topRightWidth, G.titleSize, true);
-  const numberCell = wrap(`${numberLabel} ${data.number}`, G.topRightWidth, G.numberSize);
+export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan {
+  const ctx = planContext(data, measure);
+  const { strings, title } = ctx;
+  const top = planTop(ctx);
+  const columns = tableColumns(data);
+  const summary = planSummary(ctx);
+  const footer = planFooter(ctx);
+  const paddingBottom = PAGE_GEOMETRY.footerBottom + footer.height + PAGE_GEOMETRY.footerGap;
+  const pages = paginate(ctx, columns, top.height, summary.height, PAGE_GEOMETRY.pageHeight - PAGE_GEOMETRY.marginTop - paddingBottom);
+  return {
+    title: `${title} ${data.number}`,
+    author: data.provider.name,
+    locale: localeOf(data.language),
+    creationDate: new Date(`${data.invoiceDate}T00:00:00Z`),
+    columns: { desc: columns.descWidth, vat: columns.showVat },
+    tableHead: {
+      desc: strings.description,
+      qty: strings.quantity,
+      unit: strings.unit,
+      price: strings.unitPrice,
+      vat: strings.vat,
+      amount: `${strings.amount} ${data.currency}`,
+    },
+    top,
+    summary,
+    footer,
+    paddingBottom,
+    pages: pages.map((pg, i) => ({ ...pg, pageLabel: `${title} ${data.number} · ${strings.page(i + 1, pages.length)}` })),
+  };
+}
+
+/** Page 1's top: provider and title (block A), customer and invoice details (block B). */
+function planTop(ctx: PlanContext): PlanTop {
+  const { data, strings, wrap, isCredit, numberLabel } = ctx;
+  const g = PAGE_GEOMETRY;
+  const providerName = wrap(data.provider.name, g.topLeftWidth, g.providerSize, true);
+  const providerAddress = wrap(providerAddressLines(data.provider, data.language).join("\n"), g.topLeftWidth);
+  const titleCell = wrap(ctx.title, g.topRightWidth, g.titleSize, true);
+  const numberCell = wrap(`${numberLabel} ${data.number}`, g.topRightWidth, g.numberSize);
   const heightA = Math.max(
-    providerName.lines * G.providerLine + providerAddress.lines * LH,
-    titleCell.lines * G.titleLine + numberCell.lines * G.numberLine,
+    providerName.lines * g.providerLine + providerAddress.lines * g.lineHeight,
+    titleCell.lines * g.titleLine + numberCell.lines * g.numberLine,
   );
 
-  const c = data.customer;
-  const customerName = wrap(c.name, G.customerWidth, fs, true);
+  const customer = data.customer;
+  const customerName = wrap(customer.name, g.customerWidth, g.fontSize, true);
   const customerLines = wrap(
     [
-      c.careOf ? `${s.careOf} ${c.careOf}` : null,
-      c.street,
-      `${c.zipCode} ${c.city}`,
-      countryName(c.countryCode, language),
-      c.organisationNumber ? `${s.organisationNumber} ${c.organisationNumber}` : null,
-      c.vatNumber ? `${s.vatNumber} ${c.vatNumber}` : null,
+      customer.careOf ? `${strings.careOf} ${customer.careOf}` : null,
+      customer.street,
+      `${customer.zipCode} ${customer.city}`,
+      countryName(customer.countryCode, data.language),
+      customer.organisationNumber ? `${strings.organisationNumber} ${customer.organisationNumber}` : null,
+      customer.vatNumber ? `${strings.vatNumber} ${customer.vatNumber}` : null,
     ]
       .filter((l): l is string => Boolean(l))
       .join("\n"),
-    G.customerWidth,
+    g.customerWidth,
   );
   const meta: PlanLabelValue[] = [];
-  const addMeta = (label: string, value: string) =>
-    meta.push(labelValue(label, value, G.metaLabelWidth, G.metaValueWidth));
+  const addMeta = (label: string, value: string) => meta.push(ctx.labelValue(label, value, g.metaLabelWidth, g.metaValueWidth));
   addMeta(numberLabel, String(data.number));
-  if (isCredit && data.creditedInvoiceNumber !== null) addMeta(s.creditsInvoice, String(data.creditedInvoiceNumber));
-  addMeta(s.invoiceDate, formatDate(data.invoiceDate));
-  if (!isCredit) addMeta(s.dueDate, formatDate(data.dueDate));
-  addMeta(s.period, `${formatDate(data.periodStart)} – ${formatDate(data.periodEnd)}`);
-  if (c.purchaseOrder) addMeta(s.purchaseOrder, c.purchaseOrder);
-  if (!isCredit) addMeta(s.paymentReference, data.paymentReference);
+  if (isCredit && data.creditedInvoiceNumber !== null) addMeta(strings.creditsInvoice, String(data.creditedInvoiceNumber));
+  addMeta(strings.invoiceDate, formatDate(data.invoiceDate));
+  if (!isCredit) addMeta(strings.dueDate, formatDate(data.dueDate));
+  addMeta(strings.period, `${formatDate(data.periodStart)} – ${formatDate(data.periodEnd)}`);
+  if (customer.purchaseOrder) addMeta(strings.purchaseOrder, customer.purchaseOrder);
+  if (!isCredit) addMeta(strings.paymentReference, data.paymentReference);
   const heightB = Math.max(
-    G.smallLine + (customerName.lines + customerLines.lines) * LH,
+    g.smallLine + (customerName.lines + customerLines.lines) * g.lineHeight,
     meta.reduce((h, m) => h + m.height, 0),
   );
-  const top: PlanTop = {
+  return {
     providerName: providerName.text,
     providerAddress: providerAddress.text,
     title: titleCell.text,
     numberLine: numberCell.text,
     heightA,
-    customerHeading: s.customer,
+    customerHeading: strings.customer,
     customerName: customerName.text,
     customerLines: customerLines.text,
     meta,
     heightB,
-    height: heightA + G.topGap + heightB + G.blocksGap,
+    height: heightA + g.topGap + heightB + g.blocksGap,
   };
+}
 
-  // ── Table ──────────────────────────────────────────────────────────────────────────────
-  // A VAT column only when rates differ; otherwise the rate is in the totals.
+type TableColumns = { showVat: boolean; descWidth: number; unitWidth: number };
+
+/** A VAT column only when rates differ (otherwise the rate is in the totals); the description takes the rest. */
+function tableColumns(data: InvoicePdfData): TableColumns {
+  const col = PAGE_GEOMETRY.col;
   const showVat = new Set(data.lines.map((l) => l.vatRateBp)).size > 1;
-  const fixedCols = G.col.qty + G.col.unit + G.col.price + G.col.amount + (showVat ? G.col.vat : 0);
-  const descWidth = G.contentWidth - fixedCols;
-  const unitWidth = G.col.unit - G.unitPadding;
+  const fixedCols = col.qty + col.unit + col.price + col.amount + (showVat ? col.vat : 0);
+  return { showVat, descWidth: PAGE_GEOMETRY.contentWidth - fixedCols, unitWidth: col.unit - PAGE_GEOMETRY.unitPadding };
+}
 
-  const groupRow = (service: string, continued: boolean): PlanRow => {
-    const cell = wrap(continued ? `${service} (${s.continued})` : service, G.contentWidth, fs, true);
-    return { kind: "group", text: cell.text, height: G.groupPaddingTop + cell.lines * LH };
-  };
-  const lineRow = (line: InvoicePdfLine): PlanRow => {
-    const desc = wrap(describeLine(line), descWidth);
-    const qty = wrap(formatQuantity(line.quantity, language), G.col.qty);
-    const unit = wrap(line.unit, unitWidth);
-    const price = wrap(formatUnitPrice(line.unitPriceMinor, currency, language), G.col.price);
-    const vat = showVat ? wrap(formatRate(line.vatRateBp, language), G.col.vat) : null;
-    const amt = wrap(amount(line.amountMinor), G.col.amount);
-    const lines = Math.max(desc.lines, qty.lines, unit.lines, price.lines, vat?.lines ?? 1, amt.lines);
-    return {
-      kind: "line",
-      desc: desc.text,
-      qty: qty.text,
-      unit: unit.text,
-      price: price.text,
-      vat: vat?.text ?? null,
-      amount: amt.text,
-      height: lines * LH + 2 * G.rowPadding,
-    };
-  };
-  const subtotalRow = (service: string, sum: bigint): PlanRow => {
-    const label = wrap(s.subtotal(service), G.contentWidth - G.col.amount, fs, true);
-    const value = wrap(amount(sum), G.col.amount, fs, true);
-    return {
-      kind: "subtotal",
-      label: label.text,
-      amount: value.text,
-      height: G.subtotalHeight + (Math.max(label.lines, value.lines) - 1) * LH,
-    };
-  };
+function groupRow(ctx: PlanContext, service: string, continued: boolean): PlanRow {
+  const g = PAGE_GEOMETRY;
+  const cell = ctx.wrap(continued ? `${service} (${ctx.strings.continued})` : service, g.contentWidth, g.fontSize, true);
+  return { kind: "group", text: cell.text, height: g.groupPaddingTop + cell.lines * g.lineHeight };
+}
 
-  // ── Summary: totals, VAT note, payment ─────────────────────────────────────────────────
-  const totalsLabelWidth = G.totalsWidth - G.totalsValueWidth;
-  const totals: PlanTotal[] = [];
-  const addTotal = (label: string, value: string, style: PlanTotal["style"] = "normal") => {
-    const row = labelValue(label, value, totalsLabelWidth, G.totalsValueWidth, G.totalsLine, style !== "normal");
-    totals.push({ ...row, style, height: row.height + (style === "grand" ? G.grandTotalExtra : 0) });
+function lineRow(ctx: PlanContext, columns: TableColumns, line: InvoicePdfLine): PlanRow {
+  const { wrap, data } = ctx;
+  const col = PAGE_GEOMETRY.col;
+  const desc = wrap(describeLine(line), columns.descWidth);
+  const qty = wrap(formatQuantity(line.quantity, data.language), col.qty);
+  const unit = wrap(line.unit, columns.unitWidth);
+  const price = wrap(formatUnitPrice(line.unitPriceMinor, data.currency, data.language), col.price);
+  const vat = columns.showVat ? wrap(formatRate(line.vatRateBp, data.language), col.vat) : null;
+  const amt = wrap(ctx.amount(line.amountMinor), col.amount);
+  const lines = Math.max(desc.lines, qty.lines, unit.lines, price.lines, vat?.lines ?? 1, amt.lines);
+  return {
+    kind: "line",
+    desc: desc.text,
+    qty: qty.text,
+    unit: unit.text,
+    price: price.text,
+    vat: vat?.text ?? null,
+    amount: amt.text,
+    height: lines * PAGE_GEOMETRY.lineHeight + 2 * PAGE_GEOMETRY.rowPadding,
   };
-  addTotal(s.sum, money(data.totals.netMinor));
-  for (const g of data.totals.vatGroups) {
-    addTotal(s.vatOn(formatRate(g.rateBp, language), amount(g.baseMinor)), money(g.vatMinor));
-  }
-  if (data.totals.vatGroups.length > 1) addTotal(s.vatTotal, money(data.totals.vatMinor));
-  addTotal(s.total, money(data.totals.totalMinor), "grand");
-  if (!isCredit) {
-    addTotal(s.paid, money(data.paidMinor));
-    addTotal(s.outstanding, money(data.outstandingMinor), "bold");
-  }
+}
+
+function subtotalRow(ctx: PlanContext, service: string, sumMinor: bigint): PlanRow {
+  const g = PAGE_GEOMETRY;
+  const label = ctx.wrap(ctx.strings.subtotal(service), g.contentWidth - g.col.amount, g.fontSize, true);
+  const value = ctx.wrap(ctx.amount(sumMinor), g.col.amount, g.fontSize, true);
+  return {
+    kind: "subtotal",
+    label: label.text,
+    amount: value.text,
+    height: g.subtotalHeight + (Math.max(label.lines, value.lines) - 1) * g.lineHeight,
+  };
+}
+
+/** Totals on the right, then the VAT note and how to pay (or, on a credit note, why nothing is to be paid). */
+function planSummary(ctx: PlanContext): PlanSummary {
+  const { data, strings, isCredit, wrap, money } = ctx;
+  const g = PAGE_GEOMETRY;
+  const totals = planTotals(ctx);
   const noteText =
     data.vatCategory === "reverse_charge"
-      ? s.reverseChargeNote
+      ? strings.reverseChargeNote
       : data.vatCategory === "export"
-        ? s.exportNote
+        ? strings.exportNote
         : data.vatCategory === "exempt"
-          ? s.exemptNote
+          ? strings.exemptNote
           : null;
-  const note = noteText ? wrap(noteText, G.contentWidth, fs, true) : null;
+  const note = noteText ? wrap(noteText, g.contentWidth, g.fontSize, true) : null;
   // A credit note: which invoice it lowers, that nothing is to be paid, and why it was issued.
   const creditText = [
-    s.creditNoteInstruction(String(data.creditedInvoiceNumber ?? "")),
-    s.creditNoteNothingToPay,
-    ...(data.creditReason ? [s.creditReason(data.creditReason)] : []),
+    strings.creditNoteInstruction(String(data.creditedInvoiceNumber ?? "")),
+    strings.creditNoteNothingToPay,
+    ...(data.creditReason ? [strings.creditReason(data.creditReason)] : []),
   ].join("\n");
   const paymentText = wrap(
     isCredit
       ? creditText
       : data.outstandingMinor > 0n
-        ? s.payInstruction(money(data.outstandingMinor), formatDate(data.dueDate))
-        : s.nothingToPay,
-    G.contentWidth,
+        ? strings.payInstruction(money(data.outstandingMinor), formatDate(data.dueDate))
+        : strings.nothingToPay,
+    g.contentWidth,
   );
   const payment: PlanLabelValue[] = [];
-  const payWidth = G.contentWidth - G.metaLabelWidth;
+  const payWidth = g.contentWidth - g.metaLabelWidth;
   // Bank details only where something may be paid: a credit note asks for no payment.
   if (!isCredit) {
-    payment.push(labelValue(s.paymentReference, data.paymentReference, G.metaLabelWidth, payWidth));
-    payment.push(labelValue(s.iban, data.provider.iban, G.metaLabelWidth, payWidth));
-    payment.push(labelValue(s.bic, data.provider.bic, G.metaLabelWidth, payWidth));
-    if (data.provider.bankgiro) payment.push(labelValue(s.bankgiro, data.provider.bankgiro, G.metaLabelWidth, payWidth));
+    payment.push(ctx.labelValue(strings.paymentReference, data.paymentReference, g.metaLabelWidth, payWidth));
+    payment.push(ctx.labelValue(strings.iban, data.provider.iban, g.metaLabelWidth, payWidth));
+    payment.push(ctx.labelValue(strings.bic, data.provider.bic, g.metaLabelWidth, payWidth));
+    if (data.provider.bankgiro) payment.push(ctx.labelValue(strings.bankgiro, data.provider.bankgiro, g.metaLabelWidth, payWidth));
   }
-  const summary: PlanSummary = {
+  return {
     totals,
     note: note?.text ?? null,
-    paymentHeading: s.payment,
+    paymentHeading: strings.payment,
     paymentText: paymentText.text,
     payment,
     height:
-      G.summaryGap +
+      g.summaryGap +
       totals.reduce((h, t) => h + t.height, 0) +
-      (note ? G.noteGap + note.lines * LH : 0) +
-      G.paymentGap +
-      G.paymentPaddingTop +
-      G.totalsLine +
-      paymentText.lines * LH +
+      (note ? g.noteGap + note.lines * g.lineHeight : 0) +
+      g.paymentGap +
+      g.paymentPaddingTop +
+      g.totalsLine +
+      paymentText.lines * g.lineHeight +
       payment.reduce((h, p) => h + p.height, 0),
   };
+}
 
-  // ── Footer ─────────────────────────────────────────────────────────────────────────────
-  const p = data.provider;
-  const footer = wrap(
+function planTotals(ctx: PlanContext): PlanTotal[] {
+  const { data, strings, money } = ctx;
+  const g = PAGE_GEOMETRY;
+  const totalsLabelWidth = g.totalsWidth - g.totalsValueWidth;
+  const totals: PlanTotal[] = [];
+  const addTotal = (label: string, value: string, style: PlanTotal["style"] = "normal") => {
+    const row = ctx.labelValue(label, value, totalsLabelWidth, g.totalsValueWidth, g.totalsLine, style !== "normal");
+    totals.push({ ...row, style, height: row.height + (style === "grand" ? g.grandTotalExtra : 0) });
+  };
+  addTotal(strings.sum, money(data.totals.netMinor));
+  for (const group of data.totals.vatGroups) {
+    addTotal(strings.vatOn(formatRate(group.rateBp, data.language), ctx.amount(group.baseMinor)), money(group.vatMinor));
+  }
+  if (data.totals.vatGroups.length > 1) addTotal(strings.vatTotal, money(data.totals.vatMinor));
+  addTotal(strings.total, money(data.totals.totalMinor), "grand");
+  if (!ctx.isCredit) {
+    addTotal(strings.paid, money(data.paidMinor));
+    addTotal(strings.outstanding, money(data.outstandingMinor), "bold");
+  }
+  return totals;
+}
+
+/** The provider's line at the foot of every page. */
+function planFooter(ctx: PlanContext): { text: string; height: number } {
+  const { data, strings } = ctx;
+  const provider = data.provider;
+  const g = PAGE_GEOMETRY;
+  const footer = ctx.wrap(
     [
-      p.name,
-      providerAddressLines(p, language).join(", "),
-      `${s.organisationNumber} ${p.organisationNumber}`,
-      `${s.vatNumber} ${p.vatNumber}`,
-      p.email,
-      p.web,
+      provider.name,
+      providerAddressLines(provider, data.language).join(", "),
+      `${strings.organisationNumber} ${provider.organisationNumber}`,
+      `${strings.vatNumber} ${provider.vatNumber}`,
+      provider.email,
+      provider.web,
     ]
       .filter(Boolean)
       .join(" · "),
-    G.contentWidth - G.footerPageWidth,
-    G.smallSize,
+    g.contentWidth - g.footerPageWidth,
+    g.smallSize,
   );
-  const footerHeight = G.footerPaddingTop + Math.max(footer.lines, 1) * G.smallLine;
-  const paddingBottom = G.footerBottom + footerHeight + G.footerGap;
+  return { text: footer.text, height: g.footerPaddingTop + Math.max(footer.lines, 1) * g.smallLine };
+}
 
-  // ── Pages ──────────────────────────────────────────────────────────────────────────────
-  const contentHeight = G.pageHeight - G.marginTop - paddingBottom;
+/**
+ * The line items split into pages of `contentHeight`: a group's heading stays with its first
+ * line, its last line with its subtotal, a continued group repeats its heading, and the summary
+ * goes on the last page or a page of its own.
+ */
+function paginate(
+  ctx: PlanContext,
+  columns: TableColumns,
+  topHeight: number,
+  summaryHeight: number,
+  contentHeight: number,
+): Array<Omit<PlanPage, "pageLabel">> {
+  const headHeight = PAGE_GEOMETRY.headHeight;
   const pages: Array<Omit<PlanPage, "pageLabel">> = [];
   let page: Omit<PlanPage, "pageLabel"> = { top: true, tableHead: true, rows: [], summary: false };
-  let used = top.height + G.headHeight;
+  let used = topHeight + headHeight;
   pages.push(page);
   const startPage = (tableHead: boolean) => {
     page = { top: false, tableHead, rows: [], summary: false };
     pages.push(page);
-    used = tableHead ? G.headHeight : 0;
+    used = tableHead ? headHeight : 0;
   };
   // Moves to a new page unless `height` fits, or the page holds no rows yet (a row taller than
   // a page is placed anyway rather than looping).
@@ -380,48 +462,29 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
     used += row.height;
   };
 
-  for (const group of groupLines(data.lines)) {
-    const rows = group.lines.map(lineRow);
+  for (const group of groupLines(ctx.data.lines)) {
+    const rows = group.lines.map((line) => lineRow(ctx, columns, line));
     const sub = subtotalRow(
+      ctx,
       group.service,
       group.lines.reduce((sum, l) => sum + l.amountMinor, 0n),
     );
-    const heading = groupRow(group.service, false);
+    const heading = groupRow(ctx, group.service, false);
     // Keep the heading with the first line (and a one-line group with its subtotal).
     ensure(heading.height + (rows[0]?.height ?? 0) + (rows.length === 1 ? sub.height : 0));
     place(heading);
     rows.forEach((row, i) => {
       // The last line stays with the subtotal; a continued group repeats its heading.
       const need = row.height + (i === rows.length - 1 ? sub.height : 0);
-      if (ensure(need)) place(groupRow(group.service, true));
+      if (ensure(need)) place(groupRow(ctx, group.service, true));
       place(row);
     });
     place(sub);
   }
-  if (used + summary.height <= contentHeight + 0.01) page.summary = true;
+  if (used + summaryHeight <= contentHeight + 0.01) page.summary = true;
   else {
     startPage(false);
     page.summary = true;
   }
-
-  return {
-    title: `${title} ${data.number}`,
-    author: data.provider.name,
-    locale: localeOf(language),
-    creationDate: new Date(`${data.invoiceDate}T00:00:00Z`),
-    columns: { desc: descWidth, vat: showVat },
-    tableHead: {
-      desc: s.description,
-      qty: s.quantity,
-      unit: s.unit,
-      price: s.unitPrice,
-      vat: s.vat,
-      amount: `${s.amount} ${currency}`,
-    },
-    top,
-    summary,
-    footer: { text: footer.text, height: footerHeight },
-    paddingBottom,
-    pages: pages.map((pg, i) => ({ ...pg, pageLabel: `${title} ${data.number} · ${s.page(i + 1, pages.length)}` })),
-  };
+  return pages;
 }

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
 import { formatAmount, formatMoney, toDecimalString } from "@/lib/money";
 import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "./decimal";
-import { describeLine, G, planInvoice } from "./layout";
+import { describeLine, PAGE_GEOMETRY, planInvoice } from "./layout";
 import { closePdfPool, createPdfPool, PdfRenderError, renderInvoicePdf, TEMPLATE_VERSION } from "./render";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { loadPdfMeasure } from "./render-document";
@@ -85,21 +85,21 @@ describe("page plan", () => {
   it("wraps text within the width and keeps every word", async () => {
     const measure = await loadPdfMeasure();
     const text = "Objektlagring för Åsa Öberg i region Łódź–Malmö, replikerad till tre zoner med versionering";
-    const lines = wrapText(text, 120, measure, G.fontSize);
+    const lines = wrapText(text, 120, measure, PAGE_GEOMETRY.fontSize);
     expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(measure(line, G.fontSize)).toBeLessThanOrEqual(120);
+    for (const line of lines) expect(measure(line, PAGE_GEOMETRY.fontSize)).toBeLessThanOrEqual(120);
     expect(lines.join(" ").replace(/– /g, "–")).toBe(text);
   });
 
   it("fills pages without overflowing them and repeats the table head", async () => {
     const measure = await loadPdfMeasure();
     const plan = planInvoice(sampleInvoicePdfData({ lines: 300 }), measure);
-    const content = G.pageHeight - G.marginTop - plan.paddingBottom;
+    const content = PAGE_GEOMETRY.pageHeight - PAGE_GEOMETRY.marginTop - plan.paddingBottom;
     expect(plan.pages.length).toBeGreaterThan(3);
     plan.pages.forEach((page, i) => {
       const used =
         (page.top ? plan.top.height : 0) +
-        (page.tableHead ? G.headHeight : 0) +
+        (page.tableHead ? PAGE_GEOMETRY.headHeight : 0) +
         page.rows.reduce((h, r) => h + r.height, 0) +
         (page.summary ? plan.summary.height : 0);
       expect(used).toBeLessThanOrEqual(content + 0.01);

@@ -6,8 +6,8 @@
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
-import { G, type PlanLabelValue } from "./layout";
-import { R, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
+import { PAGE_GEOMETRY, type PlanLabelValue } from "./layout";
+import { RECEIPT_COLUMNS, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { FONT_FEATURES } from "./text-measure";
 
@@ -21,56 +21,56 @@ const RULE = "#bbbbbb";
 const styles = StyleSheet.create({
   page: {
     // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
-    minHeight: G.pageHeight,
-    maxHeight: G.pageHeight,
+    minHeight: PAGE_GEOMETRY.pageHeight,
+    maxHeight: PAGE_GEOMETRY.pageHeight,
     fontFamily: PDF_FONT_FAMILY,
     fontFeatureSettings: FONT_FEATURES,
-    fontSize: G.fontSize,
-    lineHeight: pt(G.lineHeight),
-    paddingTop: G.marginTop,
-    paddingHorizontal: G.marginX,
+    fontSize: PAGE_GEOMETRY.fontSize,
+    lineHeight: pt(PAGE_GEOMETRY.lineHeight),
+    paddingTop: PAGE_GEOMETRY.marginTop,
+    paddingHorizontal: PAGE_GEOMETRY.marginX,
     color: INK,
   },
   blockRow: { flexDirection: "row", justifyContent: "space-between" },
-  topLeft: { width: G.topLeftWidth },
-  topRight: { width: G.topRightWidth },
-  providerName: { fontSize: G.providerSize, lineHeight: pt(G.providerLine), fontWeight: "bold" },
+  topLeft: { width: PAGE_GEOMETRY.topLeftWidth },
+  topRight: { width: PAGE_GEOMETRY.topRightWidth },
+  providerName: { fontSize: PAGE_GEOMETRY.providerSize, lineHeight: pt(PAGE_GEOMETRY.providerLine), fontWeight: "bold" },
   grey: { color: GREY },
-  title: { fontSize: G.titleSize, lineHeight: pt(G.titleLine), fontWeight: "bold", textAlign: "right" },
-  numberLine: { fontSize: G.smallSize, lineHeight: pt(G.smallLine), color: GREY, textAlign: "right" },
-  customer: { width: G.customerWidth },
-  blockHeading: { fontSize: G.smallSize, lineHeight: pt(G.smallLine), color: GREY },
+  title: { fontSize: PAGE_GEOMETRY.titleSize, lineHeight: pt(PAGE_GEOMETRY.titleLine), fontWeight: "bold", textAlign: "right" },
+  numberLine: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY, textAlign: "right" },
+  customer: { width: PAGE_GEOMETRY.customerWidth },
+  blockHeading: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY },
   bold: { fontWeight: "bold" },
-  meta: { width: G.metaLabelWidth + G.metaValueWidth },
+  meta: { width: PAGE_GEOMETRY.metaLabelWidth + PAGE_GEOMETRY.metaValueWidth },
   labelValue: { flexDirection: "row" },
-  label: { width: G.metaLabelWidth, color: GREY },
-  metaValue: { width: G.metaValueWidth },
-  referenceValue: { width: R.referenceValueWidth },
+  label: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
+  metaValue: { width: PAGE_GEOMETRY.metaValueWidth },
+  referenceValue: { width: RECEIPT_COLUMNS.referenceValueWidth },
   head: { flexDirection: "row", borderBottomWidth: 0.75, borderBottomColor: INK, fontWeight: "bold" },
   line: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
-  number: { width: R.numberWidth },
-  date: { width: G.contentWidth - R.numberWidth - R.amountWidth },
-  amount: { width: R.amountWidth, textAlign: "right" },
-  totals: { marginTop: G.summaryGap, marginLeft: G.contentWidth - G.totalsWidth, width: G.totalsWidth },
+  number: { width: RECEIPT_COLUMNS.numberWidth },
+  date: { width: PAGE_GEOMETRY.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth },
+  amount: { width: RECEIPT_COLUMNS.amountWidth, textAlign: "right" },
+  totals: { marginTop: PAGE_GEOMETRY.summaryGap, marginLeft: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.totalsWidth, width: PAGE_GEOMETRY.totalsWidth },
   total: { flexDirection: "row", borderTopWidth: 0.75, borderTopColor: INK, fontWeight: "bold" },
-  totalLabel: { width: G.totalsWidth - G.totalsValueWidth },
-  totalValue: { width: G.totalsValueWidth, textAlign: "right" },
-  thanks: { marginTop: G.paymentGap },
+  totalLabel: { width: PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth },
+  totalValue: { width: PAGE_GEOMETRY.totalsValueWidth, textAlign: "right" },
+  thanks: { marginTop: PAGE_GEOMETRY.paymentGap },
   footer: {
     position: "absolute",
-    bottom: G.footerBottom,
-    left: G.marginX,
-    right: G.marginX,
+    bottom: PAGE_GEOMETRY.footerBottom,
+    left: PAGE_GEOMETRY.marginX,
+    right: PAGE_GEOMETRY.marginX,
     flexDirection: "row",
     borderTopWidth: 0.5,
     borderTopColor: RULE,
-    paddingTop: G.footerPaddingTop - 0.5,
-    fontSize: G.smallSize,
-    lineHeight: pt(G.smallLine),
+    paddingTop: PAGE_GEOMETRY.footerPaddingTop - 0.5,
+    fontSize: PAGE_GEOMETRY.smallSize,
+    lineHeight: pt(PAGE_GEOMETRY.smallLine),
     color: GREY,
   },
-  footerText: { width: G.contentWidth - G.footerPageWidth },
-  pageLabel: { width: G.footerPageWidth, textAlign: "right" },
+  footerText: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth },
+  pageLabel: { width: PAGE_GEOMETRY.footerPageWidth, textAlign: "right" },
 });
 
 function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boolean }): ReactElement {
@@ -84,7 +84,7 @@ function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boole
 
 function TableRow({ row, head = false }: { row: ReceiptPlanRow; head?: boolean }): ReactElement {
   return (
-    <View style={[head ? styles.head : styles.line, { height: row.height, paddingTop: G.rowPadding }]}>
+    <View style={[head ? styles.head : styles.line, { height: row.height, paddingTop: PAGE_GEOMETRY.rowPadding }]}>
       <Text style={styles.number}>{row.number}</Text>
       <Text style={styles.date}>{row.date}</Text>
       <Text style={styles.amount}>{row.amount}</Text>
@@ -95,7 +95,7 @@ function TableRow({ row, head = false }: { row: ReceiptPlanRow; head?: boolean }
 function Top({ plan }: { plan: ReceiptPlan }): ReactElement {
   return (
     <View style={{ height: plan.topHeight }}>
-      <View style={[styles.blockRow, { height: plan.heightA, marginBottom: G.topGap }]}>
+      <View style={[styles.blockRow, { height: plan.heightA, marginBottom: PAGE_GEOMETRY.topGap }]}>
         <View style={styles.topLeft}>
           <Text style={styles.providerName}>{plan.providerName}</Text>
           <Text style={styles.grey}>{plan.providerAddress}</Text>
@@ -105,7 +105,7 @@ function Top({ plan }: { plan: ReceiptPlan }): ReactElement {
           <Text style={styles.numberLine}>{plan.numberLine}</Text>
         </View>
       </View>
-      <View style={[styles.blockRow, { height: plan.heightB, marginBottom: G.blocksGap }]}>
+      <View style={[styles.blockRow, { height: plan.heightB, marginBottom: PAGE_GEOMETRY.blocksGap }]}>
         <View style={styles.customer}>
           <Text style={styles.blockHeading}>{plan.customerHeading}</Text>
           <Text style={styles.bold}>{plan.customerName}</Text>
@@ -127,7 +127,7 @@ function Summary({ plan }: { plan: ReceiptPlan }): ReactElement {
     <View>
       <View style={styles.totals}>
         {plan.totals.map((t, i) => (
-          <View key={i} style={[plan.totalsBold[i] ? styles.total : styles.labelValue, { height: t.height + (plan.totalsBold[i] ? G.grandTotalExtra : 0) }]}>
+          <View key={i} style={[plan.totalsBold[i] ? styles.total : styles.labelValue, { height: t.height + (plan.totalsBold[i] ? PAGE_GEOMETRY.grandTotalExtra : 0) }]}>
             <Text style={styles.totalLabel}>{t.label}</Text>
             <Text style={styles.totalValue}>{t.value}</Text>
           </View>

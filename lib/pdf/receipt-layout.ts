@@ -1,6 +1,6 @@
 /**
  * Plans a payment receipt: every text formatted and wrapped to its column with the fonts' own
- * widths (text-measure.ts), on the invoice's page geometry (G), and split into pages. react-pdf
+ * widths (text-measure.ts), on the invoice's page geometry (PAGE_GEOMETRY), and split into pages. react-pdf
  * then only places lines that already fit, so nothing it prints wraps again, breaks inside a
  * word or runs past the margin. A receipt for hundreds of invoices runs onto more pages, each
  * with the table head and "Page x of y", as the invoice does (react-pdf's own page flow printed
@@ -9,19 +9,19 @@
 import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
 import { formatMoney, localeOf } from "@/lib/money";
-import { G, providerAddressLines, type PlanCell, type PlanLabelValue } from "./layout";
+import { PAGE_GEOMETRY, providerAddressLines, type PlanCell, type PlanLabelValue } from "./layout";
 import { receiptStrings } from "./receipt-strings";
 import { pdfStrings } from "./strings";
 import { wrapText, type Measure } from "./text-measure";
 import type { ReceiptPdfData } from "./types";
 
 /** Receipt columns in points; the rest of the geometry is the invoice's. */
-export const R = {
+export const RECEIPT_COLUMNS = {
   /** Table: invoice number and amount; the invoice date takes the rest. */
   numberWidth: 140,
   amountWidth: 140,
   /** A provider's reference (Stripe's session ids run to 66 characters) gets a row of its own. */
-  referenceValueWidth: G.contentWidth - G.metaLabelWidth,
+  referenceValueWidth: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.metaLabelWidth,
 } as const;
 
 export type ReceiptPlanRow = { number: string; date: string; amount: string; height: number };
@@ -58,104 +58,104 @@ export type ReceiptPlan = {
 };
 
 export function planReceipt(data: ReceiptPdfData, measure: Measure): ReceiptPlan {
-  const s = receiptStrings(data.language);
-  const inv = pdfStrings(data.language);
+  const strings = receiptStrings(data.language);
+  const invoiceStrings = pdfStrings(data.language);
   const { language } = data;
-  const wrap = (text: string, width: number, size: number = G.fontSize, bold = false): PlanCell => {
+  const wrap = (text: string, width: number, size: number = PAGE_GEOMETRY.fontSize, bold = false): PlanCell => {
     const lines = wrapText(text.normalize("NFC"), width, measure, size, bold);
     return { text: lines.join("\n"), lines: lines.length };
   };
   const labelValue = (label: string, value: string, labelWidth: number, valueWidth: number, bold = false): PlanLabelValue => {
-    const l = wrap(label, labelWidth, G.fontSize, bold);
-    const v = wrap(value, valueWidth, G.fontSize, bold);
-    return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * G.lineHeight };
+    const l = wrap(label, labelWidth, PAGE_GEOMETRY.fontSize, bold);
+    const v = wrap(value, valueWidth, PAGE_GEOMETRY.fontSize, bold);
+    return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * PAGE_GEOMETRY.lineHeight };
   };
   const money = (minor: bigint) => formatMoney(minor, data.currency, language);
 
-  const p = data.provider;
-  const providerName = wrap(p.name, G.topLeftWidth, G.providerSize, true);
-  const providerAddress = wrap(providerAddressLines(p, language).join("\n"), G.topLeftWidth);
-  const heading = wrap(s.receipt, G.topRightWidth, G.titleSize, true);
+  const provider = data.provider;
+  const providerName = wrap(provider.name, PAGE_GEOMETRY.topLeftWidth, PAGE_GEOMETRY.providerSize, true);
+  const providerAddress = wrap(providerAddressLines(provider, language).join("\n"), PAGE_GEOMETRY.topLeftWidth);
+  const heading = wrap(strings.receipt, PAGE_GEOMETRY.topRightWidth, PAGE_GEOMETRY.titleSize, true);
   // The payment id on a line of its own: it breaks (at a hyphen) only if it alone is too wide.
-  const numberLine = wrap(`${s.receiptNumber}\n${data.paymentId}`, G.topRightWidth, G.smallSize);
+  const numberLine = wrap(`${strings.receiptNumber}\n${data.paymentId}`, PAGE_GEOMETRY.topRightWidth, PAGE_GEOMETRY.smallSize);
   const heightA = Math.max(
-    providerName.lines * G.providerLine + providerAddress.lines * G.lineHeight,
-    heading.lines * G.titleLine + numberLine.lines * G.smallLine,
+    providerName.lines * PAGE_GEOMETRY.providerLine + providerAddress.lines * PAGE_GEOMETRY.lineHeight,
+    heading.lines * PAGE_GEOMETRY.titleLine + numberLine.lines * PAGE_GEOMETRY.smallLine,
   );
 
-  const c = data.customer;
-  const customerName = wrap(c.name, G.customerWidth, G.fontSize, true);
+  const customer = data.customer;
+  const customerName = wrap(customer.name, PAGE_GEOMETRY.customerWidth, PAGE_GEOMETRY.fontSize, true);
   const customerLines = wrap(
     [
-      c.careOf ? `${inv.careOf} ${c.careOf}` : null,
-      c.street,
-      `${c.zipCode} ${c.city}`,
-      countryName(c.countryCode, language),
-      c.organisationNumber ? `${inv.organisationNumber} ${c.organisationNumber}` : null,
-      c.vatNumber ? `${inv.vatNumber} ${c.vatNumber}` : null,
+      customer.careOf ? `${invoiceStrings.careOf} ${customer.careOf}` : null,
+      customer.street,
+      `${customer.zipCode} ${customer.city}`,
+      countryName(customer.countryCode, language),
+      customer.organisationNumber ? `${invoiceStrings.organisationNumber} ${customer.organisationNumber}` : null,
+      customer.vatNumber ? `${invoiceStrings.vatNumber} ${customer.vatNumber}` : null,
     ]
       .filter((l): l is string => Boolean(l))
       .join("\n"),
-    G.customerWidth,
+    PAGE_GEOMETRY.customerWidth,
   );
   const meta = [
-    labelValue(s.paidAt, data.paidAt, G.metaLabelWidth, G.metaValueWidth),
-    labelValue(s.method, s.methods[data.method], G.metaLabelWidth, G.metaValueWidth),
-    ...(data.cardLabel ? [labelValue(s.card, data.cardLabel, G.metaLabelWidth, G.metaValueWidth)] : []),
+    labelValue(strings.paidAt, data.paidAt, PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth),
+    labelValue(strings.method, strings.methods[data.method], PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth),
+    ...(data.cardLabel ? [labelValue(strings.card, data.cardLabel, PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth)] : []),
   ];
   const heightB = Math.max(
-    G.smallLine + (customerName.lines + customerLines.lines) * G.lineHeight,
+    PAGE_GEOMETRY.smallLine + (customerName.lines + customerLines.lines) * PAGE_GEOMETRY.lineHeight,
     meta.reduce((h, m) => h + m.height, 0),
   );
 
-  const dateWidth = G.contentWidth - R.numberWidth - R.amountWidth;
+  const dateWidth = PAGE_GEOMETRY.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth;
   const row = (number: string, date: string, amount: string, bold = false): ReceiptPlanRow => {
-    const cells = [wrap(number, R.numberWidth, G.fontSize, bold), wrap(date, dateWidth, G.fontSize, bold), wrap(amount, R.amountWidth, G.fontSize, bold)];
+    const cells = [wrap(number, RECEIPT_COLUMNS.numberWidth, PAGE_GEOMETRY.fontSize, bold), wrap(date, dateWidth, PAGE_GEOMETRY.fontSize, bold), wrap(amount, RECEIPT_COLUMNS.amountWidth, PAGE_GEOMETRY.fontSize, bold)];
     return {
       number: cells[0]!.text,
       date: cells[1]!.text,
       amount: cells[2]!.text,
-      height: Math.max(...cells.map((x) => x.lines)) * G.lineHeight + 2 * G.rowPadding,
+      height: Math.max(...cells.map((x) => x.lines)) * PAGE_GEOMETRY.lineHeight + 2 * PAGE_GEOMETRY.rowPadding,
     };
   };
 
-  const totalsLabelWidth = G.totalsWidth - G.totalsValueWidth;
+  const totalsLabelWidth = PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth;
   const totals = [
-    ...(data.creditMinor > 0n ? [labelValue(s.creditKept, money(data.creditMinor), totalsLabelWidth, G.totalsValueWidth)] : []),
-    labelValue(s.totalPaid, money(data.amountMinor), totalsLabelWidth, G.totalsValueWidth, true),
+    ...(data.creditMinor > 0n ? [labelValue(strings.creditKept, money(data.creditMinor), totalsLabelWidth, PAGE_GEOMETRY.totalsValueWidth)] : []),
+    labelValue(strings.totalPaid, money(data.amountMinor), totalsLabelWidth, PAGE_GEOMETRY.totalsValueWidth, true),
   ];
 
   const footer = wrap(
-    [p.name, `${inv.organisationNumber} ${p.organisationNumber}`, `${inv.vatNumber} ${p.vatNumber}`, p.email].join(" · "),
-    G.contentWidth - G.footerPageWidth,
-    G.smallSize,
+    [provider.name, `${invoiceStrings.organisationNumber} ${provider.organisationNumber}`, `${invoiceStrings.vatNumber} ${provider.vatNumber}`, provider.email].join(" · "),
+    PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth,
+    PAGE_GEOMETRY.smallSize,
   );
-  const footerHeight = G.footerPaddingTop + footer.lines * G.smallLine;
-  const paddingBottom = G.footerBottom + footerHeight + G.footerGap;
+  const footerHeight = PAGE_GEOMETRY.footerPaddingTop + footer.lines * PAGE_GEOMETRY.smallLine;
+  const paddingBottom = PAGE_GEOMETRY.footerBottom + footerHeight + PAGE_GEOMETRY.footerGap;
 
   const reference = data.providerReference
-    ? labelValue(s.reference, data.providerReference, G.metaLabelWidth, R.referenceValueWidth)
+    ? labelValue(strings.reference, data.providerReference, PAGE_GEOMETRY.metaLabelWidth, RECEIPT_COLUMNS.referenceValueWidth)
     : null;
-  const thanks = wrap(s.thanks, G.contentWidth);
-  const tableHead = row(s.invoice, s.invoiceDate, s.amount, true);
+  const thanks = wrap(strings.thanks, PAGE_GEOMETRY.contentWidth);
+  const tableHead = row(strings.invoice, strings.invoiceDate, strings.amount, true);
   const rows = data.allocations.map((a) => row(String(a.number), formatDate(a.invoiceDate), money(a.amountMinor)));
-  const topHeight = heightA + G.topGap + heightB + G.blocksGap + (reference ? reference.height + G.blocksGap : 0);
+  const topHeight = heightA + PAGE_GEOMETRY.topGap + heightB + PAGE_GEOMETRY.blocksGap + (reference ? reference.height + PAGE_GEOMETRY.blocksGap : 0);
   const summaryHeight =
-    G.summaryGap + totals.reduce((h, t) => h + t.height, 0) + G.grandTotalExtra + G.paymentGap + thanks.lines * G.lineHeight;
-  const pages = paginate(topHeight, tableHead.height, rows, summaryHeight, G.pageHeight - G.marginTop - paddingBottom).map(
-    (page, i, all) => ({ ...page, pageLabel: `${s.receipt} · ${inv.page(i + 1, all.length)}` }),
+    PAGE_GEOMETRY.summaryGap + totals.reduce((h, t) => h + t.height, 0) + PAGE_GEOMETRY.grandTotalExtra + PAGE_GEOMETRY.paymentGap + thanks.lines * PAGE_GEOMETRY.lineHeight;
+  const pages = paginate(topHeight, tableHead.height, rows, summaryHeight, PAGE_GEOMETRY.pageHeight - PAGE_GEOMETRY.marginTop - paddingBottom).map(
+    (page, i, all) => ({ ...page, pageLabel: `${strings.receipt} · ${invoiceStrings.page(i + 1, all.length)}` }),
   );
 
   return {
-    title: `${s.receipt} ${data.paymentId}`,
-    author: p.name,
+    title: `${strings.receipt} ${data.paymentId}`,
+    author: provider.name,
     locale: localeOf(language),
     providerName: providerName.text,
     providerAddress: providerAddress.text,
     heading: heading.text,
     numberLine: numberLine.text,
     heightA,
-    customerHeading: s.customer,
+    customerHeading: strings.customer,
     customerName: customerName.text,
     customerLines: customerLines.text,
     meta,

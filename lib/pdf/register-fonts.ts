@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Font } from "@react-pdf/renderer";
+import { env } from "@/lib/env";
 
 export const PDF_FONT_FAMILY = "DejaVu Sans";
 
@@ -18,7 +19,7 @@ export const PDF_FONT_FAMILY = "DejaVu Sans";
  */
 function fontDirectory(): string {
   const candidates: string[] = [];
-  const configured = process.env.CUMULUS_PDF_FONT_DIR;
+  const configured = env().CUMULUS_PDF_FONT_DIR;
   if (configured) candidates.push(path.resolve(configured));
   candidates.push(path.join(process.cwd(), "lib", "pdf", "fonts"));
   if (import.meta.url.startsWith("file:")) {

@@ -4,11 +4,11 @@
  * yield a busy worker's heap grows with every PDF).
  */
 import os from "node:os";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { getHeapStatistics } from "node:v8";
 import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
-import type { WorkerReply, WorkerRequest } from "./worker-protocol";
+import type { RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 const port = parentPort;
 if (!port) throw new Error("render-worker.ts must run in a worker thread");
@@ -17,12 +17,12 @@ if (!port) throw new Error("render-worker.ts must run in a worker thread");
  * Renders run at a lower CPU priority than the server's main thread, so pages stay fast while
  * PDFs are being rendered and PDFs still take every idle cycle. On Linux a thread's nice value
  * is its own: setpriority(0) from this thread changes only this thread. Measured with
- * `npm run bench` (2 cores, 4 clients rendering PDFs): the list page's p99 went from 2.3× its
- * value alone to 1.42–1.57× (three runs). CUMULUS_PDF_NICE (0–19, default 10) tunes it;
- * elsewhere it is a no-op.
+ * `npm run bench` (docs/performance.md). The pool passes CUMULUS_PDF_NICE (lib/env.ts) as
+ * workerData; elsewhere than Linux it is a no-op.
  */
 function lowerPriority(): void {
-  const nice = Number(process.env.CUMULUS_PDF_NICE ?? 10);
+  const nice = (workerData as Partial<RenderWorkerSettings> | null)?.nice;
+  if (nice === undefined) return;
   if (!Number.isInteger(nice) || nice <= 0 || nice > 19 || process.platform !== "linux") return;
   try {
     os.setPriority(nice);
@@ -41,10 +41,8 @@ function heapUsed(): number {
 
 /**
  * Loads the fonts and gets the hot code compiled before the first real request: a multi-page
- * invoice in each language, then short ones. Measured: after a single 60-line warm-up render
- * the first one-page request took 65–125 ms; after two long and four short ones, 33–57 ms; V8
- * kept optimizing over the next few dozen renders (one-page requests went from ~60 to ~30 ms),
- * so the short ones are repeated: ~1.5 s per worker, once, in the background.
+ * invoice in each language, then short ones, repeated because V8 keeps optimizing over the
+ * first few dozen renders (docs/performance.md). About 1.5 s per worker, once, in the background.
  */
 const FULL_WARM_UP = [
   [150, "en"],

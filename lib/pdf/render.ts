@@ -20,12 +20,12 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { processSlot } from "@/db/singleton";
+import { env } from "@/lib/env";
 import type { InvoicePdfData, ReceiptPdfData } from "./types";
-import type { PdfDocumentRequest, WorkerReply, WorkerRequest } from "./worker-protocol";
+import type { PdfDocumentRequest, RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
-// 2: a line names its region once; credit notes print their reason and no bank details.
-// 3: countries, services, units and price-list labels in the document's language.
 export const TEMPLATE_VERSION = 3;
 
 export type PdfRenderErrorCode = "failed" | "timeout" | "crashed" | "overloaded" | "unavailable" | "closed";
@@ -116,80 +116,163 @@ type Slot = {
 
 const WORKER_SOURCE = "render-worker.ts";
 
-function envInt(name: string): number | undefined {
-  // Operators tune the pool from the environment; absent or invalid values use the defaults.
-  const raw = process.env[name];
-  if (!raw) return undefined;
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
 /** True under tsx or vitest: this module is the .ts file itself, not a Turbopack chunk. */
 function runningFromSource(): boolean {
+  // Not an operator's setting but a constant Next.js writes into its bundles (and its `next`
+  // command sets), so it stays a literal read rather than going through lib/env.ts.
   if (process.env.NEXT_RUNTIME) return false;
   return /\.[cm]?tsx?$/.test(new URL(import.meta.url).pathname);
 }
 
 function defaultCreateWorker({ maxOldGenerationSizeMb }: { maxOldGenerationSizeMb: number }): Worker {
   const resourceLimits = { maxOldGenerationSizeMb };
+  const workerData: RenderWorkerSettings = { nice: env().CUMULUS_PDF_NICE };
   if (runningFromSource()) {
     // String surgery rather than new URL()/path.join(), which Turbopack would trace as an asset.
     const entry = import.meta.url.replace(/[^/]*$/, WORKER_SOURCE);
     const bootstrap = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(bootstrap, { eval: true, resourceLimits });
+    return new Worker(bootstrap, { eval: true, resourceLimits, workerData });
   }
-  return new Worker(new URL("./render-worker.ts", import.meta.url), { resourceLimits });
+  return new Worker(new URL("./render-worker.ts", import.meta.url), { resourceLimits, workerData });
+}
+
+type PoolSettings = {
+  size: number;
+  maxJobs: number;
+  maxHeapBytes: number;
+  jobTimeoutMs: number;
+  warmUpTimeoutMs: number;
+  maxQueue: number;
+  maxOldGenerationSizeMb: number;
+  createWorker: (options: { maxOldGenerationSizeMb: number }) => Worker;
+  warmUpMode: "full" | "quick";
+};
+
+/** The options given, else the environment's (lib/env.ts), else the defaults of PdfPoolOptions. */
+function poolSettings(options: PdfPoolOptions): PoolSettings {
+  const e = env();
+  return {
+    size: Math.max(1, options.size ?? e.CUMULUS_PDF_WORKERS ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length)),
+    maxJobs: options.maxJobsPerWorker ?? e.CUMULUS_PDF_RECYCLE_AFTER_JOBS ?? 5000,
+    maxHeapBytes: options.maxHeapBytes ?? (e.CUMULUS_PDF_RECYCLE_HEAP_MB ?? 256) * 1024 * 1024,
+    jobTimeoutMs: options.jobTimeoutMs ?? e.CUMULUS_PDF_TIMEOUT_MS ?? 20_000,
+    warmUpTimeoutMs: options.warmUpTimeoutMs ?? 60_000,
+    maxQueue: options.maxQueue ?? 1000,
+    maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 512,
+    createWorker: options.createWorker ?? defaultCreateWorker,
+    warmUpMode: options.warmUp ?? (e.NODE_ENV === "production" ? "full" : "quick"),
+  };
 }
 
 export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
-  const size = Math.max(
-    1,
-    options.size ?? envInt("CUMULUS_PDF_WORKERS") ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length),
-  );
-  const maxJobs = options.maxJobsPerWorker ?? envInt("CUMULUS_PDF_RECYCLE_AFTER_JOBS") ?? 5000;
-  const maxHeap = options.maxHeapBytes ?? (envInt("CUMULUS_PDF_RECYCLE_HEAP_MB") ?? 256) * 1024 * 1024;
-  const jobTimeoutMs = options.jobTimeoutMs ?? envInt("CUMULUS_PDF_TIMEOUT_MS") ?? 20_000;
-  const warmUpTimeoutMs = options.warmUpTimeoutMs ?? 60_000;
-  const maxQueue = options.maxQueue ?? 1000;
-  const maxOldGenerationSizeMb = options.maxOldGenerationSizeMb ?? 512;
-  const createWorker = options.createWorker ?? defaultCreateWorker;
-  const warmUpMode = options.warmUp ?? (process.env.NODE_ENV === "production" ? "full" : "quick");
+  return new WorkerPool(poolSettings(options));
+}
 
-  const slots: Slot[] = [];
-  const queue: Job[] = [];
-  const stats = { rendered: 0, failed: 0, recycled: 0, crashed: 0, timedOut: 0 };
-  let nextId = 1;
-  let closed = false;
+/** Settles a new worker's `ready` promise. */
+type Settle = { resolve: () => void; reject: (e: Error) => void };
+
+class WorkerPool implements PdfPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly counts = { rendered: 0, failed: 0, recycled: 0, crashed: 0, timedOut: 0 };
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly settings: PoolSettings) {}
+
+  render(data: InvoicePdfData): Promise<Uint8Array> {
+    return this.enqueue({ kind: "invoice", data });
+  }
+
+  renderReceipt(data: ReceiptPdfData): Promise<Uint8Array> {
+    return this.enqueue({ kind: "receipt", data });
+  }
+
+  async warmUp(): Promise<void> {
+    if (this.closed) throw new PdfRenderError("closed", "the PDF pool is closed");
+    this.fillToSize();
+    this.refresh();
+    const results = await Promise.allSettled(this.active().map((slot) => slot.ready));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure && !this.slots.some((slot) => slot.state === "ready")) throw failure.reason;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) this.failJob(job, new PdfRenderError("closed", "the PDF pool is closed"));
+    // Let renders in flight finish (each is bounded by its timeout), then stop every worker.
+    while (this.slots.some((slot) => slot.job)) await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        slot.state = "dead";
+        clearTimeout(slot.warmUpTimer);
+        return slot.worker.terminate();
+      }),
+    );
+  }
+
+  stats(): PdfPoolStats {
+    return {
+      workers: this.slots.length,
+      ready: this.slots.filter((slot) => slot.state === "ready" || slot.state === "draining").length,
+      busy: this.slots.filter((slot) => slot.job).length,
+      queued: this.queue.length,
+      ...this.counts,
+      heapUsed: this.slots.filter((slot) => slot.state !== "dead").map((slot) => slot.heapUsed),
+    };
+  }
+
+  private enqueue(doc: PdfDocumentRequest): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new PdfRenderError("closed", "the PDF pool is closed"));
+    if (this.queue.length >= this.settings.maxQueue) {
+      return Promise.reject(new PdfRenderError("overloaded", `more than ${this.settings.maxQueue} PDFs are waiting`));
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, doc, resolve, reject });
+      this.dispatch();
+    });
+  }
 
   /** Workers that count towards the pool size (a draining one is already replaced). */
-  const active = () => slots.filter((s) => s.state === "warming" || s.state === "ready");
+  private active(): Slot[] {
+    return this.slots.filter((slot) => slot.state === "warming" || slot.state === "ready");
+  }
 
-  function kill(slot: Slot): void {
+  private fillToSize(): void {
+    for (let n = this.active().length; n < this.settings.size; n++) this.spawn(null);
+  }
+
+  private kill(slot: Slot): void {
     if (slot.state === "dead") return;
     slot.state = "dead";
     clearTimeout(slot.warmUpTimer);
-    const i = slots.indexOf(slot);
-    if (i >= 0) slots.splice(i, 1);
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
   }
 
-  function failJob(job: Job, error: PdfRenderError): void {
+  private failJob(job: Job, error: PdfRenderError): void {
     clearTimeout(job.timer);
-    stats.failed++;
+    this.counts.failed++;
     job.reject(error);
   }
 
   /** A worker that never got ready: if nothing else can serve, the waiting jobs fail now. */
-  function startFailed(slot: Slot, error: PdfRenderError): void {
+  private startFailed(slot: Slot, settle: Settle, error: PdfRenderError): void {
+    this.kill(slot);
+    settle.reject(error);
     if (slot.replaces) slot.replaces.retiring = false; // the old worker may try again later
-    if (active().length === 0) {
-      for (const job of queue.splice(0)) failJob(job, error);
+    if (this.active().length === 0) {
+      for (const job of this.queue.splice(0)) this.failJob(job, error);
     }
   }
 
-  function spawn(replaces: Slot | null): Slot {
-    const warmUpId = nextId++;
-    let settle!: { resolve: () => void; reject: (e: Error) => void };
+  /** A new worker, warming up; once warm it takes jobs, and replaces `replaces` if given. */
+  private spawn(replaces: Slot | null): Slot {
+    const { createWorker, maxOldGenerationSizeMb, warmUpTimeoutMs, warmUpMode } = this.settings;
+    const warmUpId = this.nextId++;
+    let settle!: Settle;
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     ready.catch(() => {}); // observed by warmUp() when someone waits for it
     const slot: Slot = {
@@ -203,200 +286,136 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       retiring: false,
       replaces,
     };
-    slots.push(slot);
-    const { worker } = slot;
-
+    this.slots.push(slot);
     slot.warmUpTimer = setTimeout(() => {
-      const error = new PdfRenderError("unavailable", `PDF worker did not warm up within ${warmUpTimeoutMs} ms`);
-      kill(slot);
-      settle.reject(error);
-      startFailed(slot, error);
-      refresh();
+      this.startFailed(slot, settle, new PdfRenderError("unavailable", `PDF worker did not warm up within ${warmUpTimeoutMs} ms`));
+      this.refresh();
     }, warmUpTimeoutMs);
-
-    worker.on("message", (reply: WorkerReply) => {
+    slot.worker.on("message", (reply: WorkerReply) => {
       if (slot.state === "dead") return;
-      if (slot.state === "warming" && reply.id === slot.warmUpId) {
-        clearTimeout(slot.warmUpTimer);
-        if (reply.type === "failed") {
-          const error = new PdfRenderError("unavailable", `PDF worker warm-up failed: ${reply.message}`);
-          kill(slot);
-          settle.reject(error);
-          startFailed(slot, error);
-        } else {
-          slot.state = "ready";
-          slot.heapUsed = reply.heapUsed;
-          const old = slot.replaces;
-          slot.replaces = null;
-          if (old && old.state !== "dead") {
-            // The replacement is warm: the old worker takes no new job and stops when idle.
-            old.state = "draining";
-            if (!old.job) kill(old);
-          }
-          settle.resolve();
-        }
-        dispatch();
-        return;
-      }
-      const job = slot.job;
-      if (!job || reply.id !== job.id) return; // a reply for a job that already timed out
-      clearTimeout(job.timer);
-      slot.job = null;
-      slot.jobs++;
-      slot.heapUsed = reply.heapUsed;
-      if (reply.type === "done") {
-        stats.rendered++;
-        job.resolve(reply.pdf);
-      } else {
-        const error = new Error(reply.message);
-        if (reply.stack) error.stack = reply.stack;
-        failJob(job, new PdfRenderError("failed", `PDF render failed: ${reply.message}`, { cause: error }));
-      }
-      if (slot.state === "draining") kill(slot);
-      else if (!slot.retiring && !closed && (slot.jobs >= maxJobs || reply.heapUsed > maxHeap)) {
-        slot.retiring = true;
-        stats.recycled++;
-        spawn(slot);
-      }
-      dispatch();
+      if (slot.state === "warming" && reply.id === slot.warmUpId) this.onWarmUpReply(slot, settle, reply);
+      else this.onJobReply(slot, reply);
     });
-
-    worker.on("error", (error) => {
+    slot.worker.on("error", (error) => {
       slot.lastError = error;
     });
-
-    worker.on("exit", (code) => {
-      if (slot.state === "dead") return; // terminated on purpose
-      const wasWarming = slot.state === "warming";
-      const reason = slot.lastError?.message ?? `exit code ${code}`;
-      kill(slot);
-      stats.crashed++;
-      if (wasWarming) {
-        const error = new PdfRenderError("unavailable", `PDF worker failed to start: ${reason}`, {
-          cause: slot.lastError,
-        });
-        settle.reject(error);
-        startFailed(slot, error);
-      } else {
-        if (slot.job) {
-          failJob(slot.job, new PdfRenderError("crashed", `PDF worker crashed: ${reason}`, { cause: slot.lastError }));
-          slot.job = null;
-        }
-        replaceLost();
-      }
-      dispatch();
-    });
-
-    worker.postMessage({ type: "warmup", id: warmUpId, mode: warmUpMode } satisfies WorkerRequest);
+    slot.worker.on("exit", (code) => this.onExit(slot, settle, code));
+    slot.worker.postMessage({ type: "warmup", id: warmUpId, mode: warmUpMode } satisfies WorkerRequest);
     return slot;
   }
 
-  /** After a crash or a timeout: warm a replacement now rather than on the next request. */
-  function replaceLost(): void {
-    if (!closed && active().length < size) spawn(null);
+  private onWarmUpReply(slot: Slot, settle: Settle, reply: WorkerReply): void {
+    clearTimeout(slot.warmUpTimer);
+    if (reply.type === "failed") {
+      this.startFailed(slot, settle, new PdfRenderError("unavailable", `PDF worker warm-up failed: ${reply.message}`));
+    } else {
+      slot.state = "ready";
+      slot.heapUsed = reply.heapUsed;
+      const old = slot.replaces;
+      slot.replaces = null;
+      if (old && old.state !== "dead") {
+        // The replacement is warm: the old worker takes no new job and stops when idle.
+        old.state = "draining";
+        if (!old.job) this.kill(old);
+      }
+      settle.resolve();
+    }
+    this.dispatch();
   }
 
-  function dispatch(): void {
-    while (queue.length > 0) {
-      const slot = slots.find((s) => s.state === "ready" && !s.job);
-      if (!slot) break;
-      const job = queue.shift()!;
-      slot.job = job;
-      job.timer = setTimeout(() => {
-        if (slot.job !== job) return;
-        stats.timedOut++;
+  private onJobReply(slot: Slot, reply: WorkerReply): void {
+    const job = slot.job;
+    if (!job || reply.id !== job.id) return; // a reply for a job that already timed out
+    clearTimeout(job.timer);
+    slot.job = null;
+    slot.jobs++;
+    slot.heapUsed = reply.heapUsed;
+    if (reply.type === "done") {
+      this.counts.rendered++;
+      job.resolve(reply.pdf);
+    } else {
+      const error = new Error(reply.message);
+      if (reply.stack) error.stack = reply.stack;
+      this.failJob(job, new PdfRenderError("failed", `PDF render failed: ${reply.message}`, { cause: error }));
+    }
+    if (slot.state === "draining") this.kill(slot);
+    else if (!slot.retiring && !this.closed && (slot.jobs >= this.settings.maxJobs || reply.heapUsed > this.settings.maxHeapBytes)) {
+      slot.retiring = true;
+      this.counts.recycled++;
+      this.spawn(slot);
+    }
+    this.dispatch();
+  }
+
+  private onExit(slot: Slot, settle: Settle, code: number): void {
+    if (slot.state === "dead") return; // terminated on purpose
+    const wasWarming = slot.state === "warming";
+    const reason = slot.lastError?.message ?? `exit code ${code}`;
+    this.counts.crashed++;
+    if (wasWarming) {
+      this.startFailed(slot, settle, new PdfRenderError("unavailable", `PDF worker failed to start: ${reason}`, { cause: slot.lastError }));
+    } else {
+      this.kill(slot);
+      if (slot.job) {
+        this.failJob(slot.job, new PdfRenderError("crashed", `PDF worker crashed: ${reason}`, { cause: slot.lastError }));
         slot.job = null;
-        kill(slot); // the render is synchronous inside the worker: stopping the thread is the only cancel
-        failJob(job, new PdfRenderError("timeout", `PDF render took longer than ${jobTimeoutMs} ms`));
-        replaceLost();
-        dispatch();
-      }, jobTimeoutMs);
-      try {
-        slot.worker.postMessage({ type: "render", id: job.id, doc: job.doc } satisfies WorkerRequest);
-      } catch (error) {
-        // Data that cannot be cloned (a Date, a function…): that job fails, the worker is fine.
-        slot.job = null;
-        failJob(job, new PdfRenderError("failed", "invoice data cannot be sent to the PDF worker", { cause: error }));
       }
+      this.replaceLost();
+    }
+    this.dispatch();
+  }
+
+  /** After a crash or a timeout: warm a replacement now rather than on the next request. */
+  private replaceLost(): void {
+    if (!this.closed && this.active().length < this.settings.size) this.spawn(null);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.slots.find((candidate) => candidate.state === "ready" && !candidate.job);
+      if (!slot) break;
+      this.startJob(slot, this.queue.shift()!);
     }
     // Keep the pool at its size while there is work; idle pools start lazily.
-    if (!closed && queue.length > 0) {
-      for (let n = active().length; n < size; n++) spawn(null);
+    if (!this.closed && this.queue.length > 0) this.fillToSize();
+    this.refresh();
+  }
+
+  private startJob(slot: Slot, job: Job): void {
+    const { jobTimeoutMs } = this.settings;
+    slot.job = job;
+    job.timer = setTimeout(() => {
+      if (slot.job !== job) return;
+      this.counts.timedOut++;
+      slot.job = null;
+      this.kill(slot); // the render is synchronous inside the worker: stopping the thread is the only cancel
+      this.failJob(job, new PdfRenderError("timeout", `PDF render took longer than ${jobTimeoutMs} ms`));
+      this.replaceLost();
+      this.dispatch();
+    }, jobTimeoutMs);
+    try {
+      slot.worker.postMessage({ type: "render", id: job.id, doc: job.doc } satisfies WorkerRequest);
+    } catch (error) {
+      // Data that cannot be cloned (a Date, a function…): that job fails, the worker is fine.
+      slot.job = null;
+      this.failJob(job, new PdfRenderError("failed", "invoice data cannot be sent to the PDF worker", { cause: error }));
     }
-    refresh();
   }
 
   /** Only a worker with work in flight keeps the process alive (scripts and tests can exit). */
-  function refresh(): void {
-    for (const slot of slots) {
+  private refresh(): void {
+    for (const slot of this.slots) {
       if (slot.job || slot.state === "warming") slot.worker.ref();
       else slot.worker.unref();
     }
   }
-
-  function enqueue(doc: PdfDocumentRequest): Promise<Uint8Array> {
-    if (closed) return Promise.reject(new PdfRenderError("closed", "the PDF pool is closed"));
-    if (queue.length >= maxQueue) {
-      return Promise.reject(new PdfRenderError("overloaded", `more than ${maxQueue} PDFs are waiting`));
-    }
-    return new Promise<Uint8Array>((resolve, reject) => {
-      queue.push({ id: nextId++, doc, resolve, reject });
-      dispatch();
-    });
-  }
-
-  return {
-    render(data) {
-      return enqueue({ kind: "invoice", data });
-    },
-    renderReceipt(data) {
-      return enqueue({ kind: "receipt", data });
-    },
-
-    async warmUp() {
-      if (closed) throw new PdfRenderError("closed", "the PDF pool is closed");
-      for (let n = active().length; n < size; n++) spawn(null);
-      refresh();
-      const results = await Promise.allSettled(active().map((s) => s.ready));
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failure && !slots.some((s) => s.state === "ready")) throw failure.reason;
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const job of queue.splice(0)) failJob(job, new PdfRenderError("closed", "the PDF pool is closed"));
-      // Let renders in flight finish (each is bounded by its timeout), then stop every worker.
-      while (slots.some((s) => s.job)) await new Promise((resolve) => setTimeout(resolve, 10));
-      await Promise.all(
-        slots.splice(0).map((s) => {
-          s.state = "dead";
-          clearTimeout(s.warmUpTimer);
-          return s.worker.terminate();
-        }),
-      );
-    },
-
-    stats() {
-      return {
-        workers: slots.length,
-        ready: slots.filter((s) => s.state === "ready" || s.state === "draining").length,
-        busy: slots.filter((s) => s.job).length,
-        queued: queue.length,
-        ...stats,
-        heapUsed: slots.filter((s) => s.state !== "dead").map((s) => s.heapUsed),
-      };
-    },
-  };
 }
 
-// One pool per server process, kept on globalThis so that dev-mode module reloads reuse it.
-const POOL_KEY = Symbol.for("cumulus.pdf.pool");
-type PoolHolder = { [POOL_KEY]?: PdfPool };
+// One pool per server process, also across dev-mode module reloads.
+const sharedPoolSlot = processSlot<PdfPool>("pdf.pool");
 
 function sharedPool(): PdfPool {
-  const holder = globalThis as PoolHolder;
-  return (holder[POOL_KEY] ??= createPdfPool());
+  return sharedPoolSlot.getOrCreate(createPdfPool);
 }
 
 /** Renders an invoice or credit note PDF in a worker thread. */
@@ -416,8 +435,7 @@ export function warmUpPdfRenderer(): Promise<void> {
 
 /** Stops the shared pool (graceful shutdown, end of tests). The next render starts a new one. */
 export async function closePdfPool(): Promise<void> {
-  const holder = globalThis as PoolHolder;
-  const pool = holder[POOL_KEY];
-  delete holder[POOL_KEY];
+  const pool = sharedPoolSlot.get();
+  sharedPoolSlot.set(undefined);
   await pool?.close();
 }

@@ -12,3 +12,6 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: "done"; id: number; pdf: Uint8Array; ms: number; heapUsed: number }
   | { type: "failed"; id: number; message: string; stack?: string; heapUsed: number };
+
+/** What the pool passes a render worker as workerData (a worker thread reads no environment itself). */
+export type RenderWorkerSettings = { nice: number };

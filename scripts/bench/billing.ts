@@ -6,16 +6,15 @@
  *
  * `benchBilling()` creates (drops first) the databases `cumulus_bench_billing` and
  * `cumulus_bench_billing_pair` on the server of `adminUrl`, and drops them at the end unless
- * `keep` is set. `seedBillingAccounts()` is the data generator, also used by the integration
- * tests: accounts of mixed kinds, countries (Sweden, Finland, Germany, Norway, USA), currencies
- * and languages, each with a verified Billing address and N usage records in distinct
- * product × region pairs, made inside the database with set-based INSERT … SELECT.
+ * `keep` is set. The data comes from scripts/seed/billing-accounts.ts; what a run left is read
+ * by scripts/lib/billing-facts.ts (both shared with the integration tests).
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createPostgresHandle, migrate, rows, type Database, type Executor } from "@/db/client";
-import { seedProducts } from "@/db/seed";
+import { createPostgresHandle, migrate } from "@/db/client";
+import { billingFacts, type BillingFacts } from "@/scripts/lib/billing-facts";
+import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { previousPeriod } from "@/lib/billing/period";
 import { PROVIDER_TIME_ZONE } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";
@@ -23,66 +22,6 @@ import { runScript } from "../lib/run-script";
 import { check, type Check } from "./report";
 
 const MB = 1024 * 1024;
-
-/** Six metered products of the demo price list × five regions: 30 distinct invoice lines. */
-const METERED = ["compute.vcpu", "compute.ram", "storage.block", "storage.object", "network.egress", "network.ipv4"];
-const REGIONS = ["sto1", "sto2", "fra1", "kna1", "osl1"];
-
-export type SeedBillingOptions = {
-  accounts: number;
-  /** Usage records per account (≤ 30 distinct product × region pairs; more repeat pairs). */
-  usageLines: number;
-  /** First day of the month the usage belongs to. */
-  period: string;
-  /** Account names are `${label} ${n}`. */
-  label?: string;
-  batch?: number;
-  onProgress?: (done: number, total: number) => void;
-};
-
-/** Accounts with a verified Billing address and usage in `period`; returns the accounts made. */
-export async function seedBillingAccounts(db: Database, o: SeedBillingOptions): Promise<number> {
-  await seedProducts(db);
-  const batch = o.batch ?? 1000;
-  const label = o.label ?? "Bench Customer";
-  const products = `{${METERED.join(",")}}`;
-  const regions = `{${REGIONS.join(",")}}`;
-  for (let from = 1; from <= o.accounts; from += batch) {
-    const to = Math.min(o.accounts, from + batch - 1);
-    await db.transaction(async (tx: Executor) => {
-      await tx.execute(sql`
-        create temporary table bench_accounts on commit drop as
-        with ins as (
-          insert into accounts (kind, name, first_name, last_name, country_code, currency, language, time_zone,
-                                organisation_number, vat_number, street, zip_code, city)
-          select (case when g % 10 = 9 then 'private' else 'company' end)::account_kind,
-                 ${label} || ' ' || g, 'Bench', 'Customer ' || g,
-                 (array['SE','SE','SE','SE','SE','SE','FI','DE','NO','US'])[g % 10 + 1],
-                 case when g % 2 = 0 then 'SEK' else 'EUR' end,
-                 (case when g % 3 = 0 then 'sv' else 'en' end)::invoice_language,
-                 'Europe/Stockholm', '559' || lpad(g::text, 7, '0'),
-                 case when g % 10 in (6, 7, 8) then 'EU' || lpad(g::text, 9, '0') end,
-                 'Testgatan ' || g, '111 22', 'Stockholm'
-          from generate_series(${from}::int, ${to}::int) g
-          returning id
-        )
-        select id from ins`);
-      await tx.execute(sql`
-        insert into contact_emails (account_id, email, verified_at, is_billing, is_tech, is_dpo)
-        select id, 'billing-' || replace(id::text, '-', '') || '@example.com', now(), true, true, true from bench_accounts`);
-      await tx.execute(sql`
-        insert into usage_records (account_id, product_code, region, quantity, unit, period)
-        select a.id, p.code, (${regions}::text[])[((k - 1) / 6) % 5 + 1],
-               ((abs(hashtext(a.id::text || ':' || k)) % 2000000) / 1000.0 + 1)::numeric(20, 6),
-               p.unit, ${o.period}::date
-        from bench_accounts a
-        cross join generate_series(1, ${o.usageLines}::int) k
-        join products p on p.code = (${products}::text[])[(k - 1) % 6 + 1]`);
-    });
-    o.onProgress?.(to, o.accounts);
-  }
-  return o.accounts;
-}
 
 export type RssSummary = {
   peakMb: number;
@@ -138,65 +77,6 @@ export async function runBillingChild(databaseUrl: string, args: string[]): Prom
   } finally {
     clearInterval(timer);
   }
-}
-
-export type BillingFacts = {
-  accountsWithUsage: number;
-  invoices: number;
-  accountsWithOneInvoice: number;
-  accountsWithMore: number;
-  lines: number;
-  emails: number;
-  /** Numbers of the month's invoices form one unbroken run. */
-  gapless: boolean;
-  firstNumber: number | null;
-  lastNumber: number | null;
-  /** invoices_issued of each billing_runs row of the month, in start order. */
-  perRun: number[];
-};
-
-/** What a run left in the database, in plain SQL of its own. */
-export async function billingFacts(db: Executor, period: string): Promise<BillingFacts> {
-  const [f] = await rows<Record<string, string | null>>(
-    db,
-    sql`
-      with per_account as (
-        select u.account_id, (select count(*) from invoices i
-                              where i.account_id = u.account_id and i.type = 'invoice' and i.period_start = ${period}::date) as n
-        from (select distinct account_id from usage_records where period = ${period}::date) u
-      ), month as (
-        select id, number from invoices where type = 'invoice' and period_start = ${period}::date and billing_run_id is not null
-      )
-      select (select count(*) from per_account)::text as accounts,
-             (select count(*) from month)::text as invoices,
-             (select count(*) from per_account where n = 1)::text as one,
-             (select count(*) from per_account where n > 1)::text as more,
-             (select count(*) from invoice_lines l join month m on m.id = l.invoice_id)::text as lines,
-             (select count(*) from email_outbox o where o.kind = 'invoice'
-                and exists (select 1 from month m where m.id = o.invoice_id))::text as emails,
-             (select min(number) from month)::text as first,
-             (select max(number) from month)::text as last,
-             (select count(distinct number) from month)::text as distinct_numbers`,
-  );
-  const perRun = await rows<{ n: string }>(
-    db,
-    sql`select invoices_issued::text as n from billing_runs where period = ${period}::date order by started_at, id`,
-  );
-  const invoices = Number(f!.invoices);
-  const first = f!.first === null ? null : Number(f!.first);
-  const last = f!.last === null ? null : Number(f!.last);
-  return {
-    accountsWithUsage: Number(f!.accounts),
-    invoices,
-    accountsWithOneInvoice: Number(f!.one),
-    accountsWithMore: Number(f!.more),
-    lines: Number(f!.lines),
-    emails: Number(f!.emails),
-    gapless: invoices === 0 || (first !== null && last !== null && last - first + 1 === invoices && Number(f!.distinct_numbers) === invoices),
-    firstNumber: first,
-    lastNumber: last,
-    perRun: perRun.map((r) => Number(r.n)),
-  };
 }
 
 export type BillingBenchOptions = {

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createPostgresHandle, migrate, rows, type Database } from "@/db/client";
 // The same deterministic PRNG as the demo seed, so the long invoice is the same in every database.
-import { PRODUCTS, prng, resetDatabase, seedScale } from "@/db/seed";
+import { PRODUCTS, prng, resetDatabase, seedScale } from "@/scripts/seed";
 import * as s from "@/db/schema";
 import { addMonths, endOfMonth, startOfMonth, todayIn } from "@/lib/dates";
 import { computeTotals, lineAmountMinor } from "@/lib/money";

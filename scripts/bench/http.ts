@@ -1,6 +1,6 @@
 /**
- * HTTP for the benchmark: signing in as a user, single timed requests over a keep-alive
- * connection (high-resolution, to the last byte), and loads with autocannon.
+ * HTTP for the benchmark: single timed requests over a keep-alive connection (high-resolution,
+ * to the last byte), and loads with autocannon.
  */
 import http from "node:http";
 import autocannon from "autocannon";
@@ -40,41 +40,6 @@ export async function mustGet(url: string, headers: Record<string, string> = {},
     throw new Error(`GET ${url} answered ${r.status}, expected ${expected}: ${r.body.toString("utf8").slice(0, 300)}`);
   }
   return r;
-}
-
-/**
- * Signs in with next-auth's Credentials provider as a form post would: the CSRF token and
- * cookie from /api/auth/csrf, then the credentials callback. Returns the Cookie header value.
- */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
-  if (!csrfRes.ok) throw new Error(`GET /api/auth/csrf answered ${csrfRes.status}`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken?: string };
-  if (!csrfToken) throw new Error("GET /api/auth/csrf returned no csrfToken");
-  // The proxy's auth() and the route both set authjs.csrf-token: as in a browser, the last one wins.
-  const jar = new Map<string, string>();
-  for (const c of csrfRes.headers.getSetCookie()) {
-    const pair = c.split(";")[0]!;
-    jar.set(pair.slice(0, pair.indexOf("=")), pair);
-  }
-  const csrfCookies = [...jar.values()];
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookies.join("; ") },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/invoices` }).toString(),
-  });
-  await res.arrayBuffer();
-  for (const c of res.headers.getSetCookie()) {
-    const pair = c.split(";")[0]!;
-    jar.set(pair.slice(0, pair.indexOf("=")), pair);
-  }
-  if (![...jar.keys()].some((name) => /^authjs\.session-token(\.\d+)?$/.test(name))) {
-    throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`);
-  }
-  // Every cookie a browser would send back (session, CSRF, callback URL): without the CSRF
-  // cookie, Auth.js would mint and set a new one on every response.
-  return [...jar.values()].join("; ");
 }
 
 export type Load = {
@@ -141,12 +106,3 @@ export function startLoad(label: string, o: LoadOptions): { done: Promise<Load>;
 export function load(label: string, o: LoadOptions): Promise<Load> {
   return startLoad(label, o).done;
 }
-
-export function percentile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-export const median = (values: number[]) => percentile(values, 0.5);

@@ -17,7 +17,8 @@ import { sql } from "drizzle-orm";
 import { rows, type Database } from "@/db/client";
 import { hashPassword } from "@/lib/passwords";
 import { sandboxEventBody, SIGNATURE_HEADER, signSandboxPayload, TIMESTAMP_HEADER } from "@/lib/payments/sandbox";
-import { percentile, summarize, type Load } from "./http";
+import { percentile } from "../lib/stats";
+import { summarize, type Load } from "./http";
 
 export const PAY_ACCOUNT_NAME = "Pay Bench AB";
 export const PAY_ACCOUNT_EMAIL = "pay-bench@example.com";

@@ -6,10 +6,8 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { spawnNext, waitUntilReady } from "../lib/next-process";
+import { freePort } from "../lib/ports";
 
 export type Server = {
   baseUrl: string;
@@ -24,29 +22,6 @@ export type Server = {
   log(): string;
   stop(): Promise<void>;
 };
-
-const root = path.resolve(import.meta.dirname, "..", "..");
-
-/** scripts/start.mjs's buildIfStale: a `next build` only when the sources changed since the last one. */
-export async function buildIfStale(): Promise<void> {
-  // A computed specifier: start.mjs is plain JavaScript without type declarations.
-  const specifier = pathToFileURL(path.join(root, "scripts", "start.mjs")).href;
-  const mod = (await import(specifier)) as { buildIfStale: () => void };
-  mod.buildIfStale();
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function statusField(pid: number, field: string): number | null {
   try {

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -108,4 +109,12 @@ export async function waitUntilReady(server: NextProcess, timeoutMs = 90_000, po
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** scripts/start.mjs's buildIfStale: a `next build` only when the sources changed since the last one. */
+export async function buildIfStale(): Promise<void> {
+  // A computed specifier: start.mjs is plain JavaScript without type declarations.
+  const specifier = pathToFileURL(path.join(root, "scripts", "start.mjs")).href;
+  const mod = (await import(specifier)) as { buildIfStale: () => void };
+  mod.buildIfStale();
 }

@@ -11,8 +11,8 @@
 import postgres from "postgres";
 import { runScript } from "@/scripts/lib/run-script";
 import type { FaultContext } from "./harness/context";
-import { seedPayable } from "./harness/ledger";
-import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
+import { seedPayable } from "@/scripts/lib/ledger";
+import { createDatabase, dropDatabase, withMigratedDatabase } from "@/scripts/lib/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
 import { applyAppRole } from "./harness/scripts";
 

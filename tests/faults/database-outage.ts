@@ -12,17 +12,17 @@
  *   its succeeded payment, no invoice is charged twice; acknowledged payments are in the database.
  */
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import { runScript } from "@/scripts/lib/run-script";
-import { freePort } from "../../scripts/bench/server";
+import { freePort } from "@/scripts/lib/ports";
 import type { FaultContext } from "./harness/context";
-import { actionIds, Client, inPool, signIn, sleep, type Sample } from "./harness/http";
-import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "./harness/ledger";
-import { payIds, payInvoice, type FlowResult } from "./harness/pay-flow";
-import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
+import { actionIds, Client, inPool, signIn, sleep, type Sample } from "@/scripts/lib/http";
+import { payableInvoices, readLedger, seedPayable, succeededAmong, type Payable } from "@/scripts/lib/ledger";
+import { payIds, payInvoice, type FlowResult } from "@/scripts/lib/pay-flow";
+import { createDatabase, dropDatabase, withMigratedDatabase } from "@/scripts/lib/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
 import { applyAppRole } from "./harness/scripts";
-import { startNext, type NextServer } from "./harness/server";
+import { startNext, type NextServer } from "@/scripts/lib/next-server";
 
 export type OutageOptions = { outageSeconds: number; clients: number; beforeSeconds?: number; afterSeconds?: number };
 

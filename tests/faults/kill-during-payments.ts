@@ -13,17 +13,17 @@
  * - no payment is left open, none is half-written (allocation and audit rows present).
  */
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
+import { DEMO_PASSWORD } from "@/scripts/seed";
 import { runScript } from "@/scripts/lib/run-script";
-import { freePort } from "../../scripts/bench/server";
+import { freePort } from "@/scripts/lib/ports";
 import type { FaultContext } from "./harness/context";
-import { actionIds, Client, inPool, signIn, sleep, waitUntilUp } from "./harness/http";
-import { payableInvoices, readLedger, seedPayable, succeededAmong } from "./harness/ledger";
-import { payIds, payInvoice, type FlowResult, type Step } from "./harness/pay-flow";
-import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
+import { actionIds, Client, inPool, signIn, sleep, waitUntilUp } from "@/scripts/lib/http";
+import { payableInvoices, readLedger, seedPayable, succeededAmong } from "@/scripts/lib/ledger";
+import { payIds, payInvoice, type FlowResult, type Step } from "@/scripts/lib/pay-flow";
+import { createDatabase, dropDatabase, withMigratedDatabase } from "@/scripts/lib/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
 import { applyAppRole } from "./harness/scripts";
-import { startNext, type NextServer } from "./harness/server";
+import { startNext, type NextServer } from "@/scripts/lib/next-server";
 
 export type KillOptions = { accounts: number; clients: number; kills: number };
 

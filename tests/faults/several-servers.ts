@@ -13,16 +13,16 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 import postgres from "postgres";
-import { DEMO_PASSWORD } from "@/db/seed";
-import { freePort } from "../../scripts/bench/server";
+import { DEMO_PASSWORD } from "@/scripts/seed";
+import { freePort } from "@/scripts/lib/ports";
 import type { FaultContext } from "./harness/context";
-import { actionId, actionIds, Client, signIn, sleep, type Answer } from "./harness/http";
-import { payableInvoices, readLedger, seedPayable } from "./harness/ledger";
-import { payIds, payInvoice, type FlowResult } from "./harness/pay-flow";
-import { createDatabase, dropDatabase, withMigratedDatabase } from "./harness/postgres";
+import { actionId, actionIds, Client, signIn, sleep, type Answer } from "@/scripts/lib/http";
+import { payableInvoices, readLedger, seedPayable } from "@/scripts/lib/ledger";
+import { payIds, payInvoice, type FlowResult } from "@/scripts/lib/pay-flow";
+import { createDatabase, dropDatabase, withMigratedDatabase } from "@/scripts/lib/postgres";
 import { Checks, type ScenarioResult } from "./harness/report";
 import { applyAppRole } from "./harness/scripts";
-import { startNext, type NextServer } from "./harness/server";
+import { startNext, type NextServer } from "@/scripts/lib/next-server";
 
 export type SeveralServersOptions = { payers: number; messages: number };
 

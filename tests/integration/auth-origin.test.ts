@@ -6,7 +6,7 @@
  */
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { resetEnvCache } from "@/lib/env";
 import { setupTestDatabase } from "../setup/db";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, auditEvents, paymentAllocations, payments } from "@/db/schema";
 import { toDecimalString } from "@/lib/money";
 import { BankStatementError, importBankStatement, parseStatement, parseStatementAmount } from "@/lib/payments/bank-import";

@@ -10,7 +10,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostgresHandle, rows, type Database } from "@/db/client";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
-import { billingFacts, seedBillingAccounts } from "@/scripts/bench/billing";
+import { billingFacts } from "@/scripts/lib/billing-facts";
+import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { resetTables, setupTestDatabase } from "../setup/db";
 import { nextInvoiceNumber, runScript } from "./billing-fixtures";
 

@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
-import { seedProducts } from "@/db/seed";
+import { seedProducts } from "@/scripts/seed";
 import { accounts, contactEmails, usageRecords, type PostalAddress } from "@/db/schema";
 import { runScript as runCliScript } from "@/scripts/lib/run-script";
 

@@ -9,7 +9,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { FIRST_INVOICE_NUMBER, seedDemo } from "@/db/seed";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, productPrices, usageRecords } from "@/db/schema";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling, type RunProgress } from "@/lib/billing/run";

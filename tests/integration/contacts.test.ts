@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, auditEvents, contactEmails, contactVerificationBudgets, contactVerificationSends, emailOutbox, invoices, users } from "@/db/schema";
 import { updateCustomerInfo } from "@/lib/account/settings";
 import { customerInfoSchema, phoneSchema } from "@/lib/account/validation";

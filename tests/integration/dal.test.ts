@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { encode } from "next-auth/jwt";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { auditEvents, users } from "@/db/schema";
 import { startSession } from "@/lib/auth/sessions";
 import { resetTables, setupTestDatabase } from "../setup/db";

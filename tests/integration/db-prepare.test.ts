@@ -1,6 +1,6 @@
 /**
  * Every drizzle query goes to PostgreSQL as a named prepared statement, in and outside
- * transactions (db/client.ts, preparingEveryQuery): unprepared, postgres.js sends a query with
+ * transactions (db/postgres.ts, preparingEveryQuery): unprepared, postgres.js sends a query with
  * parameters in two round trips (Parse/Describe, then Bind/Execute). DATABASE_PREPARE=false
  * (for a pooler in transaction mode) prepares nothing. PostgreSQL only.
  */

@@ -2,13 +2,13 @@
  * A pooled connection that PostgreSQL closed mid-query (a restart, a fail-over,
  * pg_terminate_backend) serves its next query normally, on PostgreSQL only. postgres.js 3.4.9
  * rejects the first query after the reconnect with the old 57P01 (porsager/postgres#1223);
- * db/client.ts sends such a query once more, since it never reached the server.
+ * db/postgres.ts sends such a query once more, since it never reached the server.
  */
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresHandle, createRenewingPostgresHandle, isReplayedShutdownError, rows } from "@/db/client";
-import { databaseUnavailable, noteDatabaseError, registerDatabaseProbe } from "@/lib/db-health";
+import { databaseUnavailable, noteDatabaseError, registerDatabaseProbe } from "@/db/health";
 import { setupTestDatabase } from "../setup/db";
 
 const { kind, url } = await setupTestDatabase();
@@ -47,7 +47,7 @@ describe.skipIf(kind !== "postgres")("a connection closed by the server mid-quer
     }
   });
 
-  it("postgres.js alone replays the old error onto the next query (why db/client.ts retries)", async () => {
+  it("postgres.js alone replays the old error onto the next query (why db/postgres.ts retries)", async () => {
     const client = postgres(url!, { max: 1, onnotice: () => {} });
     try {
       await killMidQuery(client);

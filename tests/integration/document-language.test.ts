@@ -6,7 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PRODUCTS, seedDemo } from "@/db/seed";
+import { PRODUCTS, seedDemo } from "@/scripts/seed";
 import { accounts, invoices, payments, type IssuedCustomer, type Language } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { getInvoiceDetail } from "@/lib/invoices/detail";

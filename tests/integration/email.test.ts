@@ -15,7 +15,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { rows } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, contactEmails, emailDeliveries, emailOutbox, invoices } from "@/db/schema";
 import { enqueueEmail, enqueueInvoiceEmail, queueInvoiceEmail } from "@/lib/email/outbox";
 import { BACKOFF_BASE_MS, drainOutbox, MAX_ATTEMPTS, outboxSender, sendOutboxSoon, startOutboxSender } from "@/lib/email/sender";

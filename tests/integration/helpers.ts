@@ -99,7 +99,7 @@ export function isGapless(numbers: number[], first: number): boolean {
  * the invoices it owes (oldest first), for tests that pay or change the demo account.
  */
 export async function freshDemo(db: import("@/db/client").Database, today: string) {
-  const { resetDatabase, seedDemo } = await import("@/db/seed");
+  const { resetDatabase, seedDemo } = await import("@/scripts/seed");
   const { accounts, users } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
   await resetDatabase(db);

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, invoicePdfs, invoices, paymentAllocations, payments, users } from "@/db/schema";
 import { updateCustomerInfo } from "@/lib/account/settings";
 import { customerInfoSchema } from "@/lib/account/validation";

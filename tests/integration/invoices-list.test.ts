@@ -4,7 +4,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, invoices, paymentAllocations, payments } from "@/db/schema";
 import { paymentUnderWaySql } from "@/lib/invoices/balance";
 import { invoiceCsv } from "@/lib/invoices/csv";

@@ -7,7 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { users } from "@/db/schema";
 import { resetTables, setupTestDatabase } from "../setup/db";
 

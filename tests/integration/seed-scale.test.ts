@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { FIRST_INVOICE_NUMBER, seedDemo, seedScale } from "@/db/seed";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
+import { seedDemo, seedScale } from "@/scripts/seed";
 import { addMonths } from "@/lib/dates";
 import { computeTotals } from "@/lib/money";
 import { resetTables, setupTestDatabase } from "../setup/db";

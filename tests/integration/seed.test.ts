@@ -5,7 +5,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, rows, type Database } from "@/db/client";
-import { DEMO_PASSWORD, FIRST_INVOICE_NUMBER, isDatabaseEmpty, seedDemo } from "@/db/seed";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
+import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/scripts/seed";
 import { addDays, addMonths, endOfMonth, startOfMonth } from "@/lib/dates";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import { verifyPassword } from "@/lib/passwords";

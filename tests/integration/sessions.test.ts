@@ -13,7 +13,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decode } from "next-auth/jwt";
-import { DEMO_PASSWORD, seedDemo } from "@/db/seed";
+import { DEMO_PASSWORD, seedDemo } from "@/scripts/seed";
 import { auditEvents, loginThrottle, users, userSessions } from "@/db/schema";
 import { resetTables, setupTestDatabase } from "../setup/db";
 

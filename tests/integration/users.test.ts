@@ -1,7 +1,7 @@
 /** Users page rules: admins change others' access, never their own, and the last admin with Full stays. */
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/scripts/seed";
 import { accounts, auditEvents, users } from "@/db/schema";
 import { changeUserAccess } from "@/lib/users/manage";
 import { resetTables, setupTestDatabase } from "../setup/db";

@@ -20,7 +20,7 @@ import {
   setDatabaseForTests,
   type Database,
 } from "@/db/client";
-import { resetDatabase } from "@/db/seed";
+import { resetDatabase } from "@/scripts/seed";
 import { resetEnvCache } from "@/lib/env";
 import { databaseUrl, quoteIdent, type TestDbInfo } from "./shared";
 

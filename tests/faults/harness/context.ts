@@ -1,5 +1,5 @@
-/** What every fault scenario gets from scripts/test-faults.ts. */
-import type { PrivatePostgres } from "./postgres";
+/** What every fault scenario gets from tests/faults/run.ts. */
+import type { PrivatePostgres } from "@/scripts/lib/postgres";
 
 export type FaultContext = {
   /** A superuser URL of the PostgreSQL server the scenarios create their databases on. */

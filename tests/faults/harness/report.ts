@@ -34,9 +34,3 @@ export function printResult(r: ScenarioResult): void {
   const width = Math.max(...r.checks.map((c) => c.label.length));
   for (const c of r.checks) console.log(`   ${c.pass ? "PASS" : "FAIL"}  ${c.label.padEnd(width)}  ${c.detail}`);
 }
-
-export function percentile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}

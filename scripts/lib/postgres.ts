@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { createPostgresHandle, migrate, type Database } from "@/db/client";
-import { freePort } from "../../../scripts/bench/server";
+import { freePort } from "./ports";
 
 export type PrivatePostgres = {
   port: number;

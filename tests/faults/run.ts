@@ -33,15 +33,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { plural } from "@/lib/plural";
-import { databaseOutage } from "../tests/faults/database-outage";
-import { auditAppendOnly } from "../tests/faults/audit-append-only";
-import type { FaultContext } from "../tests/faults/harness/context";
-import { findPgBin, startPrivatePostgres, type PrivatePostgres } from "../tests/faults/harness/postgres";
-import { printResult, type ScenarioResult } from "../tests/faults/harness/report";
-import { killDuringPayments } from "../tests/faults/kill-during-payments";
-import { severalServers } from "../tests/faults/several-servers";
-import { buildIfStale } from "./bench/server";
-import { runCli } from "./run-cli";
+import { buildIfStale } from "@/scripts/lib/next-process";
+import { findPgBin, startPrivatePostgres, type PrivatePostgres } from "@/scripts/lib/postgres";
+import { runCli } from "@/scripts/lib/run-cli";
+import { auditAppendOnly } from "./audit-append-only";
+import { databaseOutage } from "./database-outage";
+import type { FaultContext } from "./harness/context";
+import { printResult, type ScenarioResult } from "./harness/report";
+import { killDuringPayments } from "./kill-during-payments";
+import { severalServers } from "./several-servers";
 
 const SCENARIOS = ["kill", "outage", "audit", "servers"] as const;
 /** Scenarios that also run on DATABASE_URL's server when there are no PostgreSQL binaries. */

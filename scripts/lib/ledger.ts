@@ -1,11 +1,11 @@
 /**
- * The fault tests' data: seeding (db/seed.ts's scale generator: every account has one user,
+ * The fault tests' data: seeding (scripts/seed/index.ts's scale generator: every account has one user,
  * password DEMO_PASSWORD, and its two newest invoices outstanding) and the ledger's invariants,
  * read with plain SQL as the database owner so they never reuse the code under test.
  */
 import type postgres from "postgres";
 import type { Database } from "@/db/client";
-import { seedScale } from "@/db/seed";
+import { seedScale } from "@/scripts/seed";
 import { todayIn } from "@/lib/dates";
 
 export type Payable = { email: string; number: number; amountMinor: bigint };

@@ -3,12 +3,13 @@
  * fast generator of benchmark-sized data (set-based SQL, batched per accounts).
  */
 import { sql } from "drizzle-orm";
+import { rows, type Database, type Executor } from "@/db/client";
+import * as s from "@/db/schema";
 import { addDays, addMonths, endOfMonth, startOfMonth } from "@/lib/dates";
+import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import { hashPassword } from "@/lib/passwords";
 import { paymentReferenceFor } from "@/lib/reference";
-import { rows, type Database, type Executor } from "./client";
-import * as s from "./schema";
 
 export const DEMO_PASSWORD = "cumulus-demo-2026";
 export const DEMO_LOGINS = [
@@ -17,8 +18,6 @@ export const DEMO_LOGINS = [
   { email: "noaccess@example.com", role: "invoice access None" },
   { email: "other@example.com", role: "another account (Other Tenant Oy), admin" },
 ] as const;
-
-export const FIRST_INVOICE_NUMBER = 100_001;
 
 /** The price list: product code → labels, unit, group, and price per currency (minor units). */
 export const PRODUCTS = [

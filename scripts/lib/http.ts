@@ -7,9 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-export { signIn } from "../../../scripts/bench/http";
-
-const root = path.resolve(import.meta.dirname, "..", "..", "..");
+const root = path.resolve(import.meta.dirname, "..", "..");
 
 export type Sample = {
   route: string;
@@ -141,4 +139,39 @@ export async function inPool<T>(items: readonly T[], concurrency: number, fn: (i
       for (let i = next++; i < items.length; i = next++) await fn(items[i]!, i);
     }),
   );
+}
+
+/**
+ * Signs in with next-auth's Credentials provider as a form post would: the CSRF token and
+ * cookie from /api/auth/csrf, then the credentials callback. Returns the Cookie header value.
+ */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
+  if (!csrfRes.ok) throw new Error(`GET /api/auth/csrf answered ${csrfRes.status}`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken?: string };
+  if (!csrfToken) throw new Error("GET /api/auth/csrf returned no csrfToken");
+  // The proxy's auth() and the route both set authjs.csrf-token: as in a browser, the last one wins.
+  const jar = new Map<string, string>();
+  for (const c of csrfRes.headers.getSetCookie()) {
+    const pair = c.split(";")[0]!;
+    jar.set(pair.slice(0, pair.indexOf("=")), pair);
+  }
+  const csrfCookies = [...jar.values()];
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookies.join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/invoices` }).toString(),
+  });
+  await res.arrayBuffer();
+  for (const c of res.headers.getSetCookie()) {
+    const pair = c.split(";")[0]!;
+    jar.set(pair.slice(0, pair.indexOf("=")), pair);
+  }
+  if (![...jar.keys()].some((name) => /^authjs\.session-token(\.\d+)?$/.test(name))) {
+    throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`);
+  }
+  // Every cookie a browser would send back (session, CSRF, callback URL): without the CSRF
+  // cookie, Auth.js would mint and set a new one on every response.
+  return [...jar.values()].join("; ");
 }

@@ -3,7 +3,7 @@
  * fixed port and with a fixed AUTH_SECRET, so that it can be killed with SIGKILL and started
  * again where it was (the clients' sessions stay valid, as after a real crash and restart).
  */
-import { spawnNext, waitUntilReady } from "../../../scripts/lib/next-process";
+import { spawnNext, waitUntilReady } from "./next-process";
 
 export type NextServer = {
   baseUrl: string;
