@@ -7,44 +7,14 @@
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PAGE_GEOMETRY, type InvoicePlan, type PlanLabelValue, type PlanPage, type PlanRow, type PlanTotal } from "./layout";
-import { PDF_FONT_FAMILY } from "./register-fonts";
-import { FONT_FEATURES } from "./text-measure";
+import { PDF_COLOURS, pt, sharedDocumentStyles } from "./document-styles";
 
-// A unitless lineHeight is a multiple of the font size in react-pdf; the plan's are points.
-const pt = (points: number) => `${points}pt`;
-
-const INK = "#111111";
-const GREY = "#555555";
-const RULE = "#bbbbbb";
+const { ink: INK, grey: GREY, rule: RULE } = PDF_COLOURS;
 
 const styles = StyleSheet.create({
-  page: {
-    // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
-    minHeight: PAGE_GEOMETRY.pageHeight,
-    maxHeight: PAGE_GEOMETRY.pageHeight,
-    fontFamily: PDF_FONT_FAMILY,
-    fontFeatureSettings: FONT_FEATURES,
-    fontSize: PAGE_GEOMETRY.fontSize,
-    lineHeight: pt(PAGE_GEOMETRY.lineHeight),
-    paddingTop: PAGE_GEOMETRY.marginTop,
-    paddingHorizontal: PAGE_GEOMETRY.marginX,
-    color: INK,
-  },
-  bold: { fontWeight: "bold" },
-  grey: { color: GREY },
-  // Page 1 header.
-  blockRow: { flexDirection: "row", justifyContent: "space-between" },
-  providerName: { fontSize: PAGE_GEOMETRY.providerSize, lineHeight: pt(PAGE_GEOMETRY.providerLine), fontWeight: "bold" },
-  title: { fontSize: PAGE_GEOMETRY.titleSize, lineHeight: pt(PAGE_GEOMETRY.titleLine), fontWeight: "bold", textAlign: "right" },
+  ...sharedDocumentStyles,
   number: { fontSize: PAGE_GEOMETRY.numberSize, lineHeight: pt(PAGE_GEOMETRY.numberLine), textAlign: "right" },
-  topLeft: { width: PAGE_GEOMETRY.topLeftWidth },
-  topRight: { width: PAGE_GEOMETRY.topRightWidth },
-  customer: { width: PAGE_GEOMETRY.customerWidth },
-  blockHeading: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY },
-  meta: { width: PAGE_GEOMETRY.metaLabelWidth + PAGE_GEOMETRY.metaValueWidth },
-  labelValue: { flexDirection: "row" },
   metaLabel: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
-  metaValue: { width: PAGE_GEOMETRY.metaValueWidth },
   // Table.
   head: {
     flexDirection: "row",
@@ -70,7 +40,6 @@ const styles = StyleSheet.create({
   vat: { width: PAGE_GEOMETRY.col.vat, textAlign: "right" },
   amount: { width: PAGE_GEOMETRY.col.amount, textAlign: "right" },
   // Summary.
-  totals: { marginTop: PAGE_GEOMETRY.summaryGap, marginLeft: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.totalsWidth, width: PAGE_GEOMETRY.totalsWidth },
   totalsLabel: { width: PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth, lineHeight: pt(PAGE_GEOMETRY.totalsLine) },
   totalsValue: { width: PAGE_GEOMETRY.totalsValueWidth, lineHeight: pt(PAGE_GEOMETRY.totalsLine), textAlign: "right" },
   grandTotal: {
@@ -90,22 +59,6 @@ const styles = StyleSheet.create({
   paymentHeading: { fontWeight: "bold", lineHeight: pt(PAGE_GEOMETRY.totalsLine) },
   paymentLabel: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
   paymentValue: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.metaLabelWidth },
-  // Footer, absolutely placed in the page's bottom padding.
-  footer: {
-    position: "absolute",
-    bottom: PAGE_GEOMETRY.footerBottom,
-    left: PAGE_GEOMETRY.marginX,
-    right: PAGE_GEOMETRY.marginX,
-    flexDirection: "row",
-    borderTopWidth: 0.5,
-    borderTopColor: RULE,
-    paddingTop: PAGE_GEOMETRY.footerPaddingTop - 0.5,
-    fontSize: PAGE_GEOMETRY.smallSize,
-    lineHeight: pt(PAGE_GEOMETRY.smallLine),
-    color: GREY,
-  },
-  footerText: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth },
-  pageLabel: { width: PAGE_GEOMETRY.footerPageWidth, textAlign: "right" },
 });
 
 function LabelValue({ item, value }: { item: PlanLabelValue; value: "meta" | "payment" }): ReactElement {

@@ -8,69 +8,24 @@ import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PAGE_GEOMETRY, type PlanLabelValue } from "./layout";
 import { RECEIPT_COLUMNS, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
-import { PDF_FONT_FAMILY } from "./register-fonts";
-import { FONT_FEATURES } from "./text-measure";
+import { PDF_COLOURS, pt, sharedDocumentStyles } from "./document-styles";
 
-// A unitless lineHeight is a multiple of the font size in react-pdf; the plan's are points.
-const pt = (points: number) => `${points}pt`;
-
-const INK = "#111111";
-const GREY = "#555555";
-const RULE = "#bbbbbb";
+const { ink: INK, grey: GREY, rule: RULE } = PDF_COLOURS;
 
 const styles = StyleSheet.create({
-  page: {
-    // A `wrap={false}` page takes its content's height in react-pdf 4.9: pin it to A4.
-    minHeight: PAGE_GEOMETRY.pageHeight,
-    maxHeight: PAGE_GEOMETRY.pageHeight,
-    fontFamily: PDF_FONT_FAMILY,
-    fontFeatureSettings: FONT_FEATURES,
-    fontSize: PAGE_GEOMETRY.fontSize,
-    lineHeight: pt(PAGE_GEOMETRY.lineHeight),
-    paddingTop: PAGE_GEOMETRY.marginTop,
-    paddingHorizontal: PAGE_GEOMETRY.marginX,
-    color: INK,
-  },
-  blockRow: { flexDirection: "row", justifyContent: "space-between" },
-  topLeft: { width: PAGE_GEOMETRY.topLeftWidth },
-  topRight: { width: PAGE_GEOMETRY.topRightWidth },
-  providerName: { fontSize: PAGE_GEOMETRY.providerSize, lineHeight: pt(PAGE_GEOMETRY.providerLine), fontWeight: "bold" },
-  grey: { color: GREY },
-  title: { fontSize: PAGE_GEOMETRY.titleSize, lineHeight: pt(PAGE_GEOMETRY.titleLine), fontWeight: "bold", textAlign: "right" },
+  ...sharedDocumentStyles,
   numberLine: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY, textAlign: "right" },
-  customer: { width: PAGE_GEOMETRY.customerWidth },
-  blockHeading: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY },
-  bold: { fontWeight: "bold" },
-  meta: { width: PAGE_GEOMETRY.metaLabelWidth + PAGE_GEOMETRY.metaValueWidth },
-  labelValue: { flexDirection: "row" },
   label: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
-  metaValue: { width: PAGE_GEOMETRY.metaValueWidth },
   referenceValue: { width: RECEIPT_COLUMNS.referenceValueWidth },
   head: { flexDirection: "row", borderBottomWidth: 0.75, borderBottomColor: INK, fontWeight: "bold" },
   line: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
   number: { width: RECEIPT_COLUMNS.numberWidth },
   date: { width: PAGE_GEOMETRY.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth },
   amount: { width: RECEIPT_COLUMNS.amountWidth, textAlign: "right" },
-  totals: { marginTop: PAGE_GEOMETRY.summaryGap, marginLeft: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.totalsWidth, width: PAGE_GEOMETRY.totalsWidth },
   total: { flexDirection: "row", borderTopWidth: 0.75, borderTopColor: INK, fontWeight: "bold" },
   totalLabel: { width: PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth },
   totalValue: { width: PAGE_GEOMETRY.totalsValueWidth, textAlign: "right" },
   thanks: { marginTop: PAGE_GEOMETRY.paymentGap },
-  footer: {
-    position: "absolute",
-    bottom: PAGE_GEOMETRY.footerBottom,
-    left: PAGE_GEOMETRY.marginX,
-    right: PAGE_GEOMETRY.marginX,
-    flexDirection: "row",
-    borderTopWidth: 0.5,
-    borderTopColor: RULE,
-    paddingTop: PAGE_GEOMETRY.footerPaddingTop - 0.5,
-    fontSize: PAGE_GEOMETRY.smallSize,
-    lineHeight: pt(PAGE_GEOMETRY.smallLine),
-    color: GREY,
-  },
-  footerText: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth },
-  pageLabel: { width: PAGE_GEOMETRY.footerPageWidth, textAlign: "right" },
 });
 
 function LabelValue({ item, wide = false }: { item: PlanLabelValue; wide?: boolean }): ReactElement {
