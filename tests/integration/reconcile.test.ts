@@ -151,7 +151,7 @@ describe.runIf(kind === "postgres")("with PostgreSQL", () => {
     console.log(`payments:reconcile CLI in ${(performance.now() - started).toFixed(0)} ms`);
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/Checked 1 open payment\(s\) with provider sandbox: 1 changed/);
+    expect(out.stdout).toMatch(/Checked 1 open payment with provider sandbox: 1 changed/);
     expect(out.stdout).toContain(`payment ${c.paymentId}`);
     expect(out.stdout).toMatch(/pending → succeeded +\(changed\)/);
     expect(await outstandingOf(target.number)).toBe(0n);
