@@ -264,7 +264,8 @@ function AddressRows({
 }) {
   const e = email;
   const cell = "px-1 py-2 sm:px-2";
-  const form = view.canManage && (!e.verified ? "verify" : editing ? "roles" : deleting ? "delete" : null);
+  // Delete wins over the verify form, so an address added by mistake can be removed before it is verified.
+  const form = view.canManage && (deleting ? "delete" : !e.verified ? "verify" : editing ? "roles" : null);
   return (
     <tbody className="border-t border-slate-200">
       <tr className="align-top">
