@@ -134,9 +134,9 @@ async function main(): Promise<number> {
     server = await startNext({ port, databaseUrl, authSecret: crypto.randomBytes(32).toString("base64url"), log });
     const origin = server.baseUrl;
     const ids = actionIds();
-    const loginId = actionId(ids, "app/login/actions.ts#login");
-    const payId = actionId(ids, "app/(panel)/invoices/pay-action.ts#payInvoices");
-    const cardId = actionId(ids, "app/sandbox/checkout/[id]/actions.ts#payWithCard");
+    const loginId = actionId(ids, "lib/actions/login.ts#login");
+    const payId = actionId(ids, "lib/actions/payments.ts#payInvoices");
+    const cardId = actionId(ids, "lib/actions/sandbox.ts#payWithCard");
 
     const latencies = new Map<Route, number[]>(ROUTES.map((r) => [r, []]));
     const statuses = new Map<Route, Map<number, number>>(ROUTES.map((r) => [r, new Map()]));

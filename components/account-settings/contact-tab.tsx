@@ -12,7 +12,7 @@ import {
   saveRoles,
   verifyEmail,
   type SettingsState,
-} from "@/app/(panel)/account-actions";
+} from "@/lib/actions/account";
 import { ROLE_DESCRIPTION, ROLE_LABEL, ROLES, type Role } from "@/lib/contacts/roles";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";

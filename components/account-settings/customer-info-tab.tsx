@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { saveCustomerInfo, type SettingsState } from "@/app/(panel)/account-actions";
+import { saveCustomerInfo, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { Field, FormMessage, inputClass, primaryButton } from "./fields";
 

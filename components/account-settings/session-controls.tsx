@@ -1,8 +1,8 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { changePassword, logOutEverywhere, type SettingsState } from "@/app/(panel)/account-actions";
-import { logout } from "@/app/(panel)/actions";
+import { changePassword, logOutEverywhere, type SettingsState } from "@/lib/actions/account";
+import { logout } from "@/lib/actions/session";
 import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
 
 /**

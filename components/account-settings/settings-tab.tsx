@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect } from "react";
-import { saveInvoiceSettings, type SettingsState } from "@/app/(panel)/account-actions";
+import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { FormMessage, primaryButton } from "./fields";
 

@@ -4,7 +4,7 @@ import { Dialog, DialogBackdrop, DialogPanel, DialogTitle, Tab, TabGroup, TabLis
 import { UserCircleIcon, XMarkIcon } from "@heroicons/react/24/outline";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { loadAccountSettings } from "@/app/(panel)/account-actions";
+import { loadAccountSettings } from "@/lib/actions/account";
 import { useIsClient } from "@/components/ui/use-is-client";
 import type { AccountSettingsView } from "@/lib/dal/account";
 import { ContactTab } from "./contact-tab";

@@ -4,7 +4,7 @@ import { Dialog, DialogPanel, DialogTitle, Radio, RadioGroup } from "@headlessui
 import { BanknotesIcon, CreditCardIcon } from "@heroicons/react/24/outline";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
-import { payInvoices, type PayState } from "@/app/(panel)/invoices/pay-action";
+import { payInvoices, type PayState } from "@/lib/actions/payments";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { BankTransferDetails, type BankAccount } from "./bank-transfer";
 import { focusPayOpener, payOpenerKey, rememberPayOpener } from "./pay-opener";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { saveUserAccess, type AccessState } from "@/app/(panel)/users/actions";
+import { saveUserAccess, type AccessState } from "@/lib/actions/users";
 import { FormMessage, inputClass, primaryButton, secondaryButton } from "@/components/account-settings/fields";
 
 /** "Change access" for one user: a small form that opens in the row (one island per row, no form until opened). */

@@ -5,7 +5,8 @@
  */
 import "server-only";
 import { getDb } from "@/db/client";
-import { accountSettings } from "@/lib/account/settings";
+import { accountSettings, updateCustomerInfo, updateInvoiceSettings, type InvoiceSettingsInput } from "@/lib/account/settings";
+import type { CustomerInfoInput } from "@/lib/account/validation";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
 import { countryOptions } from "@/lib/countries";
 import { canManageBilling, canReadBilling, type Viewer } from "./session";
@@ -29,4 +30,13 @@ export type AccountSettingsView = { email: string; billing: BillingSettingsView 
 
 export async function getAccountSettingsView(viewer: Viewer): Promise<AccountSettingsView> {
   return { email: viewer.email, billing: canReadBilling(viewer) ? await billingSettingsView(viewer) : null };
+}
+
+/** The viewer's account's customer info; null when the account is gone. */
+export function saveViewerCustomerInfo(viewer: Viewer, input: CustomerInfoInput) {
+  return updateCustomerInfo(getDb(), viewer.account.id, viewer.userId, input);
+}
+
+export function saveViewerInvoiceSettings(viewer: Viewer, input: InvoiceSettingsInput) {
+  return updateInvoiceSettings(getDb(), viewer.account.id, viewer.userId, input);
 }

@@ -1,11 +1,13 @@
 /** Payments for the current viewer: reads need invoice access, paying needs invoice access Full. */
 import "server-only";
 import { getDb } from "@/db/client";
+import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
+import { startCardCheckout, stripeResumeLocation } from "@/lib/payments/checkout";
 import { reconcilePayment } from "@/lib/payments/engine";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
-import { canReadInvoices, type Viewer } from "./session";
+import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
 export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) {
@@ -53,3 +55,23 @@ export async function getPaymentReceipt(viewer: Viewer, paymentId: string) {
   return paymentReceiptPdf(getDb(), viewer.account.id, id);
 }
 
+
+export type CardPaymentRequest = { numbers: number[]; expectedAmountMinor: bigint; idempotencyKey: string };
+
+/**
+ * A card payment of the viewer's invoices with the configured provider (the Pay action has
+ * authorized the viewer): where the payer goes next, or why not.
+ */
+export function startViewerCardPayment(viewer: Viewer, request: CardPaymentRequest) {
+  const provider = getPaymentProvider();
+  return startCardCheckout(getDb(), provider, { ...request, accountId: viewer.account.id, userId: viewer.userId, returnOrigin: appOrigin() });
+}
+
+/**
+ * Where the viewer continues a Stripe checkout of their account (its page, or the payment's
+ * result); null for a viewer who may not pay, a malformed session id, or another account's.
+ */
+export async function resumeViewerStripeCheckout(viewer: Viewer, sessionId: string): Promise<string | null> {
+  if (!canPayInvoices(viewer) || !/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) return null;
+  return stripeResumeLocation(getDb(), viewer.account.id, sessionId);
+}

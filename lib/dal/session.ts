@@ -13,7 +13,8 @@ import { cache } from "react";
 import { getDb, preparedQuery, type Database } from "@/db/client";
 import { accounts, users, userSessions, type InvoiceAccess, type Language } from "@/db/schema";
 import { sessionClaims } from "@/lib/auth/session-token";
-import { endSession } from "@/lib/auth/sessions";
+import { changePassword } from "@/lib/auth/password-change";
+import { endSession, logOutEverywhere } from "@/lib/auth/sessions";
 
 export type Viewer = {
   userId: string;
@@ -107,6 +108,22 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
 export async function endCurrentSession(): Promise<void> {
   const session = await sessionClaims((await cookies()).getAll());
   if (session) await endSession(getDb(), session.uid, session.sid);
+}
+
+/** "Log out everywhere" for the viewer: every session of theirs ends, this one included (audited). */
+export function endEveryViewerSession(viewer: Viewer): Promise<number> {
+  return logOutEverywhere(getDb(), viewer.account.id, viewer.userId);
+}
+
+/** The viewer's own password; the session of this request stays on, every other one ends. */
+export function changeViewerPassword(viewer: Viewer, currentPassword: string, newPassword: string) {
+  return changePassword(getDb(), {
+    accountId: viewer.account.id,
+    userId: viewer.userId,
+    keepSessionId: viewer.sessionId,
+    currentPassword,
+    newPassword,
+  });
 }
 
 /** The viewer, or a redirect to the login page that comes back to the requested page. */

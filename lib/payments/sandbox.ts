@@ -6,6 +6,7 @@
  */
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
 import { appOrigin, env } from "@/lib/env";
@@ -18,7 +19,7 @@ import {
   type ProviderOutcome,
 } from "./provider";
 
-type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
+export type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
 type CheckoutStatus = CheckoutRow["status"];
 
 export const SIGNATURE_HEADER = "x-sandbox-signature";
@@ -164,6 +165,13 @@ export function decideCard(cardNumber: string): SandboxDecision {
  * settle an invoice with no card entered.
  */
 export const SANDBOX_STEP_FROM = { pay: "open", authenticate: "requires_action", cancel: "open" } as const satisfies Record<string, CheckoutStatus>;
+
+/** The hosted page's checkout, or null for an unknown or malformed id. */
+export async function findSandboxCheckout(id: string): Promise<CheckoutRow | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const [row] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));
+  return row ?? null;
+}
 
 /**
  * Moves a checkout from `from` to the state in `set`, once: the expected state is part of the

@@ -165,7 +165,7 @@ export async function runPayBench(o: {
   log: (l: string) => void;
 }): Promise<PayBenchResult> {
   const encode = reactEncodeReply();
-  const payId = actionId("app/(panel)/invoices/pay-action.ts", "payInvoices");
+  const payId = actionId("lib/actions/payments.ts", "payInvoices");
   const headers = (contentType: string) => ({
     cookie: o.cookie,
     "next-action": payId,

@@ -17,8 +17,8 @@ export type PayIds = { pay: string; card: string };
 
 export function payIds(ids: Record<string, string>): PayIds {
   return {
-    pay: actionId(ids, "app/(panel)/invoices/pay-action.ts#payInvoices"),
-    card: actionId(ids, "app/sandbox/checkout/[id]/actions.ts#payWithCard"),
+    pay: actionId(ids, "lib/actions/payments.ts#payInvoices"),
+    card: actionId(ids, "lib/actions/sandbox.ts#payWithCard"),
   };
 }
 

@@ -152,7 +152,7 @@ test.describe("where a login leads", () => {
     }
     // A path no page has: the action still answers a redirect to it (percent-encoded, same origin)
     // with the session set. Over HTTP: the browser would go on to the 404 page.
-    const login = builtActions().find((a) => a.key === "app/login/actions.ts#login")!;
+    const login = builtActions().find((a) => a.key === "lib/actions/login.ts#login")!;
     for (const target of ["/€", "/😀/ö"]) {
       const res = await callAction(await newClient(), { action: login, path: "/login", args: [{}, FORM], fields: { email: ROLES.reader, password: DEMO_PASSWORD, callbackUrl: target } });
       expect(res.status(), `${target}: the login action's answer`).toBe(200);

@@ -49,7 +49,7 @@ const FORGED_TOKEN = [
 ].join(".");
 
 const actions = new Map(builtActions().map((a) => [a.key, a] as const));
-const loadSettings = () => actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!;
+const loadSettings = () => actions.get("lib/actions/account.ts#loadAccountSettings")!;
 
 let target: Target;
 const clients = new Map<MatrixRole, APIRequestContext>();
@@ -226,13 +226,13 @@ test("another account's numbers and ids answer exactly like unknown ones", async
   ];
   // Server actions, by id or number: the answer to the target's id and to a random one.
   const byId: [string, string, (id: string) => Record<string, string>, (t: Target) => string][] = [
-    ["verify an address", "app/(panel)/account-actions.ts#verifyEmail", (id) => ({ id, code: "123456" }), (t) => t.pendingContactId],
-    ["resend a code", "app/(panel)/account-actions.ts#resendCode", (id) => ({ id }), (t) => t.pendingContactId],
-    ["set roles", "app/(panel)/account-actions.ts#saveRoles", (id) => ({ id, tech: "on" }), (t) => t.secondContactId],
-    ["delete an address", "app/(panel)/account-actions.ts#deleteEmail", (id) => ({ id }), (t) => t.secondContactId],
-    ["remove a phone", "app/(panel)/account-actions.ts#deletePhone", (id) => ({ id }), (t) => t.phoneId],
-    ["change a user's access", "app/(panel)/users/actions.ts#saveUserAccess", (id) => ({ userId: id, invoiceAccess: "read", isAdmin: "" }), (t) => t.members.none!.id],
-    ["pay an invoice", "app/(panel)/invoices/pay-action.ts#payInvoices", (n) => ({ n, method: "card", amount: "100", idempotencyKey: "6f1c3f7e-7d1e-4c43-9d55-0c4e2f3b9a10" }), (t) => String(t.invoice.number)],
+    ["verify an address", "lib/actions/account.ts#verifyEmail", (id) => ({ id, code: "123456" }), (t) => t.pendingContactId],
+    ["resend a code", "lib/actions/account.ts#resendCode", (id) => ({ id }), (t) => t.pendingContactId],
+    ["set roles", "lib/actions/account.ts#saveRoles", (id) => ({ id, tech: "on" }), (t) => t.secondContactId],
+    ["delete an address", "lib/actions/account.ts#deleteEmail", (id) => ({ id }), (t) => t.secondContactId],
+    ["remove a phone", "lib/actions/account.ts#deletePhone", (id) => ({ id }), (t) => t.phoneId],
+    ["change a user's access", "lib/actions/users.ts#saveUserAccess", (id) => ({ userId: id, invoiceAccess: "read", isAdmin: "" }), (t) => t.members.none!.id],
+    ["pay an invoice", "lib/actions/payments.ts#payInvoices", (n) => ({ n, method: "card", amount: "100", idempotencyKey: "6f1c3f7e-7d1e-4c43-9d55-0c4e2f3b9a10" }), (t) => String(t.invoice.number)],
   ];
 
   let compared = 0;
@@ -248,8 +248,8 @@ test("another account's numbers and ids answer exactly like unknown ones", async
     }
     for (const [label, key, fields, idOf] of byId) {
       const action = actions.get(key) as BuiltAction;
-      const path = key.includes("pay-action") ? "/invoices" : key.includes("users/") ? "/users" : "/";
-      const isNumber = key.includes("pay-action");
+      const path = key.startsWith("lib/actions/payments.ts") ? "/invoices" : key.startsWith("lib/actions/users.ts") ? "/users" : "/";
+      const isNumber = key.startsWith("lib/actions/payments.ts");
       const foreignId = idOf(target);
       const unknownId = isNumber ? String(unknown) : randomUUID();
       const send = (id: string) => callAction(other, { action, path, args: [{}, FORM], fields: fields(id), headers });

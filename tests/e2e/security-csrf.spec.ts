@@ -43,7 +43,7 @@ import {
 test.describe.configure({ mode: "serial" });
 
 const actions = new Map(builtActions().map((a) => [a.key, a] as const));
-const loadSettings = () => actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!;
+const loadSettings = () => actions.get("lib/actions/account.ts#loadAccountSettings")!;
 const FOREIGN_ORIGINS = ["https://evil.example", "null"];
 
 let target: Target;
@@ -88,7 +88,7 @@ test("every server action refuses a foreign or null Origin and changes nothing",
 });
 
 test("a no-JavaScript form post from another site is refused too; from the app itself it works", async () => {
-  const logout = actions.get("app/(panel)/actions.ts#logout")!;
+  const logout = actions.get("lib/actions/session.ts#logout")!;
   // Next's progressive-enhancement path: a plain multipart form naming the action in a field.
   const form = () => {
     const body = new FormData();
@@ -111,7 +111,7 @@ test("a no-JavaScript form post from another site is refused too; from the app i
 });
 
 test("the login form refuses a foreign Origin: no session is planted (login CSRF)", async () => {
-  const login = actions.get("app/login/actions.ts#login")!;
+  const login = actions.get("lib/actions/login.ts#login")!;
   for (const origin of FOREIGN_ORIGINS) {
     const victim = await newClient();
     const res = await callAction(victim, { action: login, path: "/login", args: [{}, FORM], fields: { email: ROLES.reader, password: DEMO_PASSWORD, callbackUrl: "/" }, origin });

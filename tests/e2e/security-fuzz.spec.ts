@@ -177,7 +177,7 @@ function count(status: number) {
 
 test.beforeAll(async () => {
   const sql = database();
-  const load = actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!;
+  const load = actions.get("lib/actions/account.ts#loadAccountSettings")!;
   target = sql ? await createIsolatedTarget(sql, "fuzz") : await demoTarget(await signIn(ROLES.demo), load);
   admin = await signIn(target.members.admin!.email);
   reader = await signIn(target.members.read!.email);
@@ -292,7 +292,7 @@ type FormTarget = {
   examples?: () => Fields[];
 };
 
-const SETTINGS = "app/(panel)/account-actions.ts";
+const SETTINGS = "lib/actions/account.ts";
 let checkoutId = "00000000-0000-4000-8000-000000000000";
 
 const FORMS: FormTarget[] = [
@@ -326,16 +326,16 @@ const FORMS: FormTarget[] = [
   },
   { key: `${SETTINGS}#deletePhone`, state: true, client: () => admin, fields: () => ({ id: randomUUID() }) },
   {
-    key: "app/(panel)/invoices/pay-action.ts#payInvoices",
+    key: "lib/actions/payments.ts#payInvoices",
     state: true,
     client: () => admin,
     fields: () => ({ n: String(target.invoice.number), method: "card", amount: target.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
   },
-  { key: "app/(panel)/users/actions.ts#saveUserAccess", state: true, client: () => admin, fields: () => ({ userId: target.members.revoked!.id, invoiceAccess: "read", isAdmin: null }) },
+  { key: "lib/actions/users.ts#saveUserAccess", state: true, client: () => admin, fields: () => ({ userId: target.members.revoked!.id, invoiceAccess: "read", isAdmin: null }) },
   {
     // Addresses never look valid here: every valid address would count a failed sign-in for this
     // machine's address (50 lock it for every spec). Wrong passwords for valid addresses: auth.spec.ts.
-    key: "app/login/actions.ts#login",
+    key: "lib/actions/login.ts#login",
     state: true,
     client: () => anonymous,
     fields: () => ({ email: "not-an-address", password: "x", callbackUrl: "/users" }),
@@ -343,7 +343,7 @@ const FORMS: FormTarget[] = [
     everywhere: true,
   },
   {
-    key: "app/sandbox/checkout/[id]/actions.ts#payWithCard",
+    key: "lib/actions/sandbox.ts#payWithCard",
     bound: () => fc.oneof(fc.constant<unknown[]>([checkoutId]), hostile.map((h): unknown[] => [h])),
     state: true,
     client: () => anonymous,
@@ -351,7 +351,7 @@ const FORMS: FormTarget[] = [
     everywhere: true,
   },
   {
-    key: "app/sandbox/checkout/[id]/actions.ts#authenticate",
+    key: "lib/actions/sandbox.ts#authenticate",
     bound: () => fc.oneof(fc.constant<unknown[]>([checkoutId]), hostile.map((h): unknown[] => [h])),
     state: false,
     client: () => anonymous,
@@ -387,7 +387,7 @@ test("every form field: never a 5xx, and a change is never written without its a
   if (sql) {
     // An open sandbox checkout of the account's own, for the hosted page's forms.
     const pay = await callAction(admin, {
-      action: actions.get("app/(panel)/invoices/pay-action.ts#payInvoices")!,
+      action: actions.get("lib/actions/payments.ts#payInvoices")!,
       path: "/invoices",
       args: [{}, FORM],
       fields: { n: String(target.invoice.number), method: "card", amount: target.invoice.outstandingMinor, idempotencyKey: randomUUID() },
@@ -404,7 +404,7 @@ test("every form field: never a 5xx, and a change is never written without its a
   for (const form of forms) {
     const action = actions.get(form.key);
     if (!action) throw new Error(`${form.key} is not in the build`);
-    const path = form.key.startsWith("app/sandbox") ? `/sandbox/checkout/${checkoutId}` : form.key.startsWith("app/login") ? "/login" : form.key.includes("users/") ? "/users" : form.key.includes("pay-action") ? "/invoices" : "/";
+    const path = form.key.startsWith("lib/actions/sandbox.ts") ? `/sandbox/checkout/${checkoutId}` : form.key.startsWith("lib/actions/login.ts") ? "/login" : form.key.startsWith("lib/actions/users.ts") ? "/users" : form.key.startsWith("lib/actions/payments.ts") ? "/invoices" : "/";
     const bound = form.bound?.() ?? fc.constant([] as unknown[]);
     await check(
       form.key,
@@ -428,7 +428,7 @@ test("every form field: never a 5xx, and a change is never written without its a
         }
       }),
       form.runs,
-      (form.examples?.() ?? []).map((f): [unknown[], Fields] => [form.key.startsWith("app/sandbox") ? [checkoutId] : [], f]),
+      (form.examples?.() ?? []).map((f): [unknown[], Fields] => [form.key.startsWith("lib/actions/sandbox.ts") ? [checkoutId] : [], f]),
     );
   }
   console.log(
@@ -478,9 +478,9 @@ test("malformed server-action bodies answer 400, never 500", async () => {
     ["text/plain dangling reference", { "content-type": "text/plain;charset=UTF-8" }, '["$1"]'],
   ];
   const targets = [
-    { key: "app/login/actions.ts#login", path: "/login", client: () => anonymous },
+    { key: "lib/actions/login.ts#login", path: "/login", client: () => anonymous },
     { key: `${SETTINGS}#saveCustomerInfo`, path: "/", client: () => admin },
-    { key: "app/(panel)/invoices/pay-action.ts#payInvoices", path: "/invoices", client: () => admin },
+    { key: "lib/actions/payments.ts#payInvoices", path: "/invoices", client: () => admin },
   ];
   const send = (t: (typeof targets)[number], headers: Record<string, string>, body: string) =>
     t.client().fetch(t.path, {

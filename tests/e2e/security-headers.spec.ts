@@ -19,7 +19,7 @@ let target: Target;
 
 test.beforeAll(async () => {
   const sql = database();
-  target = sql ? await createIsolatedTarget(sql, "headers") : await demoTarget(await signIn(ROLES.demo), actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!);
+  target = sql ? await createIsolatedTarget(sql, "headers") : await demoTarget(await signIn(ROLES.demo), actions.get("lib/actions/account.ts#loadAccountSettings")!);
 });
 
 test.afterAll(async () => {

@@ -126,7 +126,7 @@ function action(file: string, name: string, spec: ActionSpec, expect: Cells, ext
 }
 
 const UNKNOWN_CHECKOUT = "00000000-0000-4000-8000-000000000000";
-const SETTINGS = "app/(panel)/account-actions.ts";
+const SETTINGS = "lib/actions/account.ts";
 
 /** A complete Customer Info form, different from the seeded one. */
 const customerInfo = (): Fields => ({
@@ -214,33 +214,33 @@ export const MATRIX: Probe[] = [
     valid: () => ({ password: DEMO_PASSWORD, newPassword: "matrix-changed-password", confirmPassword: "matrix-changed-password" }),
     harmless: { password: "", newPassword: "short", confirmPassword: "short" },
   },                                                                                         cells("login",      "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
-  action("app/(panel)/invoices/pay-action.ts", "payInvoices", {
+  action("lib/actions/payments.ts", "payInvoices", {
     what: "pay the target's invoice by card",
     state: true,
     valid: (t) => ({ n: String(t.invoice.number), method: "card", amount: t.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
     harmless: { n: "x" },
   },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
-  action("app/(panel)/users/actions.ts", "saveUserAccess", {
+  action("lib/actions/users.ts", "saveUserAccess", {
     what: "give the target's None user Full and admin",
     state: true,
     valid: (t) => ({ userId: t.members.none!.id, invoiceAccess: "full", isAdmin: "on" }),
     harmless: { userId: "x" },
   },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "forbidden",  "invalid",    "invalid")),
-  action("app/login/actions.ts", "login", { what: "the login form, empty", state: true, valid: () => ({ email: "", password: "" }), harmless: { email: "", password: "" } },
+  action("lib/actions/login.ts", "login", { what: "the login form, empty", state: true, valid: () => ({ email: "", password: "" }), harmless: { email: "", password: "" } },
                                                                                              cells("invalid",    "invalid",    "invalid",    "invalid",    "invalid",    "invalid")),
-  action("app/sandbox/checkout/[id]/actions.ts", "payWithCard", {
+  action("lib/actions/sandbox.ts", "payWithCard", {
     what: "pay an unknown sandbox checkout", args: () => [UNKNOWN_CHECKOUT], state: true,
     valid: () => ({ card: "4242424242424242", expiry: "12/30", cvc: "123" }), harmless: { card: "1" },
   },                                                                                         cells("refused",    "refused",    "refused",    "refused",    "refused",    "refused")),
-  action("app/sandbox/checkout/[id]/actions.ts", "authenticate", {
+  action("lib/actions/sandbox.ts", "authenticate", {
     what: "complete 3-D Secure of an unknown checkout", args: () => [UNKNOWN_CHECKOUT], valid: () => ({ result: "approve" }), harmless: { result: "approve" },
   },                                                                                         cells("redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired",
                                                                                                    "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired")),
-  action("app/sandbox/checkout/[id]/actions.ts", "cancelCheckout", {
+  action("lib/actions/sandbox.ts", "cancelCheckout", {
     what: "cancel an unknown checkout", args: () => [UNKNOWN_CHECKOUT], valid: () => ({}), harmless: {},
   },                                                                                         cells("redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired",
                                                                                                    "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired")),
   // Last: it ends the session it is sent from (each cell signs in afresh for it).
-  action("app/(panel)/actions.ts", "logout", { what: "log out", form: false, valid: () => ({}), harmless: {} },
+  action("lib/actions/session.ts", "logout", { what: "log out", form: false, valid: () => ({}), harmless: {} },
                                                                                              cells("login",      "login",      "login",      "login",      "login",      "login"), { endsSession: true }),
 ];

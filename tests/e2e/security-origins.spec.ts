@@ -80,7 +80,7 @@ test("sign-in sends the person to APP_URL and sets APP_URL's cookies, whatever H
   // The login form's server action (Auth.js's signIn() inside builds its URL from AUTH_URL = APP_URL).
   const viaForm = await newClient();
   const res = await callAction(viaForm, {
-    action: action("app/login/actions.ts#login"),
+    action: action("lib/actions/login.ts#login"),
     path: "/login",
     args: [{}, FORM],
     fields: { email: ROLES.reader, password: DEMO_PASSWORD, callbackUrl: "/invoices" },
@@ -110,7 +110,7 @@ test("sign-in sends the person to APP_URL and sets APP_URL's cookies, whatever H
 
 test("the CSRF check compares the Origin with APP_URL, not with the Host the request names", async () => {
   const admin = await signIn(ROLES.demo);
-  const load = action("app/(panel)/account-actions.ts#loadAccountSettings");
+  const load = action("lib/actions/account.ts#loadAccountSettings");
   for (const origin of [`http://${spoofedHost}`, `https://${spoofedHost}`]) {
     const res = await callAction(admin, { action: load, path: "/", args: [], origin, headers: SPOOFED });
     expect((await readAnswer(res, "action")).outcome, `Origin ${origin} with a matching Host`).toBe("origin-refused");
@@ -126,7 +126,7 @@ test("a card payment's return URL, redirects and signed webhook stay on APP_URL"
   const target = await createIsolatedTarget(sql!, "origins");
   const admin = await signIn(target.members.admin!.email);
   const pay = await callAction(admin, {
-    action: action("app/(panel)/invoices/pay-action.ts#payInvoices"),
+    action: action("lib/actions/payments.ts#payInvoices"),
     path: "/invoices",
     args: [{}, FORM],
     fields: { n: String(target.invoice.number), method: "card", amount: target.invoice.outstandingMinor, idempotencyKey: randomUUID() },
@@ -142,7 +142,7 @@ test("a card payment's return URL, redirects and signed webhook stay on APP_URL"
   // The hosted page: a card that asks for 3-D Secure, then the approval, both with spoofed headers.
   const payer = await newClient();
   const card = await callAction(payer, {
-    action: action("app/sandbox/checkout/[id]/actions.ts#payWithCard"),
+    action: action("lib/actions/sandbox.ts#payWithCard"),
     path: checkoutUrl,
     args: [checkoutId, {}, FORM],
     fields: { card: "4000000000003220", expiry: "12/39", cvc: "123" },
@@ -151,7 +151,7 @@ test("a card payment's return URL, redirects and signed webhook stay on APP_URL"
   });
   expect(destination(card)).toBe(`/sandbox/checkout/${checkoutId}?step=3ds`);
   const approved = await callAction(payer, {
-    action: action("app/sandbox/checkout/[id]/actions.ts#authenticate"),
+    action: action("lib/actions/sandbox.ts#authenticate"),
     path: checkoutUrl,
     args: [checkoutId, FORM],
     fields: { result: "approve" },

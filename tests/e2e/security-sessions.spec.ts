@@ -63,7 +63,7 @@ function expectCookieFlags(cookie: SetCookie | undefined, secure: boolean, label
 async function loginByForm(headers: Record<string, string> = {}) {
   const client = await newClient();
   const res = await callAction(client, {
-    action: actions.get("app/login/actions.ts#login")!,
+    action: actions.get("lib/actions/login.ts#login")!,
     path: "/login",
     args: [{}, FORM],
     fields: { email: ROLES.reader, password: DEMO_PASSWORD, callbackUrl: "/" },
@@ -122,7 +122,7 @@ test("after Log out, a copy of the old cookie is signed out on pages, actions an
   const number = Number(list.split("\r\n")[1]?.split(",")[0]);
   expect(number, "an invoice of the reader's account").toBeGreaterThan(0);
   const urls = ["/", "/invoices", `/invoices/${number}`, `/invoices/${number}/pdf`, "/invoices/export.csv", `/invoices/download?n=${number}`];
-  const load = actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!;
+  const load = actions.get("lib/actions/account.ts#loadAccountSettings")!;
   const stolen = await sessionCookieOf(client);
   const replay = await newClient({ cookie: `authjs.session-token=${stolen}` });
   // The copy works before logout (the pages and the CSV; the PDF and ZIP answer the same way
@@ -131,7 +131,7 @@ test("after Log out, a copy of the old cookie is signed out on pages, actions an
     expect((await replay.get(url, { maxRedirects: 0 })).status(), `before logout: ${url}`).toBe(200);
   }
 
-  const logout = actions.get("app/(panel)/actions.ts#logout")!;
+  const logout = actions.get("lib/actions/session.ts#logout")!;
   const res = await callAction(client, { action: logout, path: "/", args: [] });
   expect((await readAnswer(res, "action")).outcome, "logged out").toBe("login");
 
@@ -230,7 +230,7 @@ test("the per-address login limit counts the address our proxy appended: rotatin
   const attacker = "203.0.113.66";
   const neighbour = "203.0.113.67";
   const viaNginx = (written: string | null, remoteAddr: string) => ({ "x-forwarded-for": written ? `${written}, ${remoteAddr}` : remoteAddr });
-  const login = actions.get("app/login/actions.ts#login")!;
+  const login = actions.get("lib/actions/login.ts#login")!;
   const attempt = async (email: string, password: string, headers: Record<string, string>) => {
     const res = await callAction(await newClient(), { action: login, path: "/login", args: [{}, FORM], fields: { email, password, callbackUrl: "/" }, headers });
     const answer = await readAnswer(res, "action");
@@ -269,7 +269,7 @@ test.describe("changes take effect at the next request", () => {
     const admin = await signIn(target.members.admin!.email);
     const reader = await signIn(target.members.read!.email);
     const full = await signIn(target.members.full!.email);
-    const saveAccess = actions.get("app/(panel)/users/actions.ts#saveUserAccess")!;
+    const saveAccess = actions.get("lib/actions/users.ts#saveUserAccess")!;
     const setAccess = async (userId: string, invoiceAccess: string, isAdmin: boolean) => {
       const res = await callAction(admin, { action: saveAccess, path: "/users", args: [{}, FORM], fields: { userId, invoiceAccess, ...(isAdmin ? { isAdmin: "on" } : {}) } });
       expect((await readAnswer(res, "action")).outcome, `admin sets ${invoiceAccess}${isAdmin ? " + admin" : ""}`).toBe("ok");
@@ -303,7 +303,7 @@ test.describe("changes take effect at the next request", () => {
     const newPassword = "a-new-password-for-the-security-spec";
     await database()!`update users set password_hash = ${await hashPassword(newPassword)}, session_version = session_version + 1, password_changed_at = now() where id = ${member.id}`;
 
-    const load = actions.get("app/(panel)/account-actions.ts#loadAccountSettings")!;
+    const load = actions.get("lib/actions/account.ts#loadAccountSettings")!;
     for (const [i, c] of [first, second].entries()) {
       for (const url of ["/", "/invoices", `/invoices/${target.invoice.number}/pdf`]) {
         expect((await readAnswer(await c.get(url, { maxRedirects: 0 }), "page")).outcome, `session ${i + 1}: ${url}`).toBe("login");

@@ -67,7 +67,7 @@ export async function severalServers(ctx: FaultContext, o: SeveralServersOptions
       const cookie = await signIn(made.baseUrl, email, DEMO_PASSWORD);
       const there = await new Client(other.baseUrl, cookie).get("session", "/invoices");
       checks.equal(`a session made on ${made.baseUrl} opens /invoices on the other server`, there.status, 200);
-      const out = await new Client(made.baseUrl, cookie).action("logout", "/", actionId(ids, "app/(panel)/actions.ts#logout"), [], {});
+      const out = await new Client(made.baseUrl, cookie).action("logout", "/", actionId(ids, "lib/actions/session.ts#logout"), [], {});
       checks.check(`logout on ${made.baseUrl}`, signedOut(out, made.baseUrl) || (out.status === 200 && /\/login/.test(out.redirect ?? "")), `${out.status} → ${out.redirect}`);
       const replay = await new Client(other.baseUrl, cookie).get("session", "/invoices");
       checks.check(`the old cookie on the other server after that logout`, signedOut(replay, other.baseUrl), `${replay.status} → ${replay.redirect ?? "(no redirect)"}`);

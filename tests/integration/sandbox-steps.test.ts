@@ -41,7 +41,7 @@ const RETURN_URL = `${APP_URL}/invoices/1?payment=p`;
 const CARD_3DS = "4000000000003220";
 
 const { db } = await setupTestDatabase();
-const { authenticate, cancelCheckout, payWithCard } = await import("@/app/sandbox/checkout/[id]/actions");
+const { authenticate, cancelCheckout, payWithCard } = await import("@/lib/actions/sandbox");
 
 const saved = { ...process.env };
 let callbacks: { url: string; state: string }[] = [];

@@ -5,8 +5,7 @@
  * needed. 503 while CRON_SECRET is unset, 401 without the right secret.
  */
 import crypto from "node:crypto";
-import { databaseReady, getDb } from "@/db/client";
-import { countDue, drainOutbox } from "@/lib/email/sender";
+import { sendOutboxBatch } from "@/lib/dal/webhooks";
 import { env } from "@/lib/env";
 
 // Stop claiming new messages well before the function's time limit.
@@ -29,11 +28,9 @@ async function handle(request: Request): Promise<Response> {
   if (!sameSecret(header, `Bearer ${secret}`)) {
     return Response.json({ error: "unauthorized" }, { status: 401, headers: { ...noStore, "www-authenticate": "Bearer" } });
   }
-  await databaseReady();
-  const db = getDb();
-  const result = await drainOutbox(db, { limit: 100, workerId: "cron", timeBudgetMs: TIME_BUDGET_MS, concurrency: 2 });
+  const { result, due } = await sendOutboxBatch({ limit: 100, workerId: "cron", timeBudgetMs: TIME_BUDGET_MS, concurrency: 2 });
   const { outboxIds: _ids, ...counts } = result;
-  return Response.json({ ...counts, due: await countDue(db) }, { headers: noStore });
+  return Response.json({ ...counts, due }, { headers: noStore });
 }
 
 export const GET = handle;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { payWithCard, type CardState } from "./actions";
+import { payWithCard, type CardState } from "@/lib/actions/sandbox";
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
 

@@ -3,16 +3,12 @@
  * not part of the panel (no panel session, no panel layout), and card details never reach the
  * panel's code or database.
  */
-import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { z } from "zod";
-import { getDb } from "@/db/client";
-import { sandboxCheckouts } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { sandboxEnabled } from "@/lib/payments";
-import { TEST_CARDS } from "@/lib/payments/sandbox";
-import { authenticate, cancelCheckout } from "./actions";
+import { findSandboxCheckout, TEST_CARDS } from "@/lib/payments/sandbox";
+import { authenticate, cancelCheckout } from "@/lib/actions/sandbox";
 import { CardForm } from "./card-form";
 
 export const metadata: Metadata = { title: "Sandbox payment" };
@@ -23,8 +19,7 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
   // Only while the sandbox is the configured provider: with a real one this page does not exist.
   if (!sandboxEnabled()) notFound();
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
-  const [checkout] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));
+  const checkout = await findSandboxCheckout(id);
   if (!checkout) notFound();
   const step = (await searchParams).step;
   const amount = formatMoney(checkout.amountMinor, checkout.currency, "en");

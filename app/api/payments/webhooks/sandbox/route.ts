@@ -3,9 +3,8 @@
  * 5 minutes old) before anything is read, de-duplicated by event id, applied once. It exists
  * only while the sandbox is the configured provider; otherwise 404.
  */
-import { getDb } from "@/db/client";
+import { applyProviderEvent } from "@/lib/dal/webhooks";
 import { sandboxEnabled } from "@/lib/payments";
-import { applyOutcome } from "@/lib/payments/engine";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import { sandboxProvider } from "@/lib/payments/sandbox";
 
@@ -22,7 +21,7 @@ export async function POST(request: Request) {
     if (err instanceof WebhookVerificationError) return Response.json({ error: err.message }, { status: 400 });
     throw err;
   }
-  const result = await applyOutcome(getDb(), "sandbox", event);
+  const result = await applyProviderEvent("sandbox", event);
   // A mismatched amount is refused (and recorded); everything else is acknowledged so the provider stops retrying.
   if (result === "mismatch") return Response.json({ result }, { status: 422 });
   return Response.json({ result });

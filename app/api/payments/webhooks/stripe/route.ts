@@ -3,8 +3,7 @@
  * events): verified by the `stripe` package (Stripe-Signature, at most 5 minutes old) before
  * anything is read, de-duplicated by event id, applied once.
  */
-import { getDb } from "@/db/client";
-import { applyOutcome } from "@/lib/payments/engine";
+import { applyProviderEvent } from "@/lib/dal/webhooks";
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import { getStripeProvider, StripeConfigError, type ParsedStripeWebhook } from "@/lib/payments/stripe";
 
@@ -25,7 +24,7 @@ export async function POST(request: Request) {
   }
   // A genuine event the panel does not act on: acknowledged so Stripe stops sending it.
   if (parsed.kind === "ignored") return Response.json({ result: "ignored" });
-  const result = await applyOutcome(getDb(), "stripe", parsed.event);
+  const result = await applyProviderEvent("stripe", parsed.event);
   // A mismatched amount is refused (and recorded); everything else is acknowledged so Stripe stops retrying.
   if (result === "mismatch") return Response.json({ result }, { status: 422 });
   return Response.json({ result });

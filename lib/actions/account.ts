@@ -11,27 +11,24 @@ import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db/client";
-import { updateCustomerInfo, updateInvoiceSettings } from "@/lib/account/settings";
 import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
 import { signOut } from "@/lib/auth";
-import { changePassword as changeOwnPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
 import { confirmPassword } from "@/lib/auth/reauth";
-import { logOutEverywhere as endEverySession } from "@/lib/auth/sessions";
-import {
-  addPhone,
-  createContactEmail,
-  deleteContactEmail,
-  removePhone,
-  resendVerificationCode,
-  setContactRoles,
-  verifyContactEmail,
-} from "@/lib/contacts/contacts";
 import { ROLE_LABEL, ROLES, type Roles } from "@/lib/contacts/roles";
-import { getAccountSettingsView, type AccountSettingsView } from "@/lib/dal/account";
-import { sendOutboxSoon } from "@/lib/email/sender";
+import { getAccountSettingsView, saveViewerCustomerInfo, saveViewerInvoiceSettings, type AccountSettingsView } from "@/lib/dal/account";
 import { defineAction, type ActionState } from "@/lib/dal/action";
-import { canManageBilling, getViewer, type Viewer } from "@/lib/dal/session";
+import {
+  addViewerContactEmail,
+  addViewerPhone,
+  deleteViewerContactEmail,
+  removeViewerPhone,
+  resendViewerVerificationCode,
+  setViewerContactRoles,
+  verifyViewerContactEmail,
+} from "@/lib/dal/contacts";
+import { canManageBilling, changeViewerPassword, endEveryViewerSession, getViewer, type Viewer } from "@/lib/dal/session";
+import { sendOutboxSoon } from "@/lib/email/sender";
 
 export type SettingsState = ActionState & { done?: number; createdId?: string };
 
@@ -63,7 +60,7 @@ export const saveCustomerInfo = defineAction<typeof customerInfoSchema, Settings
   schema: customerInfoSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const saved = await updateCustomerInfo(getDb(), viewer.account.id, viewer.userId, input);
+    const saved = await saveViewerCustomerInfo(viewer, input);
     return saved ? ok("Customer info saved. It applies to invoices issued from now on.") : fail("Account not found.");
   },
 });
@@ -79,7 +76,7 @@ export const saveInvoiceSettings = defineAction<typeof settingsSchema, SettingsS
   schema: settingsSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await updateInvoiceSettings(getDb(), viewer.account.id, viewer.userId, input);
+    const r = await saveViewerInvoiceSettings(viewer, input);
     return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
   },
 });
@@ -93,7 +90,7 @@ export const createEmail = defineAction<typeof createSchema, SettingsState>({
   async handler(viewer, input) {
     const denied = await reauthenticate(viewer.userId, input.password);
     if (denied) return denied;
-    const r = await createContactEmail(getDb(), viewer.account.id, viewer.userId, input.email);
+    const r = await addViewerContactEmail(viewer, input.email);
     if (!r.ok) return fail(r.message, r.field);
     // The code is in the outbox: send it now rather than at the sender's next tick.
     after(sendOutboxSoon);
@@ -108,7 +105,7 @@ export const verifyEmail = defineAction<typeof verifySchema, SettingsState>({
   schema: verifySchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await verifyContactEmail(getDb(), viewer.account.id, viewer.userId, input.id, input.code);
+    const r = await verifyViewerContactEmail(viewer, input.id, input.code);
     return r.ok ? ok("Address verified. Now choose its roles.") : fail(r.message, r.field);
   },
 });
@@ -123,7 +120,7 @@ export const resendCode = defineAction<typeof idSchema, SettingsState>({
   schema: idSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await resendVerificationCode(getDb(), viewer.account.id, viewer.userId, input.id);
+    const r = await resendViewerVerificationCode(viewer, input.id);
     if (r.ok) after(sendOutboxSoon);
     return r.ok ? ok("A new code is on its way.") : fail(r.message);
   },
@@ -149,7 +146,7 @@ export const saveRoles = defineAction<typeof rolesSchema, SettingsState>({
       if (denied) return denied;
     }
     const roles = { billing: input.billing, tech: input.tech, dpo: input.dpo };
-    const r = await setContactRoles(getDb(), viewer.account.id, viewer.userId, input.id, roles, Boolean(input.password));
+    const r = await setViewerContactRoles(viewer, input.id, roles, Boolean(input.password));
     if (!r.ok) return fail(r.message, r.field);
     if (r.billingRemoved) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
     return r.changed ? ok(`Roles saved: ${rolesText(roles)}.`) : ok("Nothing to save: the address already has these roles.");
@@ -161,7 +158,7 @@ export const deleteEmail = defineAction<typeof idSchema, SettingsState>({
   schema: idSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await deleteContactEmail(getDb(), viewer.account.id, viewer.userId, input.id);
+    const r = await deleteViewerContactEmail(viewer, input.id);
     return r.ok ? ok("Address deleted.") : fail(r.message);
   },
 });
@@ -182,7 +179,7 @@ export const createPhone = defineAction<typeof phoneAddSchema, SettingsState>({
   schema: phoneAddSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await addPhone(getDb(), viewer.account.id, viewer.userId, input.phone, input.label);
+    const r = await addViewerPhone(viewer, input.phone, input.label);
     return r.ok ? ok("Phone number added.") : fail(r.message, r.field);
   },
 });
@@ -192,7 +189,7 @@ export const deletePhone = defineAction<typeof idSchema, SettingsState>({
   schema: idSchema,
   authorize: canManageBilling,
   async handler(viewer, input) {
-    const r = await removePhone(getDb(), viewer.account.id, viewer.userId, input.id);
+    const r = await removeViewerPhone(viewer, input.id);
     return r.ok ? ok("Phone number removed.") : fail(r.message);
   },
 });
@@ -208,7 +205,7 @@ export const logOutEverywhere = defineAction<typeof everywhereSchema, SettingsSt
   schema: everywhereSchema,
   authorize: anySignedInUser,
   async handler(viewer) {
-    await endEverySession(getDb(), viewer.account.id, viewer.userId);
+    await endEveryViewerSession(viewer);
     await signOut({ redirect: false });
     redirect("/login");
   },
@@ -230,13 +227,7 @@ export const changePassword = defineAction<typeof changePasswordSchema, Settings
   schema: changePasswordSchema,
   authorize: anySignedInUser,
   async handler(viewer, input) {
-    const r = await changeOwnPassword(getDb(), {
-      accountId: viewer.account.id,
-      userId: viewer.userId,
-      keepSessionId: viewer.sessionId,
-      currentPassword: input.password,
-      newPassword: input.newPassword,
-    });
+    const r = await changeViewerPassword(viewer, input.password, input.newPassword);
     if (!r.ok) return fail(r.message, r.field ?? undefined);
     return ok(r.sessionsEnded > 0 ? "Password changed. Your other sessions have ended." : "Password changed.");
   },

@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db/client";
 import { defineAction, type ActionState } from "@/lib/dal/action";
-import { changeUserAccess } from "@/lib/users/manage";
+import { changeAccountUserAccess } from "@/lib/dal/users";
 
 export type AccessState = ActionState & { done?: number };
 
@@ -19,7 +18,7 @@ export const saveUserAccess = defineAction<typeof schema, AccessState>({
   schema,
   authorize: (viewer) => viewer.isAdmin,
   async handler(viewer, input) {
-    const r = await changeUserAccess(getDb(), viewer.account.id, viewer.userId, input.userId, {
+    const r = await changeAccountUserAccess(viewer, input.userId, {
       invoiceAccess: input.invoiceAccess,
       isAdmin: input.isAdmin,
     });

@@ -1,23 +1,19 @@
 "use server";
 
-import { eq } from "drizzle-orm";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db/client";
-import { sandboxCheckouts } from "@/db/schema";
 import { sandboxEnabled } from "@/lib/payments";
 import {
   authenticateSandboxCheckout,
   cancelSandboxCheckout,
   decideCard,
+  findSandboxCheckout,
   luhnValid,
   sendSandboxCallback,
   settleSandboxCheckout,
 } from "@/lib/payments/sandbox";
 
 export type CardState = { fieldErrors?: { card?: string; expiry?: string; cvc?: string }; message?: string };
-
-const idSchema = z.uuid();
 
 const cardSchema = z.object({
   card: z
@@ -39,9 +35,7 @@ const cardSchema = z.object({
 /** The checkout, or null for an unknown id. Nothing of the sandbox answers unless it is the configured provider. */
 async function findCheckout(id: string) {
   if (!sandboxEnabled()) notFound();
-  if (!idSchema.safeParse(id).success) return null;
-  const [row] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, id));
-  return row ?? null;
+  return findSandboxCheckout(id);
 }
 
 /** Pay with a card. The number is checked and forgotten: only the brand and last four are kept. */
