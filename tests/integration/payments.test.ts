@@ -11,8 +11,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { auditEvents, invoices, paymentEvents, payments, sandboxCheckouts } from "@/db/schema";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
+import { paymentResultPath, startCardCheckout } from "@/lib/payments/checkout";
 import { applyOutcome, attachCheckout, beginCardPayment, OPEN_STATES, reconcilePayment, STRANDED_AFTER_SECONDS, strandedPayment } from "@/lib/payments/engine";
-import { WebhookVerificationError } from "@/lib/payments/provider";
+import { WebhookVerificationError, type PaymentProvider } from "@/lib/payments/provider";
 import {
   decideCard,
   sandboxEventBody,
@@ -300,5 +301,47 @@ describe("a checkout that was never created", () => {
     // Creating its checkout again returns the same one: the provider keys it by our payment id.
     const again = await sandboxProvider.createCheckout({ paymentId, amountMinor: stranded!.amountMinor, currency: stranded!.currency, description: "t", returnUrl: "http://x/" });
     expect(again.providerReference).toBe(c.providerReference);
+  });
+});
+
+describe("startCardCheckout (the Pay action)", () => {
+  const ORIGIN = "https://billing.example.com";
+  const start = (numbers: number[], amount: bigint, key = crypto.randomUUID(), provider: PaymentProvider = sandboxProvider) =>
+    startCardCheckout(db, provider, { accountId, userId, numbers, expectedAmountMinor: amount, idempotencyKey: key, returnOrigin: ORIGIN });
+
+  it("opens a checkout that returns to the result page, and answers a retried key with its first result", async () => {
+    const [a, b] = overdue as [(typeof overdue)[0], (typeof overdue)[0]];
+    expect(paymentResultPath("p1", [a.number])).toBe(`/invoices/${a.number}?payment=p1`);
+    expect(paymentResultPath("p1", [a.number, b.number])).toBe("/invoices?payment=p1");
+    const key = crypto.randomUUID();
+    const first = await start([a.number], a.outstandingMinor, key);
+    expect(first).toMatchObject({ kind: "checkout", checkoutUrl: expect.stringMatching(/^\/sandbox\/checkout\//) });
+    const [payment] = await db.select().from(payments).where(eq(payments.idempotencyKey, key));
+    const [checkout] = await db.select().from(sandboxCheckouts).where(eq(sandboxCheckouts.id, payment!.providerReference!));
+    expect(checkout!.returnUrl).toBe(`${ORIGIN}/invoices/${a.number}?payment=${payment!.id}`);
+    // Retried while open: the same checkout; another key for the same invoice: the one in progress.
+    expect(await start([a.number], a.outstandingMinor, key)).toEqual(first);
+    expect(await start([a.number], a.outstandingMinor)).toMatchObject({ kind: "in_progress", inProgressUrl: sandboxProvider.resumeUrl(payment!.providerReference!) });
+    await applyOutcome(db, "sandbox", { providerReference: payment!.providerReference!, state: "succeeded", amountMinor: a.outstandingMinor, currency: payment!.currency });
+    expect(await start([a.number], a.outstandingMinor, key)).toEqual({ kind: "result", resultPath: `/invoices/${a.number}?payment=${payment!.id}` });
+  });
+
+  it("creates the checkout of a stranded attempt on the next submission; a provider that cannot be reached fails the attempt", async () => {
+    const [a] = overdue as [(typeof overdue)[0]];
+    const r = await beginCardPayment(db, { accountId, userId, numbers: [a.number], expectedAmountMinor: a.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    const { paymentId } = r as { paymentId: string };
+    // Recorded, never checked out, and older than its request could still be.
+    await db.update(payments).set({ createdAt: new Date(Date.now() - (STRANDED_AFTER_SECONDS + 5) * 1000) }).where(eq(payments.id, paymentId));
+    const unreachable: PaymentProvider = { ...sandboxProvider, createCheckout: () => Promise.reject(new Error("connection refused")) };
+    const refused = await start([a.number], a.outstandingMinor, crypto.randomUUID(), unreachable);
+    expect(refused).toEqual({ kind: "refused", message: "The payment provider could not be reached. Nothing was charged; please try again." });
+    expect((await db.select({ state: payments.state }).from(payments).where(eq(payments.id, paymentId)))[0]!.state).toBe("failed");
+
+    const next = await beginCardPayment(db, { accountId, userId, numbers: [a.number], expectedAmountMinor: a.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+    const nextId = (next as { paymentId: string }).paymentId;
+    await db.update(payments).set({ createdAt: new Date(Date.now() - (STRANDED_AFTER_SECONDS + 5) * 1000) }).where(eq(payments.id, nextId));
+    expect(await start([a.number], a.outstandingMinor)).toMatchObject({ kind: "checkout" });
+    const [recovered] = await db.select().from(payments).where(eq(payments.id, nextId));
+    expect(recovered!.providerReference).not.toBeNull();
   });
 });
