@@ -1,6 +1,45 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/**
+ * An import of a top-level folder, by the "@/" alias or by a relative path that climbs out to
+ * it ("../../app/…"). `rest` narrows the part after the folder name.
+ */
+const folder = (name, rest = "(/|$)") => `^(@/|(\\.\\./)+)${name}${rest}`;
+const restrict = (regex, message) => ({ regex, message });
+
+/** The one-way imports of CONTRIBUTING.md: app → components → lib/dal, lib/actions → lib/<domain> → db. */
+const TO_APP = restrict(folder("app"), "Only app/ imports from app/: move what is shared to components/ or lib/.");
+const TO_COMPONENTS = restrict(folder("components"), "lib/ never imports components/: imports run app → components → lib.");
+const TO_DB_FROM_UI = restrict(folder("db"), "Reads and writes go through lib/dal (or lib/actions), never @/db directly.");
+const TO_SCRIPTS = restrict(folder("scripts"), "Application code never imports scripts/.");
+const TO_TESTS = restrict(folder("tests"), "Only tests import tests/.");
+const TO_DAL_OR_ACTIONS = restrict(
+  "^(@/lib/|\\./|(\\.\\./)+)(dal|actions)(/|$)",
+  "Domain code (lib/<domain>) never imports lib/dal or lib/actions: it takes the account id as an argument.",
+);
+const TO_NEXT = restrict("^next(/|$)", "Only lib/dal and lib/actions in lib/ import next/*: domain code runs the same in a page, a script and a test.");
+const TO_LIB_BUT_ENV = restrict(folder("lib", "(/(?!env$)|$)"), "db/ imports nothing from lib/ but lib/env.");
+// The seeds are shared builders of demo data (tests seed their databases with them), not a script to run.
+const TO_SCRIPT_NOT_SHARED = restrict(folder("scripts/", "(?!lib/|seed(/|$))"), "Tests share code with scripts only through scripts/lib (and the seeds in scripts/seed).");
+
+const TESTS = ["tests/**", "**/*.test.ts", "**/*.test.tsx"];
+const boundary = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { "no-restricted-imports": ["error", { patterns }] },
+});
+
+const boundaries = [
+  boundary(["app/**"], [TO_DB_FROM_UI, TO_SCRIPTS, TO_TESTS]),
+  boundary(["components/**"], [TO_APP, TO_DB_FROM_UI, TO_SCRIPTS, TO_TESTS]),
+  boundary(["lib/dal/**", "lib/actions/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
+  boundary(["lib/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS, TO_DAL_OR_ACTIONS, TO_NEXT], ["lib/dal/**", "lib/actions/**", ...TESTS]),
+  boundary(["db/**"], [TO_LIB_BUT_ENV, TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
+  boundary(["scripts/**"], [TO_TESTS]),
+  boundary(TESTS, [TO_SCRIPT_NOT_SHARED]),
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -12,5 +51,6 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...boundaries,
 ];
 export default config;

@@ -5,8 +5,8 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { prepareServer } = await import("./lib/server-start");
-  await prepareServer();
+  const [{ prepareServer }, demoSeed] = await Promise.all([import("./lib/server-start"), import("./scripts/seed")]);
+  await prepareServer(demoSeed);
 }
 
 /**

@@ -2,8 +2,7 @@
  * Server start: refuse unsafe configurations, open (and on the embedded database migrate and
  * seed) the database, then say where the panel is and how to log in.
  */
-import { databaseKind, databaseReady, EmbeddedInProductionError, getDb } from "@/db/client";
-import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/scripts/seed";
+import { databaseKind, databaseReady, EmbeddedInProductionError, getDb, type Database } from "@/db/client";
 import { todayIn } from "@/lib/dates";
 import { appOrigin, env } from "@/lib/env";
 
@@ -36,7 +35,18 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-export async function prepareServer(): Promise<void> {
+/**
+ * The demo seed (scripts/seed), handed in by instrumentation.ts: the embedded database starts
+ * with the demo data, and lib/ never imports scripts/.
+ */
+export type DemoSeed = {
+  isDatabaseEmpty(db: Database): Promise<boolean>;
+  seedDemo(db: Database, today: string): Promise<{ invoices: number }>;
+  DEMO_PASSWORD: string;
+  DEMO_LOGINS: readonly { email: string; role: string }[];
+};
+
+export async function prepareServer(demo: DemoSeed): Promise<void> {
   let e;
   try {
     e = env();
@@ -52,9 +62,9 @@ export async function prepareServer(): Promise<void> {
     fail((err as Error).message);
   }
   let seeded = false;
-  if (databaseKind() === "pglite" && (await isDatabaseEmpty(getDb()))) {
+  if (databaseKind() === "pglite" && (await demo.isDatabaseEmpty(getDb()))) {
     const today = todayIn("Europe/Stockholm");
-    const result = await seedDemo(getDb(), today);
+    const result = await demo.seedDemo(getDb(), today);
     console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
     seeded = true;
   }
@@ -68,7 +78,7 @@ export async function prepareServer(): Promise<void> {
   console.log(`\nCumulus is ready at ${appOrigin(e)} (port ${e.PORT}) on ${where}.`);
   if (e.PAYMENT_PROVIDER === "sandbox") console.log("Card payments go to the sandbox: test cards only, no money is received.");
   if (e.embedded || seeded) {
-    console.log(`Demo logins, password ${DEMO_PASSWORD}:`);
-    for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);
+    console.log(`Demo logins, password ${demo.DEMO_PASSWORD}:`);
+    for (const l of demo.DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);
   }
 }
