@@ -38,6 +38,11 @@ const ok = (message: string, extra: Partial<SettingsState> = {}): SettingsState 
 };
 const fail = (message: string, field?: string): SettingsState => ({ ok: false, message: field ? undefined : message, fieldErrors: field ? { [field]: message } : {} });
 
+/** An action on the account's billing data (customer info, settings, contacts): invoice access Full only. */
+function billingAction<S extends z.ZodType>(name: string, schema: S, handler: (viewer: Viewer, input: z.infer<S>) => Promise<SettingsState>) {
+  return defineAction<S, SettingsState>({ name, schema, authorize: canManageBilling, handler });
+}
+
 /** The slide-over's data: read-only for invoice access Read, without any billing data for None. */
 export async function loadAccountSettings(): Promise<AccountSettingsView> {
   const viewer = await getViewer();
@@ -55,14 +60,9 @@ async function reauthenticate(userId: string, pw: string): Promise<SettingsState
   return fail(result === "locked" ? "Too many wrong passwords. Try again in 15 minutes." : "That password is not right.", "password");
 }
 
-export const saveCustomerInfo = defineAction<typeof customerInfoSchema, SettingsState>({
-  name: "account.customer_info",
-  schema: customerInfoSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const saved = await saveViewerCustomerInfo(viewer, input);
-    return saved ? ok("Customer info saved. It applies to invoices issued from now on.") : fail("Account not found.");
-  },
+export const saveCustomerInfo = billingAction("account.customer_info", customerInfoSchema, async (viewer, input) => {
+  const saved = await saveViewerCustomerInfo(viewer, input);
+  return saved ? ok("Customer info saved. It applies to invoices issued from now on.") : fail("Account not found.");
 });
 
 const settingsSchema = z.object({
@@ -71,43 +71,28 @@ const settingsSchema = z.object({
   language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
 });
 
-export const saveInvoiceSettings = defineAction<typeof settingsSchema, SettingsState>({
-  name: "account.invoice_settings",
-  schema: settingsSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await saveViewerInvoiceSettings(viewer, input);
-    return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
-  },
+export const saveInvoiceSettings = billingAction("account.invoice_settings", settingsSchema, async (viewer, input) => {
+  const r = await saveViewerInvoiceSettings(viewer, input);
+  return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
 });
 
 const createSchema = z.object({ email: emailAddressSchema, password });
 
-export const createEmail = defineAction<typeof createSchema, SettingsState>({
-  name: "contact.create_email",
-  schema: createSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const denied = await reauthenticate(viewer.userId, input.password);
-    if (denied) return denied;
-    const r = await addViewerContactEmail(viewer, input.email);
-    if (!r.ok) return fail(r.message, r.field);
-    // The code is in the outbox: send it now rather than at the sender's next tick.
-    after(sendOutboxSoon);
-    return ok(`We sent a verification code to ${input.email}. Enter it below.`, { createdId: r.id });
-  },
+export const createEmail = billingAction("contact.create_email", createSchema, async (viewer, input) => {
+  const denied = await reauthenticate(viewer.userId, input.password);
+  if (denied) return denied;
+  const r = await addViewerContactEmail(viewer, input.email);
+  if (!r.ok) return fail(r.message, r.field);
+  // The code is in the outbox: send it now rather than at the sender's next tick.
+  after(sendOutboxSoon);
+  return ok(`We sent a verification code to ${input.email}. Enter it below.`, { createdId: r.id });
 });
 
 const verifySchema = z.object({ id: uuid, code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code from the email.") });
 
-export const verifyEmail = defineAction<typeof verifySchema, SettingsState>({
-  name: "contact.verify_email",
-  schema: verifySchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await verifyViewerContactEmail(viewer, input.id, input.code);
-    return r.ok ? ok("Address verified. Now choose its roles.") : fail(r.message, r.field);
-  },
+export const verifyEmail = billingAction("contact.verify_email", verifySchema, async (viewer, input) => {
+  const r = await verifyViewerContactEmail(viewer, input.id, input.code);
+  return r.ok ? ok("Address verified. Now choose its roles.") : fail(r.message, r.field);
 });
 
 const idSchema = z.object({ id: uuid });
@@ -115,15 +100,10 @@ const idSchema = z.object({ id: uuid });
 /** "Billing, Tech" or "no roles": what the saved row holds, in the success message. */
 const rolesText = (roles: Roles) => ROLES.filter((r) => roles[r]).map((r) => ROLE_LABEL[r]).join(", ") || "no roles";
 
-export const resendCode = defineAction<typeof idSchema, SettingsState>({
-  name: "contact.resend_code",
-  schema: idSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await resendViewerVerificationCode(viewer, input.id);
-    if (r.ok) after(sendOutboxSoon);
-    return r.ok ? ok("A new code is on its way.") : fail(r.message);
-  },
+export const resendCode = billingAction("contact.resend_code", idSchema, async (viewer, input) => {
+  const r = await resendViewerVerificationCode(viewer, input.id);
+  if (r.ok) after(sendOutboxSoon);
+  return r.ok ? ok("A new code is on its way.") : fail(r.message);
 });
 
 const rolesSchema = z.object({
@@ -134,33 +114,23 @@ const rolesSchema = z.object({
   password: z.string().max(1024).optional(),
 });
 
-export const saveRoles = defineAction<typeof rolesSchema, SettingsState>({
-  name: "contact.set_roles",
-  schema: rolesSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    // Whether Billing is being given is decided from the locked row (setContactRoles), not
-    // from the form: a typed password is checked here, a missing one refused there.
-    if (input.password) {
-      const denied = await reauthenticate(viewer.userId, input.password);
-      if (denied) return denied;
-    }
-    const roles = { billing: input.billing, tech: input.tech, dpo: input.dpo };
-    const r = await setViewerContactRoles(viewer, input.id, roles, Boolean(input.password));
-    if (!r.ok) return fail(r.message, r.field);
-    if (r.billingRemoved) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
-    return r.changed ? ok(`Roles saved: ${rolesText(roles)}.`) : ok("Nothing to save: the address already has these roles.");
-  },
+export const saveRoles = billingAction("contact.set_roles", rolesSchema, async (viewer, input) => {
+  // Whether Billing is being given is decided from the locked row (setContactRoles), not
+  // from the form: a typed password is checked here, a missing one refused there.
+  if (input.password) {
+    const denied = await reauthenticate(viewer.userId, input.password);
+    if (denied) return denied;
+  }
+  const roles = { billing: input.billing, tech: input.tech, dpo: input.dpo };
+  const r = await setViewerContactRoles(viewer, input.id, roles, Boolean(input.password));
+  if (!r.ok) return fail(r.message, r.field);
+  if (r.billingRemoved) after(sendOutboxSoon); // the "invoices go elsewhere now" notice
+  return r.changed ? ok(`Roles saved: ${rolesText(roles)}.`) : ok("Nothing to save: the address already has these roles.");
 });
 
-export const deleteEmail = defineAction<typeof idSchema, SettingsState>({
-  name: "contact.delete_email",
-  schema: idSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await deleteViewerContactEmail(viewer, input.id);
-    return r.ok ? ok("Address deleted.") : fail(r.message);
-  },
+export const deleteEmail = billingAction("contact.delete_email", idSchema, async (viewer, input) => {
+  const r = await deleteViewerContactEmail(viewer, input.id);
+  return r.ok ? ok("Address deleted.") : fail(r.message);
 });
 
 const phoneAddSchema = z.object({
@@ -174,24 +144,14 @@ const phoneAddSchema = z.object({
     .transform((v) => (v === "" ? null : v)),
 });
 
-export const createPhone = defineAction<typeof phoneAddSchema, SettingsState>({
-  name: "contact.add_phone",
-  schema: phoneAddSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await addViewerPhone(viewer, input.phone, input.label);
-    return r.ok ? ok("Phone number added.") : fail(r.message, r.field);
-  },
+export const createPhone = billingAction("contact.add_phone", phoneAddSchema, async (viewer, input) => {
+  const r = await addViewerPhone(viewer, input.phone, input.label);
+  return r.ok ? ok("Phone number added.") : fail(r.message, r.field);
 });
 
-export const deletePhone = defineAction<typeof idSchema, SettingsState>({
-  name: "contact.remove_phone",
-  schema: idSchema,
-  authorize: canManageBilling,
-  async handler(viewer, input) {
-    const r = await removeViewerPhone(viewer, input.id);
-    return r.ok ? ok("Phone number removed.") : fail(r.message);
-  },
+export const deletePhone = billingAction("contact.remove_phone", idSchema, async (viewer, input) => {
+  const r = await removeViewerPhone(viewer, input.id);
+  return r.ok ? ok("Phone number removed.") : fail(r.message);
 });
 
 /** Everyone signed in may end their own sessions and change their own password. */
