@@ -1,5 +1,6 @@
 "use server";
 
+/** The login form. There is no viewer yet, so no defineAction: Auth.js checks the password and the throttle. */
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";

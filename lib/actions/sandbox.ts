@@ -1,5 +1,10 @@
 "use server";
 
+/**
+ * The steps of the sandbox provider's hosted page. It stands for the provider's own site, with
+ * no panel session to authorize, so these are plain server functions rather than defineAction;
+ * each answers 404 unless the sandbox is the configured provider.
+ */
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { sandboxEnabled } from "@/lib/payments";
