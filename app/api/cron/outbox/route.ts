@@ -5,7 +5,7 @@
  * needed. 503 while CRON_SECRET is unset, 401 without the right secret.
  */
 import crypto from "node:crypto";
-import { sendOutboxBatch } from "@/lib/dal/webhooks";
+import { sendOutboxBatch } from "@/lib/dal/outbox";
 import { env } from "@/lib/env";
 
 // Stop claiming new messages well before the function's time limit.
