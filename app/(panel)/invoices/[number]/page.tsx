@@ -8,6 +8,7 @@ import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/i
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
 import { getInvoicePayments } from "@/lib/dal/payments";
+import { PAYMENT_METHOD_LABEL, PAYMENT_STATE_LABEL } from "@/lib/payments/states";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
@@ -18,16 +19,6 @@ import { countryName } from "@/lib/countries";
 import { formatQuantity, formatUnitPrice, localizedLines, vatNote } from "@/lib/invoices/presentation";
 
 type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const STATE_LABEL = {
-  pending: "Pending",
-  processing: "Processing",
-  requires_action: "Waiting for authentication",
-  succeeded: "Settled",
-  failed: "Failed",
-  cancelled: "Cancelled",
-} as const;
-const METHOD_LABEL = { card: "Card", bank_transfer: "Bank transfer", account_credit: "Account credit" } as const;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { number } = await params;
@@ -223,9 +214,9 @@ export default async function InvoicePage({ params, searchParams }: Props) {
               {paymentRows.map((p) => (
                 <tr key={p.id} className="border-t border-slate-100">
                   <td data-label="Date" className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
-                  <td data-label="Method" className={cell}>{METHOD_LABEL[p.method]}</td>
+                  <td data-label="Method" className={cell}>{PAYMENT_METHOD_LABEL[p.method]}</td>
                   <td data-label="Status" className={cell}>
-                    {STATE_LABEL[p.state]}
+                    {PAYMENT_STATE_LABEL[p.state]}
                     {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
                   </td>
                   <td data-label="Amount" className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
