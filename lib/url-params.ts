@@ -64,3 +64,16 @@ export function parseSearchParams<T extends object>(schema: z.ZodType<T>, raw: R
   const again = schema.safeParse(cleaned);
   return { ok: false, errors, params: again.success ? again.data : fallback };
 }
+
+/**
+ * A list's URL from its parameters: empty ones and those at their default (`status=all`,
+ * `page=1`) are left out, so the plain list has the plain address.
+ */
+export function listUrl(path: string, values: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value && value !== "all" && !(key === "page" && value === "1")) query.set(key, value);
+  }
+  const text = query.toString();
+  return `${path}${text ? `?${text}` : ""}`;
+}

@@ -3,8 +3,10 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { getPaymentProvider } from "@/lib/payments";
 import { reconcilePayment } from "@/lib/payments/engine";
+import { allPayments, listPayments, type PaymentFilter, type PaymentListParams } from "@/lib/payments/list";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
+import { assertInvoiceReader } from "./invoices";
 import { canReadInvoices, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
@@ -53,3 +55,13 @@ export async function getPaymentReceipt(viewer: Viewer, paymentId: string) {
   return paymentReceiptPdf(getDb(), viewer.account.id, id);
 }
 
+
+export async function getPaymentPage(viewer: Viewer, params: PaymentListParams) {
+  assertInvoiceReader(viewer);
+  return listPayments(getDb(), viewer.account.id, params, viewer.account.timeZone);
+}
+
+export function streamPaymentRows(viewer: Viewer, filter: PaymentFilter) {
+  assertInvoiceReader(viewer);
+  return allPayments(getDb(), viewer.account.id, filter, viewer.account.timeZone);
+}
