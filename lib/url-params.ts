@@ -24,9 +24,9 @@ export const optionalCursor = (decode: (value: string) => unknown) =>
 /** The page number shown beside keyset links ("Page 2 of 9"); the cursor, not this, picks the rows. */
 export const pageNumber = z.preprocess((v) => firstValue(v) ?? "1", z.coerce.number({ error: "Invalid page." }).int().min(1).max(1_000_000));
 
-/** One of `values`, "all" when absent. */
-export const filterChoice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
-  z.preprocess((v) => firstValue(v) ?? "all", z.enum(values, { error: message }));
+/** One of `values`, `absent` (by default "all") when not given. */
+export const filterChoice = <const T extends readonly [string, ...string[]]>(values: T, message: string, absent: T[number] = "all") =>
+  z.preprocess((v) => firstValue(v) ?? absent, z.enum(values, { error: message }));
 
 /** The date range's own check: a range that ends before it starts is reported against `to`. */
 export function endNotBeforeStart(p: { from?: string; to?: string }): boolean {

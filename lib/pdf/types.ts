@@ -93,3 +93,29 @@ export type ReceiptPdfData = {
   /** What was left over and kept as account credit (amount minus allocations). */
   creditMinor: bigint;
 };
+
+/** An account statement for a period (lib/billing/statement.ts), with who it is for. */
+export type StatementPdfData = {
+  provider: InvoicePdfProvider;
+  /** The account's name and address as they are today. */
+  customer: { name: string; addressLines: string[] };
+  currency: string;
+  language: InvoicePdfLanguage;
+  /** ISO calendar dates, both included. */
+  from: string;
+  to: string;
+  /** When it was made, already formatted in the account's time zone. */
+  createdAt: string;
+  openingMinor: bigint;
+  rows: {
+    date: string;
+    kind: "invoice" | "credit_note" | "payment";
+    number: number | null;
+    method: ReceiptPdfData["method"] | null;
+    invoiceNumbers: number[];
+    amountMinor: bigint;
+    balanceMinor: bigint;
+  }[];
+  accountCreditMinor: bigint;
+  closingMinor: bigint;
+};

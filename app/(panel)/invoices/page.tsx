@@ -1,4 +1,4 @@
-import { ArrowDownTrayIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, DocumentTextIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -101,14 +101,16 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       <Breadcrumb items={[{ label: "Invoices" }]} />
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-semibold">Invoices</h1>
-        <a
-          href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`}
-          download
-          className={SECONDARY_BUTTON_CLASS}
-        >
-          <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
-          Export CSV
-        </a>
+        <div className="flex flex-wrap gap-2">
+          <Link href="/invoices/statement" className={SECONDARY_BUTTON_CLASS}>
+            <DocumentTextIcon aria-hidden="true" className="size-4" />
+            Statement
+          </Link>
+          <a href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`} download className={SECONDARY_BUTTON_CLASS}>
+            <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
+            Export CSV
+          </a>
+        </div>
       </div>
 
       {paymentId && <PaymentResult viewer={viewer} paymentId={paymentId} />}
