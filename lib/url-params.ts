@@ -38,6 +38,24 @@ export function oneDirection(p: { after?: string; before?: string }): boolean {
   return !(p.after && p.before);
 }
 
+/**
+ * A keyset-paged list's parameters: its own filters, an invoice-style date range, the cursors
+ * (read by `decodeCursor`) and the page number shown.
+ */
+export function keysetListSchema<const Filters extends z.ZodRawShape>(filters: Filters, decodeCursor: (value: string) => unknown) {
+  return z
+    .object({
+      ...filters,
+      from: optionalIsoDate,
+      to: optionalIsoDate,
+      after: optionalCursor(decodeCursor),
+      before: optionalCursor(decodeCursor),
+      page: pageNumber,
+    })
+    .refine((p) => endNotBeforeStart(p as { from?: string; to?: string }), { error: "The end date is before the start date.", path: ["to"] })
+    .refine((p) => oneDirection(p as { after?: string; before?: string }), { error: "Invalid page.", path: ["page"] });
+}
+
 export type FieldErrors<T> = Partial<Record<keyof T, string>>;
 
 export type ParsedParams<T> = { ok: true; params: T } | { ok: false; errors: FieldErrors<T>; params: T };

@@ -54,23 +54,34 @@ export function FilterPills({ label, pills }: { label: string; pills: { key: str
   );
 }
 
-/** "Page 2 of 9 · 210 invoices" and the links to the newer and older pages. */
-export function PageLinks(props: { page: number; pageSize: number; total: number; noun: { one: string; other: string }; prevHref: string | null; nextHref: string | null }) {
+/** Where a page link goes: the list with an `after` (older) or `before` (newer) cursor and the page number shown. */
+export type PageHref = (change: { after?: string; before?: string; page: string }) => string;
+
+/** "Page 2 of 9 · 210 invoices" and the links to the newer and older pages of a keyset list. */
+export function PageLinks(props: {
+  page: number;
+  pageSize: number;
+  total: number;
+  noun: { one: string; other: string };
+  cursors: { prev: string | null; next: string | null };
+  href: PageHref;
+}) {
+  const { page, cursors, href } = props;
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
   const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50";
   return (
     <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-4 text-sm">
       <p className="text-slate-700">
-        Page {Math.min(props.page, pages)} of {pages} · {plural(props.total, props.noun)}
+        Page {Math.min(page, pages)} of {pages} · {plural(props.total, props.noun)}
       </p>
       <div className="flex gap-2">
-        {props.prevHref ? (
-          <Link href={props.prevHref} className={link}>
+        {cursors.prev ? (
+          <Link href={href({ before: cursors.prev, page: String(Math.max(1, page - 1)) })} className={link}>
             Previous page
           </Link>
         ) : null}
-        {props.nextHref ? (
-          <Link href={props.nextHref} className={link}>
+        {cursors.next ? (
+          <Link href={href({ after: cursors.next, page: String(page + 1) })} className={link}>
             Next page
           </Link>
         ) : null}

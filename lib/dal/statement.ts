@@ -1,10 +1,12 @@
 /** The account statement for the current viewer: invoice access Read or Full, the viewer's own account. */
 import "server-only";
 import { getDb } from "@/db/client";
-import { statementCsv, statementFileName, statementPdf } from "@/lib/billing/statement-output";
+import { parseStatementParams, statementCsv, statementFileName, statementPdf, statementPeriod } from "@/lib/billing/statement-output";
 import { accountStatement } from "@/lib/billing/statement-history";
-import { assertInvoiceReader } from "./invoices";
-import type { Viewer } from "./session";
+import { invalidFilterResponse } from "@/lib/csv";
+import { notFoundResponse } from "@/lib/http";
+import { accountToday, assertInvoiceReader } from "./invoices";
+import { canReadInvoices, requireViewer, type Viewer } from "./session";
 
 type Period = { from: string; to: string };
 
@@ -22,4 +24,16 @@ export async function getStatementPdf(viewer: Viewer, period: Period) {
 export async function getStatementCsv(viewer: Viewer, period: Period) {
   const statement = await getStatement(viewer, period);
   return { text: statementCsv(statement, viewer.account.currency, viewer.account.language), fileName: statementFileName(period, "csv") };
+}
+
+/**
+ * The viewer and period of a statement download (a route handler's request), or the answer that
+ * refuses it: 404 without invoice access, as every invoice URL; 400 for a period that does not parse.
+ */
+export async function readStatementRequest(request: Request): Promise<{ viewer: Viewer; period: Period } | Response> {
+  const viewer = await requireViewer();
+  if (!canReadInvoices(viewer)) return notFoundResponse();
+  const parsed = parseStatementParams(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.ok) return invalidFilterResponse(parsed.errors);
+  return { viewer, period: statementPeriod(parsed.params, accountToday(viewer)) };
 }

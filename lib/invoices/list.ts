@@ -9,18 +9,7 @@ import type { Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { isIsoDate } from "@/lib/dates";
 import { keysetPage, type KeysetPage } from "@/lib/keyset";
-import {
-  endNotBeforeStart,
-  filterChoice,
-  oneDirection,
-  optionalCursor,
-  optionalIsoDate,
-  optionalText,
-  pageNumber,
-  parseSearchParams,
-  type FieldErrors,
-  type ParsedParams,
-} from "@/lib/url-params";
+import { filterChoice, keysetListSchema, optionalText, parseSearchParams, type FieldErrors, type ParsedParams } from "@/lib/url-params";
 import { outstandingMinorSql, paymentUnderWaySql, statusOf, type InvoiceStatus } from "./balance";
 
 export const PAGE_SIZE = 25;
@@ -41,20 +30,15 @@ export function decodeCursor(value: string): Cursor | null {
 }
 
 /** The list's URL parameters; every problem is reported against its field. */
-export const listParamsSchema = z
-  .object({
+export const listParamsSchema = keysetListSchema(
+  {
     status: filterChoice(STATUS_FILTERS, "Choose All, Outstanding, Overdue or Paid."),
     q: optionalText.pipe(
       z.string().regex(/^\d{1,15}$/, { error: "Search by invoice number: digits only." }).optional(),
     ),
-    from: optionalIsoDate,
-    to: optionalIsoDate,
-    after: optionalCursor(decodeCursor),
-    before: optionalCursor(decodeCursor),
-    page: pageNumber,
-  })
-  .refine(endNotBeforeStart, { error: "The end date is before the start date.", path: ["to"] })
-  .refine(oneDirection, { error: "Invalid page.", path: ["page"] });
+  },
+  decodeCursor,
+);
 
 export type ListParams = z.infer<typeof listParamsSchema>;
 export type ListParamErrors = FieldErrors<ListParams>;

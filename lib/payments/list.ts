@@ -4,21 +4,11 @@
  * costs what the first does (index payments_account_idx).
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Executor } from "@/db/client";
 import { paymentMethod, payments, sandboxCheckouts, type PaymentMethod, type PaymentState } from "@/db/schema";
 import { keysetPage, type KeysetPage } from "@/lib/keyset";
-import {
-  endNotBeforeStart,
-  filterChoice,
-  oneDirection,
-  optionalCursor,
-  optionalIsoDate,
-  pageNumber,
-  parseSearchParams,
-  type FieldErrors,
-  type ParsedParams,
-} from "@/lib/url-params";
+import { filterChoice, keysetListSchema, parseSearchParams, type FieldErrors, type ParsedParams } from "@/lib/url-params";
 import { cardLabel, sandboxCheckoutOfPayment } from "./card";
 import { FINAL_STATES, OPEN_STATES } from "./states";
 
@@ -48,18 +38,13 @@ export function decodePaymentCursor(value: string): PaymentCursor | null {
   return { createdAt: m[1]!, id: m[2]! };
 }
 
-export const paymentListParamsSchema = z
-  .object({
+export const paymentListParamsSchema = keysetListSchema(
+  {
     status: filterChoice(PAYMENT_STATUS_FILTERS, "Choose All, Settled, Processing or Failed."),
     method: filterChoice(PAYMENT_METHOD_FILTERS, "Choose Any method, Card, Bank transfer or Account credit."),
-    from: optionalIsoDate,
-    to: optionalIsoDate,
-    after: optionalCursor(decodePaymentCursor),
-    before: optionalCursor(decodePaymentCursor),
-    page: pageNumber,
-  })
-  .refine(endNotBeforeStart, { error: "The end date is before the start date.", path: ["to"] })
-  .refine(oneDirection, { error: "Invalid page.", path: ["page"] });
+  },
+  decodePaymentCursor,
+);
 
 export type PaymentListParams = z.infer<typeof paymentListParamsSchema>;
 export type PaymentListParamErrors = FieldErrors<PaymentListParams>;

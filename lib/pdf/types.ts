@@ -4,6 +4,7 @@
  * Dates, no class instances, no functions).
  */
 import type { IssuedCustomer, Language } from "@/db/schema";
+import type { StatementRow } from "@/lib/billing/statement";
 import type { Totals } from "@/lib/money";
 
 export type InvoicePdfLanguage = Language;
@@ -107,15 +108,7 @@ export type StatementPdfData = {
   /** When it was made, already formatted in the account's time zone. */
   createdAt: string;
   openingMinor: bigint;
-  rows: {
-    date: string;
-    kind: "invoice" | "credit_note" | "payment";
-    number: number | null;
-    method: ReceiptPdfData["method"] | null;
-    invoiceNumbers: number[];
-    amountMinor: bigint;
-    balanceMinor: bigint;
-  }[];
+  rows: StatementRow[];
   accountCreditMinor: bigint;
   closingMinor: bigint;
 };

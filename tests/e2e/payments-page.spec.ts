@@ -11,6 +11,7 @@ const paymentRows = (page: import("@playwright/test").Page) => page.getByRole("r
 
 test.describe("Payments page", () => {
   test("lists every payment with its invoices, status in words and receipt, after Invoices in the navigation", async ({ asRole }) => {
+    test.slow(); // two pages, an invoice, a receipt and axe
     const page = await asRole("demo");
     await page.goto("/");
     const nav = page.getByRole("navigation", { name: "Main" });

@@ -14,6 +14,7 @@ const amountOf = (text: string) => BigInt(text.replace(/[^\d-−]/g, "").replace
 
 test.describe("Account statement", () => {
   test("this year's PDF and CSV show the rows and close at Total outstanding less account credit", async ({ asRole }) => {
+    test.slow(); // two pages, axe, a PDF rendered and read back, a CSV
     const page = await asRole("demo");
     await page.goto("/invoices");
     const outstanding = amountOf(await page.getByText("Total outstanding").locator("xpath=following-sibling::dd[1]").innerText());

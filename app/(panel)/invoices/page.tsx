@@ -205,8 +205,8 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           pageSize={PAGE_SIZE}
           total={page.total}
           noun={{ one: "# invoice", other: "# invoices" }}
-          prevHref={page.prev ? listHref(params, { before: page.prev, page: String(Math.max(1, params.page - 1)) }) : null}
-          nextHref={page.next ? listHref(params, { after: page.next, page: String(params.page + 1) }) : null}
+          cursors={page}
+          href={(change) => listHref(params, change)}
         />
       )}
     </>

@@ -14,6 +14,7 @@ import {
 } from "@/components/lists/list-controls";
 import type { Language } from "@/db/schema";
 import { PaymentStatus } from "@/components/payments/payment-status";
+import { ReceiptLink } from "@/components/payments/receipt-link";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getPaymentPage } from "@/lib/dal/payments";
 import { requireInvoiceReader } from "@/lib/dal/session";
@@ -119,19 +120,7 @@ function PaymentTableRow({ row, timeZone, language }: { row: PaymentRow; timeZon
         {row.failureReason && <span className="block text-slate-600">{row.failureReason}</span>}
       </td>
       <td data-label="Receipt" className={cell}>
-        {row.hasReceipt ? (
-          <a href={`/payments/${row.id}/receipt`} target="_blank" rel="noopener" className="text-brand-700 underline whitespace-nowrap">
-            Receipt (PDF)
-            <span className="sr-only">
-              {" "}for the payment of {amount} on {when}, opens in a new tab
-            </span>
-          </a>
-        ) : (
-          <>
-            <span aria-hidden="true" className="text-slate-600">–</span>
-            <span className="sr-only">No receipt</span>
-          </>
-        )}
+        <ReceiptLink paymentId={row.hasReceipt ? row.id : null} description={`${amount} on ${when}`} missing="No receipt" />
       </td>
     </tr>
   );
@@ -194,8 +183,8 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
           pageSize={PAYMENTS_PAGE_SIZE}
           total={page.total}
           noun={{ one: "# payment", other: "# payments" }}
-          prevHref={page.prev ? listHref(params, { before: page.prev, page: String(Math.max(1, params.page - 1)) }) : null}
-          nextHref={page.next ? listHref(params, { after: page.next, page: String(params.page + 1) }) : null}
+          cursors={page}
+          href={(change) => listHref(params, change)}
         />
       )}
     </>

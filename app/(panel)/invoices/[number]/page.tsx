@@ -7,6 +7,7 @@ import { BankTransferDetails } from "@/components/invoices/bank-transfer";
 import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
+import { ReceiptLink } from "@/components/payments/receipt-link";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { PAYMENT_METHOD_LABEL, PAYMENT_STATE_LABEL } from "@/lib/payments/states";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
@@ -221,25 +222,11 @@ export default async function InvoicePage({ params, searchParams }: Props) {
                   </td>
                   <td data-label="Amount" className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
                   <td data-label="Receipt" className={cell}>
-                    {p.state === "succeeded" ? (
-                      <a
-                        href={`/payments/${p.id}/receipt`}
-                        target="_blank"
-                        rel="noopener"
-                        className="text-brand-700 underline"
-                      >
-                        Receipt (PDF)
-                        <span className="sr-only">
-                          {" "}for the payment of {money(p.paymentTotalMinor)} on{" "}
-                          {formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}, opens in a new tab
-                        </span>
-                      </a>
-                    ) : (
-                      <>
-                        <span aria-hidden="true" className="text-slate-600">–</span>
-                        <span className="sr-only">No receipt: not settled</span>
-                      </>
-                    )}
+                    <ReceiptLink
+                      paymentId={p.state === "succeeded" ? p.id : null}
+                      description={`${money(p.paymentTotalMinor)} on ${formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}`}
+                      missing="No receipt: not settled"
+                    />
                   </td>
                 </tr>
               ))}
