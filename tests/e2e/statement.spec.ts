@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import { parse } from "csv-parse/sync";
 import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { closeDatabase, database } from "./security-support";
 
@@ -34,8 +35,8 @@ test.describe("Account statement", () => {
     expect(text).toMatch(new RegExp(`Closing balance\\s+${closingText.replace(/[.,]/g, "\\$&")}`));
 
     const [csvDownload] = await Promise.all([page.waitForEvent("download"), summary.getByRole("link", { name: "Download CSV" }).click()]);
-    const lines = fs.readFileSync(await csvDownload.path(), "utf8").trim().split("\r\n");
-    const entries = lines.slice(2, -2).map((l) => l.split(",")[1]!);
+    const records = parse(fs.readFileSync(await csvDownload.path(), "utf8")) as string[][];
+    const entries = records.slice(2, -2).map((r) => r[1]!);
     const stated = Number(/^(\d+)/.exec(await summary.locator("p").first().innerText())![1]);
     expect(entries).toHaveLength(stated);
     for (const description of entries) expect(text).toContain(description);
