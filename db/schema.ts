@@ -604,5 +604,6 @@ export type InvoiceLine = typeof invoiceLines.$inferSelect;
 export type NewInvoiceLine = typeof invoiceLines.$inferInsert;
 export type Payment = typeof payments.$inferSelect;
 export type PaymentState = (typeof paymentState.enumValues)[number];
+export type PaymentMethod = (typeof paymentMethod.enumValues)[number];
 export type AuditEvent = typeof auditEvents.$inferInsert;
 export type VatCategory = (typeof vatCategory.enumValues)[number];

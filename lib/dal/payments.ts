@@ -5,8 +5,10 @@ import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
 import { startCardCheckout, stripeResumeLocation } from "@/lib/payments/checkout";
 import { reconcilePayment } from "@/lib/payments/engine";
+import { allPayments, listPayments, type PaymentFilter, type PaymentListParams } from "@/lib/payments/list";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
+import { assertInvoiceReader } from "./invoices";
 import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
@@ -74,4 +76,14 @@ export function startViewerCardPayment(viewer: Viewer, request: CardPaymentReque
 export async function resumeViewerStripeCheckout(viewer: Viewer, sessionId: string): Promise<string | null> {
   if (!canPayInvoices(viewer) || !/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) return null;
   return stripeResumeLocation(getDb(), viewer.account.id, sessionId);
+}
+
+export async function getPaymentPage(viewer: Viewer, params: PaymentListParams) {
+  assertInvoiceReader(viewer);
+  return listPayments(getDb(), viewer.account.id, params, viewer.account.timeZone);
+}
+
+export function streamPaymentRows(viewer: Viewer, filter: PaymentFilter) {
+  assertInvoiceReader(viewer);
+  return allPayments(getDb(), viewer.account.id, filter, viewer.account.timeZone);
 }

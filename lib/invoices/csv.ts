@@ -2,7 +2,7 @@
  * CSV of invoice rows (RFC 4180 through csv-stringify): amounts as exact decimal strings in
  * major units, never floats. The same columns serve Export CSV and a ZIP's index.csv.
  */
-import { stringify } from "csv-stringify/sync";
+import { csvLine } from "@/lib/csv";
 import { toDecimalString } from "@/lib/money";
 import { STATUS_LABEL, type InvoiceStatus } from "./balance";
 import type { InvoiceRow } from "./list";
@@ -11,10 +11,6 @@ import type { InvoiceRow } from "./list";
 const CSV_STATUS: Record<InvoiceStatus, string> = { ...STATUS_LABEL, processing: "processing" };
 
 export const CSV_HEADER = ["Invoice No", "Type", "Invoice Date", "Due Date", "Net", "VAT", "Total", "Currency", "Outstanding", "Status"];
-
-export function csvLine(values: (string | number)[]): string {
-  return stringify([values], { record_delimiter: "\r\n" });
-}
 
 export function invoiceCsvRecord(r: InvoiceRow): string {
   return csvLine([

@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { isIsoDate } from "@/lib/dates";
+import { keysetPage, type KeysetPage } from "@/lib/keyset";
+import { filterChoice, keysetListSchema, optionalText, parseSearchParams, type FieldErrors, type ParsedParams } from "@/lib/url-params";
 import { outstandingMinorSql, paymentUnderWaySql, statusOf, type InvoiceStatus } from "./balance";
 
 export const PAGE_SIZE = 25;
@@ -27,50 +29,22 @@ export function decodeCursor(value: string): Cursor | null {
   return { invoiceDate: m[1]!, number: Number(m[2]) };
 }
 
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-const optionalText = z.preprocess((v) => {
-  const s = first(v);
-  return typeof s === "string" && s.trim() !== "" ? s.trim() : undefined;
-}, z.string().max(64).optional());
-
 /** The list's URL parameters; every problem is reported against its field. */
-export const listParamsSchema = z
-  .object({
-    status: z.preprocess((v) => first(v) ?? "all", z.enum(STATUS_FILTERS, { error: "Choose All, Outstanding, Overdue or Paid." })),
+export const listParamsSchema = keysetListSchema(
+  {
+    status: filterChoice(STATUS_FILTERS, "Choose All, Outstanding, Overdue or Paid."),
     q: optionalText.pipe(
       z.string().regex(/^\d{1,15}$/, { error: "Search by invoice number: digits only." }).optional(),
     ),
-    from: optionalText.pipe(z.string().refine(isIsoDate, { error: "Enter a date as YYYY-MM-DD." }).optional()),
-    to: optionalText.pipe(z.string().refine(isIsoDate, { error: "Enter a date as YYYY-MM-DD." }).optional()),
-    after: optionalText.pipe(z.string().refine((v) => decodeCursor(v) !== null, { error: "Invalid page." }).optional()),
-    before: optionalText.pipe(z.string().refine((v) => decodeCursor(v) !== null, { error: "Invalid page." }).optional()),
-    page: z.preprocess((v) => first(v) ?? "1", z.coerce.number({ error: "Invalid page." }).int().min(1).max(1_000_000)),
-  })
-  .refine((p) => !(p.from && p.to && p.from > p.to), { error: "The end date is before the start date.", path: ["to"] })
-  .refine((p) => !(p.after && p.before), { error: "Invalid page.", path: ["page"] });
+  },
+  decodeCursor,
+);
 
 export type ListParams = z.infer<typeof listParamsSchema>;
-export type ListParamErrors = Partial<Record<keyof ListParams, string>>;
+export type ListParamErrors = FieldErrors<ListParams>;
 
-export function parseListParams(raw: Record<string, unknown>):
-  | { ok: true; params: ListParams }
-  | { ok: false; errors: ListParamErrors; params: ListParams } {
-  const parsed = listParamsSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, params: parsed.data };
-  const errors: ListParamErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path[0] as keyof ListParams | undefined;
-    if (key && !errors[key]) errors[key] = issue.message;
-  }
-  // Show the list without the broken parts, and the message next to each.
-  const cleaned = { ...raw };
-  for (const key of Object.keys(errors)) delete cleaned[key];
-  if (errors.from || errors.to) {
-    delete cleaned.from;
-    delete cleaned.to;
-  }
-  const fallback = listParamsSchema.safeParse(cleaned);
-  return { ok: false, errors, params: fallback.success ? fallback.data : { status: "all", page: 1 } };
+export function parseListParams(raw: Record<string, unknown>): ParsedParams<ListParams> {
+  return parseSearchParams(listParamsSchema, raw, { status: "all", page: 1 });
 }
 
 export type InvoiceRow = {
@@ -136,14 +110,7 @@ function toRow(r: RawRow, today: string): InvoiceRow {
   };
 }
 
-export type InvoicePage = {
-  rows: InvoiceRow[];
-  /** Cursor of the next (older) page, if any. */
-  next: string | null;
-  /** Cursor of the previous (newer) page, if any. */
-  prev: string | null;
-  total: number;
-};
+export type InvoicePage = KeysetPage<InvoiceRow> & { total: number };
 
 /** One page of the filtered list. `after` pages towards older invoices, `before` towards newer. */
 export async function listInvoices(
@@ -170,22 +137,9 @@ export async function listInvoices(
       ? [{ n: knownTotal }]
       : db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
   ]);
-  const more = raw.length > pageSize;
-  const pageRaw = raw.slice(0, pageSize);
-  if (before) pageRaw.reverse();
-  const rows = pageRaw.map((r) => toRow(r, today));
-  const firstRow = rows[0];
-  const lastRow = rows[rows.length - 1];
   const cursorOf = (r: InvoiceRow) => encodeCursor({ invoiceDate: r.invoiceDate, number: r.number });
-  // Going back (before) there is always a newer page after ours; going forward, a next one when more rows came.
-  const hasNewer = before ? more : Boolean(after);
-  const hasOlder = before ? true : more;
-  return {
-    rows,
-    next: hasOlder && lastRow ? cursorOf(lastRow) : null,
-    prev: hasNewer && firstRow ? cursorOf(firstRow) : null,
-    total: Number(counted[0]?.n ?? 0),
-  };
+  const page = keysetPage(raw, pageSize, { after: Boolean(after), before: Boolean(before) }, (r) => toRow(r, today), cursorOf);
+  return { ...page, total: Number(counted[0]?.n ?? 0) };
 }
 
 /** Every row of the filtered list in list order, in batches (CSV export). */

@@ -2,13 +2,14 @@
  * The receipt of a settled payment: one PDF per payment, whichever invoices it covered. Only a
  * succeeded payment has one; a pending, failed or cancelled attempt is not a receipt's subject.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accounts, invoices, paymentAllocations, payments, sandboxCheckouts } from "@/db/schema";
 import { formatDateTime } from "@/lib/dates";
 import { renderReceiptPdf } from "@/lib/pdf/render";
 import type { ReceiptPdfData } from "@/lib/pdf/types";
 import { providerDetails } from "@/lib/provider";
+import { cardLabel, sandboxCheckoutOfPayment } from "./card";
 
 /** `Cumulus-receipt-2026-11-25-3f2a9c1d.pdf`: the settlement date and the payment id's start. */
 export function receiptFileName(r: { paymentId: string; settledOn: string }): string {
@@ -35,8 +36,7 @@ export async function paymentReceiptData(db: Executor, accountId: string, paymen
     })
     .from(payments)
     .innerJoin(accounts, eq(accounts.id, payments.accountId))
-    // The sandbox provider keeps the brand and last four digits; Stripe's are not fetched.
-    .leftJoin(sandboxCheckouts, and(eq(payments.provider, "sandbox"), sql`${sandboxCheckouts.merchantReference} = ${payments.id}::text`))
+    .leftJoin(sandboxCheckouts, sandboxCheckoutOfPayment)
     .where(and(eq(payments.accountId, accountId), eq(payments.id, paymentId), eq(payments.state, "succeeded")))
     .limit(1);
   if (!p || !p.settledAt) return null;
@@ -63,7 +63,7 @@ export async function paymentReceiptData(db: Executor, accountId: string, paymen
       paymentId: p.id,
       paidAt: formatDateTime(p.settledAt, p.timeZone, p.language),
       method: p.method,
-      cardLabel: p.cardBrand && p.cardLast4 ? `${p.cardBrand} •••• ${p.cardLast4}` : null,
+      cardLabel: cardLabel(p.cardBrand, p.cardLast4),
       providerReference: p.providerReference,
       currency: p.currency,
       language: p.language,

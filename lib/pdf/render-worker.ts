@@ -8,7 +8,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { getHeapStatistics } from "node:v8";
 import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
-import type { RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
+import { renderStatementPdfInProcess } from "./statement-document";
+import type { PdfDocumentRequest, RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 const port = parentPort;
 if (!port) throw new Error("render-worker.ts must run in a worker thread");
@@ -59,15 +60,19 @@ async function warmUp(mode: "full" | "quick"): Promise<Uint8Array> {
   return pdf;
 }
 
+function renderDocument(doc: PdfDocumentRequest): Promise<Uint8Array> {
+  if (doc.kind === "receipt") return renderReceiptPdfInProcess(doc.data);
+  if (doc.kind === "statement") return renderStatementPdfInProcess(doc.data);
+  return renderInvoicePdfInProcess(doc.data);
+}
+
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   const started = performance.now();
   try {
     const pdf =
       request.type === "warmup"
         ? await warmUp(request.mode)
-        : request.doc.kind === "receipt"
-          ? await renderReceiptPdfInProcess(request.doc.data)
-          : await renderInvoicePdfInProcess(request.doc.data);
+        : await renderDocument(request.doc);
     return { type: "done", id: request.id, pdf, ms: performance.now() - started, heapUsed: heapUsed() };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -22,7 +22,7 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { processSlot } from "@/db/singleton";
 import { env } from "@/lib/env";
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData, StatementPdfData } from "./types";
 import type { PdfDocumentRequest, RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
@@ -83,6 +83,8 @@ export type PdfPoolStats = {
 export type PdfPool = {
   render(data: InvoicePdfData): Promise<Uint8Array>;
   renderReceipt(data: ReceiptPdfData): Promise<Uint8Array>;
+  /** Any document kind the worker knows (worker-protocol.ts). */
+  renderDocument(doc: PdfDocumentRequest): Promise<Uint8Array>;
   /** Starts every worker and waits for their warm-up renders. */
   warmUp(): Promise<void>;
   /** Refuses new work, lets running renders finish, then stops the workers. */
@@ -186,6 +188,10 @@ class WorkerPool implements PdfPool {
 
   renderReceipt(data: ReceiptPdfData): Promise<Uint8Array> {
     return this.enqueue({ kind: "receipt", data });
+  }
+
+  renderDocument(doc: PdfDocumentRequest): Promise<Uint8Array> {
+    return this.enqueue(doc);
   }
 
   async warmUp(): Promise<void> {
@@ -426,6 +432,11 @@ export function renderInvoicePdf(data: InvoicePdfData): Promise<Uint8Array> {
 /** Renders a settled payment's receipt PDF in a worker thread. */
 export function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array> {
   return sharedPool().renderReceipt(data);
+}
+
+/** Renders an account statement PDF in a worker thread. */
+export function renderStatementPdf(data: StatementPdfData): Promise<Uint8Array> {
+  return sharedPool().renderDocument({ kind: "statement", data });
 }
 
 /** Call once at server start (e.g. from instrumentation.ts): the first real PDF is then fast. */

@@ -4,6 +4,7 @@
  * Dates, no class instances, no functions).
  */
 import type { IssuedCustomer, Language } from "@/db/schema";
+import type { StatementRow } from "@/lib/billing/statement";
 import type { Totals } from "@/lib/money";
 
 export type InvoicePdfLanguage = Language;
@@ -92,4 +93,22 @@ export type ReceiptPdfData = {
   allocations: { number: number; invoiceDate: string; amountMinor: bigint }[];
   /** What was left over and kept as account credit (amount minus allocations). */
   creditMinor: bigint;
+};
+
+/** An account statement for a period (lib/billing/statement.ts), with who it is for. */
+export type StatementPdfData = {
+  provider: InvoicePdfProvider;
+  /** The account's name and address as they are today. */
+  customer: { name: string; addressLines: string[] };
+  currency: string;
+  language: InvoicePdfLanguage;
+  /** ISO calendar dates, both included. */
+  from: string;
+  to: string;
+  /** When it was made, already formatted in the account's time zone. */
+  createdAt: string;
+  openingMinor: bigint;
+  rows: StatementRow[];
+  accountCreditMinor: bigint;
+  closingMinor: bigint;
 };

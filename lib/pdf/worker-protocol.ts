@@ -1,8 +1,11 @@
 /** Messages between the PDF pool (render.ts) and its worker threads (render-worker.ts). */
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData, StatementPdfData } from "./types";
 
-/** What a worker can render: an invoice or credit note, or a payment's receipt. */
-export type PdfDocumentRequest = { kind: "invoice"; data: InvoicePdfData } | { kind: "receipt"; data: ReceiptPdfData };
+/** What a worker can render: an invoice or credit note, a payment's receipt, or an account statement. */
+export type PdfDocumentRequest =
+  | { kind: "invoice"; data: InvoicePdfData }
+  | { kind: "receipt"; data: ReceiptPdfData }
+  | { kind: "statement"; data: StatementPdfData };
 
 export type WorkerRequest =
   | { type: "render"; id: number; doc: PdfDocumentRequest }

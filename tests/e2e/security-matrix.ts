@@ -148,6 +148,8 @@ export const MATRIX: Probe[] = [
   page("/", "the dashboard", () => "/",                                                     cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
   page("/invoices", "the invoice list", () => "/invoices",                                    cells("login",      "ok",         "not-found",  "ok",         "ok",         "ok")),
   page("/invoices/[number]", "the target's invoice", (t) => `/invoices/${t.invoice.number}`,  cells("login",      "not-found",  "not-found",  "ok",         "ok",         "ok")),
+  page("/payments", "the payments list (the caller's own)", () => "/payments",                cells("login",      "ok",         "not-found",  "ok",         "ok",         "ok")),
+  page("/invoices/statement", "the statement form (the caller's own)", () => "/invoices/statement", cells("login", "ok",        "not-found",  "ok",         "ok",         "ok")),
   page("/users", "the users page (everyone in the account may see it)", () => "/users",       cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
   page("/login", "the login page (signed in: on to the dashboard)", () => "/login",           cells("ok",         "redirect:/", "redirect:/", "redirect:/", "redirect:/", "redirect:/")),
   page("/sandbox/checkout/[id]", "the sandbox provider's page of an unknown checkout", () => `/sandbox/checkout/${UNKNOWN_CHECKOUT}`,
@@ -167,6 +169,12 @@ export const MATRIX: Probe[] = [
     get((t) => `/invoices/download?n=${t.invoice.number}`)),
   route("GET", "/invoices/export.csv", "the CSV of the caller's own list", cells("login", "ok", "not-found", "ok", "ok", "ok"),
     get(() => "/invoices/export.csv")),
+  route("GET", "/payments/export.csv", "the CSV of the caller's own payments", cells("login", "ok", "not-found", "ok", "ok", "ok"),
+    get(() => "/payments/export.csv")),
+  route("GET", "/invoices/statement/pdf", "the caller's own statement as a PDF", cells("login", "ok", "not-found", "ok", "ok", "ok"),
+    get(() => "/invoices/statement/pdf?period=last-year"), { pdf: true }),
+  route("GET", "/invoices/statement/csv", "the caller's own statement as CSV", cells("login", "ok", "not-found", "ok", "ok", "ok"),
+    get(() => "/invoices/statement/csv?period=last-year")),
   // Auth.js's own endpoint answers 200 to all; a logged-out or revoked session gets `null` there
   // and its cookie cleared (lib/auth/index.ts), a live one its own name and email.
   route("GET", "/api/auth/[...nextauth]", "Auth.js's session endpoint", cells("ok", "ok", "ok", "ok", "ok", "ok"),

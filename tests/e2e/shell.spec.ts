@@ -13,11 +13,11 @@ const AMOUNT = /^-?\d{1,3}(,\d{3})*\.\d{2} EUR$/;
 const AMOUNT_IN_TEXT = /-?\d{1,3}(,\d{3})*\.\d{2} EUR/;
 
 test.describe("main navigation", () => {
-  test("holds Dashboard, Users, Invoices in that order, the current page marked", async ({ asRole }) => {
+  test("holds Dashboard, Users, Invoices, Payments in that order, the current page marked", async ({ asRole }) => {
     const page = await asRole("demo");
     await page.goto("/");
     const nav = mainNav(page);
-    await expect(nav.getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices"]);
+    await expect(nav.getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices", "Payments"]);
     await expect(nav.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
     await expect(nav.getByRole("link", { name: "Users" })).not.toHaveAttribute("aria-current", /.*/);
     await expect(nav.getByRole("link", { name: "Invoices" })).not.toHaveAttribute("aria-current", /.*/);
@@ -29,13 +29,13 @@ test.describe("main navigation", () => {
     await expect(nav.getByRole("link", { name: "Dashboard" })).not.toHaveAttribute("aria-current", /.*/);
   });
 
-  test("a reader sees the Invoices link", async ({ asRole }) => {
+  test("a reader sees the Invoices and Payments links", async ({ asRole }) => {
     const page = await asRole("reader");
     await page.goto("/");
-    await expect(mainNav(page).getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices"]);
+    await expect(mainNav(page).getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices", "Payments"]);
   });
 
-  test("without invoice access there is no Invoices link and no amount on the dashboard", async ({ asRole }) => {
+  test("without invoice access there is no Invoices or Payments link and no amount on the dashboard", async ({ asRole }) => {
     const page = await asRole("noaccess");
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
@@ -63,7 +63,7 @@ test.describe("main navigation", () => {
     await expect(expand).toBeVisible();
     await expect(expand).toHaveAttribute("aria-expanded", "false");
     // Icons only (the pane gets narrower), but each link keeps its name.
-    await expect(nav.getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices"]);
+    await expect(nav.getByRole("link")).toHaveText(["Dashboard", "Users", "Invoices", "Payments"]);
     await expect.poll(async () => (await nav.boundingBox())?.width).toBeLessThan(wide / 2);
 
     await page.reload();

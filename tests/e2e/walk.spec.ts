@@ -238,6 +238,19 @@ async function walkInvoicePages(page: Page, info: TestInfo, canPay: boolean) {
   await look(page, info, "pay dialog several invoices");
 }
 
+/** The Payments page (cards on a phone), its filter errors, and the Statement page with a period. */
+async function walkPaymentsAndStatement(page: Page, info: TestInfo) {
+  await page.goto("/payments");
+  await expect(page.getByRole("heading", { name: "Payments", level: 1 })).toBeVisible();
+  await look(page, info, "payments");
+  await page.goto("/payments?from=2030-02-30&to=2020-01-01&method=cash");
+  await expect(page.locator("#from-error")).toBeVisible();
+  await look(page, info, "payments filter errors");
+  await page.goto("/invoices/statement");
+  await expect(page.getByRole("link", { name: "Download PDF" })).toBeVisible();
+  await look(page, info, "statement");
+}
+
 async function walkSettings(page: Page, info: TestInfo, manage: boolean) {
   const dialog = await openSettings(page, "Customer Info");
   await look(page, info, "settings customer info");
@@ -312,14 +325,15 @@ for (const { size, scheme } of VIEWS) {
       await page.goto("/");
       await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
       await look(page, info, "dashboard");
-      await walkNavigation(page, info, phone, ["Dashboard", "Users", "Invoices"]);
+      await walkNavigation(page, info, phone, ["Dashboard", "Users", "Invoices", "Payments"]);
       await navigateTo(page, phone, "Invoices");
       await walkInvoices(page, info, phone, true);
     });
 
-    test("demo: an invoice's page, the Pay dialog for one and for several", async ({ asRole }, info) => {
+    test("demo: an invoice's page, the Pay dialog for one and for several, payments, the statement", async ({ asRole }, info) => {
       const page = tagScheme(await asRole("demo"), scheme);
       await walkInvoicePages(page, info, true);
+      await walkPaymentsAndStatement(page, info);
       await page.goto("/invoices/999999999");
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
       await look(page, info, "not found signed in");

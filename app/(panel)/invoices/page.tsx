@@ -1,4 +1,4 @@
-import { ArrowDownTrayIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, DocumentTextIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -6,6 +6,7 @@ import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-lo
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { InvoiceRows } from "@/components/invoices/invoice-rows";
 import { SelectionForm } from "@/components/invoices/selection";
+import { errorProps, FieldError, FILTER_BUTTON_CLASS, FILTER_INPUT_CLASS, FilterPills, PageLinks, SECONDARY_BUTTON_CLASS, typedValue, type SearchParamsRecord } from "@/components/lists/list-controls";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoicePage, getInvoiceSummary } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
@@ -13,6 +14,7 @@ import { formatDate } from "@/lib/dates";
 import { parseListParams, PAGE_SIZE, STATUS_FILTERS, type ListParamErrors, type ListParams } from "@/lib/invoices/list";
 import { formatAmount, formatMoney } from "@/lib/money";
 import { plural } from "@/lib/plural";
+import { listUrl } from "@/lib/url-params";
 
 export const metadata: Metadata = { title: "Invoices" };
 
@@ -21,11 +23,7 @@ const TYPE_LABEL = { invoice: "Invoice", credit_note: "Credit note" } as const;
 
 /** The list URL with some parameters changed; paging cursors are dropped unless given. */
 function listHref(params: ListParams, change: Partial<Record<"status" | "q" | "from" | "to" | "after" | "before" | "page", string | undefined>>) {
-  const next = new URLSearchParams();
-  const merged = { status: params.status, q: params.q, from: params.from, to: params.to, after: undefined, before: undefined, page: undefined, ...change };
-  for (const [k, v] of Object.entries(merged)) if (v && !(k === "status" && v === "all") && !(k === "page" && v === "1")) next.set(k, v);
-  const query = next.toString();
-  return `/invoices${query ? `?${query}` : ""}`;
+  return listUrl("/invoices", { status: params.status, q: params.q, from: params.from, to: params.to, after: undefined, before: undefined, page: undefined, ...change });
 }
 
 /** Hidden fields carrying the list's current state, for a form that opens the Pay dialog over it. */
@@ -41,62 +39,34 @@ function withParam(href: string, key: string, value: string) {
   return `${path}?${p.toString()}`;
 }
 
-function FieldError({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <p id={id} className="mt-1 text-sm text-red-700">
-      {message}
-    </p>
-  ) : null;
-}
-
-/** What was typed into a search field, kept as typed even when it was refused. */
-function typedValue(raw: Record<string, string | string[] | undefined>, key: "q" | "from" | "to"): string {
-  const value = raw[key];
-  return (Array.isArray(value) ? value[0] : value) ?? "";
-}
-
-function Filters({ params, errors, raw }: { params: ListParams; errors: ListParamErrors; raw: Record<string, string | string[] | undefined> }) {
-  const input =
-    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30";
+function Filters({ params, errors, raw }: { params: ListParams; errors: ListParamErrors; raw: SearchParamsRecord }) {
+  const input = FILTER_INPUT_CLASS;
   return (
     <div className="mb-4 space-y-3">
-      <nav aria-label="Filter by status">
-        <ul className="flex flex-wrap gap-2">
-          {STATUS_FILTERS.map((s) => (
-            <li key={s}>
-              <Link
-                href={listHref(params, { status: s })}
-                aria-current={params.status === s ? "page" : undefined}
-                className={`inline-block rounded-full border px-3 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 ${
-                  params.status === s ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"
-                }`}
-              >
-                {FILTER_LABEL[s]}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterPills
+        label="Filter by status"
+        pills={STATUS_FILTERS.map((s) => ({ key: s, label: FILTER_LABEL[s], href: listHref(params, { status: s }), current: params.status === s }))}
+      />
       {errors.status && <p className="text-sm text-red-700">{errors.status}</p>}
       <form method="get" action="/invoices" role="search" aria-label="Search invoices" className="flex flex-wrap items-start gap-3" noValidate>
         {params.status !== "all" && <input type="hidden" name="status" value={params.status} />}
         <div>
           <label htmlFor="q" className="block text-sm font-medium text-slate-700">Invoice number</label>
-          <input id="q" name="q" inputMode="numeric" defaultValue={typedValue(raw, "q")} aria-invalid={errors.q ? true : undefined} aria-describedby={errors.q ? "q-error" : undefined} className={input} />
+          <input id="q" name="q" inputMode="numeric" defaultValue={typedValue(raw, "q")} {...errorProps("q", errors.q)} className={input} />
           <FieldError id="q-error" message={errors.q} />
         </div>
         <div>
           <label htmlFor="from" className="block text-sm font-medium text-slate-700">Invoice date from</label>
-          <input id="from" name="from" type="date" defaultValue={typedValue(raw, "from")} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "from-error" : undefined} className={input} />
+          <input id="from" name="from" type="date" defaultValue={typedValue(raw, "from")} {...errorProps("from", errors.from)} className={input} />
           <FieldError id="from-error" message={errors.from} />
         </div>
         <div>
           <label htmlFor="to" className="block text-sm font-medium text-slate-700">Invoice date to</label>
-          <input id="to" name="to" type="date" defaultValue={typedValue(raw, "to")} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "to-error" : undefined} className={input} />
+          <input id="to" name="to" type="date" defaultValue={typedValue(raw, "to")} {...errorProps("to", errors.to)} className={input} />
           <FieldError id="to-error" message={errors.to} />
         </div>
         <div className="flex gap-2 self-end">
-          <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2">
+          <button type="submit" className={FILTER_BUTTON_CLASS}>
             Search
           </button>
           {(params.q || params.from || params.to || Object.keys(errors).length > 0) && (
@@ -121,7 +91,6 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const errors = parsed.ok ? {} : parsed.errors;
   const [summary, page] = await Promise.all([getInvoiceSummary(viewer), getInvoicePage(viewer, params)]);
   const { currency, language } = viewer.account;
-  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
   const filtered = params.status !== "all" || params.q || params.from || params.to;
   const th = "px-3 py-3 text-left font-semibold whitespace-nowrap";
   // Where a row's "Pay this invoice" returns to: this very page of the list.
@@ -132,14 +101,16 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       <Breadcrumb items={[{ label: "Invoices" }]} />
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-semibold">Invoices</h1>
-        <a
-          href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`}
-          download
-          className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
-        >
-          <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
-          Export CSV
-        </a>
+        <div className="flex flex-wrap gap-2">
+          <Link href="/invoices/statement" className={SECONDARY_BUTTON_CLASS}>
+            <DocumentTextIcon aria-hidden="true" className="size-4" />
+            Statement
+          </Link>
+          <a href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`} download className={SECONDARY_BUTTON_CLASS}>
+            <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
+            Export CSV
+          </a>
+        </div>
       </div>
 
       {paymentId && <PaymentResult viewer={viewer} paymentId={paymentId} />}
@@ -229,23 +200,14 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       )}
 
       {page.total > 0 && (
-        <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-4 text-sm">
-          <p className="text-slate-700">
-            Page {Math.min(params.page, pages)} of {pages} · {plural(page.total, { one: "# invoice", other: "# invoices" })}
-          </p>
-          <div className="flex gap-2">
-            {page.prev ? (
-              <Link href={listHref(params, { before: page.prev, page: String(Math.max(1, params.page - 1)) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
-                Previous page
-              </Link>
-            ) : null}
-            {page.next ? (
-              <Link href={listHref(params, { after: page.next, page: String(params.page + 1) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
-                Next page
-              </Link>
-            ) : null}
-          </div>
-        </nav>
+        <PageLinks
+          page={params.page}
+          pageSize={PAGE_SIZE}
+          total={page.total}
+          noun={{ one: "# invoice", other: "# invoices" }}
+          cursors={page}
+          href={(change) => listHref(params, change)}
+        />
       )}
     </>
   );

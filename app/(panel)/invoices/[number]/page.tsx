@@ -7,7 +7,9 @@ import { BankTransferDetails } from "@/components/invoices/bank-transfer";
 import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
+import { ReceiptLink } from "@/components/payments/receipt-link";
 import { getInvoicePayments } from "@/lib/dal/payments";
+import { PAYMENT_METHOD_LABEL, PAYMENT_STATE_LABEL } from "@/lib/payments/states";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
@@ -18,16 +20,6 @@ import { countryName } from "@/lib/countries";
 import { formatQuantity, formatUnitPrice, localizedLines, vatNote } from "@/lib/invoices/presentation";
 
 type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const STATE_LABEL = {
-  pending: "Pending",
-  processing: "Processing",
-  requires_action: "Waiting for authentication",
-  succeeded: "Settled",
-  failed: "Failed",
-  cancelled: "Cancelled",
-} as const;
-const METHOD_LABEL = { card: "Card", bank_transfer: "Bank transfer", account_credit: "Account credit" } as const;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { number } = await params;
@@ -223,32 +215,18 @@ export default async function InvoicePage({ params, searchParams }: Props) {
               {paymentRows.map((p) => (
                 <tr key={p.id} className="border-t border-slate-100">
                   <td data-label="Date" className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
-                  <td data-label="Method" className={cell}>{METHOD_LABEL[p.method]}</td>
+                  <td data-label="Method" className={cell}>{PAYMENT_METHOD_LABEL[p.method]}</td>
                   <td data-label="Status" className={cell}>
-                    {STATE_LABEL[p.state]}
+                    {PAYMENT_STATE_LABEL[p.state]}
                     {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
                   </td>
                   <td data-label="Amount" className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
                   <td data-label="Receipt" className={cell}>
-                    {p.state === "succeeded" ? (
-                      <a
-                        href={`/payments/${p.id}/receipt`}
-                        target="_blank"
-                        rel="noopener"
-                        className="text-brand-700 underline"
-                      >
-                        Receipt (PDF)
-                        <span className="sr-only">
-                          {" "}for the payment of {money(p.paymentTotalMinor)} on{" "}
-                          {formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}, opens in a new tab
-                        </span>
-                      </a>
-                    ) : (
-                      <>
-                        <span aria-hidden="true" className="text-slate-600">–</span>
-                        <span className="sr-only">No receipt: not settled</span>
-                      </>
-                    )}
+                    <ReceiptLink
+                      paymentId={p.state === "succeeded" ? p.id : null}
+                      description={`${money(p.paymentTotalMinor)} on ${formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}`}
+                      missing="No receipt: not settled"
+                    />
                   </td>
                 </tr>
               ))}
