@@ -4,7 +4,7 @@
  * demo provider.
  */
 import { env } from "@/lib/env";
-import type { InvoicePdfProvider } from "@/lib/pdf/types";
+import type { InvoicePdfProvider } from "@/lib/invoices/types";
 
 export function providerDetails(): InvoicePdfProvider {
   const e = env();

@@ -28,7 +28,7 @@ import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/out
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { computeTotals, divRound, formatMoney, minorDigits } from "@/lib/money";
 import { OPEN_STATES } from "@/lib/payments/engine";
-import { pdfStrings } from "@/lib/pdf/strings";
+import { pdfStrings } from "@/lib/format/invoice-strings";
 import { paymentReferenceFor } from "@/lib/reference";
 import { ensureInvoiceSequence } from "./run";
 

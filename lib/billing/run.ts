@@ -31,7 +31,7 @@ import { addDays, todayIn } from "@/lib/dates";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
-import type { InvoicePdfLine } from "@/lib/pdf/types";
+import type { InvoicePdfLine } from "@/lib/invoices/types";
 import { paymentReferenceFor } from "@/lib/reference";
 import { BillingInputError, type Period } from "./period";
 import { lineVatRateBp, vatFor } from "./vat";

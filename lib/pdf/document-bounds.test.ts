@@ -14,7 +14,7 @@ import { PAGE_GEOMETRY } from "./layout";
 import { closePdfPool } from "./render";
 import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "@/lib/invoices/types";
 
 afterAll(async () => {
   await closePdfPool();

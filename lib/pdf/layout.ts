@@ -11,10 +11,11 @@
 import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
-import { formatQuantity, formatUnitPrice } from "./decimal";
-import { pdfStrings } from "./strings";
+import { formatQuantity, formatUnitPrice } from "@/lib/format/decimal";
+import { pdfStrings } from "@/lib/format/invoice-strings";
+import { groupByService } from "@/lib/invoices/presentation";
 import { wrapText, type Measure } from "./text-measure";
-import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "./types";
+import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "@/lib/invoices/types";
 
 /** Page geometry in PDF points (sizes, line heights, widths); the document's styles are built from the same numbers. */
 export const PAGE_GEOMETRY = {
@@ -141,17 +142,6 @@ export function providerAddressLines(provider: InvoicePdfProvider, language: Inv
  */
 export function describeLine(line: Pick<InvoicePdfLine, "label" | "region">): string {
   return line.region && !line.label.includes(`(${line.region})`) ? `${line.label} · ${line.region}` : line.label;
-}
-
-/** Lines grouped by service, in order of each service's first line. */
-function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; lines: InvoicePdfLine[] }> {
-  const groups = new Map<string, InvoicePdfLine[]>();
-  for (const line of lines) {
-    const group = groups.get(line.service);
-    if (group) group.push(line);
-    else groups.set(line.service, [line]);
-  }
-  return [...groups].map(([service, list]) => ({ service, lines: list }));
 }
 
 /** What every step of the plan shares: the data, its language's strings, and text measured in the document's font. */
@@ -462,7 +452,7 @@ function paginate(
     used += row.height;
   };
 
-  for (const group of groupLines(ctx.data.lines)) {
+  for (const group of groupByService(ctx.data.lines)) {
     const rows = group.lines.map((line) => lineRow(ctx, columns, line));
     const sub = subtotalRow(
       ctx,

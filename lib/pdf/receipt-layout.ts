@@ -11,9 +11,9 @@ import { formatDate } from "@/lib/dates";
 import { formatMoney, localeOf } from "@/lib/money";
 import { PAGE_GEOMETRY, providerAddressLines, type PlanCell, type PlanLabelValue } from "./layout";
 import { receiptStrings } from "./receipt-strings";
-import { pdfStrings } from "./strings";
+import { pdfStrings } from "@/lib/format/invoice-strings";
 import { wrapText, type Measure } from "./text-measure";
-import type { ReceiptPdfData } from "./types";
+import type { ReceiptPdfData } from "@/lib/invoices/types";
 
 /** Receipt columns in points; the rest of the geometry is the invoice's. */
 export const RECEIPT_COLUMNS = {

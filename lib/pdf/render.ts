@@ -22,7 +22,7 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { processSlot } from "@/db/singleton";
 import { env } from "@/lib/env";
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "@/lib/invoices/types";
 import type { PdfDocumentRequest, RenderWorkerSettings, WorkerReply, WorkerRequest } from "./worker-protocol";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */

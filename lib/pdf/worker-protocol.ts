@@ -1,5 +1,5 @@
 /** Messages between the PDF pool (render.ts) and its worker threads (render-worker.ts). */
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "@/lib/invoices/types";
 
 /** What a worker can render: an invoice or credit note, or a payment's receipt. */
 export type PdfDocumentRequest = { kind: "invoice"; data: InvoicePdfData } | { kind: "receipt"; data: ReceiptPdfData };
