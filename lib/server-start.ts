@@ -5,6 +5,7 @@
 import { databaseKind, databaseReady, EmbeddedInProductionError, getDb } from "@/db/client";
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "@/scripts/seed";
 import { todayIn } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { appOrigin, env } from "@/lib/env";
 
 export const MIN_SECRET_LENGTH = 32;
@@ -53,7 +54,7 @@ export async function prepareServer(): Promise<void> {
   }
   let seeded = false;
   if (databaseKind() === "pglite" && (await isDatabaseEmpty(getDb()))) {
-    const today = todayIn("Europe/Stockholm");
+    const today = todayIn(PROVIDER_TIME_ZONE);
     const result = await seedDemo(getDb(), today);
     console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
     seeded = true;

@@ -18,16 +18,17 @@
  * The invoice row is locked first (as the payment engine does), then the number sequence; the
  * credit note's email is queued to the Billing addresses in the same transaction.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type Database } from "@/db/client";
-import { accounts, invoiceLines, invoices, paymentAllocations, payments } from "@/db/schema";
+import { accounts, invoiceLines, invoices } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { todayIn } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/outbox";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { computeTotals, divRound, formatMoney, minorDigits } from "@/lib/money";
-import { OPEN_STATES } from "@/lib/payments/engine";
+import { openPaymentIdFor } from "@/lib/payments/engine";
 import { pdfStrings } from "@/lib/format/invoice-strings";
 import { paymentReferenceFor } from "@/lib/reference";
 import { ensureInvoiceSequence } from "./run";
@@ -192,17 +193,12 @@ export async function issueCreditNote(
         message: `${money(amountMinor)} is more than invoice ${invoice.number}'s outstanding ${money(outstanding)}.`,
       };
     }
-    const [open] = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-      .where(and(eq(paymentAllocations.invoiceId, invoice.id), inArray(payments.state, [...OPEN_STATES])))
-      .limit(1);
-    if (open) {
+    const openPaymentId = await openPaymentIdFor(tx, invoice.id);
+    if (openPaymentId) {
       return {
         ok: false,
         reason: "payment_in_progress",
-        message: `A card payment for invoice ${invoice.number} is in progress (payment ${open.id}): credit it once that payment has finished.`,
+        message: `A card payment for invoice ${invoice.number} is in progress (payment ${openPaymentId}): credit it once that payment has finished.`,
       };
     }
 
@@ -247,7 +243,7 @@ export async function issueCreditNote(
     try {
       today = opts.today ?? todayIn(invoice.timeZone);
     } catch {
-      today = todayIn("Europe/Stockholm");
+      today = todayIn(PROVIDER_TIME_ZONE);
     }
     const [note] = await tx
       .insert(invoices)

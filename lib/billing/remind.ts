@@ -23,7 +23,7 @@ import { addDays, todayIn } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
-import { providerDetails } from "@/lib/provider";
+import { PROVIDER_TIME_ZONE, providerDetails } from "@/lib/provider";
 
 export const STEP_OFFSET_DAYS: Record<ReminderStep, number> = { "due-7": -7, due: 0, "due+7": 7, "due+14": 14 };
 
@@ -94,7 +94,7 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
       try {
         t = todayIn(tz);
       } catch {
-        t = todayIn("Europe/Stockholm");
+        t = todayIn(PROVIDER_TIME_ZONE);
       }
       todayOf.set(tz, t);
     }

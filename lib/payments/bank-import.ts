@@ -18,15 +18,16 @@
  */
 import crypto from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { invoices, paymentAllocations, payments } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { isIsoDate } from "@/lib/dates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { minorDigits, toDecimalString } from "@/lib/money";
-import { luhnCheckDigit, parsePaymentReference } from "@/lib/reference";
-import { OPEN_STATES } from "./engine";
+import { luhnCheckDigit } from "@/lib/luhn";
+import { parsePaymentReference } from "@/lib/reference";
+import { openPaymentIdFor } from "./engine";
 
 /** The file itself cannot be read as a statement (the CLI exits non-zero). */
 export class BankStatementError extends Error {
@@ -253,12 +254,7 @@ async function importLine(db: Database, l: StatementLine, providerReference: str
       await tx.insert(paymentAllocations).values({ paymentId: inserted.id, invoiceId: invoice.id, amountMinor: allocatedMinor });
     }
     // A card payment still open for this invoice: if it also succeeds, its amount becomes credit too.
-    const [openCard] = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-      .where(and(eq(paymentAllocations.invoiceId, invoice.id), inArray(payments.state, [...OPEN_STATES])))
-      .limit(1);
+    const openCardPaymentId = await openPaymentIdFor(tx, invoice.id);
 
     const facts = {
       statementLine: l.line,
@@ -270,7 +266,7 @@ async function importLine(db: Database, l: StatementLine, providerReference: str
       outstandingBeforeMinor: outstandingMinor,
       allocatedMinor,
       creditMinor,
-      openCardPaymentId: openCard?.id ?? null,
+      openCardPaymentId,
     };
     await audit(tx, {
       accountId: invoice.accountId,
@@ -293,7 +289,7 @@ async function importLine(db: Database, l: StatementLine, providerReference: str
     }
 
     const money = (m: bigint) => `${toDecimalString(m, currency)} ${currency}`;
-    const note = openCard ? " A card payment for this invoice is still in progress; if it also succeeds, it becomes account credit." : "";
+    const note = openCardPaymentId ? " A card payment for this invoice is still in progress; if it also succeeds, it becomes account credit." : "";
     if (allocatedMinor === 0n) {
       return {
         ...l,
