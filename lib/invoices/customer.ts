@@ -1,18 +1,8 @@
 import type { IssuedCustomer, PostalAddress } from "@/db/schema";
 
 /** What an account holds of its customer block (the accounts row, or a seed's account spec). */
-export type CustomerBlockSource = {
-  name: string;
-  careOf?: string | null;
-  street: string;
-  zipCode: string;
-  city: string;
-  countryCode: string;
-  organisationNumber?: string | null;
-  vatNumber?: string | null;
-  purchaseOrder?: string | null;
-  billingAddress?: PostalAddress | null;
-};
+export type CustomerBlockSource = PostalAddress &
+  Partial<Pick<IssuedCustomer, "organisationNumber" | "vatNumber" | "purchaseOrder">> & { billingAddress?: PostalAddress | null };
 
 /**
  * The customer block printed on an invoice, frozen as the account is now: the billing address
