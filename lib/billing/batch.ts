@@ -11,9 +11,10 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db/client";
 import type { PostalAddress } from "@/db/schema";
+import { todayPerTimeZone } from "@/lib/dates";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { paymentReferenceFor } from "@/lib/reference";
-import { accountToday, draftInvoice, type BillableAccount, type Draft, type DraftOptions, type UsageRow } from "./draft";
+import { draftInvoice, type BillableAccount, type Draft, type DraftOptions, type UsageRow } from "./draft";
 import type { Period } from "./period";
 
 export type NotBilled = { accountId: string; accountName: string; reason: string };
@@ -46,7 +47,7 @@ export async function billBatch(tx: Executor, runId: string, ids: string[], opts
   result.alreadyInvoiced = ids.length - accountRows.length;
   if (accountRows.length === 0) return result;
   const usageByAccount = await usageOf(tx, accountRows, opts.period);
-  const todayOf = accountToday(opts, runToday);
+  const todayOf = todayPerTimeZone(opts.today, () => runToday);
   const drafts: Draft[] = [];
   for (const a of accountRows) {
     const draft = draftInvoice(a, usageByAccount.get(a.id) ?? [], todayOf(a.timeZone), opts);

@@ -6,7 +6,7 @@
  * computation as the invoice page, the PDF, the CSV and the email.
  */
 import type { IssuedCustomer, Language, PostalAddress, VatCategory } from "@/db/schema";
-import { addDays, todayIn } from "@/lib/dates";
+import { addDays } from "@/lib/dates";
 import { issuedCustomerOf } from "@/lib/invoices/customer";
 import type { InvoicePdfLine } from "@/lib/invoices/types";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
@@ -93,23 +93,6 @@ function lineOrder(a: UsageRow, b: UsageRow): number {
     compareText(a.product_code, b.product_code) ||
     compareText(a.region ?? "", b.region ?? "")
   );
-}
-
-/** Today in an account's time zone (once per zone); the provider's date when the zone is not one. */
-export function accountToday(opts: DraftOptions, runToday: string): (timeZone: string) => string {
-  const todayOf = new Map<string, string>();
-  return (timeZone) => {
-    let today = opts.today ?? todayOf.get(timeZone);
-    if (today === undefined) {
-      try {
-        today = todayIn(timeZone);
-      } catch {
-        today = runToday;
-      }
-      todayOf.set(timeZone, today);
-    }
-    return today;
-  };
 }
 
 /** Why the usage cannot be billed as it is, or null. */
