@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type postgres from "postgres";
+import { advisoryLock } from "./advisory-lock";
 import type { Database, DatabaseKind } from "./handle";
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -20,10 +21,13 @@ export async function migrate(db: Database, kind: DatabaseKind): Promise<void> {
   const client = (db as unknown as { $client: postgres.Sql }).$client;
   const conn = await client.reserve();
   try {
-    await conn`select pg_advisory_lock(4242001)`;
-    await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const release = await advisoryLock(conn, "migrations");
+    try {
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await release().catch(() => {});
+    }
   } finally {
-    await conn`select pg_advisory_unlock(4242001)`.catch(() => {});
     conn.release();
   }
 }

@@ -19,6 +19,27 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
+/**
+ * Today in each account's time zone, worked out once per zone: `fixedToday` for every zone when
+ * given (tests, operators), and `fallbackToday` for a zone the runtime does not know.
+ */
+export function todayPerTimeZone(fixedToday: string | undefined, fallbackToday: () => string): (timeZone: string) => string {
+  const todayOf = new Map<string, string>();
+  return (timeZone) => {
+    if (fixedToday !== undefined) return fixedToday;
+    let today = todayOf.get(timeZone);
+    if (today === undefined) {
+      try {
+        today = todayIn(timeZone);
+      } catch {
+        today = fallbackToday();
+      }
+      todayOf.set(timeZone, today);
+    }
+    return today;
+  };
+}
+
 function toUtc(isoDate: string): Date {
   if (!isIsoDate(isoDate)) throw new RangeError(`not a date: ${isoDate}`);
   return new Date(`${isoDate}T00:00:00Z`);

@@ -4,7 +4,10 @@
  * demo provider.
  */
 import { env } from "@/lib/env";
-import type { InvoicePdfProvider } from "@/lib/pdf/types";
+import type { InvoicePdfProvider } from "@/lib/invoices/types";
+
+/** The provider's calendar decides whether a month has ended and what "today" is for a job (Cumulus is a Swedish provider). */
+export const PROVIDER_TIME_ZONE = "Europe/Stockholm";
 
 export function providerDetails(): InvoicePdfProvider {
   const e = env();

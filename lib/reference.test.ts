@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { luhnCheckDigit, parsePaymentReference, paymentReferenceFor } from "./reference";
+import { luhnCheckDigit } from "./luhn";
+import { parsePaymentReference, paymentReferenceFor } from "./reference";
 
 /** Whether a full number (payload + check digit) passes the Luhn check, written independently. */
 function luhnValid(number: string): boolean {

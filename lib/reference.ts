@@ -1,18 +1,4 @@
-/** The Luhn (mod 10) check digit of a string of digits. */
-export function luhnCheckDigit(digits: string): number {
-  if (!/^\d+$/.test(digits)) throw new RangeError("digits only");
-  let sum = 0;
-  // Double every second digit from the right, starting with the rightmost.
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
+import { luhnCheckDigit } from "@/lib/luhn";
 
 /**
  * A bank-transfer payment reference: the invoice number followed by its Luhn check digit, as

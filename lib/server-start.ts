@@ -4,6 +4,7 @@
  */
 import { databaseKind, databaseReady, EmbeddedInProductionError, getDb, type Database } from "@/db/client";
 import { todayIn } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { appOrigin, env } from "@/lib/env";
 
 export const MIN_SECRET_LENGTH = 32;
@@ -63,7 +64,7 @@ export async function prepareServer(demo: DemoSeed): Promise<void> {
   }
   let seeded = false;
   if (databaseKind() === "pglite" && (await demo.isDatabaseEmpty(getDb()))) {
-    const today = todayIn("Europe/Stockholm");
+    const today = todayIn(PROVIDER_TIME_ZONE);
     const result = await demo.seedDemo(getDb(), today);
     console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
     seeded = true;

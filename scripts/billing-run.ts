@@ -18,9 +18,10 @@ import { parseArgs } from "node:util";
 import { openCliDatabase } from "@/lib/email/cli";
 import { BillingInputError, parsePeriod, parseToday, previousPeriod } from "@/lib/billing/period";
 import { formatDuration, progressPrinter } from "@/lib/billing/progress";
-import { periodsWithUsage, PROVIDER_TIME_ZONE, runBilling } from "@/lib/billing/run";
+import { periodsWithUsage, runBilling } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runCli } from "./lib/run-cli";
 
 const USAGE = "usage: npm run billing:run -- [--period YYYY-MM] [--today YYYY-MM-DD] [--allow-open-period] [--batch-size N]";

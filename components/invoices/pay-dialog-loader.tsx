@@ -1,5 +1,6 @@
 import { getPaymentQuote } from "@/lib/dal/payments";
 import { canPayInvoices, type Viewer } from "@/lib/dal/session";
+import { INVOICE_NUMBER_PATTERN } from "@/lib/invoices/numbers";
 import { formatAmount } from "@/lib/money";
 import { providerDetails } from "@/lib/provider";
 import type { BankAccount } from "./bank-transfer";
@@ -17,7 +18,7 @@ export function payRequest(params: Record<string, string | string[] | undefined>
   if (!pay) return undefined;
   if (pay === "outstanding") return null;
   const raw = pay === "selected" ? [params.n ?? []].flat() : [pay];
-  return raw.filter((v) => /^[1-9]\d{0,14}$/.test(v)).map(Number);
+  return raw.filter((v) => INVOICE_NUMBER_PATTERN.test(v)).map(Number);
 }
 
 export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; numbers: number[] | null }) {

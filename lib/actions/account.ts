@@ -1,4 +1,5 @@
 "use server";
+import { LOCK_MINUTES } from "@/lib/auth/throttle";
 
 /**
  * Server actions of the Account settings slide-over. Every one goes through defineAction:
@@ -57,7 +58,7 @@ const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 async function reauthenticate(userId: string, pw: string): Promise<SettingsState | null> {
   const result = await confirmPassword(userId, pw);
   if (result === "ok") return null;
-  return fail(result === "locked" ? "Too many wrong passwords. Try again in 15 minutes." : "That password is not right.", "password");
+  return fail(result === "locked" ? `Too many wrong passwords. Try again in ${LOCK_MINUTES} minutes.` : "That password is not right.", "password");
 }
 
 export const saveCustomerInfo = billingAction("account.customer_info", customerInfoSchema, async (viewer, input) => {

@@ -1,4 +1,5 @@
 "use server";
+import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -19,7 +20,7 @@ export type PayState = ActionState<"n" | "method" | "amount" | "idempotencyKey">
 
 const schema = z.object({
   n: z
-    .preprocess((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]), z.array(z.string().regex(/^[1-9]\d{0,14}$/, "Unknown invoice.").transform(Number)))
+    .preprocess((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]), z.array(invoiceNumberSchema))
     .pipe(z.array(z.number()).min(1, "Choose at least one invoice.").max(500, "At most 500 invoices at once.")),
   method: z.enum(["card"], { error: "Choose a payment method." }),
   amount: z.string().regex(/^\d{1,18}$/, "The amount is not valid.").transform(BigInt),

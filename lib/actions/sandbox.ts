@@ -13,10 +13,10 @@ import {
   cancelSandboxCheckout,
   decideCard,
   findSandboxCheckout,
-  luhnValid,
   sendSandboxCallback,
   settleSandboxCheckout,
 } from "@/lib/payments/sandbox";
+import { luhnValid } from "@/lib/luhn";
 
 export type CardState = { fieldErrors?: { card?: string; expiry?: string; cvc?: string }; message?: string };
 

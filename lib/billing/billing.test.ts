@@ -6,7 +6,7 @@ import { splitCredit } from "./credit";
 import { BillingInputError, parsePeriod, previousPeriod } from "./period";
 import { progressLine } from "./progress";
 import { reminderStepFor } from "./remind";
-import { invoiceDates } from "./run";
+import { invoiceDates } from "./draft";
 import { EU_COUNTRIES, lineVatRateBp, vatFor } from "./vat";
 
 describe("VAT by customer", () => {

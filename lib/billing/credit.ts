@@ -18,17 +18,18 @@
  * The invoice row is locked first (as the payment engine does), then the number sequence; the
  * credit note's email is queued to the Billing addresses in the same transaction.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { rows, type Database } from "@/db/client";
-import { accounts, invoiceLines, invoices, paymentAllocations, payments } from "@/db/schema";
+import { rows, type Database, type Transaction } from "@/db/client";
+import { accounts, invoiceLines, invoices, type Language } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import { todayIn } from "@/lib/dates";
+import { todayIn, todayPerTimeZone } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/outbox";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { computeTotals, divRound, formatMoney, minorDigits } from "@/lib/money";
-import { OPEN_STATES } from "@/lib/payments/engine";
-import { pdfStrings } from "@/lib/pdf/strings";
+import { openPaymentIdFor } from "@/lib/payments/engine";
+import { pdfStrings } from "@/lib/format/invoice-strings";
 import { paymentReferenceFor } from "@/lib/reference";
 import { ensureInvoiceSequence } from "./run";
 
@@ -129,6 +130,38 @@ export function splitCredit(amountMinor: bigint, groups: ReadonlyArray<{ rateBp:
   return usable.map((g, i) => ({ rateBp: g.rateBp, netMinor: nets[i]! })).filter((x) => x.netMinor > 0n);
 }
 
+type CreditRefused = Extract<CreditResult, { ok: false }>;
+
+type InvoiceRow = typeof invoices.$inferSelect;
+
+/** The invoice being credited, read after its row is locked. */
+type CreditTarget = {
+  id: string;
+  accountId: string;
+  number: number;
+  currency: string;
+  vatCategory: InvoiceRow["vatCategory"];
+  periodStart: InvoiceRow["periodStart"];
+  periodEnd: InvoiceRow["periodEnd"];
+  customer: InvoiceRow["customer"];
+  outstandingMinor: bigint;
+  language: Language;
+  timeZone: string;
+};
+
+type CreditLine = {
+  position: number;
+  service: string;
+  productCode: string;
+  label: string;
+  region: null;
+  quantity: string;
+  unit: string;
+  unitPriceMinor: string;
+  amountMinor: bigint;
+  vatRateBp: number;
+};
+
 export async function issueCreditNote(
   db: Database,
   raw: CreditInput,
@@ -140,154 +173,171 @@ export async function issueCreditNote(
   await ensureInvoiceSequence(db);
 
   return db.transaction(async (tx): Promise<CreditResult> => {
-    const [locked] = await tx
-      .select({ id: invoices.id, type: invoices.type })
-      .from(invoices)
-      .where(eq(invoices.number, input.number))
-      .for("update");
-    if (!locked) return { ok: false, reason: "not_found", message: `There is no invoice ${input.number}.` };
-    if (locked.type === "credit_note") {
-      return { ok: false, reason: "is_credit_note", message: `${input.number} is a credit note: only an invoice can be credited.` };
-    }
-    // A new statement after the lock: it sees payments and credit notes committed while we waited.
-    const [inv] = await tx
-      .select({
-        id: invoices.id,
-        accountId: invoices.accountId,
-        number: invoices.number,
-        currency: invoices.currency,
-        vatCategory: invoices.vatCategory,
-        periodStart: invoices.periodStart,
-        periodEnd: invoices.periodEnd,
-        customer: invoices.customer,
-        outstanding: sql<string>`${outstandingMinorSql}`,
-        language: accounts.language,
-        timeZone: accounts.timeZone,
-      })
-      .from(invoices)
-      .innerJoin(accounts, eq(accounts.id, invoices.accountId))
-      .where(eq(invoices.id, locked.id));
-    const invoice = inv!;
-    const money = (minor: bigint) => formatMoney(minor, invoice.currency, "en");
-    const amountMinor = parseCreditAmount(input.amount, invoice.currency);
-    if (amountMinor === null) {
-      return {
-        ok: false,
-        reason: "invalid_input",
-        message: `--amount ${input.amount} has more decimals than ${invoice.currency} has (${minorDigits(invoice.currency)}).`,
-      };
-    }
-    const outstanding = BigInt(invoice.outstanding);
-    if (outstanding === 0n) {
-      return {
-        ok: false,
-        reason: "nothing_outstanding",
-        message: `Invoice ${invoice.number} has nothing outstanding (paid or credited in full): a credit note cannot lower it. Money already paid is refunded, not credited.`,
-      };
-    }
-    if (amountMinor > outstanding) {
-      return {
-        ok: false,
-        reason: "exceeds_outstanding",
-        message: `${money(amountMinor)} is more than invoice ${invoice.number}'s outstanding ${money(outstanding)}.`,
-      };
-    }
-    const [open] = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-      .where(and(eq(paymentAllocations.invoiceId, invoice.id), inArray(payments.state, [...OPEN_STATES])))
-      .limit(1);
-    if (open) {
+    const invoice = await lockCreditTarget(tx, input.number);
+    if ("ok" in invoice) return invoice;
+    const amountMinor = checkCreditAmount(invoice, input.amount);
+    if (typeof amountMinor !== "bigint") return amountMinor;
+    const openPaymentId = await openPaymentIdFor(tx, invoice.id);
+    if (openPaymentId) {
       return {
         ok: false,
         reason: "payment_in_progress",
-        message: `A card payment for invoice ${invoice.number} is in progress (payment ${open.id}): credit it once that payment has finished.`,
+        message: `A card payment for invoice ${invoice.number} is in progress (payment ${openPaymentId}): credit it once that payment has finished.`,
       };
     }
-
-    const invoiceLinesNow = await tx
-      .select({ amountMinor: invoiceLines.amountMinor, vatRateBp: invoiceLines.vatRateBp })
-      .from(invoiceLines)
-      .where(eq(invoiceLines.invoiceId, invoice.id))
-      .orderBy(asc(invoiceLines.position));
-    const groups = computeTotals(invoiceLinesNow).vatGroups.map((g) => ({ rateBp: g.rateBp, weightMinor: g.baseMinor + g.vatMinor }));
-    const split = splitCredit(amountMinor, groups);
-    if (!split) {
-      const near = [amountMinor - 1n, amountMinor + 1n].filter((a) => a > 0n && a <= outstanding && splitCredit(a, groups));
-      return {
-        ok: false,
-        reason: "not_exact",
-        message:
-          `${money(amountMinor)} cannot be split into a net amount plus VAT (rounded per rate) exactly` +
-          (near.length ? `: use ${near.map(money).join(" or ")}.` : "."),
-      };
-    }
-    // The credit note's words, from the documents' dictionary (its PDF translates them from there).
-    const text = pdfStrings(invoice.language);
-    const lines = split.map((s, i) => ({
-      position: i + 1,
-      service: text.services.credit,
-      productCode: "credit",
-      label: text.creditLine(invoice.number),
-      region: null,
-      quantity: "1",
-      unit: text.units.piece,
-      unitPriceMinor: s.netMinor.toString(),
-      amountMinor: s.netMinor,
-      vatRateBp: s.rateBp,
-    }));
+    const lines = await creditLines(tx, invoice, amountMinor);
+    if (!Array.isArray(lines)) return lines;
     const totals = computeTotals(lines);
     if (totals.totalMinor !== amountMinor) throw new Error("credit note lines do not add up to the amount"); // splitCredit guarantees it
 
-    const [seq] = await rows<{ next: string }>(tx, sql`select next_value::text as next from number_sequences where name = 'invoice' for update`);
-    const number = Number(seq!.next);
-    await tx.execute(sql`update number_sequences set next_value = next_value + 1 where name = 'invoice'`);
-    let today: string;
-    try {
-      today = opts.today ?? todayIn(invoice.timeZone);
-    } catch {
-      today = todayIn("Europe/Stockholm");
-    }
-    const [note] = await tx
-      .insert(invoices)
-      .values({
-        accountId: invoice.accountId,
-        number,
-        type: "credit_note",
-        creditsInvoiceId: invoice.id,
-        creditReason: input.reason,
-        periodStart: invoice.periodStart,
-        periodEnd: invoice.periodEnd,
-        invoiceDate: today,
-        dueDate: today,
-        currency: invoice.currency,
-        language: invoice.language,
-        vatCategory: invoice.vatCategory,
-        netMinor: totals.netMinor,
-        vatMinor: totals.vatMinor,
-        totalMinor: totals.totalMinor,
-        customer: invoice.customer,
-        paymentReference: paymentReferenceFor(number),
-      })
-      .returning({ id: invoices.id });
-    await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: note!.id })));
-    const outstandingAfter = outstanding - amountMinor;
+    const note = await insertCreditNote(tx, invoice, lines, input.reason, todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE))(invoice.timeZone));
+    const outstandingAfter = invoice.outstandingMinor - amountMinor;
     await audit(tx, {
       accountId: invoice.accountId,
       actorUserId: opts.actorUserId ?? null,
       action: "invoice.credited",
       entityType: "invoice",
       entityId: invoice.id,
-      before: { number: invoice.number, outstandingMinor: outstanding },
-      after: { number: invoice.number, outstandingMinor: outstandingAfter, creditNote: number, amountMinor, reason: input.reason },
+      before: { number: invoice.number, outstandingMinor: invoice.outstandingMinor },
+      after: { number: invoice.number, outstandingMinor: outstandingAfter, creditNote: note.number, amountMinor, reason: input.reason },
     });
-    const email = await queueInvoiceEmail(tx, invoice.accountId, note!.id);
+    const email = await queueInvoiceEmail(tx, invoice.accountId, note.id);
     return {
       ok: true,
-      creditNote: { id: note!.id, number, netMinor: totals.netMinor, vatMinor: totals.vatMinor, totalMinor: totals.totalMinor, currency: invoice.currency },
-      invoice: { id: invoice.id, number: invoice.number, outstandingBeforeMinor: outstanding, outstandingAfterMinor: outstandingAfter },
+      creditNote: { id: note.id, number: note.number, netMinor: totals.netMinor, vatMinor: totals.vatMinor, totalMinor: totals.totalMinor, currency: invoice.currency },
+      invoice: { id: invoice.id, number: invoice.number, outstandingBeforeMinor: invoice.outstandingMinor, outstandingAfterMinor: outstandingAfter },
       email,
     };
   });
+}
+
+/** Locks the invoice row, then reads it with its outstanding amount; a refusal when it is missing or a credit note. */
+async function lockCreditTarget(tx: Transaction, invoiceNumber: number): Promise<CreditTarget | CreditRefused> {
+  const [locked] = await tx
+    .select({ id: invoices.id, type: invoices.type })
+    .from(invoices)
+    .where(eq(invoices.number, invoiceNumber))
+    .for("update");
+  if (!locked) return { ok: false, reason: "not_found", message: `There is no invoice ${invoiceNumber}.` };
+  if (locked.type === "credit_note") {
+    return { ok: false, reason: "is_credit_note", message: `${invoiceNumber} is a credit note: only an invoice can be credited.` };
+  }
+  // A new statement after the lock: it sees payments and credit notes committed while we waited.
+  const [invoice] = await tx
+    .select({
+      id: invoices.id,
+      accountId: invoices.accountId,
+      number: invoices.number,
+      currency: invoices.currency,
+      vatCategory: invoices.vatCategory,
+      periodStart: invoices.periodStart,
+      periodEnd: invoices.periodEnd,
+      customer: invoices.customer,
+      outstanding: sql<string>`${outstandingMinorSql}`,
+      language: accounts.language,
+      timeZone: accounts.timeZone,
+    })
+    .from(invoices)
+    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+    .where(eq(invoices.id, locked.id));
+  const { outstanding, ...rest } = invoice!;
+  return { ...rest, outstandingMinor: BigInt(outstanding) };
+}
+
+const creditMoney = (invoice: CreditTarget) => (minor: bigint) => formatMoney(minor, invoice.currency, "en");
+
+/** The amount in minor units, or why it cannot lower this invoice's outstanding amount. */
+function checkCreditAmount(invoice: CreditTarget, amount: string): bigint | CreditRefused {
+  const money = creditMoney(invoice);
+  const amountMinor = parseCreditAmount(amount, invoice.currency);
+  if (amountMinor === null) {
+    return {
+      ok: false,
+      reason: "invalid_input",
+      message: `--amount ${amount} has more decimals than ${invoice.currency} has (${minorDigits(invoice.currency)}).`,
+    };
+  }
+  if (invoice.outstandingMinor === 0n) {
+    return {
+      ok: false,
+      reason: "nothing_outstanding",
+      message: `Invoice ${invoice.number} has nothing outstanding (paid or credited in full): a credit note cannot lower it. Money already paid is refunded, not credited.`,
+    };
+  }
+  if (amountMinor > invoice.outstandingMinor) {
+    return {
+      ok: false,
+      reason: "exceeds_outstanding",
+      message: `${money(amountMinor)} is more than invoice ${invoice.number}'s outstanding ${money(invoice.outstandingMinor)}.`,
+    };
+  }
+  return amountMinor;
+}
+
+/** One line per VAT rate of the invoice, in proportion to what each adds to its total; a refusal when no split is exact. */
+async function creditLines(tx: Transaction, invoice: CreditTarget, amountMinor: bigint): Promise<CreditLine[] | CreditRefused> {
+  const invoiceLinesNow = await tx
+    .select({ amountMinor: invoiceLines.amountMinor, vatRateBp: invoiceLines.vatRateBp })
+    .from(invoiceLines)
+    .where(eq(invoiceLines.invoiceId, invoice.id))
+    .orderBy(asc(invoiceLines.position));
+  const groups = computeTotals(invoiceLinesNow).vatGroups.map((g) => ({ rateBp: g.rateBp, weightMinor: g.baseMinor + g.vatMinor }));
+  const split = splitCredit(amountMinor, groups);
+  if (!split) {
+    const money = creditMoney(invoice);
+    const near = [amountMinor - 1n, amountMinor + 1n].filter((a) => a > 0n && a <= invoice.outstandingMinor && splitCredit(a, groups));
+    return {
+      ok: false,
+      reason: "not_exact",
+      message:
+        `${money(amountMinor)} cannot be split into a net amount plus VAT (rounded per rate) exactly` +
+        (near.length ? `: use ${near.map(money).join(" or ")}.` : "."),
+    };
+  }
+  // The credit note's words, from the documents' dictionary (its PDF translates them from there).
+  const text = pdfStrings(invoice.language);
+  return split.map((s, i) => ({
+    position: i + 1,
+    service: text.services.credit,
+    productCode: "credit",
+    label: text.creditLine(invoice.number),
+    region: null,
+    quantity: "1",
+    unit: text.units.piece,
+    unitPriceMinor: s.netMinor.toString(),
+    amountMinor: s.netMinor,
+    vatRateBp: s.rateBp,
+  }));
+}
+
+/** The credit note and its lines, numbered from the invoice sequence (locked here, after the invoice). */
+async function insertCreditNote(tx: Transaction, invoice: CreditTarget, lines: CreditLine[], reason: string, today: string): Promise<{ id: string; number: number }> {
+  const totals = computeTotals(lines);
+  const [seq] = await rows<{ next: string }>(tx, sql`select next_value::text as next from number_sequences where name = 'invoice' for update`);
+  const number = Number(seq!.next);
+  await tx.execute(sql`update number_sequences set next_value = next_value + 1 where name = 'invoice'`);
+  const [note] = await tx
+    .insert(invoices)
+    .values({
+      accountId: invoice.accountId,
+      number,
+      type: "credit_note",
+      creditsInvoiceId: invoice.id,
+      creditReason: reason,
+      periodStart: invoice.periodStart,
+      periodEnd: invoice.periodEnd,
+      invoiceDate: today,
+      dueDate: today,
+      currency: invoice.currency,
+      language: invoice.language,
+      vatCategory: invoice.vatCategory,
+      netMinor: totals.netMinor,
+      vatMinor: totals.vatMinor,
+      totalMinor: totals.totalMinor,
+      customer: invoice.customer,
+      paymentReference: paymentReferenceFor(number),
+    })
+    .returning({ id: invoices.id });
+  await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: note!.id })));
+  return { id: note!.id, number };
 }

@@ -17,13 +17,13 @@
  * the account receives invoices other than by email: they are about money owed, not the invoice.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { rows, type Database } from "@/db/client";
+import { rows, type Database, type Transaction } from "@/db/client";
 import type { Language } from "@/db/schema";
-import { addDays, todayIn } from "@/lib/dates";
+import { addDays, todayIn, todayPerTimeZone } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
-import { providerDetails } from "@/lib/provider";
+import { PROVIDER_TIME_ZONE, providerDetails } from "@/lib/provider";
 
 export const STEP_OFFSET_DAYS: Record<ReminderStep, number> = { "due-7": -7, due: 0, "due+7": 7, "due+14": 14 };
 
@@ -74,6 +74,8 @@ type Row = {
   time_zone: string;
 };
 
+type DueReminder = { r: Row; step: ReminderStep };
+
 export async function queueReminders(db: Database, opts: RemindOptions = {}): Promise<RemindSummary> {
   const started = performance.now();
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, 5000));
@@ -86,100 +88,18 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
     noBillingAddress: 0,
     elapsedMs: 0,
   };
-  const todayOf = new Map<string, string>();
-  const today = (tz: string) => {
-    if (opts.today) return opts.today;
-    let t = todayOf.get(tz);
-    if (!t) {
-      try {
-        t = todayIn(tz);
-      } catch {
-        t = todayIn("Europe/Stockholm");
-      }
-      todayOf.set(tz, t);
-    }
-    return t;
-  };
-  const provider = providerDetails();
+  const today = todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE));
   let cursor: string | null = null;
   for (;;) {
-    // `invoices` is not aliased: the balance fragments (lib/invoices/balance.ts) name it.
-    const after: SQL = cursor === null ? sql`` : sql`and invoices.id > ${cursor}::uuid`;
-    const batch: Row[] = await rows<Row>(
-      db,
-      sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number,
-                 invoices.invoice_date::text as invoice_date, invoices.due_date::text as due_date, invoices.currency,
-                 invoices.total_minor::text as total_minor, (${outstandingMinorSql})::text as outstanding,
-                 invoices.customer->>'name' as customer_name, invoices.payment_reference,
-                 a.name as account_name, a.language, a.time_zone
-          from invoices join accounts a on a.id = invoices.account_id
-          where invoices.type = 'invoice' and invoices.due_date - 7 <= ${latest}::date ${after}
-            and ${outstandingMinorSql} > 0
-          order by invoices.id
-          limit ${batchSize}`,
-    );
+    const batch = await outstandingBatch(db, latest, cursor, batchSize);
     if (batch.length === 0) break;
     cursor = batch[batch.length - 1]!.id;
     summary.looked += batch.length;
 
     const due = batch
       .map((r) => ({ r, step: reminderStepFor({ invoiceDate: r.invoice_date, dueDate: r.due_date }, today(r.time_zone)) }))
-      .filter((x): x is { r: Row; step: ReminderStep } => x.step !== null);
-    if (due.length > 0) {
-      await db.transaction(async (tx) => {
-        // This step or a later one already queued: nothing to do for that invoice.
-        const keys = due.flatMap(({ r, step }) => REMINDER_STEPS.slice(REMINDER_STEPS.indexOf(step)).map((s) => reminderDedupeKey(r.id, s)));
-        const sent = new Set(
-          (
-            await rows<{ dedupe_key: string }>(
-              tx,
-              sql`select dedupe_key from email_outbox where dedupe_key = any(${`{${keys.map((k) => `"${k}"`).join(",")}}`}::text[])`,
-            )
-          ).map((x) => x.dedupe_key),
-        );
-        const fresh = due.filter(({ r, step }) => {
-          const done = REMINDER_STEPS.slice(REMINDER_STEPS.indexOf(step)).some((s) => sent.has(reminderDedupeKey(r.id, s)));
-          if (done) summary.alreadySent++;
-          return !done;
-        });
-        const recipientsOf = await billingRecipientsByAccount(tx, fresh.map(({ r }) => r.account_id));
-        const messages: OutboxMessage[] = [];
-        const stepOf = new Map<string, ReminderStep>();
-        for (const { r, step } of fresh) {
-          const recipients = recipientsOf.get(r.account_id) ?? [];
-          if (recipients.length === 0) {
-            summary.noBillingAddress++;
-            continue;
-          }
-          const number = Number(r.number);
-          const content = reminderEmail({
-            language: r.language,
-            step,
-            number,
-            customerName: r.customer_name,
-            accountName: r.account_name,
-            providerName: provider.name,
-            invoiceDate: r.invoice_date,
-            dueDate: r.due_date,
-            today: today(r.time_zone),
-            currency: r.currency,
-            totalMinor: BigInt(r.total_minor),
-            outstandingMinor: BigInt(r.outstanding),
-            paymentReference: r.payment_reference,
-            iban: provider.iban,
-            bic: provider.bic,
-            url: invoiceUrl(number),
-          });
-          const dedupeKey = reminderDedupeKey(r.id, step);
-          stepOf.set(dedupeKey, step);
-          messages.push({ accountId: r.account_id, kind: "reminder", recipients, ...content, invoiceId: r.id, dedupeKey });
-        }
-        const queued = await enqueueEmails(tx, messages);
-        for (const q of queued) summary.queued[stepOf.get(q.dedupeKey!)!]++;
-        // Queued meanwhile by another run: the insert skipped it.
-        summary.alreadySent += messages.length - queued.length;
-      });
-    }
+      .filter((x): x is DueReminder => x.step !== null);
+    if (due.length > 0) await db.transaction((tx) => queueDueReminders(tx, due, today, summary));
     summary.elapsedMs = performance.now() - started;
     opts.onProgress?.({
       looked: summary.looked,
@@ -189,4 +109,84 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
   }
   summary.elapsedMs = performance.now() - started;
   return summary;
+}
+
+/** The next outstanding invoices, after `cursor` in id order, whose first reminder day may have come by `latest`. */
+function outstandingBatch(db: Database, latest: string, cursor: string | null, batchSize: number): Promise<Row[]> {
+  // `invoices` is not aliased: the balance fragments (lib/invoices/balance.ts) name it.
+  const after: SQL = cursor === null ? sql`` : sql`and invoices.id > ${cursor}::uuid`;
+  return rows<Row>(
+    db,
+    sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number,
+               invoices.invoice_date::text as invoice_date, invoices.due_date::text as due_date, invoices.currency,
+               invoices.total_minor::text as total_minor, (${outstandingMinorSql})::text as outstanding,
+               invoices.customer->>'name' as customer_name, invoices.payment_reference,
+               a.name as account_name, a.language, a.time_zone
+        from invoices join accounts a on a.id = invoices.account_id
+        where invoices.type = 'invoice' and invoices.due_date - 7 <= ${latest}::date ${after}
+          and ${outstandingMinorSql} > 0
+        order by invoices.id
+        limit ${batchSize}`,
+  );
+}
+
+/** Of the due reminders, those not queued before (this step or a later one), counting the others. */
+async function unsentReminders(tx: Transaction, due: DueReminder[], summary: RemindSummary): Promise<DueReminder[]> {
+  const stepsFrom = (step: ReminderStep) => REMINDER_STEPS.slice(REMINDER_STEPS.indexOf(step));
+  const keys = due.flatMap(({ r, step }) => stepsFrom(step).map((s) => reminderDedupeKey(r.id, s)));
+  const sent = new Set(
+    (
+      await rows<{ dedupe_key: string }>(
+        tx,
+        sql`select dedupe_key from email_outbox where dedupe_key = any(${`{${keys.map((k) => `"${k}"`).join(",")}}`}::text[])`,
+      )
+    ).map((x) => x.dedupe_key),
+  );
+  return due.filter(({ r, step }) => {
+    const done = stepsFrom(step).some((s) => sent.has(reminderDedupeKey(r.id, s)));
+    if (done) summary.alreadySent++;
+    return !done;
+  });
+}
+
+/** Queues the reminders due in one batch, in one transaction, to each account's Billing addresses. */
+async function queueDueReminders(tx: Transaction, due: DueReminder[], today: (timeZone: string) => string, summary: RemindSummary): Promise<void> {
+  const fresh = await unsentReminders(tx, due, summary);
+  const recipientsOf = await billingRecipientsByAccount(tx, fresh.map(({ r }) => r.account_id));
+  const provider = providerDetails();
+  const messages: OutboxMessage[] = [];
+  const stepOf = new Map<string, ReminderStep>();
+  for (const { r, step } of fresh) {
+    const recipients = recipientsOf.get(r.account_id) ?? [];
+    if (recipients.length === 0) {
+      summary.noBillingAddress++;
+      continue;
+    }
+    const number = Number(r.number);
+    const content = reminderEmail({
+      language: r.language,
+      step,
+      number,
+      customerName: r.customer_name,
+      accountName: r.account_name,
+      providerName: provider.name,
+      invoiceDate: r.invoice_date,
+      dueDate: r.due_date,
+      today: today(r.time_zone),
+      currency: r.currency,
+      totalMinor: BigInt(r.total_minor),
+      outstandingMinor: BigInt(r.outstanding),
+      paymentReference: r.payment_reference,
+      iban: provider.iban,
+      bic: provider.bic,
+      url: invoiceUrl(number),
+    });
+    const dedupeKey = reminderDedupeKey(r.id, step);
+    stepOf.set(dedupeKey, step);
+    messages.push({ accountId: r.account_id, kind: "reminder", recipients, ...content, invoiceId: r.id, dedupeKey });
+  }
+  const queued = await enqueueEmails(tx, messages);
+  for (const q of queued) summary.queued[stepOf.get(q.dedupeKey!)!]++;
+  // Queued meanwhile by another run: the insert skipped it.
+  summary.alreadySent += messages.length - queued.length;
 }

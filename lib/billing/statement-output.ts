@@ -12,7 +12,7 @@ import { formatDateTime } from "@/lib/dates";
 import { toDecimalString } from "@/lib/money";
 import { renderStatementPdf } from "@/lib/pdf/render";
 import { describeStatementRow, statementStrings } from "@/lib/pdf/statement-strings";
-import type { StatementPdfData } from "@/lib/pdf/types";
+import type { StatementPdfData } from "@/lib/invoices/types";
 import { providerDetails } from "@/lib/provider";
 import { endNotBeforeStart, filterChoice, optionalIsoDate, parseSearchParams, type ParsedParams } from "@/lib/url-params";
 import type { Statement } from "./statement";

@@ -1,7 +1,7 @@
 /** Invoice reads for the current viewer: access checked here, account id always the viewer's. */
 import "server-only";
+import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
@@ -23,9 +23,6 @@ export async function getInvoiceSummary(viewer: Viewer) {
   assertInvoiceReader(viewer);
   return cachedInvoiceSummary(getDb(), viewer.account.id, accountToday(viewer), viewer.account.ledgerVersion);
 }
-
-/** An invoice number from a URL: digits only, or null (which answers 404). */
-export const invoiceNumberSchema = z.string().regex(/^[1-9]\d{0,14}$/).transform(Number);
 
 export function parseInvoiceNumber(value: unknown): number | null {
   const parsed = invoiceNumberSchema.safeParse(value);

@@ -70,41 +70,53 @@ function period(d: InvoiceEmailData): string {
   return wholeMonth ? formatMonth(d.periodStart, d.language) : `${formatDate(d.periodStart)} – ${formatDate(d.periodEnd)}`;
 }
 
-const STRINGS = {
+/** The labels every email about one invoice shares: the facts table, how to pay, the link. */
+const INVOICE_FACT_LABELS = {
   en: {
     greeting: "Hello,",
+    toPay: "Amount to pay",
+    invoiceTotal: "Invoice total",
+    invoiceDate: "Invoice date",
+    dueDate: "Due date",
+    reference: "Payment reference",
+    howToPay: (d: InvoiceFacts) =>
+      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban} (BIC ${d.bic}) quoting the payment reference ${d.paymentReference}.`,
+    view: "View the invoice in the panel",
+  },
+  sv: {
+    greeting: "Hej,",
+    toPay: "Att betala",
+    invoiceTotal: "Fakturabelopp",
+    invoiceDate: "Fakturadatum",
+    dueDate: "Förfallodag",
+    reference: "Betalningsreferens",
+    howToPay: (d: InvoiceFacts) =>
+      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban} (BIC ${d.bic}) och ange betalningsreferensen ${d.paymentReference}.`,
+    view: "Visa fakturan i panelen",
+  },
+} as const;
+
+const STRINGS = {
+  en: {
+    ...INVOICE_FACT_LABELS.en,
     intro: (d: InvoiceEmailData, p: string) =>
       d.type === "credit_note"
         ? `Credit note ${d.number} from ${d.providerName} to ${d.customerName} is attached as a PDF.`
         : `Invoice ${d.number} from ${d.providerName} to ${d.customerName} for ${p} is attached as a PDF.`,
-    total: (d: InvoiceEmailData) => (d.type === "credit_note" ? "Credited amount" : "Invoice total"),
-    toPay: "Amount to pay",
-    invoiceDate: "Invoice date",
-    dueDate: "Due date",
-    reference: "Payment reference",
+    total: (d: InvoiceEmailData) => (d.type === "credit_note" ? "Credited amount" : INVOICE_FACT_LABELS.en.invoiceTotal),
     paid: "This invoice is paid: there is nothing to pay.",
-    howToPay: (d: InvoiceEmailData) =>
-      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban} (BIC ${d.bic}) quoting the payment reference ${d.paymentReference}.`,
-    view: "View the invoice in the panel",
     why: (d: InvoiceEmailData) =>
       `You receive this email because this address receives invoices (the Billing role) for ${d.accountName}. ` +
       "You can change that under Account settings, Contact.",
   },
   sv: {
-    greeting: "Hej,",
+    ...INVOICE_FACT_LABELS.sv,
     intro: (d: InvoiceEmailData, p: string) =>
       d.type === "credit_note"
         ? `Kreditnota ${d.number} från ${d.providerName} till ${d.customerName} är bifogad som PDF.`
         : `Faktura ${d.number} från ${d.providerName} till ${d.customerName} för ${p} är bifogad som PDF.`,
-    total: (d: InvoiceEmailData) => (d.type === "credit_note" ? "Krediterat belopp" : "Fakturabelopp"),
-    toPay: "Att betala",
-    invoiceDate: "Fakturadatum",
-    dueDate: "Förfallodag",
-    reference: "Betalningsreferens",
+    total: (d: InvoiceEmailData) => (d.type === "credit_note" ? "Krediterat belopp" : INVOICE_FACT_LABELS.sv.invoiceTotal),
     paid: "Fakturan är betald: det finns inget att betala.",
-    howToPay: (d: InvoiceEmailData) =>
-      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban} (BIC ${d.bic}) och ange betalningsreferensen ${d.paymentReference}.`,
-    view: "Visa fakturan i panelen",
     why: (d: InvoiceEmailData) =>
       `Du får det här mejlet eftersom adressen tar emot fakturor (rollen Billing) för ${d.accountName}. ` +
       "Du kan ändra det under Account settings, Contact.",
@@ -208,6 +220,7 @@ function daysBetween(from: string, to: string): number {
 
 const REMINDER_STRINGS = {
   en: {
+    ...INVOICE_FACT_LABELS.en,
     days: (n: number) => plural(n, { one: "# day", other: "# days" }, "en"),
     subjectBefore: (n: number, due: string) => `Reminder: invoice ${n} from Cumulus is due on ${due}`,
     subjectDue: (n: number) => `Reminder: invoice ${n} from Cumulus is due today`,
@@ -218,20 +231,13 @@ const REMINDER_STRINGS = {
       `Invoice ${d.number} from ${d.providerName} to ${d.customerName} is due today, ${formatDate(d.dueDate)}.`,
     introAfter: (d: ReminderEmailData, ago: string) =>
       `Invoice ${d.number} from ${d.providerName} to ${d.customerName} was due on ${formatDate(d.dueDate)}, ${ago} ago, and is not fully paid.`,
-    toPay: "Amount to pay",
-    total: "Invoice total",
-    invoiceDate: "Invoice date",
-    dueDate: "Due date",
-    reference: "Payment reference",
-    howToPay: (d: ReminderEmailData) =>
-      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban} (BIC ${d.bic}) quoting the payment reference ${d.paymentReference}.`,
     alreadyPaid: "If you paid in the last few days, please disregard this reminder: a bank transfer can take a day or two to reach us.",
-    view: "View the invoice in the panel",
     why: (d: ReminderEmailData) =>
       `You receive this email because this address receives invoices and payment reminders (the Billing role) for ${d.accountName}. ` +
       "You can change that under Account settings, Contact.",
   },
   sv: {
+    ...INVOICE_FACT_LABELS.sv,
     days: (n: number) => plural(n, { one: "# dag", other: "# dagar" }, "sv"),
     subjectBefore: (n: number, due: string) => `Påminnelse: faktura ${n} från Cumulus förfaller ${due}`,
     subjectDue: (n: number) => `Påminnelse: faktura ${n} från Cumulus förfaller i dag`,
@@ -242,15 +248,7 @@ const REMINDER_STRINGS = {
       `Faktura ${d.number} från ${d.providerName} till ${d.customerName} förfaller i dag, ${formatDate(d.dueDate)}.`,
     introAfter: (d: ReminderEmailData, ago: string) =>
       `Faktura ${d.number} från ${d.providerName} till ${d.customerName} förföll ${formatDate(d.dueDate)}, för ${ago} sedan, och är inte betald i sin helhet.`,
-    toPay: "Att betala",
-    total: "Fakturabelopp",
-    invoiceDate: "Fakturadatum",
-    dueDate: "Förfallodag",
-    reference: "Betalningsreferens",
-    howToPay: (d: ReminderEmailData) =>
-      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban} (BIC ${d.bic}) och ange betalningsreferensen ${d.paymentReference}.`,
     alreadyPaid: "Om du har betalat de senaste dagarna kan du bortse från påminnelsen: en banköverföring kan ta en dag eller två att nå oss.",
-    view: "Visa fakturan i panelen",
     why: (d: ReminderEmailData) =>
       `Du får det här mejlet eftersom adressen tar emot fakturor och betalningspåminnelser (rollen Billing) för ${d.accountName}. ` +
       "Du kan ändra det under Account settings, Contact.",
@@ -278,7 +276,7 @@ export function reminderEmail(d: ReminderEmailData): EmailContent {
     untilDue > 0 ? s.introBefore(d, s.days(untilDue)) : untilDue === 0 ? s.introDue(d) : s.introAfter(d, s.days(-untilDue));
   const facts: [string, string][] = [
     [s.toPay, money(d.outstandingMinor)],
-    [s.total, money(d.totalMinor)],
+    [s.invoiceTotal, money(d.totalMinor)],
     [s.invoiceDate, formatDate(d.invoiceDate)],
     [s.dueDate, formatDate(d.dueDate)],
     [s.reference, d.paymentReference],
@@ -290,7 +288,7 @@ export function reminderEmail(d: ReminderEmailData): EmailContent {
     ...factsEmailBodies({
       language: d.language,
       title: subject,
-      greeting: d.language === "sv" ? "Hej," : "Hello,",
+      greeting: s.greeting,
       intro,
       facts,
       paragraphs: [s.howToPay(d), s.alreadyPaid],

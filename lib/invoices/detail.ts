@@ -100,14 +100,3 @@ export async function getInvoiceDetail(db: Executor, accountId: string, number: 
 }
 
 export type InvoiceDetail = NonNullable<Awaited<ReturnType<typeof getInvoiceDetail>>>;
-
-/** Groups lines by service, keeping their order of first appearance. */
-export function groupByService<T extends { service: string }>(lines: T[]): { service: string; lines: T[] }[] {
-  const groups = new Map<string, T[]>();
-  for (const l of lines) {
-    const g = groups.get(l.service);
-    if (g) g.push(l);
-    else groups.set(l.service, [l]);
-  }
-  return [...groups.entries()].map(([service, ls]) => ({ service, lines: ls }));
-}

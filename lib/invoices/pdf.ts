@@ -8,7 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery, type Database, type Executor } from "@/db/client";
 import { invoicePdfs, invoices, type Language } from "@/db/schema";
 import { renderInvoicePdf, TEMPLATE_VERSION } from "@/lib/pdf/render";
-import type { InvoicePdfData } from "@/lib/pdf/types";
+import type { InvoicePdfData } from "@/lib/invoices/types";
 import { providerDetails } from "@/lib/provider";
 import { outstandingMinorSql } from "./balance";
 import type { InvoiceDetail } from "./detail";

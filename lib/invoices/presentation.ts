@@ -1,9 +1,9 @@
 /** Invoice data as pages and PDFs show it, worded and formatted by the documents' dictionary and decimal formatting, so page and PDF agree. */
 import type { Language, VatCategory } from "@/db/schema";
-import { pdfStrings, serviceName, unitName } from "@/lib/pdf/strings";
+import { pdfStrings, serviceName, unitName } from "@/lib/format/invoice-strings";
 import type { InvoiceDetail } from "./detail";
 
-export { formatQuantity, formatUnitPrice } from "@/lib/pdf/decimal";
+export { formatQuantity, formatUnitPrice } from "@/lib/format/decimal";
 
 /** The legal VAT note an invoice of this category carries, or null. */
 export function vatNote(category: VatCategory, language: Language): string | null {
@@ -45,4 +45,15 @@ export function localizedLines(invoice: Pick<InvoiceDetail, "lines" | "type" | "
     label: lineLabel(line, language, credited),
     unit: unitName(line.unit, language),
   }));
+}
+
+/** Groups lines by service, keeping their order of first appearance: the page and the PDF group alike. */
+export function groupByService<T extends { service: string }>(lines: readonly T[]): { service: string; lines: T[] }[] {
+  const groups = new Map<string, T[]>();
+  for (const line of lines) {
+    const group = groups.get(line.service);
+    if (group) group.push(line);
+    else groups.set(line.service, [line]);
+  }
+  return [...groups.entries()].map(([service, serviceLines]) => ({ service, lines: serviceLines }));
 }

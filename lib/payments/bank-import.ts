@@ -18,15 +18,16 @@
  */
 import crypto from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import type { Database, Transaction } from "@/db/client";
 import { invoices, paymentAllocations, payments } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { isIsoDate } from "@/lib/dates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { minorDigits, toDecimalString } from "@/lib/money";
-import { luhnCheckDigit, parsePaymentReference } from "@/lib/reference";
-import { OPEN_STATES } from "./engine";
+import { luhnCheckDigit } from "@/lib/luhn";
+import { parsePaymentReference } from "@/lib/reference";
+import { openPaymentIdFor } from "./engine";
 
 /** The file itself cannot be read as a statement (the CLI exits non-zero). */
 export class BankStatementError extends Error {
@@ -191,136 +192,176 @@ export async function importBankStatement(db: Database, csv: string | Buffer, op
   return importStatementLines(db, parseStatement(csv), opts);
 }
 
-async function importLine(db: Database, l: StatementLine, providerReference: string, latestDate: string, actorUserId: string | null): Promise<LineResult> {
-  const unmatched = (reason: UnmatchedReason, message: string): LineResult => ({ ...l, status: "unmatched", reason, message });
+type Unmatched = { reason: UnmatchedReason; message: string };
+type LockedInvoice = { id: string; accountId: string; number: number; currency: string };
+/** What a transfer did to its invoice. */
+type Applied = { outstandingMinor: bigint; allocatedMinor: bigint; creditMinor: bigint; openCardPaymentId: string | null };
 
-  if (!isIsoDate(l.date) || l.date > latestDate) return unmatched("bad_date", `The date "${l.date}" is not a date like 2026-11-25 (or it lies in the future).`);
-  if (!AMOUNT.test(l.amount) || /^0+(\.0+)?$/.test(l.amount)) {
-    return unmatched("unparsable_amount", `The amount "${l.amount}" is not a positive decimal like 1234.56.`);
-  }
-  const cleaned = cleanReference(l.reference);
-  if (!/^\d{2,16}$/.test(cleaned)) return unmatched("unknown_reference", `"${l.reference}" is not a payment reference.`);
-  const number = parsePaymentReference(cleaned);
-  if (number === null) {
-    const base = cleaned.slice(0, -1);
-    return unmatched("bad_check_digit", `The check digit of "${l.reference}" is wrong (invoice ${base} has reference ${base}${luhnCheckDigit(base)}); the reference was probably mistyped.`);
-  }
+async function importLine(db: Database, l: StatementLine, providerReference: string, latestDate: string, actorUserId: string | null): Promise<LineResult> {
+  const unmatched = (problem: Unmatched): LineResult => ({ ...l, status: "unmatched", ...problem });
+  const checked = checkLine(l, latestDate);
+  if ("reason" in checked) return unmatched(checked);
 
   return db.transaction(async (tx): Promise<LineResult> => {
-    // Lock first, then read the balance in a new statement: it sees every payment committed before the lock was granted.
-    const [invoice] = await tx
-      .select({ id: invoices.id, accountId: invoices.accountId, number: invoices.number, currency: invoices.currency })
-      .from(invoices)
-      .where(and(eq(invoices.number, number), eq(invoices.type, "invoice")))
-      .for("update");
-    if (!invoice) return unmatched("unknown_reference", `No invoice has the reference "${l.reference}".`);
-    const currency = l.currency ?? invoice.currency;
-    if (currency !== invoice.currency) {
-      return unmatched("currency_mismatch", `The transfer is in ${currency} but invoice ${invoice.number} is in ${invoice.currency}.`);
-    }
-    const amountMinor = parseStatementAmount(l.amount, currency);
-    if (amountMinor === null) {
-      return unmatched("unparsable_amount", `The amount "${l.amount}" has more decimals than ${currency} allows (${minorDigits(currency)}).`);
-    }
-
-    const [inserted] = await tx
-      .insert(payments)
-      .values({
-        accountId: invoice.accountId,
-        provider: "bank_transfer",
-        method: "bank_transfer",
-        state: "succeeded",
-        amountMinor,
-        currency,
-        providerReference,
-        settledAt: settledAtFor(l.date),
-      })
-      .onConflictDoNothing()
-      .returning({ id: payments.id });
-    if (!inserted) {
+    const found = await lockInvoice(tx, l, checked.invoiceNumber);
+    if ("reason" in found) return unmatched(found);
+    const { invoice, currency, amountMinor } = found;
+    const paymentId = await insertTransfer(tx, invoice.accountId, l.date, amountMinor, currency, providerReference);
+    if (paymentId === null) {
       const [existing] = await tx
         .select({ id: payments.id })
         .from(payments)
         .where(and(eq(payments.provider, "bank_transfer"), eq(payments.providerReference, providerReference)));
       return { ...l, status: "already_imported", invoiceNumber: invoice.number, paymentId: existing?.id ?? null, message: "Imported before: nothing changed." };
     }
-
-    const [balance] = await tx.select({ outstanding: sql<string>`${outstandingMinorSql}` }).from(invoices).where(eq(invoices.id, invoice.id));
-    const outstandingMinor = BigInt(balance!.outstanding);
-    const allocatedMinor = amountMinor < outstandingMinor ? amountMinor : outstandingMinor;
-    const creditMinor = amountMinor - allocatedMinor;
-    if (allocatedMinor > 0n) {
-      await tx.insert(paymentAllocations).values({ paymentId: inserted.id, invoiceId: invoice.id, amountMinor: allocatedMinor });
-    }
-    // A card payment still open for this invoice: if it also succeeds, its amount becomes credit too.
-    const [openCard] = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-      .where(and(eq(paymentAllocations.invoiceId, invoice.id), inArray(payments.state, [...OPEN_STATES])))
-      .limit(1);
-
-    const facts = {
-      statementLine: l.line,
-      date: l.date,
-      reference: l.reference,
-      invoice: invoice.number,
-      amountMinor,
-      currency,
-      outstandingBeforeMinor: outstandingMinor,
-      allocatedMinor,
-      creditMinor,
-      openCardPaymentId: openCard?.id ?? null,
-    };
-    await audit(tx, {
-      accountId: invoice.accountId,
-      actorUserId,
-      action: "payment.bank_transfer_received",
-      entityType: "payment",
-      entityId: inserted.id,
-      before: { invoice: invoice.number, outstandingMinor },
-      after: { ...facts, state: "succeeded", outstandingAfterMinor: outstandingMinor - allocatedMinor },
-    });
-    if (creditMinor > 0n) {
-      await audit(tx, {
-        accountId: invoice.accountId,
-        actorUserId,
-        action: "account_credit.added",
-        entityType: "account",
-        entityId: invoice.accountId,
-        after: { paymentId: inserted.id, creditMinor, currency, reason: allocatedMinor > 0n ? "overpayment" : "invoice_already_paid", invoice: invoice.number },
-      });
-    }
-
-    const money = (m: bigint) => `${toDecimalString(m, currency)} ${currency}`;
-    const note = openCard ? " A card payment for this invoice is still in progress; if it also succeeds, it becomes account credit." : "";
-    if (allocatedMinor === 0n) {
-      return {
-        ...l,
-        status: "credited",
-        invoiceNumber: invoice.number,
-        paymentId: inserted.id,
-        amountMinor,
-        allocatedMinor: 0n,
-        creditMinor,
-        currency,
-        message: `Invoice ${invoice.number} was already paid: the whole ${money(amountMinor)} became account credit.${note}`,
-      };
-    }
-    return {
-      ...l,
-      status: "settled",
-      invoiceNumber: invoice.number,
-      paymentId: inserted.id,
-      amountMinor,
-      allocatedMinor,
-      creditMinor,
-      currency,
-      message:
-        (allocatedMinor === outstandingMinor ? `Invoice ${invoice.number} is paid` : `Invoice ${invoice.number} is partly paid: ${money(outstandingMinor - allocatedMinor)} still outstanding`) +
-        (creditMinor > 0n ? `; ${money(creditMinor)} overpaid became account credit.` : ".") +
-        note,
-    };
+    const applied = await allocateTransfer(tx, invoice.id, paymentId, amountMinor);
+    await auditTransfer(tx, { line: l, invoice, paymentId, amountMinor, currency, applied, actorUserId });
+    return transferResult(l, invoice.number, paymentId, amountMinor, currency, applied);
   });
 }
 
+/** The checks that need no database: date, amount, and the reference's check digit. */
+function checkLine(l: StatementLine, latestDate: string): Unmatched | { invoiceNumber: number } {
+  if (!isIsoDate(l.date) || l.date > latestDate) return { reason: "bad_date", message: `The date "${l.date}" is not a date like 2026-11-25 (or it lies in the future).` };
+  if (!AMOUNT.test(l.amount) || /^0+(\.0+)?$/.test(l.amount)) {
+    return { reason: "unparsable_amount", message: `The amount "${l.amount}" is not a positive decimal like 1234.56.` };
+  }
+  const cleaned = cleanReference(l.reference);
+  if (!/^\d{2,16}$/.test(cleaned)) return { reason: "unknown_reference", message: `"${l.reference}" is not a payment reference.` };
+  const invoiceNumber = parsePaymentReference(cleaned);
+  if (invoiceNumber === null) {
+    const base = cleaned.slice(0, -1);
+    return {
+      reason: "bad_check_digit",
+      message: `The check digit of "${l.reference}" is wrong (invoice ${base} has reference ${base}${luhnCheckDigit(base)}); the reference was probably mistyped.`,
+    };
+  }
+  return { invoiceNumber };
+}
+
+/**
+ * Locks the invoice the line pays and checks its currency and amount. Lock first, then read the
+ * balance in a new statement: it sees every payment committed before the lock was granted.
+ */
+async function lockInvoice(tx: Transaction, l: StatementLine, invoiceNumber: number): Promise<Unmatched | { invoice: LockedInvoice; currency: string; amountMinor: bigint }> {
+  const [invoice] = await tx
+    .select({ id: invoices.id, accountId: invoices.accountId, number: invoices.number, currency: invoices.currency })
+    .from(invoices)
+    .where(and(eq(invoices.number, invoiceNumber), eq(invoices.type, "invoice")))
+    .for("update");
+  if (!invoice) return { reason: "unknown_reference", message: `No invoice has the reference "${l.reference}".` };
+  const currency = l.currency ?? invoice.currency;
+  if (currency !== invoice.currency) {
+    return { reason: "currency_mismatch", message: `The transfer is in ${currency} but invoice ${invoice.number} is in ${invoice.currency}.` };
+  }
+  const amountMinor = parseStatementAmount(l.amount, currency);
+  if (amountMinor === null) {
+    return { reason: "unparsable_amount", message: `The amount "${l.amount}" has more decimals than ${currency} allows (${minorDigits(currency)}).` };
+  }
+  return { invoice, currency, amountMinor };
+}
+
+/** The succeeded bank_transfer payment; null when this line was imported before. */
+async function insertTransfer(tx: Transaction, accountId: string, date: string, amountMinor: bigint, currency: string, providerReference: string): Promise<string | null> {
+  const [inserted] = await tx
+    .insert(payments)
+    .values({
+      accountId,
+      provider: "bank_transfer",
+      method: "bank_transfer",
+      state: "succeeded",
+      amountMinor,
+      currency,
+      providerReference,
+      settledAt: settledAtFor(date),
+    })
+    .onConflictDoNothing()
+    .returning({ id: payments.id });
+  return inserted?.id ?? null;
+}
+
+/** Allocates min(amount, outstanding) to the invoice; the rest stays on the payment as credit. */
+async function allocateTransfer(tx: Transaction, invoiceId: string, paymentId: string, amountMinor: bigint): Promise<Applied> {
+  const [balance] = await tx.select({ outstanding: sql<string>`${outstandingMinorSql}` }).from(invoices).where(eq(invoices.id, invoiceId));
+  const outstandingMinor = BigInt(balance!.outstanding);
+  const allocatedMinor = amountMinor < outstandingMinor ? amountMinor : outstandingMinor;
+  if (allocatedMinor > 0n) {
+    await tx.insert(paymentAllocations).values({ paymentId, invoiceId, amountMinor: allocatedMinor });
+  }
+  // A card payment still open for this invoice: if it also succeeds, its amount becomes credit too.
+  const openCardPaymentId = await openPaymentIdFor(tx, invoiceId);
+  return { outstandingMinor, allocatedMinor, creditMinor: amountMinor - allocatedMinor, openCardPaymentId };
+}
+
+async function auditTransfer(
+  tx: Transaction,
+  t: { line: StatementLine; invoice: LockedInvoice; paymentId: string; amountMinor: bigint; currency: string; applied: Applied; actorUserId: string | null },
+): Promise<void> {
+  const { line: l, invoice, paymentId, amountMinor, currency, actorUserId } = t;
+  const { outstandingMinor, allocatedMinor, creditMinor, openCardPaymentId } = t.applied;
+  const facts = {
+    statementLine: l.line,
+    date: l.date,
+    reference: l.reference,
+    invoice: invoice.number,
+    amountMinor,
+    currency,
+    outstandingBeforeMinor: outstandingMinor,
+    allocatedMinor,
+    creditMinor,
+    openCardPaymentId,
+  };
+  await audit(tx, {
+    accountId: invoice.accountId,
+    actorUserId,
+    action: "payment.bank_transfer_received",
+    entityType: "payment",
+    entityId: paymentId,
+    before: { invoice: invoice.number, outstandingMinor },
+    after: { ...facts, state: "succeeded", outstandingAfterMinor: outstandingMinor - allocatedMinor },
+  });
+  if (creditMinor > 0n) {
+    await audit(tx, {
+      accountId: invoice.accountId,
+      actorUserId,
+      action: "account_credit.added",
+      entityType: "account",
+      entityId: invoice.accountId,
+      after: { paymentId, creditMinor, currency, reason: allocatedMinor > 0n ? "overpayment" : "invoice_already_paid", invoice: invoice.number },
+    });
+  }
+}
+
+/** The line's result and the sentence the CLI prints for it. */
+function transferResult(l: StatementLine, invoiceNumber: number, paymentId: string, amountMinor: bigint, currency: string, applied: Applied): LineResult {
+  const { outstandingMinor, allocatedMinor, creditMinor } = applied;
+  const money = (m: bigint) => `${toDecimalString(m, currency)} ${currency}`;
+  const note = applied.openCardPaymentId ? " A card payment for this invoice is still in progress; if it also succeeds, it becomes account credit." : "";
+  if (allocatedMinor === 0n) {
+    return {
+      ...l,
+      status: "credited",
+      invoiceNumber,
+      paymentId,
+      amountMinor,
+      allocatedMinor: 0n,
+      creditMinor,
+      currency,
+      message: `Invoice ${invoiceNumber} was already paid: the whole ${money(amountMinor)} became account credit.${note}`,
+    };
+  }
+  return {
+    ...l,
+    status: "settled",
+    invoiceNumber,
+    paymentId,
+    amountMinor,
+    allocatedMinor,
+    creditMinor,
+    currency,
+    message:
+      (allocatedMinor === outstandingMinor ? `Invoice ${invoiceNumber} is paid` : `Invoice ${invoiceNumber} is partly paid: ${money(outstandingMinor - allocatedMinor)} still outstanding`) +
+      (creditMinor > 0n ? `; ${money(creditMinor)} overpaid became account credit.` : ".") +
+      note,
+  };
+}

@@ -118,6 +118,17 @@ export async function paymentInvoiceNumbers(db: Executor, paymentId: string): Pr
   return covered.map((c) => c.number);
 }
 
+/** The id of a payment still under way (open) for the invoice, or null. */
+export async function openPaymentIdFor(db: Executor, invoiceId: string): Promise<string | null> {
+  const [open] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
+    .where(and(eq(paymentAllocations.invoiceId, invoiceId), inArray(payments.state, [...OPEN_STATES])))
+    .limit(1);
+  return open?.id ?? null;
+}
+
 /** Records the provider's checkout for a pending payment (only while it is still open). */
 export async function attachCheckout(db: Executor, paymentId: string, providerReference: string): Promise<void> {
   await db

@@ -7,7 +7,7 @@ import type { Executor } from "@/db/client";
 import { accounts, invoices, paymentAllocations, payments, sandboxCheckouts } from "@/db/schema";
 import { formatDateTime } from "@/lib/dates";
 import { renderReceiptPdf } from "@/lib/pdf/render";
-import type { ReceiptPdfData } from "@/lib/pdf/types";
+import type { ReceiptPdfData } from "@/lib/invoices/types";
 import { providerDetails } from "@/lib/provider";
 import { cardLabel, sandboxCheckoutOfPayment } from "./card";
 

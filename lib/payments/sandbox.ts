@@ -133,19 +133,6 @@ export const sandboxProvider: PaymentProvider = {
   },
 };
 
-/** Luhn check of a card number (digits only). */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 export type SandboxDecision = { status: "succeeded" | "failed" | "requires_action"; reason: string | null; brand: string; last4: string };
 

@@ -10,11 +10,11 @@ import { customerInfoSchema } from "@/lib/account/validation";
 import { creditInputSchema } from "@/lib/billing/credit";
 import { countryOptions } from "@/lib/countries";
 import { hasPdftotext, pdfWordBoxes, type WordBox } from "@/tests/setup/pdf-text";
-import { PAGE_GEOMETRY } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
 import { closePdfPool } from "./render";
 import { renderInvoicePdfInProcess, renderReceiptPdfInProcess } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "@/lib/invoices/types";
 
 afterAll(async () => {
   await closePdfPool();

@@ -2,7 +2,7 @@
  * What the invoice and the receipt share on paper: the colours, the A4 page, the page-1 header
  * blocks and the footer. Each document adds its own table styles to these.
  */
-import { PAGE_GEOMETRY } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { FONT_FEATURES } from "./text-measure";
 

@@ -6,7 +6,9 @@
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
-import { PAGE_GEOMETRY, type InvoicePlan, type PlanLabelValue, type PlanPage, type PlanRow, type PlanTotal } from "./layout";
+import type { InvoicePlan, PlanPage, PlanRow, PlanTotal } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
+import type { PlanLabelValue } from "./plan-blocks";
 import { PDF_COLOURS, pt, sharedDocumentStyles } from "./document-styles";
 
 const { ink: INK, grey: GREY, rule: RULE } = PDF_COLOURS;

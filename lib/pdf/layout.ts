@@ -8,62 +8,15 @@
  * `wrap={false}` page of explicitly sized rows, react-pdf lays out each text once, several times
  * faster (docs/performance.md; scripts/pdf-smoke.ts measures it), and the result is deterministic.
  */
-import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
+import { formatQuantity, formatUnitPrice } from "@/lib/format/decimal";
+import { pdfStrings } from "@/lib/format/invoice-strings";
+import { groupByService } from "@/lib/invoices/presentation";
+import type { InvoicePdfData, InvoicePdfLine } from "@/lib/invoices/types";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
-import { formatQuantity, formatUnitPrice } from "./decimal";
-import { pdfStrings } from "./strings";
-import { wrapText, type Measure } from "./text-measure";
-import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfProvider } from "./types";
-
-/** Page geometry in PDF points (sizes, line heights, widths); the document's styles are built from the same numbers. */
-export const PAGE_GEOMETRY = {
-  pageWidth: 595.28,
-  pageHeight: 841.89,
-  marginX: 40,
-  marginTop: 36,
-  contentWidth: 595.28 - 2 * 40,
-  fontSize: 8.5,
-  lineHeight: 11,
-  /** Provider name and document title at the top of page 1. */
-  providerSize: 13,
-  providerLine: 16,
-  titleSize: 18,
-  titleLine: 22,
-  numberSize: 10,
-  numberLine: 13,
-  smallSize: 7,
-  smallLine: 9,
-  topLeftWidth: 300,
-  topRightWidth: 200,
-  topGap: 16,
-  customerWidth: 250,
-  metaLabelWidth: 105,
-  metaValueWidth: 140,
-  blocksGap: 14,
-  /** Table: fixed column widths, the description takes the rest. */
-  col: { qty: 56, unit: 58, price: 70, vat: 40, amount: 82 },
-  unitPadding: 6,
-  headHeight: 16,
-  rowPadding: 1,
-  groupPaddingTop: 6,
-  subtotalHeight: 15,
-  /** Summary: totals on the right, then the VAT note and the payment block. */
-  summaryGap: 10,
-  totalsWidth: 270,
-  totalsValueWidth: 110,
-  totalsLine: 12,
-  grandTotalExtra: 3,
-  noteGap: 10,
-  paymentGap: 12,
-  paymentPaddingTop: 6,
-  footerBottom: 22,
-  footerPaddingTop: 3,
-  footerPageWidth: 160,
-  footerGap: 12,
-} as const;
-
-export type PlanCell = { text: string; lines: number };
+import { PAGE_GEOMETRY } from "./page-geometry";
+import { planText, planTopBlocks, providerAddressLines, type PlanLabelValue, type PlanText, type TopBlocks } from "./plan-blocks";
+import type { Measure } from "./text-measure";
 
 export type PlanRow =
   | { kind: "group"; text: string; height: number }
@@ -79,19 +32,9 @@ export type PlanRow =
     }
   | { kind: "subtotal"; label: string; amount: string; height: number };
 
-export type PlanLabelValue = { label: string; value: string; height: number };
-
-export type PlanTop = {
-  providerName: string;
-  providerAddress: string;
-  title: string;
-  numberLine: string;
-  heightA: number;
+export type PlanTop = TopBlocks & {
   customerHeading: string;
-  customerName: string;
-  customerLines: string;
   meta: PlanLabelValue[];
-  heightB: number;
   height: number;
 };
 
@@ -130,11 +73,6 @@ export type InvoicePlan = {
   pages: PlanPage[];
 };
 
-/** The provider's postal lines with its country named in the document's language. */
-export function providerAddressLines(provider: InvoicePdfProvider, language: InvoicePdfLanguage): string[] {
-  return [...provider.addressLines, countryName(provider.countryCode, language)];
-}
-
 /**
  * A line's description: its label, with the region when the label does not already name it
  * (the price list's labels for regional products read "vCPU (sto1)", as the screens show them).
@@ -143,26 +81,13 @@ export function describeLine(line: Pick<InvoicePdfLine, "label" | "region">): st
   return line.region && !line.label.includes(`(${line.region})`) ? `${line.label} · ${line.region}` : line.label;
 }
 
-/** Lines grouped by service, in order of each service's first line. */
-function groupLines(lines: readonly InvoicePdfLine[]): Array<{ service: string; lines: InvoicePdfLine[] }> {
-  const groups = new Map<string, InvoicePdfLine[]>();
-  for (const line of lines) {
-    const group = groups.get(line.service);
-    if (group) group.push(line);
-    else groups.set(line.service, [line]);
-  }
-  return [...groups].map(([service, list]) => ({ service, lines: list }));
-}
-
 /** What every step of the plan shares: the data, its language's strings, and text measured in the document's font. */
-type PlanContext = {
+type PlanContext = PlanText & {
   data: InvoicePdfData;
   strings: ReturnType<typeof pdfStrings>;
   isCredit: boolean;
   title: string;
   numberLabel: string;
-  wrap: (text: string, width: number, fontSize?: number, bold?: boolean) => PlanCell;
-  labelValue: (label: string, value: string, labelWidth: number, valueWidth: number, lineHeight?: number, bold?: boolean) => PlanLabelValue;
   amount: (minor: bigint) => string;
   money: (minor: bigint) => string;
 };
@@ -170,23 +95,13 @@ type PlanContext = {
 function planContext(data: InvoicePdfData, measure: Measure): PlanContext {
   const strings = pdfStrings(data.language);
   const isCredit = data.type === "credit_note";
-  // NFC: the fonts' features are off (text-measure.ts), so combining marks must be precomposed.
-  const wrap = (text: string, width: number, fontSize: number = PAGE_GEOMETRY.fontSize, bold = false): PlanCell => {
-    const lines = wrapText(text.normalize("NFC"), width, measure, fontSize, bold);
-    return { text: lines.join("\n"), lines: lines.length };
-  };
   return {
+    ...planText(measure),
     data,
     strings,
     isCredit,
     title: isCredit ? strings.creditNote : strings.invoice,
     numberLabel: isCredit ? strings.creditNoteNumber : strings.invoiceNumber,
-    wrap,
-    labelValue: (label, value, labelWidth, valueWidth, lineHeight = PAGE_GEOMETRY.lineHeight, bold = false) => {
-      const l = wrap(label, labelWidth, PAGE_GEOMETRY.fontSize, bold);
-      const v = wrap(value, valueWidth, PAGE_GEOMETRY.fontSize, bold);
-      return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * lineHeight };
-    },
     amount: (minor) => formatAmount(minor, data.currency, data.language),
     money: (minor) => formatMoney(minor, data.currency, data.language),
   };
@@ -225,32 +140,8 @@ export function planInvoice(data: InvoicePdfData, measure: Measure): InvoicePlan
 
 /** Page 1's top: provider and title (block A), customer and invoice details (block B). */
 function planTop(ctx: PlanContext): PlanTop {
-  const { data, strings, wrap, isCredit, numberLabel } = ctx;
+  const { data, strings, isCredit, numberLabel } = ctx;
   const g = PAGE_GEOMETRY;
-  const providerName = wrap(data.provider.name, g.topLeftWidth, g.providerSize, true);
-  const providerAddress = wrap(providerAddressLines(data.provider, data.language).join("\n"), g.topLeftWidth);
-  const titleCell = wrap(ctx.title, g.topRightWidth, g.titleSize, true);
-  const numberCell = wrap(`${numberLabel} ${data.number}`, g.topRightWidth, g.numberSize);
-  const heightA = Math.max(
-    providerName.lines * g.providerLine + providerAddress.lines * g.lineHeight,
-    titleCell.lines * g.titleLine + numberCell.lines * g.numberLine,
-  );
-
-  const customer = data.customer;
-  const customerName = wrap(customer.name, g.customerWidth, g.fontSize, true);
-  const customerLines = wrap(
-    [
-      customer.careOf ? `${strings.careOf} ${customer.careOf}` : null,
-      customer.street,
-      `${customer.zipCode} ${customer.city}`,
-      countryName(customer.countryCode, data.language),
-      customer.organisationNumber ? `${strings.organisationNumber} ${customer.organisationNumber}` : null,
-      customer.vatNumber ? `${strings.vatNumber} ${customer.vatNumber}` : null,
-    ]
-      .filter((l): l is string => Boolean(l))
-      .join("\n"),
-    g.customerWidth,
-  );
   const meta: PlanLabelValue[] = [];
   const addMeta = (label: string, value: string) => meta.push(ctx.labelValue(label, value, g.metaLabelWidth, g.metaValueWidth));
   addMeta(numberLabel, String(data.number));
@@ -258,25 +149,19 @@ function planTop(ctx: PlanContext): PlanTop {
   addMeta(strings.invoiceDate, formatDate(data.invoiceDate));
   if (!isCredit) addMeta(strings.dueDate, formatDate(data.dueDate));
   addMeta(strings.period, `${formatDate(data.periodStart)} – ${formatDate(data.periodEnd)}`);
-  if (customer.purchaseOrder) addMeta(strings.purchaseOrder, customer.purchaseOrder);
+  if (data.customer.purchaseOrder) addMeta(strings.purchaseOrder, data.customer.purchaseOrder);
   if (!isCredit) addMeta(strings.paymentReference, data.paymentReference);
-  const heightB = Math.max(
-    g.smallLine + (customerName.lines + customerLines.lines) * g.lineHeight,
-    meta.reduce((h, m) => h + m.height, 0),
-  );
-  return {
-    providerName: providerName.text,
-    providerAddress: providerAddress.text,
-    title: titleCell.text,
-    numberLine: numberCell.text,
-    heightA,
-    customerHeading: strings.customer,
-    customerName: customerName.text,
-    customerLines: customerLines.text,
+  const blocks = planTopBlocks(ctx, {
+    provider: data.provider,
+    customer: data.customer,
+    language: data.language,
+    title: ctx.title,
+    numberLine: `${numberLabel} ${data.number}`,
+    numberSize: g.numberSize,
+    numberLineHeight: g.numberLine,
     meta,
-    heightB,
-    height: heightA + g.topGap + heightB + g.blocksGap,
-  };
+  });
+  return { ...blocks, customerHeading: strings.customer, meta, height: blocks.heightA + g.topGap + blocks.heightB + g.blocksGap };
 }
 
 type TableColumns = { showVat: boolean; descWidth: number; unitWidth: number };
@@ -462,7 +347,7 @@ function paginate(
     used += row.height;
   };
 
-  for (const group of groupLines(ctx.data.lines)) {
+  for (const group of groupByService(ctx.data.lines)) {
     const rows = group.lines.map((line) => lineRow(ctx, columns, line));
     const sub = subtotalRow(
       ctx,

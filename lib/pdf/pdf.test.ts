@@ -11,15 +11,17 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
 import { formatAmount, formatMoney, toDecimalString } from "@/lib/money";
-import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "./decimal";
-import { describeLine, PAGE_GEOMETRY, planInvoice } from "./layout";
-import { closePdfPool, createPdfPool, PdfRenderError, renderInvoicePdf, TEMPLATE_VERSION } from "./render";
+import { formatDecimal, formatQuantity, formatUnitPrice, minorToMajorDecimal } from "@/lib/format/decimal";
+import { describeLine, planInvoice } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
+import { closePdfPool, createPdfPool, renderInvoicePdf, TEMPLATE_VERSION } from "./render";
+import { PdfRenderError } from "./worker-pool";
 import { PDF_FONT_FAMILY } from "./register-fonts";
 import { loadPdfMeasure } from "./render-document";
 import { sampleInvoicePdfData } from "./sample";
-import { pdfStrings } from "./strings";
+import { pdfStrings } from "@/lib/format/invoice-strings";
 import { wrapText } from "./text-measure";
-import type { InvoicePdfData } from "./types";
+import type { InvoicePdfData } from "@/lib/invoices/types";
 
 afterAll(async () => {
   await closePdfPool();

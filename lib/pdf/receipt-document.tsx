@@ -6,7 +6,8 @@
  */
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
-import { PAGE_GEOMETRY, type PlanLabelValue } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
+import type { PlanLabelValue } from "./plan-blocks";
 import { RECEIPT_COLUMNS, type ReceiptPlan, type ReceiptPlanPage, type ReceiptPlanRow } from "./receipt-layout";
 import { PDF_COLOURS, pt, sharedDocumentStyles } from "./document-styles";
 

@@ -6,14 +6,14 @@
  * with the table head and "Page x of y", as the invoice does (react-pdf's own page flow printed
  * the first row of a new page over the next one under a repeated head).
  */
-import { countryName } from "@/lib/countries";
 import { formatDate } from "@/lib/dates";
+import { pdfStrings } from "@/lib/format/invoice-strings";
+import type { ReceiptPdfData } from "@/lib/invoices/types";
 import { formatMoney, localeOf } from "@/lib/money";
-import { PAGE_GEOMETRY, providerAddressLines, type PlanCell, type PlanLabelValue } from "./layout";
-import { receiptStrings } from "./receipt-strings";
-import { pdfStrings } from "./strings";
-import { wrapText, type Measure } from "./text-measure";
-import type { ReceiptPdfData } from "./types";
+import { PAGE_GEOMETRY } from "./page-geometry";
+import { planText, planTopBlocks, type PlanLabelValue, type PlanText, type TopBlocks } from "./plan-blocks";
+import { receiptStrings, type ReceiptStrings } from "./receipt-strings";
+import type { Measure } from "./text-measure";
 
 /** Receipt columns in points; the rest of the geometry is the invoice's. */
 export const RECEIPT_COLUMNS = {
@@ -57,120 +57,128 @@ export type ReceiptPlan = {
   pages: ReceiptPlanPage[];
 };
 
+/** What every step of the receipt's plan shares. */
+type ReceiptContext = PlanText & {
+  data: ReceiptPdfData;
+  strings: ReceiptStrings;
+  money: (minor: bigint) => string;
+};
+
 export function planReceipt(data: ReceiptPdfData, measure: Measure): ReceiptPlan {
-  const strings = receiptStrings(data.language);
-  const invoiceStrings = pdfStrings(data.language);
-  const { language } = data;
-  const wrap = (text: string, width: number, size: number = PAGE_GEOMETRY.fontSize, bold = false): PlanCell => {
-    const lines = wrapText(text.normalize("NFC"), width, measure, size, bold);
-    return { text: lines.join("\n"), lines: lines.length };
+  const ctx: ReceiptContext = {
+    ...planText(measure),
+    data,
+    strings: receiptStrings(data.language),
+    money: (minor) => formatMoney(minor, data.currency, data.language),
   };
-  const labelValue = (label: string, value: string, labelWidth: number, valueWidth: number, bold = false): PlanLabelValue => {
-    const l = wrap(label, labelWidth, PAGE_GEOMETRY.fontSize, bold);
-    const v = wrap(value, valueWidth, PAGE_GEOMETRY.fontSize, bold);
-    return { label: l.text, value: v.text, height: Math.max(l.lines, v.lines) * PAGE_GEOMETRY.lineHeight };
-  };
-  const money = (minor: bigint) => formatMoney(minor, data.currency, language);
-
-  const provider = data.provider;
-  const providerName = wrap(provider.name, PAGE_GEOMETRY.topLeftWidth, PAGE_GEOMETRY.providerSize, true);
-  const providerAddress = wrap(providerAddressLines(provider, language).join("\n"), PAGE_GEOMETRY.topLeftWidth);
-  const heading = wrap(strings.receipt, PAGE_GEOMETRY.topRightWidth, PAGE_GEOMETRY.titleSize, true);
-  // The payment id on a line of its own: it breaks (at a hyphen) only if it alone is too wide.
-  const numberLine = wrap(`${strings.receiptNumber}\n${data.paymentId}`, PAGE_GEOMETRY.topRightWidth, PAGE_GEOMETRY.smallSize);
-  const heightA = Math.max(
-    providerName.lines * PAGE_GEOMETRY.providerLine + providerAddress.lines * PAGE_GEOMETRY.lineHeight,
-    heading.lines * PAGE_GEOMETRY.titleLine + numberLine.lines * PAGE_GEOMETRY.smallLine,
+  const { strings } = ctx;
+  const top = receiptTop(ctx);
+  const footer = receiptFooter(ctx);
+  const paddingBottom = PAGE_GEOMETRY.footerBottom + footer.height + PAGE_GEOMETRY.footerGap;
+  const tableHead = receiptRow(ctx, strings.invoice, strings.invoiceDate, strings.amount, true);
+  const rows = data.allocations.map((a) => receiptRow(ctx, String(a.number), formatDate(a.invoiceDate), ctx.money(a.amountMinor)));
+  const summary = receiptSummary(ctx);
+  const pageCount = pdfStrings(data.language).page;
+  const pages = paginate(top.height, tableHead.height, rows, summary.height, PAGE_GEOMETRY.pageHeight - PAGE_GEOMETRY.marginTop - paddingBottom).map(
+    (page, i, all) => ({ ...page, pageLabel: `${strings.receipt} · ${pageCount(i + 1, all.length)}` }),
   );
-
-  const customer = data.customer;
-  const customerName = wrap(customer.name, PAGE_GEOMETRY.customerWidth, PAGE_GEOMETRY.fontSize, true);
-  const customerLines = wrap(
-    [
-      customer.careOf ? `${invoiceStrings.careOf} ${customer.careOf}` : null,
-      customer.street,
-      `${customer.zipCode} ${customer.city}`,
-      countryName(customer.countryCode, language),
-      customer.organisationNumber ? `${invoiceStrings.organisationNumber} ${customer.organisationNumber}` : null,
-      customer.vatNumber ? `${invoiceStrings.vatNumber} ${customer.vatNumber}` : null,
-    ]
-      .filter((l): l is string => Boolean(l))
-      .join("\n"),
-    PAGE_GEOMETRY.customerWidth,
-  );
-  const meta = [
-    labelValue(strings.paidAt, data.paidAt, PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth),
-    labelValue(strings.method, strings.methods[data.method], PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth),
-    ...(data.cardLabel ? [labelValue(strings.card, data.cardLabel, PAGE_GEOMETRY.metaLabelWidth, PAGE_GEOMETRY.metaValueWidth)] : []),
-  ];
-  const heightB = Math.max(
-    PAGE_GEOMETRY.smallLine + (customerName.lines + customerLines.lines) * PAGE_GEOMETRY.lineHeight,
-    meta.reduce((h, m) => h + m.height, 0),
-  );
-
-  const dateWidth = PAGE_GEOMETRY.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth;
-  const row = (number: string, date: string, amount: string, bold = false): ReceiptPlanRow => {
-    const cells = [wrap(number, RECEIPT_COLUMNS.numberWidth, PAGE_GEOMETRY.fontSize, bold), wrap(date, dateWidth, PAGE_GEOMETRY.fontSize, bold), wrap(amount, RECEIPT_COLUMNS.amountWidth, PAGE_GEOMETRY.fontSize, bold)];
-    return {
-      number: cells[0]!.text,
-      date: cells[1]!.text,
-      amount: cells[2]!.text,
-      height: Math.max(...cells.map((x) => x.lines)) * PAGE_GEOMETRY.lineHeight + 2 * PAGE_GEOMETRY.rowPadding,
-    };
-  };
-
-  const totalsLabelWidth = PAGE_GEOMETRY.totalsWidth - PAGE_GEOMETRY.totalsValueWidth;
-  const totals = [
-    ...(data.creditMinor > 0n ? [labelValue(strings.creditKept, money(data.creditMinor), totalsLabelWidth, PAGE_GEOMETRY.totalsValueWidth)] : []),
-    labelValue(strings.totalPaid, money(data.amountMinor), totalsLabelWidth, PAGE_GEOMETRY.totalsValueWidth, true),
-  ];
-
-  const footer = wrap(
-    [provider.name, `${invoiceStrings.organisationNumber} ${provider.organisationNumber}`, `${invoiceStrings.vatNumber} ${provider.vatNumber}`, provider.email].join(" · "),
-    PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.footerPageWidth,
-    PAGE_GEOMETRY.smallSize,
-  );
-  const footerHeight = PAGE_GEOMETRY.footerPaddingTop + footer.lines * PAGE_GEOMETRY.smallLine;
-  const paddingBottom = PAGE_GEOMETRY.footerBottom + footerHeight + PAGE_GEOMETRY.footerGap;
-
-  const reference = data.providerReference
-    ? labelValue(strings.reference, data.providerReference, PAGE_GEOMETRY.metaLabelWidth, RECEIPT_COLUMNS.referenceValueWidth)
-    : null;
-  const thanks = wrap(strings.thanks, PAGE_GEOMETRY.contentWidth);
-  const tableHead = row(strings.invoice, strings.invoiceDate, strings.amount, true);
-  const rows = data.allocations.map((a) => row(String(a.number), formatDate(a.invoiceDate), money(a.amountMinor)));
-  const topHeight = heightA + PAGE_GEOMETRY.topGap + heightB + PAGE_GEOMETRY.blocksGap + (reference ? reference.height + PAGE_GEOMETRY.blocksGap : 0);
-  const summaryHeight =
-    PAGE_GEOMETRY.summaryGap + totals.reduce((h, t) => h + t.height, 0) + PAGE_GEOMETRY.grandTotalExtra + PAGE_GEOMETRY.paymentGap + thanks.lines * PAGE_GEOMETRY.lineHeight;
-  const pages = paginate(topHeight, tableHead.height, rows, summaryHeight, PAGE_GEOMETRY.pageHeight - PAGE_GEOMETRY.marginTop - paddingBottom).map(
-    (page, i, all) => ({ ...page, pageLabel: `${strings.receipt} · ${invoiceStrings.page(i + 1, all.length)}` }),
-  );
-
   return {
     title: `${strings.receipt} ${data.paymentId}`,
-    author: provider.name,
-    locale: localeOf(language),
-    providerName: providerName.text,
-    providerAddress: providerAddress.text,
-    heading: heading.text,
-    numberLine: numberLine.text,
-    heightA,
+    author: data.provider.name,
+    locale: localeOf(data.language),
+    providerName: top.blocks.providerName,
+    providerAddress: top.blocks.providerAddress,
+    heading: top.blocks.title,
+    numberLine: top.blocks.numberLine,
+    heightA: top.blocks.heightA,
     customerHeading: strings.customer,
-    customerName: customerName.text,
-    customerLines: customerLines.text,
-    meta,
-    heightB,
-    reference,
-    topHeight,
+    customerName: top.blocks.customerName,
+    customerLines: top.blocks.customerLines,
+    meta: top.meta,
+    heightB: top.blocks.heightB,
+    reference: top.reference,
+    topHeight: top.height,
     tableHead,
     rows,
-    totals,
-    totalsBold: totals.map((_, i) => i === totals.length - 1),
-    thanks: thanks.text,
-    footer: { text: footer.text, height: footerHeight },
+    totals: summary.totals,
+    totalsBold: summary.totals.map((_, i) => i === summary.totals.length - 1),
+    thanks: summary.thanks,
+    footer,
     paddingBottom,
     pages,
   };
+}
+
+/** Page 1's blocks: the shared top, how the payment was made, and the provider's reference on a row of its own. */
+function receiptTop(ctx: ReceiptContext): { blocks: TopBlocks; meta: PlanLabelValue[]; reference: PlanLabelValue | null; height: number } {
+  const { data, strings } = ctx;
+  const g = PAGE_GEOMETRY;
+  const metaRow = (label: string, value: string) => ctx.labelValue(label, value, g.metaLabelWidth, g.metaValueWidth);
+  const meta = [
+    metaRow(strings.paidAt, data.paidAt),
+    metaRow(strings.method, strings.methods[data.method]),
+    ...(data.cardLabel ? [metaRow(strings.card, data.cardLabel)] : []),
+  ];
+  const blocks = planTopBlocks(ctx, {
+    provider: data.provider,
+    customer: data.customer,
+    language: data.language,
+    title: strings.receipt,
+    // The payment id on a line of its own: it breaks (at a hyphen) only if it alone is too wide.
+    numberLine: `${strings.receiptNumber}\n${data.paymentId}`,
+    numberSize: g.smallSize,
+    numberLineHeight: g.smallLine,
+    meta,
+  });
+  const reference = data.providerReference
+    ? ctx.labelValue(strings.reference, data.providerReference, g.metaLabelWidth, RECEIPT_COLUMNS.referenceValueWidth)
+    : null;
+  const height = blocks.heightA + g.topGap + blocks.heightB + g.blocksGap + (reference ? reference.height + g.blocksGap : 0);
+  return { blocks, meta, reference, height };
+}
+
+/** One row of the table of settled invoices: number, invoice date, amount. */
+function receiptRow(ctx: ReceiptContext, number: string, date: string, amount: string, bold = false): ReceiptPlanRow {
+  const g = PAGE_GEOMETRY;
+  const dateWidth = g.contentWidth - RECEIPT_COLUMNS.numberWidth - RECEIPT_COLUMNS.amountWidth;
+  const cells = [
+    ctx.wrap(number, RECEIPT_COLUMNS.numberWidth, g.fontSize, bold),
+    ctx.wrap(date, dateWidth, g.fontSize, bold),
+    ctx.wrap(amount, RECEIPT_COLUMNS.amountWidth, g.fontSize, bold),
+  ];
+  return {
+    number: cells[0]!.text,
+    date: cells[1]!.text,
+    amount: cells[2]!.text,
+    height: Math.max(...cells.map((x) => x.lines)) * g.lineHeight + 2 * g.rowPadding,
+  };
+}
+
+/** The totals (credit kept, then the total paid in bold) and the thanks under them. */
+function receiptSummary(ctx: ReceiptContext): { totals: PlanLabelValue[]; thanks: string; height: number } {
+  const { data, strings, money } = ctx;
+  const g = PAGE_GEOMETRY;
+  const totalsLabelWidth = g.totalsWidth - g.totalsValueWidth;
+  const totals = [
+    ...(data.creditMinor > 0n ? [ctx.labelValue(strings.creditKept, money(data.creditMinor), totalsLabelWidth, g.totalsValueWidth)] : []),
+    ctx.labelValue(strings.totalPaid, money(data.amountMinor), totalsLabelWidth, g.totalsValueWidth, g.lineHeight, true),
+  ];
+  const thanks = ctx.wrap(strings.thanks, g.contentWidth);
+  const height = g.summaryGap + totals.reduce((h, t) => h + t.height, 0) + g.grandTotalExtra + g.paymentGap + thanks.lines * g.lineHeight;
+  return { totals, thanks: thanks.text, height };
+}
+
+/** The provider's line at the foot of every page. */
+function receiptFooter(ctx: ReceiptContext): { text: string; height: number } {
+  const { provider, language } = ctx.data;
+  const invoiceStrings = pdfStrings(language);
+  const g = PAGE_GEOMETRY;
+  const footer = ctx.wrap(
+    [provider.name, `${invoiceStrings.organisationNumber} ${provider.organisationNumber}`, `${invoiceStrings.vatNumber} ${provider.vatNumber}`, provider.email].join(" · "),
+    g.contentWidth - g.footerPageWidth,
+    g.smallSize,
+  );
+  return { text: footer.text, height: g.footerPaddingTop + footer.lines * g.smallLine };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Every word printed on a payment receipt PDF, in English and Swedish. */
-import type { InvoicePdfLanguage, ReceiptPdfData } from "./types";
+import type { InvoicePdfLanguage, ReceiptPdfData } from "@/lib/invoices/types";
 
 export type ReceiptStrings = {
   receipt: string;

@@ -9,7 +9,7 @@ import { ReceiptDocument } from "./receipt-document";
 import { planReceipt } from "./receipt-layout";
 import { PDF_FONT_FAMILY, registerPdfFonts } from "./register-fonts";
 import { createMeasure, primeGlyphCodePoints, trimDecodedNameTable, type Measure, type MetricsFont } from "./text-measure";
-import type { InvoicePdfData, ReceiptPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData } from "@/lib/invoices/types";
 
 function isMetricsFont(font: unknown): font is MetricsFont {
   if (typeof font !== "object" || font === null) return false;

@@ -3,7 +3,7 @@
  * fonts loaded and code compiled), by the PDF tests and by scripts/pdf-smoke.ts.
  */
 import { computeTotals, lineAmountMinor } from "@/lib/money";
-import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfVatCategory } from "./types";
+import type { InvoicePdfData, InvoicePdfLanguage, InvoicePdfLine, InvoicePdfVatCategory } from "@/lib/invoices/types";
 
 export type SampleOptions = {
   lines?: number;

@@ -10,10 +10,11 @@ import type { ReactElement } from "react";
 import { formatDate } from "@/lib/dates";
 import { formatMoney, localeOf } from "@/lib/money";
 import { PDF_COLOURS, sharedDocumentStyles } from "./document-styles";
-import { PAGE_GEOMETRY, providerAddressLines } from "./layout";
+import { PAGE_GEOMETRY } from "./page-geometry";
+import { providerAddressLines } from "./plan-blocks";
 import { loadPdfMeasure } from "./render-document";
 import { describeStatementRow, statementStrings, type StatementStrings } from "./statement-strings";
-import type { StatementPdfData } from "./types";
+import type { StatementPdfData } from "@/lib/invoices/types";
 
 const COLUMNS = { date: 70, amount: 95, balance: 95 } as const;
 const DESCRIPTION_WIDTH = PAGE_GEOMETRY.contentWidth - COLUMNS.date - COLUMNS.amount - COLUMNS.balance;

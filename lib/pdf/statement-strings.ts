@@ -1,5 +1,5 @@
 /** Every word of an account statement (PDF and CSV), in English and Swedish. */
-import type { InvoicePdfLanguage, StatementPdfData } from "./types";
+import type { InvoicePdfLanguage, StatementPdfData } from "@/lib/invoices/types";
 
 export type StatementStrings = {
   statement: string;

@@ -1,5 +1,5 @@
 /** Messages between the PDF pool (render.ts) and its worker threads (render-worker.ts). */
-import type { InvoicePdfData, ReceiptPdfData, StatementPdfData } from "./types";
+import type { InvoicePdfData, ReceiptPdfData, StatementPdfData } from "@/lib/invoices/types";
 
 /** What a worker can render: an invoice or credit note, a payment's receipt, or an account statement. */
 export type PdfDocumentRequest =

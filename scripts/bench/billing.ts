@@ -16,8 +16,8 @@ import { createPostgresHandle, migrate } from "@/db/client";
 import { billingFacts, type BillingFacts } from "@/scripts/lib/billing-facts";
 import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { previousPeriod } from "@/lib/billing/period";
-import { PROVIDER_TIME_ZONE } from "@/lib/billing/run";
 import { todayIn } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runScript } from "../lib/run-script";
 import { check, type Check } from "./report";
 

@@ -11,6 +11,8 @@ import { createPostgresHandle, migrate, rows, type Database } from "@/db/client"
 import { PRODUCTS, prng, resetDatabase, seedScale } from "@/scripts/seed";
 import * as s from "@/db/schema";
 import { addMonths, endOfMonth, startOfMonth, todayIn } from "@/lib/dates";
+import { PROVIDER_TIME_ZONE } from "@/lib/provider";
+import { issuedCustomerOf } from "@/lib/invoices/customer";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import { paymentReferenceFor } from "@/lib/reference";
 
@@ -122,7 +124,7 @@ export async function prepareBenchDatabase(
         `seeding ${accounts.toLocaleString("en")} accounts × ${plan.invoicesPerAccount} invoices × ${plan.linesPerInvoice} lines + one account with ${plan.bigAccountInvoices.toLocaleString("en")} invoices…`,
       );
       const started = Date.now();
-      await seedScale(db, todayIn("Europe/Stockholm"), {
+      await seedScale(db, todayIn(PROVIDER_TIME_ZONE), {
         accounts,
         invoicesPerAccount: plan.invoicesPerAccount,
         linesPerInvoice: plan.linesPerInvoice,
@@ -230,7 +232,7 @@ async function ensureLongInvoice(
 
   const lines = longInvoiceLines();
   const totals = computeTotals(lines);
-  const today = todayIn("Europe/Stockholm");
+  const today = todayIn(PROVIDER_TIME_ZONE);
   const invoiceDate = startOfMonth(today);
   const periodStart = addMonths(invoiceDate, -1);
   const number = await db.transaction(async (tx) => {
@@ -260,17 +262,7 @@ async function ensureLongInvoice(
         netMinor: totals.netMinor,
         vatMinor: totals.vatMinor,
         totalMinor: totals.totalMinor,
-        customer: {
-          name: account.name,
-          careOf: account.careOf ?? null,
-          street: account.street,
-          zipCode: account.zipCode,
-          city: account.city,
-          countryCode: account.countryCode,
-          organisationNumber: account.organisationNumber ?? null,
-          vatNumber: account.vatNumber ?? null,
-          purchaseOrder: LONG_INVOICE_MARK,
-        },
+        customer: { ...issuedCustomerOf(account), purchaseOrder: LONG_INVOICE_MARK },
         paymentReference: paymentReferenceFor(n),
         issuedAt: new Date(`${invoiceDate}T06:00:00Z`),
       })

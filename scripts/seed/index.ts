@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import * as s from "@/db/schema";
 import { addDays, addMonths, endOfMonth, startOfMonth } from "@/lib/dates";
+import { issuedCustomerOf } from "@/lib/invoices/customer";
 import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
 import { hashPassword } from "@/lib/passwords";
@@ -257,17 +258,7 @@ export async function seedDemo(db: Database, today: string): Promise<{ accounts:
           netMinor: totals.netMinor,
           vatMinor: totals.vatMinor,
           totalMinor: totals.totalMinor,
-          customer: {
-            name: a.name,
-            careOf: a.careOf ?? null,
-            street: a.street,
-            zipCode: a.zipCode,
-            city: a.city,
-            countryCode: a.countryCode,
-            organisationNumber: a.organisationNumber ?? null,
-            vatNumber: a.vatNumber ?? null,
-            purchaseOrder: a.purchaseOrder ?? null,
-          },
+          customer: issuedCustomerOf(a),
           paymentReference: paymentReferenceFor(number),
           issuedAt: new Date(`${d.invoiceDate}T06:00:00Z`),
         })

@@ -15,7 +15,7 @@ import { localizedLines } from "@/lib/invoices/presentation";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
 import { receiptStrings } from "@/lib/pdf/receipt-strings";
 import { closePdfPool } from "@/lib/pdf/render";
-import { pdfStrings } from "@/lib/pdf/strings";
+import { pdfStrings } from "@/lib/format/invoice-strings";
 import { setupTestDatabase } from "../setup/db";
 import { hasPdftotext, pdfText } from "../setup/pdf-text";
 

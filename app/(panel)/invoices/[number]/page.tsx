@@ -14,10 +14,9 @@ import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
-import { groupByService } from "@/lib/invoices/detail";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
 import { countryName } from "@/lib/countries";
-import { formatQuantity, formatUnitPrice, localizedLines, vatNote } from "@/lib/invoices/presentation";
+import { formatQuantity, formatUnitPrice, groupByService, localizedLines, vatNote } from "@/lib/invoices/presentation";
 
 type Props = { params: Promise<{ number: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 

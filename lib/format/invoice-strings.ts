@@ -1,5 +1,5 @@
-/** Every word printed on an invoice PDF, in English and Swedish: one dictionary, one place. */
-import type { InvoicePdfLanguage } from "./types";
+/** Every word an invoice shows, on its PDF and its page, in English and Swedish. */
+import type { InvoicePdfLanguage } from "@/lib/invoices/types";
 
 export type PdfStrings = {
   invoice: string;

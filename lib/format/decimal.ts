@@ -1,5 +1,5 @@
 /**
- * Exact decimal formatting for the PDF: quantities and unit prices are decimal strings from
+ * Exact decimal formatting for documents and pages alike: quantities and unit prices are decimal strings from
  * `numeric` columns (a unit price may be a fraction of a minor unit, e.g. 1.9 cents), so they
  * are shifted and grouped as strings, never through a float.
  */
