@@ -14,3 +14,9 @@ export async function confirmPassword(userId: string, password: string): Promise
   if (!user) return "wrong";
   return throttledCheck(throttleKeys(user.email, null), () => verifyPassword(user.passwordHash, password));
 }
+
+/** What the person is told when the password did not confirm them; null when it did. */
+export function reauthRefusal(result: Awaited<ReturnType<typeof confirmPassword>>): string | null {
+  if (result === "ok") return null;
+  return result === "locked" ? "Too many wrong passwords. Try again in 15 minutes." : "That password is not right.";
+}

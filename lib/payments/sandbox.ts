@@ -17,6 +17,7 @@ import {
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
+import { chargeSandboxSavedCard, createSandboxCardSetup, retrieveSandboxCardSetup } from "./sandbox-vault";
 
 type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
 type CheckoutStatus = CheckoutRow["status"];
@@ -31,7 +32,9 @@ export const TEST_CARDS = {
   "4000000000000002": { outcome: "failed", reason: "Your card was declined." },
   "4000000000009995": { outcome: "failed", reason: "Your card has insufficient funds." },
   "4000000000003220": { outcome: "requires_action" },
-} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string }>;
+  // Saved without trouble (its zero-amount verification passes), declined when charged.
+  "4000000000000341": { outcome: "failed", reason: "Your card was declined.", savable: true },
+} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string; savable?: true }>;
 
 export function sandboxSecret(): string {
   const e = env();
@@ -68,13 +71,18 @@ export function sandboxEventBody(checkoutId: string, state: ProviderOutcome["sta
   return JSON.stringify(wire);
 }
 
-function toOutcome(row: CheckoutRow): ProviderOutcome {
+export function toOutcome(row: CheckoutRow): ProviderOutcome {
   const state = row.status === "open" ? "pending" : row.status;
   return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason };
 }
 
 export const sandboxProvider: PaymentProvider = {
   name: "sandbox",
+
+  // The vault lives in sandbox-vault.ts; delegated lazily, as that module imports this one.
+  createCardSetup: (request) => createSandboxCardSetup(request),
+  retrieveCardSetup: (providerReference) => retrieveSandboxCardSetup(providerReference),
+  chargeSavedCard: (request) => chargeSandboxSavedCard(request),
 
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {
     // Keyed by the panel's payment id: a retry returns the same checkout, never a second one. The
@@ -146,7 +154,14 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export type SandboxDecision = { status: "succeeded" | "failed" | "requires_action"; reason: string | null; brand: string; last4: string };
+export type SandboxDecision = {
+  status: "succeeded" | "failed" | "requires_action";
+  reason: string | null;
+  brand: string;
+  last4: string;
+  /** Whether the card passes a setup's zero-amount verification (it may still decline charges). */
+  savable: boolean;
+};
 
 /** What the sandbox does with a card: only the test cards behave; any other valid card is declined. */
 export function decideCard(cardNumber: string): SandboxDecision {
@@ -154,8 +169,9 @@ export function decideCard(cardNumber: string): SandboxDecision {
   const brand = digits.startsWith("4") ? "Visa" : /^5[1-5]/.test(digits) ? "Mastercard" : "Card";
   const card = TEST_CARDS[digits as keyof typeof TEST_CARDS];
   const last4 = digits.slice(-4);
-  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4 };
-  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4 };
+  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4, savable: false };
+  const savable = card.outcome !== "failed" || "savable" in card;
+  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4, savable };
 }
 
 /**

@@ -6,35 +6,16 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
 import { sandboxEnabled } from "@/lib/payments";
+import { parseCardForm, type CardState } from "../../card-schema";
 import {
   authenticateSandboxCheckout,
   cancelSandboxCheckout,
   decideCard,
-  luhnValid,
   sendSandboxCallback,
   settleSandboxCheckout,
 } from "@/lib/payments/sandbox";
 
-export type CardState = { fieldErrors?: { card?: string; expiry?: string; cvc?: string }; message?: string };
-
 const idSchema = z.uuid();
-
-const cardSchema = z.object({
-  card: z
-    .string()
-    .transform((v) => v.replace(/[\s-]/g, ""))
-    .pipe(z.string().regex(/^\d{13,19}$/, "Enter the card number.").refine(luhnValid, "This card number is not valid.")),
-  expiry: z
-    .string()
-    .trim()
-    .regex(/^(0[1-9]|1[0-2])\s*\/\s*(\d{2})$/, "Enter the expiry as MM/YY.")
-    .refine((v) => {
-      const [mm, yy] = v.split("/").map((s) => Number(s.trim()));
-      const end = new Date(Date.UTC(2000 + yy!, mm!, 1));
-      return end.getTime() > Date.now();
-    }, "This card has expired."),
-  cvc: z.string().trim().regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back of the card."),
-});
 
 /** The checkout, or null for an unknown id. Nothing of the sandbox answers unless it is the configured provider. */
 async function findCheckout(id: string) {
@@ -49,14 +30,10 @@ export async function payWithCard(id: string, _prev: CardState, formData: FormDa
   const checkout = await findCheckout(id);
   if (!checkout) return { message: "This payment page has expired." };
   if (checkout.status !== "open") redirect(checkout.returnUrl);
-  const parsed = cardSchema.safeParse({ card: formData.get("card") ?? "", expiry: formData.get("expiry") ?? "", cvc: formData.get("cvc") ?? "" });
-  if (!parsed.success) {
-    const fieldErrors: CardState["fieldErrors"] = {};
-    for (const i of parsed.error.issues) fieldErrors[i.path[0] as "card" | "expiry" | "cvc"] ??= i.message;
-    return { fieldErrors };
-  }
+  const parsed = parseCardForm(formData);
+  if ("fieldErrors" in parsed) return parsed;
   // Only from open: a second submission racing this one finds it no longer open and changes nothing.
-  const row = await settleSandboxCheckout(id, decideCard(parsed.data.card));
+  const row = await settleSandboxCheckout(id, decideCard(parsed.card));
   if (!row) redirect(checkout.returnUrl);
   await sendSandboxCallback(row);
   if (row.status === "requires_action") redirect(`/sandbox/checkout/${id}?step=3ds`);

@@ -11,9 +11,9 @@ import { getDb } from "@/db/client";
 import { sandboxCheckouts } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { sandboxEnabled } from "@/lib/payments";
-import { TEST_CARDS } from "@/lib/payments/sandbox";
-import { authenticate, cancelCheckout } from "./actions";
-import { CardForm } from "./card-form";
+import { CardForm } from "../../card-form";
+import { TestCards } from "../../test-cards";
+import { authenticate, cancelCheckout, payWithCard } from "./actions";
 
 export const metadata: Metadata = { title: "Sandbox payment" };
 
@@ -40,21 +40,13 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
 
         {checkout.status === "open" && (
           <div className="mt-6">
-            <CardForm id={checkout.id} payLabel={`Pay ${amount}`} />
+            <CardForm submit={payWithCard.bind(null, checkout.id)} submitLabel={`Pay ${amount}`} />
             <form action={cancelCheckout.bind(null, checkout.id)} className="mt-3">
               <button type="submit" className={`${button} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
                 Cancel
               </button>
             </form>
-            <details className="mt-6 text-sm text-slate-700">
-              <summary className="cursor-pointer">Test cards</summary>
-              <ul className="mt-2 space-y-1 font-mono text-xs">
-                {Object.entries(TEST_CARDS).map(([n, c]) => (
-                  <li key={n}>{n.replace(/(\d{4})(?=\d)/g, "$1 ")} — {c.outcome === "requires_action" ? "asks for 3-D Secure" : c.outcome === "succeeded" ? "succeeds" : "reason" in c ? c.reason : "declined"}</li>
-                ))}
-              </ul>
-              <p className="mt-1">Any future expiry and any CVC.</p>
-            </details>
+            <TestCards saving={false} />
           </div>
         )}
 
