@@ -38,7 +38,7 @@ export async function saveCard(id: string, _prev: CardState, formData: FormData)
 /** The 3-D Secure step of a setup: approved returns to the merchant; failed lets the person try another card. */
 export async function authenticateSetup(id: string, formData: FormData): Promise<void> {
   const setup = await findSetup(id);
-  if (!setup) notFound();
+  if (!setup) redirect("/sandbox/setup/expired");
   const approved = formData.get("result") === "approve";
   const row = await authenticateSandboxCardSetup(id, approved);
   if (!row) redirect(`/sandbox/setup/${id}`);
@@ -48,7 +48,7 @@ export async function authenticateSetup(id: string, formData: FormData): Promise
 /** Back to the merchant without saving a card. */
 export async function cancelSetup(id: string): Promise<void> {
   const setup = await findSetup(id);
-  if (!setup) notFound();
+  if (!setup) redirect("/sandbox/setup/expired");
   const row = await cancelSandboxCardSetup(id);
   redirect(sandboxSetupReturnUrl(row ?? setup));
 }
