@@ -5,9 +5,9 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { sandboxCardSetups, sandboxCheckouts, sandboxPaymentMethods } from "@/db/schema";
+import { sandboxCardSetups, sandboxPaymentMethods } from "@/db/schema";
 import type { CardSetupOutcome, CardSetupRequest, Checkout, SavedCardCharge, SavedCardChargeRequest } from "./provider";
-import { toOutcome, type SandboxDecision } from "./sandbox";
+import { insertSandboxCheckout, toOutcome, type SandboxDecision } from "./sandbox";
 
 type SetupRow = typeof sandboxCardSetups.$inferSelect;
 type Behaviour = (typeof sandboxPaymentMethods.$inferSelect)["behaviour"];
@@ -124,22 +124,9 @@ export async function chargeSandboxSavedCard(request: SavedCardChargeRequest): P
         : method.behaviour === "requires_action"
           ? { status: "requires_action" as const, failureReason: null }
           : { status: "failed" as const, failureReason: "Your card was declined." };
-  const [row] = await db
-    .insert(sandboxCheckouts)
-    .values({
-      merchantReference: request.paymentId,
-      amountMinor: request.amountMinor,
-      currency: request.currency,
-      description: request.description,
-      returnUrl: request.returnUrl,
-      ...answer,
-      cardBrand: method?.brand ?? null,
-      cardLast4: method?.last4 ?? null,
-    })
-    .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
-    .returning();
-  if (row!.status === "requires_action") {
-    return { kind: "needs_authentication", providerReference: row!.id, redirectUrl: `/sandbox/checkout/${row!.id}?step=3ds` };
+  const row = await insertSandboxCheckout(request, { ...answer, cardBrand: method?.brand ?? null, cardLast4: method?.last4 ?? null });
+  if (row.status === "requires_action") {
+    return { kind: "needs_authentication", providerReference: row.id, redirectUrl: `/sandbox/checkout/${row.id}?step=3ds` };
   }
-  return { kind: "answered", outcome: toOutcome(row!) };
+  return { kind: "answered", outcome: toOutcome(row) };
 }

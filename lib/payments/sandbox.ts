@@ -85,20 +85,8 @@ export const sandboxProvider: PaymentProvider = {
   chargeSavedCard: (request) => chargeSandboxSavedCard(request),
 
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {
-    // Keyed by the panel's payment id: a retry returns the same checkout, never a second one. The
-    // no-op update on conflict makes RETURNING give the existing row, in one round trip.
-    const [row] = await getDb()
-      .insert(sandboxCheckouts)
-      .values({
-        merchantReference: request.paymentId,
-        amountMinor: request.amountMinor,
-        currency: request.currency,
-        description: request.description,
-        returnUrl: request.returnUrl,
-      })
-      .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
-      .returning({ id: sandboxCheckouts.id });
-    return { providerReference: row!.id, redirectUrl: `/sandbox/checkout/${row!.id}` };
+    const row = await insertSandboxCheckout(request);
+    return { providerReference: row.id, redirectUrl: `/sandbox/checkout/${row.id}` };
   },
 
   resumeUrl(providerReference: string): string {
@@ -139,6 +127,30 @@ export const sandboxProvider: PaymentProvider = {
     };
   },
 };
+
+/**
+ * The checkout of a panel payment, created with `answer` (an off-session charge is answered at
+ * once) or open. Keyed by the payment id: a retry returns the first checkout, never a second
+ * one; the no-op update on conflict makes RETURNING give the existing row, in one round trip.
+ */
+export async function insertSandboxCheckout(
+  request: CheckoutRequest,
+  answer: Pick<typeof sandboxCheckouts.$inferInsert, "status" | "failureReason" | "cardBrand" | "cardLast4"> = {},
+): Promise<CheckoutRow> {
+  const [row] = await getDb()
+    .insert(sandboxCheckouts)
+    .values({
+      merchantReference: request.paymentId,
+      amountMinor: request.amountMinor,
+      currency: request.currency,
+      description: request.description,
+      returnUrl: request.returnUrl,
+      ...answer,
+    })
+    .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
+    .returning();
+  return row!;
+}
 
 /** Luhn check of a card number (digits only). */
 export function luhnValid(digits: string): boolean {

@@ -13,6 +13,7 @@ import { formatMoney } from "@/lib/money";
 import { sandboxEnabled } from "@/lib/payments";
 import { CardForm } from "../../card-form";
 import { TestCards } from "../../test-cards";
+import { sandboxButton, ThreeDSecureButtons } from "../../buttons";
 import { authenticate, cancelCheckout, payWithCard } from "./actions";
 
 export const metadata: Metadata = { title: "Sandbox payment" };
@@ -28,7 +29,6 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
   if (!checkout) notFound();
   const step = (await searchParams).step;
   const amount = formatMoney(checkout.amountMinor, checkout.currency, "en");
-  const button = "rounded-md px-4 py-2 font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2";
 
   return (
     <main className="flex min-h-screen items-start justify-center bg-slate-100 px-4 py-12">
@@ -42,7 +42,7 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
           <div className="mt-6">
             <CardForm submit={payWithCard.bind(null, checkout.id)} submitLabel={`Pay ${amount}`} />
             <form action={cancelCheckout.bind(null, checkout.id)} className="mt-3">
-              <button type="submit" className={`${button} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
+              <button type="submit" className={`${sandboxButton} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
                 Cancel
               </button>
             </form>
@@ -56,14 +56,7 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
             <p className="text-sm text-slate-700">
               Your bank asks you to confirm this payment{step === "3ds" ? "" : " (continue where you left off)"}.
             </p>
-            <form action={authenticate.bind(null, checkout.id)} className="flex flex-wrap gap-3">
-              <button type="submit" name="result" value="approve" className={`${button} bg-indigo-700 text-white hover:bg-indigo-800 focus-visible:ring-indigo-700`}>
-                Complete authentication
-              </button>
-              <button type="submit" name="result" value="fail" className={`${button} border border-slate-300 hover:bg-slate-50 focus-visible:ring-slate-500`}>
-                Fail authentication
-              </button>
-            </form>
+            <ThreeDSecureButtons action={authenticate.bind(null, checkout.id)} />
             {/* As a card provider's challenge page lets a person go back before confirming: the
                 panel then shows the payment as processing until the bank's answer arrives. */}
             <p className="text-sm text-slate-700">

@@ -8,13 +8,12 @@ import { sandboxEnabled } from "@/lib/payments";
 import { findSandboxCardSetup, sandboxSetupReturnUrl } from "@/lib/payments/sandbox-vault";
 import { CardForm } from "../../card-form";
 import { TestCards } from "../../test-cards";
+import { sandboxButton, ThreeDSecureButtons } from "../../buttons";
 import { authenticateSetup, cancelSetup, saveCard } from "./actions";
 
 export const metadata: Metadata = { title: "Sandbox: save a card" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const button = "rounded-md px-4 py-2 font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2";
 
 export default async function SandboxSetupPage({ params, searchParams }: Props) {
   if (!sandboxEnabled()) notFound();
@@ -35,7 +34,7 @@ export default async function SandboxSetupPage({ params, searchParams }: Props) 
             {failed3ds && <p role="alert" className="mb-4 text-sm text-red-700">The card&apos;s authentication failed. Try again or use another card.</p>}
             <CardForm submit={saveCard.bind(null, setup.id)} submitLabel="Save card" />
             <form action={cancelSetup.bind(null, setup.id)} className="mt-3">
-              <button type="submit" className={`${button} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
+              <button type="submit" className={`${sandboxButton} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
                 Cancel
               </button>
             </form>
@@ -47,14 +46,7 @@ export default async function SandboxSetupPage({ params, searchParams }: Props) 
           <div className="mt-6 space-y-3" aria-labelledby="tds-heading">
             <h2 id="tds-heading" className="font-semibold">3-D Secure confirmation</h2>
             <p className="text-sm text-slate-700">Your bank asks you to confirm that this card may be saved.</p>
-            <form action={authenticateSetup.bind(null, setup.id)} className="flex flex-wrap gap-3">
-              <button type="submit" name="result" value="approve" className={`${button} bg-indigo-700 text-white hover:bg-indigo-800 focus-visible:ring-indigo-700`}>
-                Complete authentication
-              </button>
-              <button type="submit" name="result" value="fail" className={`${button} border border-slate-300 hover:bg-slate-50 focus-visible:ring-slate-500`}>
-                Fail authentication
-              </button>
-            </form>
+            <ThreeDSecureButtons action={authenticateSetup.bind(null, setup.id)} />
           </div>
         )}
 
