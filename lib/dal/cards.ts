@@ -11,8 +11,8 @@ import type { MaskedCard } from "@/lib/payments/card-label";
 import { cardSetupContext, payWithSavedCard, removeSavedCard, savedCardOf, storeSavedCard, type SavedCardPayInput } from "@/lib/payments/saved-card";
 import { canManageBilling, canPayInvoices, canReadBilling, type Viewer } from "./session";
 
-/** Where the provider sends the browser back after a card setup (a panel route). */
-export const CARD_SETUP_RETURN_PATH = "/api/payments/cards/return";
+/** Where the provider sends the browser back after a card setup (a panel page). */
+export const CARD_SETUP_RETURN_PATH = "/cards/return";
 
 /** The masked card, or null (no card, or no invoice access: nothing is read then). */
 export async function getSavedCard(viewer: Viewer): Promise<MaskedCard | null> {

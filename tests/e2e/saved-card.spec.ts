@@ -57,7 +57,7 @@ test("add a card on the provider's page: a declined one is not saved, a good one
   await expect(page.getByRole("heading", { name: "Save a card for Cumulus" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await fillCard(page, "4000 0000 0000 0002");
-  await expect(page.getByText("Your card was declined.")).toBeVisible();
+  await expect(page.getByText("Your card was declined.", { exact: true })).toBeVisible();
   await fillCard(page, "4242 4242 4242 4242");
 
   await expect(page).toHaveURL(/\/\?settings=settings&card=added$/);

@@ -153,6 +153,8 @@ export const MATRIX: Probe[] = [
   page("/login", "the login page (signed in: on to the dashboard)", () => "/login",           cells("ok",         "redirect:/", "redirect:/", "redirect:/", "redirect:/", "redirect:/")),
   page("/sandbox/checkout/[id]", "the sandbox provider's page of an unknown checkout", () => `/sandbox/checkout/${UNKNOWN_CHECKOUT}`,
                                                                                              cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
+  page("/cards/return", "completing an unknown card setup", () => `/cards/return?setup=${UNKNOWN_CHECKOUT}`,
+                                                                                             cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
   page("/sandbox/setup/[id]", "the sandbox provider's page of an unknown card setup", () => `/sandbox/setup/${UNKNOWN_CHECKOUT}`,
                                                                                              cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
   // Next's own pages read no data: a session cookie that passes the proxy gets them, valid or not.
@@ -182,8 +184,6 @@ export const MATRIX: Probe[] = [
     (c) => c.client.post("/api/cron/outbox", { maxRedirects: 0, failOnStatusCode: false })),
   route("GET", "/api/payments/stripe/resume/[session]", "resuming an unknown Stripe checkout", cells("login", "not-found", "not-found", "not-found", "not-found", "not-found"),
     get(() => "/api/payments/stripe/resume/cs_test_unknown")),
-  route("GET", "/api/payments/cards/return", "completing an unknown card setup", cells("login", "not-found", "not-found", "not-found", "not-found", "not-found"),
-    get(() => `/api/payments/cards/return?setup=${UNKNOWN_CHECKOUT}`)),
   route("POST", "/api/payments/webhooks/sandbox", "an unsigned sandbox callback", cells("bad-request", "bad-request", "bad-request", "bad-request", "bad-request", "bad-request"),
     (c) => c.client.post("/api/payments/webhooks/sandbox", { data: { id: "evt_forged", type: "checkout.succeeded" }, maxRedirects: 0, failOnStatusCode: false })),
   route("POST", "/api/payments/webhooks/stripe", "an unsigned Stripe callback", cells(STRIPE, STRIPE, STRIPE, STRIPE, STRIPE, STRIPE),

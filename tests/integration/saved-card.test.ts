@@ -37,7 +37,7 @@ const viewerOf = (account: string, invoiceAccess: "none" | "read" | "full" = "fu
 
 /** A card saved on the sandbox's setup page (as the person would), its setup's reference. */
 async function setUpCard(cardNumber: string, forAccount = accountId, expiry = { month: 12, year: 2030 }) {
-  const setup = await sandboxProvider.createCardSetup({ setupKey: crypto.randomUUID(), accountId: forAccount, currency: "EUR", customerReference: null, returnUrl: "http://panel.test/api/payments/cards/return" });
+  const setup = await sandboxProvider.createCardSetup({ setupKey: crypto.randomUUID(), accountId: forAccount, currency: "EUR", customerReference: null, returnUrl: "http://panel.test/cards/return" });
   const saved = await saveSandboxCard(setup.providerReference, decideCard(cardNumber), expiry.month, expiry.year);
   if (saved.kind === "requires_action") await authenticateSandboxCardSetup(setup.providerReference, true);
   return { setupReference: setup.providerReference, saved };

@@ -196,7 +196,7 @@ const setupRequest = (setupKey = crypto.randomUUID(), customerReference: string 
   accountId,
   currency: "EUR",
   customerReference,
-  returnUrl: "http://panel.test/api/payments/cards/return",
+  returnUrl: "http://panel.test/cards/return",
 });
 
 /** A card saved through Stripe's setup page and the return to the panel. */
@@ -223,7 +223,7 @@ describe("card setup (Checkout in setup mode)", () => {
       "metadata[accountId]": accountId,
       "setup_intent_data[metadata][accountId]": accountId,
       // Stripe fills in the placeholder: it must arrive literally.
-      success_url: "http://panel.test/api/payments/cards/return?setup={CHECKOUT_SESSION_ID}",
+      success_url: "http://panel.test/cards/return?setup={CHECKOUT_SESSION_ID}",
     });
     // A retried request gets the same session back.
     expect(await provider.createCardSetup(request)).toEqual(setup);
