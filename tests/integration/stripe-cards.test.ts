@@ -8,7 +8,6 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { payments, savedCards } from "@/db/schema";
@@ -17,7 +16,7 @@ import { getPaymentProvider } from "@/lib/payments";
 import { payWithSavedCard, savedCardOf } from "@/lib/payments/saved-card";
 import type { StripeProvider } from "@/lib/payments/stripe";
 import { setupTestDatabase } from "../setup/db";
-import { freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
+import { freshDemo, outstandingOf as outstandingOfInvoice, useLocalStripe } from "./helpers";
 
 const TODAY = "2026-11-25";
 const SECRET_KEY = "sk_test_cumulusCardsFake0123456789";
@@ -154,32 +153,14 @@ function saveAtStripe(sessionId: string, paymentMethod: keyof typeof METHODS) {
 }
 
 let provider: StripeProvider;
-const savedEnv = { ...process.env };
-const VARIABLES = ["PAYMENT_PROVIDER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_HOST", "STRIPE_API_PORT", "STRIPE_API_PROTOCOL", "APP_URL"];
+let restoreEnvironment: () => Promise<void>;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  Object.assign(process.env, {
-    PAYMENT_PROVIDER: "stripe",
-    STRIPE_SECRET_KEY: SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_HOST: "127.0.0.1",
-    STRIPE_API_PORT: String((server.address() as AddressInfo).port),
-    STRIPE_API_PROTOCOL: "http",
-    APP_URL: "http://panel.test",
-  });
-  (await import("@/lib/env")).resetEnvCache();
+  restoreEnvironment = await useLocalStripe(server, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, appUrl: "http://panel.test" });
   provider = getPaymentProvider() as StripeProvider;
 });
 
-afterAll(async () => {
-  for (const k of VARIABLES) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
-  (await import("@/lib/env")).resetEnvCache();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => restoreEnvironment());
 
 let accountId = "";
 let userId = "";
