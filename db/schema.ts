@@ -242,15 +242,22 @@ export const savedCards = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     provider: paymentProvider("provider").notNull(),
-    /** The provider's token for the card; the panel never sees the card number. */
+    /** The provider's token for the card (its payment method id); the panel never sees the card number. */
     providerReference: text("provider_reference").notNull(),
+    /** The provider's customer the payment method belongs to (Stripe charges a saved card through it). */
+    providerCustomerReference: text("provider_customer_reference"),
     brand: text("brand").notNull(),
     last4: char("last4", { length: 4 }).notNull(),
     expMonth: smallint("exp_month").notNull(),
     expYear: smallint("exp_year").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("saved_cards_account_idx").on(t.accountId)],
+  // One card per account, as in the reference panel: adding a card replaces it.
+  (t) => [
+    uniqueIndex("saved_cards_account_key").on(t.accountId),
+    check("saved_cards_last4_digits", sql`${t.last4} ~ '^[0-9]{4}$'`),
+    check("saved_cards_exp_month", sql`${t.expMonth} between 1 and 12`),
+  ],
 );
 
 // ─── Prices, usage and billing runs ───────────────────────────────────────────────────────
@@ -515,6 +522,39 @@ export const sandboxCheckouts = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("sandbox_checkouts_merchant_reference_key").on(t.merchantReference)],
+);
+
+/**
+ * The sandbox provider's card vault: a card saved through its setup page. It keeps what a
+ * provider shows the merchant (brand, last four, expiry) and how the test card behaves when
+ * charged, never the number.
+ */
+export const sandboxPaymentMethods = pgTable("sandbox_payment_methods", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  brand: text("brand").notNull(),
+  last4: char("last4", { length: 4 }).notNull(),
+  expMonth: smallint("exp_month").notNull(),
+  expYear: smallint("exp_year").notNull(),
+  behaviour: text("behaviour").$type<"succeeds" | "declined" | "requires_action">().notNull(),
+  createdAt: createdAt(),
+});
+
+/** The sandbox provider's card setups (its hosted "save a card" page, a zero-amount verification). */
+export const sandboxCardSetups = pgTable(
+  "sandbox_card_setups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The panel's key for this setup: creating it twice returns the first. */
+    merchantReference: text("merchant_reference").notNull(),
+    /** The merchant's account the card is saved for (a real provider's metadata). */
+    accountReference: text("account_reference").notNull(),
+    returnUrl: text("return_url").notNull(),
+    status: text("status").$type<"open" | "requires_action" | "succeeded" | "cancelled">().notNull().default("open"),
+    paymentMethodId: uuid("payment_method_id").references(() => sandboxPaymentMethods.id),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("sandbox_card_setups_merchant_reference_key").on(t.merchantReference)],
 );
 
 // ─── Email ────────────────────────────────────────────────────────────────────────────────

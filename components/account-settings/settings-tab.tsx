@@ -4,6 +4,7 @@ import { useActionState, useEffect } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { FormMessage, primaryButton } from "./fields";
+import { SavedCard } from "./saved-card";
 
 export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveInvoiceSettings, {});
@@ -14,58 +15,57 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
   const readOnly = !view.canManage;
   const card = s.savedCard;
   return (
-    <form action={action} className="space-y-5" noValidate>
-      {readOnly && <p className="text-sm text-slate-700">You can see the settings; a user with invoice access Full can change them.</p>}
-      <FormMessage ok={state.ok} message={state.message} />
-      <fieldset>
-        <legend className="text-sm font-semibold">Receive invoices by</legend>
-        <label className="mt-2 flex items-center gap-2 text-sm">
-          <input type="checkbox" name="receiveInvoicesByEmail" defaultChecked={s.receiveInvoicesByEmail} disabled={readOnly} className="size-4 rounded border-slate-400" />
-          Email, to the Billing contacts
-        </label>
-      </fieldset>
-      <fieldset>
-        <legend className="text-sm font-semibold">Automatic payment</legend>
-        <label className="mt-2 flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            name="automaticPayment"
-            defaultChecked={s.automaticPayment}
-            disabled={readOnly || !card}
-            aria-describedby="auto-pay-note"
-            className="size-4 rounded border-slate-400"
-          />
-          Pay new invoices automatically with the saved card
-        </label>
-        <p id="auto-pay-note" className="mt-1 text-xs text-slate-600">
-          {card ? "Invoices are charged to the saved card on their due date." : "Needs a saved card, and this account has none."}
-        </p>
-        {state.fieldErrors?.automaticPayment && <p className="mt-1 text-sm text-red-700">{state.fieldErrors.automaticPayment}</p>}
-      </fieldset>
-      <fieldset>
-        <legend className="text-sm font-semibold">Language and number format of invoices</legend>
-        <div className="mt-2 space-y-1 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="radio" name="language" value="en" defaultChecked={s.language === "en"} disabled={readOnly} className="size-4" />
-            English (1,234.56)
+    <>
+      {/* Keyed on what the server may have changed elsewhere (removing the card turns automatic payment off). */}
+      <form key={`${s.automaticPayment}-${Boolean(card)}`} action={action} className="space-y-5" noValidate>
+        {readOnly && <p className="text-sm text-slate-700">You can see the settings; a user with invoice access Full can change them.</p>}
+        <FormMessage ok={state.ok} message={state.message} />
+        <fieldset>
+          <legend className="text-sm font-semibold">Receive invoices by</legend>
+          <label className="mt-2 flex items-center gap-2 text-sm">
+            <input type="checkbox" name="receiveInvoicesByEmail" defaultChecked={s.receiveInvoicesByEmail} disabled={readOnly} className="size-4 rounded border-slate-400" />
+            Email, to the Billing contacts
           </label>
-          <label className="flex items-center gap-2">
-            <input type="radio" name="language" value="sv" defaultChecked={s.language === "sv"} disabled={readOnly} className="size-4" />
-            Svenska (1 234,56)
+        </fieldset>
+        <fieldset>
+          <legend className="text-sm font-semibold">Automatic payment</legend>
+          <label className="mt-2 flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              name="automaticPayment"
+              defaultChecked={s.automaticPayment}
+              disabled={readOnly || !card}
+              aria-describedby="auto-pay-note"
+              className="size-4 rounded border-slate-400"
+            />
+            Pay new invoices automatically with the saved card
           </label>
-        </div>
-      </fieldset>
-      <section aria-labelledby="card-heading">
-        <h3 id="card-heading" className="text-sm font-semibold">Saved card</h3>
-        <p className="mt-1 text-sm text-slate-700">
-          {card ? `${card.brand} ending in ${card.last4}, expires ${String(card.expMonth).padStart(2, "0")}/${card.expYear}` : "No saved card."}
-        </p>
-      </section>
-      {!readOnly && (
-        <button type="submit" disabled={pending} className={`${primaryButton} sticky bottom-3 shadow-md`}>
-          {pending ? "Saving…" : "Save settings"}
-        </button>
-      )}
-    </form>
+          <p id="auto-pay-note" className="mt-1 text-xs text-slate-600">
+            {card ? "Invoices are charged to the saved card on their due date." : "Needs a saved card, and this account has none."}
+          </p>
+          {state.fieldErrors?.automaticPayment && <p className="mt-1 text-sm text-red-700">{state.fieldErrors.automaticPayment}</p>}
+        </fieldset>
+        <fieldset>
+          <legend className="text-sm font-semibold">Language and number format of invoices</legend>
+          <div className="mt-2 space-y-1 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="radio" name="language" value="en" defaultChecked={s.language === "en"} disabled={readOnly} className="size-4" />
+              English (1,234.56)
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="language" value="sv" defaultChecked={s.language === "sv"} disabled={readOnly} className="size-4" />
+              Svenska (1 234,56)
+            </label>
+          </div>
+        </fieldset>
+        {!readOnly && (
+          <button type="submit" disabled={pending} className={`${primaryButton} sticky bottom-3 shadow-md`}>
+            {pending ? "Saving…" : "Save settings"}
+          </button>
+        )}
+      </form>
+      {/* Its own forms (Add card leaves for the provider's page): outside the settings form. */}
+      <SavedCard card={card} canManage={view.canManage} onSaved={onSaved} />
+    </>
   );
 }

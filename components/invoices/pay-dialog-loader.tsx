@@ -1,7 +1,9 @@
+import { getChargeableCard } from "@/lib/dal/cards";
 import { getPaymentQuote } from "@/lib/dal/payments";
 import { canPayInvoices, type Viewer } from "@/lib/dal/session";
 import { INVOICE_NUMBER_PATTERN } from "@/lib/invoices/numbers";
 import { formatAmount } from "@/lib/money";
+import { maskedCardLabel } from "@/lib/payments/card-label";
 import { providerDetails } from "@/lib/provider";
 import type { BankAccount } from "./bank-transfer";
 import { PayDialog } from "./pay-dialog";
@@ -22,7 +24,7 @@ export function payRequest(params: Record<string, string | string[] | undefined>
 }
 
 export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; numbers: number[] | null }) {
-  const outstanding = await getPaymentQuote(viewer, numbers);
+  const [outstanding, savedCard] = await Promise.all([getPaymentQuote(viewer, numbers), getChargeableCard(viewer)]);
   // An invoice with a card payment under way shows "Payment processing" and is not offered again.
   const quote = outstanding.filter((q) => q.openPaymentId === null);
   if (quote.length === 0) {
@@ -55,6 +57,7 @@ export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; num
       totalOutstandingMinor={total.toString()}
       canPay={canPayInvoices(viewer)}
       bank={providerBankAccount()}
+      savedCardLabel={savedCard && maskedCardLabel(savedCard)}
     />
   );
 }

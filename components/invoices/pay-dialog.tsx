@@ -5,6 +5,7 @@ import { BanknotesIcon, CreditCardIcon } from "@heroicons/react/24/outline";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { payInvoices, type PayState } from "@/lib/actions/payments";
+import { payWithSavedCard, type SavedCardPayState } from "@/lib/actions/cards";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { BankTransferDetails, type BankAccount } from "./bank-transfer";
 import { focusPayOpener, payOpenerKey, rememberPayOpener } from "./pay-opener";
@@ -29,7 +30,11 @@ export type PayDialogProps = {
   totalOutstandingMinor: string;
   canPay: boolean;
   bank: BankAccount;
+  /** The account's saved card ("Visa •••• 4242"), offered first; null without one. */
+  savedCardLabel: string | null;
 };
+
+type Method = "saved_card" | "card" | "bank_transfer";
 
 const PAY_PARAMS = ["pay", "n"];
 
@@ -37,10 +42,15 @@ export function PayDialog(props: PayDialogProps) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const [method, setMethod] = useState<"card" | "bank_transfer">("card");
+  const [method, setMethod] = useState<Method>(props.savedCardLabel ? "saved_card" : "card");
   // One key per opened dialog: a double submit or a retried request returns the first result.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const [state, action, pending] = useActionState<PayState, FormData>(payInvoices, {});
+  const [checkoutState, checkoutAction, checkoutPending] = useActionState<PayState, FormData>(payInvoices, {});
+  const [savedState, savedAction, savedPending] = useActionState<SavedCardPayState, FormData>(payWithSavedCard, {});
+  const state = method === "saved_card" ? savedState : checkoutState;
+  const pending = checkoutPending || savedPending;
+  // The provider's hosted page: a checkout, or the 3-D Secure step of a saved-card charge.
+  const providerUrl = checkoutState.checkoutUrl ?? savedState.redirectUrl;
   const isClient = useIsClient();
   const [open, setOpen] = useState(true);
   const opener = () => {
@@ -57,23 +67,23 @@ export function PayDialog(props: PayDialogProps) {
   // Coming back (Back, or cancelled there), focus returns to the control that opened the dialog,
   // and Back shows the page without the dialog: its payment is under way now.
   useEffect(() => {
-    if (!state.checkoutUrl) return;
+    if (!providerUrl) return;
     const o = opener();
     if (o) rememberPayOpener(o);
     window.history.replaceState(null, "", withoutPay());
-    window.location.assign(state.checkoutUrl);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per checkout URL
-  }, [state.checkoutUrl]);
+    window.location.assign(providerUrl);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per provider URL
+  }, [providerUrl]);
   // Back from the provider's page to a copy kept by the browser (back/forward cache) would show this
   // dialog still "opening the payment page": load the page afresh instead.
   useEffect(() => {
     const onShow = (e: PageTransitionEvent) => {
-      if (e.persisted && state.checkoutUrl) window.location.reload();
+      if (e.persisted && providerUrl) window.location.reload();
     };
     window.addEventListener("pageshow", onShow);
     return () => window.removeEventListener("pageshow", onShow);
-  }, [state.checkoutUrl]);
-  const leaving = Boolean(state.checkoutUrl);
+  }, [providerUrl]);
+  const leaving = Boolean(providerUrl);
   const single = props.invoices.length === 1 ? props.invoices[0]! : null;
   const title = single ? `Invoice no: ${single.number}` : `Pay ${props.invoices.length} invoices`;
 
@@ -99,7 +109,7 @@ export function PayDialog(props: PayDialogProps) {
               Close
             </button>
           </div>
-          <form action={action} className="grid gap-6 px-4 py-5 sm:px-6 md:grid-cols-2">
+          <form action={method === "saved_card" ? savedAction : checkoutAction} className="grid gap-6 px-4 py-5 sm:px-6 md:grid-cols-2">
             {props.invoices.map((i) => (
               <input key={i.number} type="hidden" name="n" value={i.number} />
             ))}
@@ -143,6 +153,9 @@ export function PayDialog(props: PayDialogProps) {
               <h3 id="method-heading" className="mb-2 font-semibold">Choose payment method</h3>
               <RadioGroup value={method} onChange={setMethod} aria-labelledby="method-heading" className="space-y-2">
                 {[
+                  ...(props.savedCardLabel
+                    ? [{ value: "saved_card" as const, label: `Pay with ${props.savedCardLabel}`, icon: CreditCardIcon, text: "Your saved card is charged now, without leaving the panel. Your bank may ask you to confirm." }]
+                    : []),
                   { value: "card" as const, label: "Card payment", icon: CreditCardIcon, text: "Visa or Mastercard. You are sent to our payment provider's page to pay, then back here." },
                   { value: "bank_transfer" as const, label: "Bank transfer", icon: BanknotesIcon, text: "Pay from your bank. The invoice stays outstanding until the transfer arrives." },
                 ].map((m) => (
@@ -182,7 +195,7 @@ export function PayDialog(props: PayDialogProps) {
               )}
 
               {props.canPay ? (
-                method === "card" && (
+                method !== "bank_transfer" && (
                   <button type="submit" disabled={pending || leaving} className="sticky bottom-4 mt-5 w-full rounded-md shadow-lg bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2 disabled:opacity-60">
                     {leaving ? "Opening the payment page…" : pending ? "Starting payment…" : `Pay ${props.totalOutstanding} ${props.currency}`}
                   </button>

@@ -1,5 +1,4 @@
 "use server";
-import { LOCK_MINUTES } from "@/lib/auth/throttle";
 
 /**
  * Server actions of the Account settings slide-over. Every one goes through defineAction:
@@ -15,7 +14,7 @@ import { z } from "zod";
 import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
 import { signOut } from "@/lib/auth";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
-import { confirmPassword } from "@/lib/auth/reauth";
+import { confirmPassword, reauthRefusal } from "@/lib/auth/reauth";
 import { ROLE_LABEL, ROLES, type Roles } from "@/lib/contacts/roles";
 import { getAccountSettingsView, saveViewerCustomerInfo, saveViewerInvoiceSettings, type AccountSettingsView } from "@/lib/dal/account";
 import { defineAction, type ActionState } from "@/lib/dal/action";
@@ -56,9 +55,8 @@ const password = z.string().min(1, "Enter your password to confirm.").max(1024);
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 
 async function reauthenticate(userId: string, pw: string): Promise<SettingsState | null> {
-  const result = await confirmPassword(userId, pw);
-  if (result === "ok") return null;
-  return fail(result === "locked" ? `Too many wrong passwords. Try again in ${LOCK_MINUTES} minutes.` : "That password is not right.", "password");
+  const refusal = reauthRefusal(await confirmPassword(userId, pw));
+  return refusal === null ? null : fail(refusal, "password");
 }
 
 export const saveCustomerInfo = billingAction("account.customer_info", customerInfoSchema, async (viewer, input) => {

@@ -1,12 +1,12 @@
 "use server";
 
 /**
- * The steps of the sandbox provider's hosted page. It stands for the provider's own site, with
- * no panel session to authorize, so these are plain server functions rather than defineAction;
- * each answers 404 unless the sandbox is the configured provider.
+ * The steps of the sandbox provider's hosted pages: paying (checkout) and saving a card (setup).
+ * They stand for the provider's own site, with no panel session to authorize, so these are plain
+ * server functions rather than defineAction; each answers 404 unless the sandbox is the
+ * configured provider. Card numbers are checked and forgotten.
  */
 import { notFound, redirect } from "next/navigation";
-import { z } from "zod";
 import { sandboxEnabled } from "@/lib/payments";
 import {
   authenticateSandboxCheckout,
@@ -16,28 +16,16 @@ import {
   sendSandboxCallback,
   settleSandboxCheckout,
 } from "@/lib/payments/sandbox";
-import { luhnValid } from "@/lib/luhn";
+import { parseCardForm, type CardState } from "@/lib/payments/sandbox-card-form";
+import {
+  authenticateSandboxCardSetup,
+  cancelSandboxCardSetup,
+  findSandboxCardSetup,
+  sandboxSetupReturnUrl,
+  saveSandboxCard,
+} from "@/lib/payments/sandbox-vault";
 
-export type CardState = { fieldErrors?: { card?: string; expiry?: string; cvc?: string }; message?: string };
-
-const cardSchema = z.object({
-  card: z
-    .string()
-    .transform((v) => v.replace(/[\s-]/g, ""))
-    .pipe(z.string().regex(/^\d{13,19}$/, "Enter the card number.").refine(luhnValid, "This card number is not valid.")),
-  expiry: z
-    .string()
-    .trim()
-    .regex(/^(0[1-9]|1[0-2])\s*\/\s*(\d{2})$/, "Enter the expiry as MM/YY.")
-    .refine((v) => {
-      const [mm, yy] = v.split("/").map((s) => Number(s.trim()));
-      const end = new Date(Date.UTC(2000 + yy!, mm!, 1));
-      return end.getTime() > Date.now();
-    }, "This card has expired."),
-  cvc: z.string().trim().regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back of the card."),
-});
-
-/** The checkout, or null for an unknown id. Nothing of the sandbox answers unless it is the configured provider. */
+/** The checkout, or null for an unknown id. */
 async function findCheckout(id: string) {
   if (!sandboxEnabled()) notFound();
   return findSandboxCheckout(id);
@@ -48,14 +36,10 @@ export async function payWithCard(id: string, _prev: CardState, formData: FormDa
   const checkout = await findCheckout(id);
   if (!checkout) return { message: "This payment page has expired." };
   if (checkout.status !== "open") redirect(checkout.returnUrl);
-  const parsed = cardSchema.safeParse({ card: formData.get("card") ?? "", expiry: formData.get("expiry") ?? "", cvc: formData.get("cvc") ?? "" });
-  if (!parsed.success) {
-    const fieldErrors: CardState["fieldErrors"] = {};
-    for (const i of parsed.error.issues) fieldErrors[i.path[0] as "card" | "expiry" | "cvc"] ??= i.message;
-    return { fieldErrors };
-  }
+  const parsed = parseCardForm(formData);
+  if ("fieldErrors" in parsed) return parsed;
   // Only from open: a second submission racing this one finds it no longer open and changes nothing.
-  const row = await settleSandboxCheckout(id, decideCard(parsed.data.card));
+  const row = await settleSandboxCheckout(id, decideCard(parsed.card));
   if (!row) redirect(checkout.returnUrl);
   await sendSandboxCallback(row);
   if (row.status === "requires_action") redirect(`/sandbox/checkout/${id}?step=3ds`);
@@ -83,4 +67,45 @@ export async function cancelCheckout(id: string): Promise<void> {
   if (!row) redirect(`/sandbox/checkout/${id}`);
   await sendSandboxCallback(row);
   redirect(checkout.returnUrl);
+}
+
+/** The card setup, or null for an unknown id. */
+async function findSetup(id: string) {
+  if (!sandboxEnabled()) notFound();
+  return findSandboxCardSetup(id);
+}
+
+/**
+ * Save a card: the number is checked (a zero-amount verification with the test cards) and
+ * forgotten; the vault keeps the brand, last four and expiry. A declined card stays on this page.
+ */
+export async function saveCard(id: string, _prev: CardState, formData: FormData): Promise<CardState> {
+  const setup = await findSetup(id);
+  if (!setup) return { message: "This page has expired." };
+  if (setup.status !== "open") redirect(`/sandbox/setup/${id}`);
+  const parsed = parseCardForm(formData);
+  if ("fieldErrors" in parsed) return parsed;
+  const saved = await saveSandboxCard(id, decideCard(parsed.card), parsed.expMonth, parsed.expYear);
+  if (saved.kind === "declined") return { fieldErrors: { card: saved.reason } };
+  if (saved.kind === "requires_action") redirect(`/sandbox/setup/${id}?step=3ds`);
+  if (saved.kind === "not_open") redirect(`/sandbox/setup/${id}`);
+  redirect(sandboxSetupReturnUrl(saved.row));
+}
+
+/** The 3-D Secure step of a setup: approved returns to the merchant; failed lets the person try another card. */
+export async function authenticateSetup(id: string, formData: FormData): Promise<void> {
+  const setup = await findSetup(id);
+  if (!setup) redirect("/sandbox/setup/expired");
+  const approved = formData.get("result") === "approve";
+  const row = await authenticateSandboxCardSetup(id, approved);
+  if (!row) redirect(`/sandbox/setup/${id}`);
+  redirect(approved ? sandboxSetupReturnUrl(row) : `/sandbox/setup/${id}?failed=3ds`);
+}
+
+/** Back to the merchant without saving a card. */
+export async function cancelSetup(id: string): Promise<void> {
+  const setup = await findSetup(id);
+  if (!setup) redirect("/sandbox/setup/expired");
+  const row = await cancelSandboxCardSetup(id);
+  redirect(sandboxSetupReturnUrl(row ?? setup));
 }

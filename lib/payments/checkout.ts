@@ -10,6 +10,11 @@ import { attachCheckout, beginCardPayment, failOpenPayment, FINAL_STATES, OPEN_S
 import type { PaymentProvider } from "./provider";
 import { getStripeProvider } from "./stripe";
 
+/** What the provider shows the cardholder the payment is for. */
+export function paymentDescription(numbers: number[]): string {
+  return numbers.length === 1 ? `Invoice ${numbers[0]}` : `${numbers.length} invoices: ${numbers.join(", ")}`;
+}
+
 /** Where the panel shows a payment's result: the invoice's page for one invoice, the list for several. */
 export function paymentResultPath(paymentId: string, numbers: number[]): string {
   return numbers.length === 1 ? `/invoices/${numbers[0]}?payment=${paymentId}` : `/invoices?payment=${paymentId}`;
@@ -45,7 +50,7 @@ async function openCheckout(db: Database, provider: PaymentProvider, request: Ca
       paymentId,
       amountMinor: attempt.amountMinor,
       currency: attempt.currency,
-      description: numbers.length === 1 ? `Invoice ${numbers[0]}` : `${numbers.length} invoices: ${numbers.join(", ")}`,
+      description: paymentDescription(numbers),
       returnUrl: new URL(paymentResultPath(paymentId, numbers), request.returnOrigin).toString(),
     });
     await attachCheckout(db, paymentId, checkout.providerReference);

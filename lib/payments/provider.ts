@@ -33,6 +33,49 @@ export class WebhookVerificationError extends Error {
   override readonly name = "WebhookVerificationError";
 }
 
+/** A card as the provider describes it after a setup: its references and what may be shown. */
+export type ProviderCard = {
+  /** The provider's payment method id. */
+  paymentMethodReference: string;
+  /** The provider's customer the payment method is attached to, when the provider has customers. */
+  customerReference: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+};
+
+export type CardSetupRequest = {
+  /** The panel's key for this setup: asking twice with it returns the same hosted page. */
+  setupKey: string;
+  /** The panel's account the card is saved for, kept by the provider and checked on return. */
+  accountId: string;
+  currency: string;
+  /** The account's customer at the provider, when a card was saved before. */
+  customerReference: string | null;
+  /** Where the provider sends the browser back; it adds `setup=<its reference>`. */
+  returnUrl: string;
+};
+
+/** What the provider says about a card setup (a zero-amount verification on its hosted page). */
+export type CardSetupOutcome = {
+  providerReference: string;
+  accountId: string;
+  state: "open" | "succeeded" | "cancelled";
+  /** Present once the setup succeeded. */
+  card: ProviderCard | null;
+};
+
+export type SavedCardChargeRequest = CheckoutRequest & { card: Pick<ProviderCard, "paymentMethodReference" | "customerReference"> };
+
+/**
+ * An off-session charge of a saved card: settled (or refused) at once, or the provider wants
+ * the cardholder to authenticate (3-D Secure) on its hosted page first.
+ */
+export type SavedCardCharge =
+  | { kind: "answered"; outcome: ProviderOutcome }
+  | { kind: "needs_authentication"; providerReference: string; redirectUrl: string };
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
@@ -41,4 +84,9 @@ export interface PaymentProvider {
   resumeUrl(providerReference: string): string;
   /** Verifies signature and freshness; throws WebhookVerificationError. */
   verifyWebhook(rawBody: string, headers: Headers): Promise<ProviderEvent>;
+  /** A hosted page where the cardholder saves a card (keyed by setupKey). */
+  createCardSetup(request: CardSetupRequest): Promise<Checkout>;
+  retrieveCardSetup(providerReference: string): Promise<CardSetupOutcome | null>;
+  /** Charges a saved card without the cardholder, keyed by the payment's id: a retry never charges twice. */
+  chargeSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge>;
 }

@@ -18,6 +18,7 @@ import {
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
+import { chargeSandboxSavedCard, createSandboxCardSetup, retrieveSandboxCardSetup } from "./sandbox-vault";
 
 export type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
 type CheckoutStatus = CheckoutRow["status"];
@@ -32,7 +33,9 @@ export const TEST_CARDS = {
   "4000000000000002": { outcome: "failed", reason: "Your card was declined." },
   "4000000000009995": { outcome: "failed", reason: "Your card has insufficient funds." },
   "4000000000003220": { outcome: "requires_action" },
-} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string }>;
+  // Saved without trouble (its zero-amount verification passes), declined when charged.
+  "4000000000000341": { outcome: "failed", reason: "Your card was declined.", savable: true },
+} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string; savable?: true }>;
 
 export function sandboxSecret(): string {
   const e = env();
@@ -69,7 +72,7 @@ export function sandboxEventBody(checkoutId: string, state: ProviderOutcome["sta
   return JSON.stringify(wire);
 }
 
-function toOutcome(row: CheckoutRow): ProviderOutcome {
+export function toOutcome(row: CheckoutRow): ProviderOutcome {
   const state = row.status === "open" ? "pending" : row.status;
   return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason };
 }
@@ -77,21 +80,14 @@ function toOutcome(row: CheckoutRow): ProviderOutcome {
 export const sandboxProvider: PaymentProvider = {
   name: "sandbox",
 
+  // The vault lives in sandbox-vault.ts; delegated lazily, as that module imports this one.
+  createCardSetup: (request) => createSandboxCardSetup(request),
+  retrieveCardSetup: (providerReference) => retrieveSandboxCardSetup(providerReference),
+  chargeSavedCard: (request) => chargeSandboxSavedCard(request),
+
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {
-    // Keyed by the panel's payment id: a retry returns the same checkout, never a second one. The
-    // no-op update on conflict makes RETURNING give the existing row, in one round trip.
-    const [row] = await getDb()
-      .insert(sandboxCheckouts)
-      .values({
-        merchantReference: request.paymentId,
-        amountMinor: request.amountMinor,
-        currency: request.currency,
-        description: request.description,
-        returnUrl: request.returnUrl,
-      })
-      .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
-      .returning({ id: sandboxCheckouts.id });
-    return { providerReference: row!.id, redirectUrl: `/sandbox/checkout/${row!.id}` };
+    const row = await insertSandboxCheckout(request);
+    return { providerReference: row.id, redirectUrl: `/sandbox/checkout/${row.id}` };
   },
 
   resumeUrl(providerReference: string): string {
@@ -133,8 +129,38 @@ export const sandboxProvider: PaymentProvider = {
   },
 };
 
+/**
+ * The checkout of a panel payment, created with `answer` (an off-session charge is answered at
+ * once) or open. Keyed by the payment id: a retry returns the first checkout, never a second
+ * one; the no-op update on conflict makes RETURNING give the existing row, in one round trip.
+ */
+export async function insertSandboxCheckout(
+  request: CheckoutRequest,
+  answer: Pick<typeof sandboxCheckouts.$inferInsert, "status" | "failureReason" | "cardBrand" | "cardLast4"> = {},
+): Promise<CheckoutRow> {
+  const [row] = await getDb()
+    .insert(sandboxCheckouts)
+    .values({
+      merchantReference: request.paymentId,
+      amountMinor: request.amountMinor,
+      currency: request.currency,
+      description: request.description,
+      returnUrl: request.returnUrl,
+      ...answer,
+    })
+    .onConflictDoUpdate({ target: sandboxCheckouts.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
+    .returning();
+  return row!;
+}
 
-export type SandboxDecision = { status: "succeeded" | "failed" | "requires_action"; reason: string | null; brand: string; last4: string };
+export type SandboxDecision = {
+  status: "succeeded" | "failed" | "requires_action";
+  reason: string | null;
+  brand: string;
+  last4: string;
+  /** Whether the card passes a setup's zero-amount verification (it may still decline charges). */
+  savable: boolean;
+};
 
 /** What the sandbox does with a card: only the test cards behave; any other valid card is declined. */
 export function decideCard(cardNumber: string): SandboxDecision {
@@ -142,8 +168,9 @@ export function decideCard(cardNumber: string): SandboxDecision {
   const brand = digits.startsWith("4") ? "Visa" : /^5[1-5]/.test(digits) ? "Mastercard" : "Card";
   const card = TEST_CARDS[digits as keyof typeof TEST_CARDS];
   const last4 = digits.slice(-4);
-  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4 };
-  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4 };
+  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4, savable: false };
+  const savable = card.outcome !== "failed" || "savable" in card;
+  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4, savable };
 }
 
 /**

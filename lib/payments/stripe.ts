@@ -32,6 +32,7 @@ import {
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
+import { PAYMENT_INTENT_ID, retrievePaymentIntentOutcome, stripeCardMethods } from "./stripe-cards";
 
 /** Stripe's default tolerance for a signature's timestamp: 5 minutes. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -232,36 +233,38 @@ export function createStripeProvider(config: StripeProviderConfig): StripeProvid
     return { kind: "event", event: { ...outcome, eventId: event.id, type: event.type } };
   }
 
+  async function createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    const session = await client.checkout.sessions.create(
+      {
+        mode: "payment",
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: request.currency.toLowerCase(),
+              unit_amount: toStripeAmount(request.amountMinor, request.currency),
+              product_data: { name: request.description },
+            },
+          },
+        ],
+        client_reference_id: request.paymentId,
+        metadata: { paymentId: request.paymentId },
+        payment_intent_data: { metadata: { paymentId: request.paymentId } },
+        success_url: request.returnUrl,
+        cancel_url: request.returnUrl,
+      },
+      // The same payment id always gets the same session (Stripe keeps keys for 24 hours).
+      { idempotencyKey: request.paymentId },
+    );
+    if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL.`);
+    return { providerReference: session.id, redirectUrl: session.url };
+  }
+
   return {
     name: "stripe",
     client,
-
-    async createCheckout(request: CheckoutRequest): Promise<Checkout> {
-      const session = await client.checkout.sessions.create(
-        {
-          mode: "payment",
-          line_items: [
-            {
-              quantity: 1,
-              price_data: {
-                currency: request.currency.toLowerCase(),
-                unit_amount: toStripeAmount(request.amountMinor, request.currency),
-                product_data: { name: request.description },
-              },
-            },
-          ],
-          client_reference_id: request.paymentId,
-          metadata: { paymentId: request.paymentId },
-          payment_intent_data: { metadata: { paymentId: request.paymentId } },
-          success_url: request.returnUrl,
-          cancel_url: request.returnUrl,
-        },
-        // The same payment id always gets the same session (Stripe keeps keys for 24 hours).
-        { idempotencyKey: request.paymentId },
-      );
-      if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL.`);
-      return { providerReference: session.id, redirectUrl: session.url };
-    },
+    createCheckout,
+    ...stripeCardMethods(client, createCheckout),
 
     resumeUrl(providerReference: string): string {
       return `/api/payments/stripe/resume/${encodeURIComponent(providerReference)}`;
@@ -273,6 +276,8 @@ export function createStripeProvider(config: StripeProviderConfig): StripeProvid
     },
 
     async retrieve(providerReference: string): Promise<ProviderOutcome | null> {
+      // An off-session charge of a saved card is a PaymentIntent, not a session.
+      if (PAYMENT_INTENT_ID.test(providerReference)) return retrievePaymentIntentOutcome(client, providerReference);
       const session = await retrieveSession(providerReference);
       return session ? outcomeOf(session, sessionState(session)) : null;
     },

@@ -127,6 +127,7 @@ function action(file: string, name: string, spec: ActionSpec, expect: Cells, ext
 
 const UNKNOWN_CHECKOUT = "00000000-0000-4000-8000-000000000000";
 const SETTINGS = "lib/actions/account.ts";
+const CARDS = "lib/actions/cards.ts";
 
 /** A complete Customer Info form, different from the seeded one. */
 const customerInfo = (): Fields => ({
@@ -153,6 +154,10 @@ export const MATRIX: Probe[] = [
   page("/users", "the users page (everyone in the account may see it)", () => "/users",       cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
   page("/login", "the login page (signed in: on to the dashboard)", () => "/login",           cells("ok",         "redirect:/", "redirect:/", "redirect:/", "redirect:/", "redirect:/")),
   page("/sandbox/checkout/[id]", "the sandbox provider's page of an unknown checkout", () => `/sandbox/checkout/${UNKNOWN_CHECKOUT}`,
+                                                                                             cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
+  page("/cards/return", "completing an unknown card setup", () => `/cards/return?setup=${UNKNOWN_CHECKOUT}`,
+                                                                                             cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
+  page("/sandbox/setup/[id]", "the sandbox provider's page of an unknown card setup", () => `/sandbox/setup/${UNKNOWN_CHECKOUT}`,
                                                                                              cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
   // Next's own pages read no data: a session cookie that passes the proxy gets them, valid or not.
   page("/_not-found", "Next's not-found page", () => "/_not-found",        withCookieAnswers(cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found"), "not-found")),
@@ -228,6 +233,17 @@ export const MATRIX: Probe[] = [
     valid: (t) => ({ n: String(t.invoice.number), method: "card", amount: t.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
     harmless: { n: "x" },
   },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  // Add card only opens the provider's page (nothing of the account changes until a card is saved there).
+  action(CARDS, "addCard", { what: "open the provider's page to add a card", state: true, valid: () => ({}), harmless: {} },
+                                                                                             cells("login",      "ok",         "forbidden",  "forbidden",  "ok",         "ok")),
+  action(CARDS, "removeSavedCard", { what: "remove the saved card", state: true, valid: () => ({ password: DEMO_PASSWORD }), harmless: { password: "" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(CARDS, "payWithSavedCard", {
+    what: "pay the target's invoice with a saved card",
+    state: true,
+    valid: (t) => ({ n: String(t.invoice.number), amount: t.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
+    harmless: { n: "x" },
+  },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action("lib/actions/users.ts", "saveUserAccess", {
     what: "give the target's None user Full and admin",
     state: true,
@@ -248,6 +264,18 @@ export const MATRIX: Probe[] = [
     what: "cancel an unknown checkout", args: () => [UNKNOWN_CHECKOUT], valid: () => ({}), harmless: {},
   },                                                                                         cells("redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired",
                                                                                                    "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired", "redirect:/sandbox/checkout/expired")),
+  action("lib/actions/sandbox.ts", "saveCard", {
+    what: "save a card on an unknown sandbox setup", args: () => [UNKNOWN_CHECKOUT], state: true,
+    valid: () => ({ card: "4242424242424242", expiry: "12/30", cvc: "123" }), harmless: { card: "1" },
+  },                                                                                         cells("refused",    "refused",    "refused",    "refused",    "refused",    "refused")),
+  action("lib/actions/sandbox.ts", "authenticateSetup", {
+    what: "complete 3-D Secure of an unknown card setup", args: () => [UNKNOWN_CHECKOUT], valid: () => ({ result: "approve" }), harmless: { result: "approve" },
+  },                                                                                         cells("redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired",
+                                                                                                   "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired")),
+  action("lib/actions/sandbox.ts", "cancelSetup", {
+    what: "cancel an unknown card setup", args: () => [UNKNOWN_CHECKOUT], valid: () => ({}), harmless: {},
+  },                                                                                         cells("redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired",
+                                                                                                   "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired", "redirect:/sandbox/setup/expired")),
   // Last: it ends the session it is sent from (each cell signs in afresh for it).
   action("lib/actions/session.ts", "logout", { what: "log out", form: false, valid: () => ({}), harmless: {} },
                                                                                              cells("login",      "login",      "login",      "login",      "login",      "login"), { endsSession: true }),

@@ -134,3 +134,36 @@ export async function startSandboxCheckout(
   await attachCheckout(db, r.paymentId, c.providerReference);
   return { paymentId: r.paymentId, amountMinor: r.amountMinor, currency: r.currency, providerReference: c.providerReference };
 }
+
+const STRIPE_VARIABLES = ["PAYMENT_PROVIDER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_HOST", "STRIPE_API_PORT", "STRIPE_API_PROTOCOL", "APP_URL"] as const;
+
+/**
+ * Starts `server` (a local fake of Stripe's API) and points PAYMENT_PROVIDER=stripe at it.
+ * Returns what puts the environment back and stops the server.
+ */
+export async function useLocalStripe(
+  server: import("node:http").Server,
+  keys: { secretKey: string; webhookSecret: string; appUrl?: string },
+): Promise<() => Promise<void>> {
+  const { resetEnvCache } = await import("@/lib/env");
+  const saved = Object.fromEntries(STRIPE_VARIABLES.map((k) => [k, process.env[k]]));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  Object.assign(process.env, {
+    PAYMENT_PROVIDER: "stripe",
+    STRIPE_SECRET_KEY: keys.secretKey,
+    STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+    STRIPE_API_HOST: "127.0.0.1",
+    STRIPE_API_PORT: String((server.address() as import("node:net").AddressInfo).port),
+    STRIPE_API_PROTOCOL: "http",
+    ...(keys.appUrl ? { APP_URL: keys.appUrl } : {}),
+  });
+  resetEnvCache();
+  return async () => {
+    for (const k of STRIPE_VARIABLES) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    resetEnvCache();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}

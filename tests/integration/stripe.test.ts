@@ -6,7 +6,6 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { accounts, auditEvents, paymentEvents, payments } from "@/db/schema";
@@ -15,7 +14,7 @@ import { applyOutcome, attachCheckout, beginCardPayment, reconcilePayment } from
 import { WebhookVerificationError } from "@/lib/payments/provider";
 import { fromStripeAmount, getStripeProvider, StripeConfigError, toStripeAmount, type StripeProvider } from "@/lib/payments/stripe";
 import { setupTestDatabase } from "../setup/db";
-import { freshDemo, outstandingOf as outstandingOfInvoice } from "./helpers";
+import { freshDemo, outstandingOf as outstandingOfInvoice, useLocalStripe } from "./helpers";
 
 // The resume route asks the data-access layer who is signed in; here a test decides.
 const viewerBox = vi.hoisted(() => ({ viewer: null as unknown }));
@@ -118,28 +117,14 @@ function payAtStripe(sessionId: string, paymentStatus: "paid" | "unpaid" = "paid
 }
 
 let provider: StripeProvider;
-const savedEnv = { ...process.env };
+let restoreEnvironment: () => Promise<void>;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  Object.assign(process.env, {
-    PAYMENT_PROVIDER: "stripe",
-    STRIPE_SECRET_KEY: SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_HOST: "127.0.0.1",
-    STRIPE_API_PORT: String((server.address() as AddressInfo).port),
-    STRIPE_API_PROTOCOL: "http",
-  });
+  restoreEnvironment = await useLocalStripe(server, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
   provider = getPaymentProvider() as StripeProvider;
 });
 
-afterAll(async () => {
-  for (const k of ["PAYMENT_PROVIDER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_HOST", "STRIPE_API_PORT", "STRIPE_API_PROTOCOL"]) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => restoreEnvironment());
 
 // ─── Demo data ────────────────────────────────────────────────────────────────────────────
 let accountId = "";

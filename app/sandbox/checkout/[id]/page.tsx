@@ -7,9 +7,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { formatMoney } from "@/lib/money";
 import { sandboxEnabled } from "@/lib/payments";
-import { findSandboxCheckout, TEST_CARDS } from "@/lib/payments/sandbox";
-import { authenticate, cancelCheckout } from "@/lib/actions/sandbox";
-import { CardForm } from "./card-form";
+import { findSandboxCheckout } from "@/lib/payments/sandbox";
+import { authenticate, cancelCheckout, payWithCard } from "@/lib/actions/sandbox";
+import { CardForm } from "../../card-form";
+import { TestCards } from "../../test-cards";
+import { sandboxButton, ThreeDSecureButtons } from "../../buttons";
 
 export const metadata: Metadata = { title: "Sandbox payment" };
 
@@ -23,7 +25,6 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
   if (!checkout) notFound();
   const step = (await searchParams).step;
   const amount = formatMoney(checkout.amountMinor, checkout.currency, "en");
-  const button = "rounded-md px-4 py-2 font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2";
 
   return (
     <main className="flex min-h-screen items-start justify-center bg-slate-100 px-4 py-12">
@@ -35,21 +36,13 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
 
         {checkout.status === "open" && (
           <div className="mt-6">
-            <CardForm id={checkout.id} payLabel={`Pay ${amount}`} />
+            <CardForm submit={payWithCard.bind(null, checkout.id)} submitLabel={`Pay ${amount}`} />
             <form action={cancelCheckout.bind(null, checkout.id)} className="mt-3">
-              <button type="submit" className={`${button} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
+              <button type="submit" className={`${sandboxButton} w-full border border-slate-300 text-slate-800 hover:bg-slate-50 focus-visible:ring-slate-500`}>
                 Cancel
               </button>
             </form>
-            <details className="mt-6 text-sm text-slate-700">
-              <summary className="cursor-pointer">Test cards</summary>
-              <ul className="mt-2 space-y-1 font-mono text-xs">
-                {Object.entries(TEST_CARDS).map(([n, c]) => (
-                  <li key={n}>{n.replace(/(\d{4})(?=\d)/g, "$1 ")} — {c.outcome === "requires_action" ? "asks for 3-D Secure" : c.outcome === "succeeded" ? "succeeds" : "reason" in c ? c.reason : "declined"}</li>
-                ))}
-              </ul>
-              <p className="mt-1">Any future expiry and any CVC.</p>
-            </details>
+            <TestCards saving={false} />
           </div>
         )}
 
@@ -59,14 +52,7 @@ export default async function SandboxCheckoutPage({ params, searchParams }: Prop
             <p className="text-sm text-slate-700">
               Your bank asks you to confirm this payment{step === "3ds" ? "" : " (continue where you left off)"}.
             </p>
-            <form action={authenticate.bind(null, checkout.id)} className="flex flex-wrap gap-3">
-              <button type="submit" name="result" value="approve" className={`${button} bg-indigo-700 text-white hover:bg-indigo-800 focus-visible:ring-indigo-700`}>
-                Complete authentication
-              </button>
-              <button type="submit" name="result" value="fail" className={`${button} border border-slate-300 hover:bg-slate-50 focus-visible:ring-slate-500`}>
-                Fail authentication
-              </button>
-            </form>
+            <ThreeDSecureButtons action={authenticate.bind(null, checkout.id)} />
             {/* As a card provider's challenge page lets a person go back before confirming: the
                 panel then shows the payment as processing until the bank's answer arrives. */}
             <p className="text-sm text-slate-700">

@@ -1,12 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { payWithCard, type CardState } from "@/lib/actions/sandbox";
+import type { CardState } from "@/lib/payments/sandbox-card-form";
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
 
-export function CardForm({ id, payLabel }: { id: string; payLabel: string }) {
-  const [state, action, pending] = useActionState<CardState, FormData>(payWithCard.bind(null, id), {});
+/** The sandbox's card form, on its payment page and on its "save a card" page. */
+export function CardForm({ submit, submitLabel }: { submit: (prev: CardState, formData: FormData) => Promise<CardState>; submitLabel: string }) {
+  const [state, action, pending] = useActionState<CardState, FormData>(submit, {});
   const err = state.fieldErrors ?? {};
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -29,7 +30,7 @@ export function CardForm({ id, payLabel }: { id: string; payLabel: string }) {
         </div>
       </div>
       <button type="submit" disabled={pending} className="w-full rounded-md bg-indigo-700 px-4 py-2 font-medium text-white hover:bg-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-700 focus-visible:ring-offset-2 disabled:opacity-60">
-        {pending ? "Processing…" : payLabel}
+        {pending ? "Processing…" : submitLabel}
       </button>
     </form>
   );

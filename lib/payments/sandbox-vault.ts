@@ -1,0 +1,132 @@
+/**
+ * The sandbox provider's saved cards: its "save a card" page (a zero-amount verification with
+ * the same test cards as checkout, docs/payments.md) and off-session charges of a saved card.
+ * The vault keeps the brand, last four, expiry and how the test card behaves, never its number.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { sandboxCardSetups, sandboxPaymentMethods } from "@/db/schema";
+import type { CardSetupOutcome, CardSetupRequest, Checkout, SavedCardCharge, SavedCardChargeRequest } from "./provider";
+import { insertSandboxCheckout, toOutcome, type SandboxDecision } from "./sandbox";
+
+type SetupRow = typeof sandboxCardSetups.$inferSelect;
+type Behaviour = (typeof sandboxPaymentMethods.$inferSelect)["behaviour"];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const SANDBOX_EXPIRED_REASON = "Your card has expired.";
+
+export async function createSandboxCardSetup(request: CardSetupRequest): Promise<Checkout> {
+  // Keyed by the panel's setup key: asking again returns the same page (a no-op update makes RETURNING answer).
+  const [row] = await getDb()
+    .insert(sandboxCardSetups)
+    .values({ merchantReference: request.setupKey, accountReference: request.accountId, returnUrl: request.returnUrl })
+    .onConflictDoUpdate({ target: sandboxCardSetups.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
+    .returning({ id: sandboxCardSetups.id });
+  return { providerReference: row!.id, redirectUrl: `/sandbox/setup/${row!.id}` };
+}
+
+export async function findSandboxCardSetup(id: string): Promise<SetupRow | null> {
+  if (!UUID.test(id)) return null;
+  const [row] = await getDb().select().from(sandboxCardSetups).where(eq(sandboxCardSetups.id, id));
+  return row ?? null;
+}
+
+export async function retrieveSandboxCardSetup(providerReference: string): Promise<CardSetupOutcome | null> {
+  if (!UUID.test(providerReference)) return null;
+  const [row] = await getDb()
+    .select({ setup: sandboxCardSetups, method: sandboxPaymentMethods })
+    .from(sandboxCardSetups)
+    .leftJoin(sandboxPaymentMethods, eq(sandboxPaymentMethods.id, sandboxCardSetups.paymentMethodId))
+    .where(eq(sandboxCardSetups.id, providerReference));
+  if (!row) return null;
+  const { setup, method } = row;
+  const state = setup.status === "succeeded" ? "succeeded" : setup.status === "cancelled" ? "cancelled" : "open";
+  const card =
+    state === "succeeded" && method
+      ? { paymentMethodReference: method.id, customerReference: null, brand: method.brand, last4: method.last4, expMonth: method.expMonth, expYear: method.expYear }
+      : null;
+  return { providerReference: setup.id, accountId: setup.accountReference, state, card };
+}
+
+/** Where the setup page sends the browser back, with the setup to be looked up. */
+export function sandboxSetupReturnUrl(row: Pick<SetupRow, "id" | "returnUrl">): string {
+  const url = new URL(row.returnUrl);
+  url.searchParams.set("setup", row.id);
+  return url.toString();
+}
+
+const BEHAVIOUR: Record<SandboxDecision["status"], Behaviour> = { succeeded: "succeeds", failed: "declined", requires_action: "requires_action" };
+
+export type SaveCardResult = { kind: "saved" | "requires_action"; row: SetupRow } | { kind: "declined"; reason: string } | { kind: "not_open" };
+
+/**
+ * The card step of the setup page. A card its verification declines is not saved and the page
+ * stays open (as a provider's page lets the person try another card); one that asks for 3-D
+ * Secure waits for that step. Only from open: of two concurrent submissions one wins.
+ */
+export async function saveSandboxCard(setupId: string, decision: SandboxDecision, expMonth: number, expYear: number): Promise<SaveCardResult> {
+  if (!decision.savable) return { kind: "declined", reason: decision.reason ?? "Your card was declined." };
+  const db = getDb();
+  // A submission that loses the race leaves an unused vault entry behind, which nothing refers to.
+  const [method] = await db
+    .insert(sandboxPaymentMethods)
+    .values({ brand: decision.brand, last4: decision.last4, expMonth, expYear, behaviour: BEHAVIOUR[decision.status] })
+    .returning({ id: sandboxPaymentMethods.id });
+  const status = decision.status === "requires_action" ? "requires_action" : "succeeded";
+  const [row] = await db
+    .update(sandboxCardSetups)
+    .set({ status, paymentMethodId: method!.id, updatedAt: sql`now()` })
+    .where(and(eq(sandboxCardSetups.id, setupId), eq(sandboxCardSetups.status, "open")))
+    .returning();
+  if (!row) return { kind: "not_open" };
+  return { kind: status === "succeeded" ? "saved" : "requires_action", row };
+}
+
+/** The 3-D Secure step of a setup: approved saves the card; failed lets the person try again. Null unless it was waiting. */
+export async function authenticateSandboxCardSetup(setupId: string, approved: boolean): Promise<SetupRow | null> {
+  const [row] = await getDb()
+    .update(sandboxCardSetups)
+    .set(approved ? { status: "succeeded", updatedAt: sql`now()` } : { status: "open", paymentMethodId: null, updatedAt: sql`now()` })
+    .where(and(eq(sandboxCardSetups.id, setupId), eq(sandboxCardSetups.status, "requires_action")))
+    .returning();
+  return row ?? null;
+}
+
+/** The person leaves the setup page without saving a card; null when it is not open. */
+export async function cancelSandboxCardSetup(setupId: string): Promise<SetupRow | null> {
+  const [row] = await getDb()
+    .update(sandboxCardSetups)
+    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .where(and(eq(sandboxCardSetups.id, setupId), eq(sandboxCardSetups.status, "open")))
+    .returning();
+  return row ?? null;
+}
+
+/** Whether a card is past its expiry month at `now`. */
+export function cardExpired(expMonth: number, expYear: number, now: Date = new Date()): boolean {
+  return Date.UTC(expYear, expMonth, 1) <= now.getTime();
+}
+
+/**
+ * Charges a saved card off-session. The charge is a checkout row keyed by the panel's payment
+ * id, created already answered: charging the same payment again returns the first answer.
+ */
+export async function chargeSandboxSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge> {
+  const db = getDb();
+  const ref = request.card.paymentMethodReference;
+  const [method] = UUID.test(ref) ? await db.select().from(sandboxPaymentMethods).where(eq(sandboxPaymentMethods.id, ref)) : [];
+  const answer = !method
+    ? { status: "failed" as const, failureReason: "The saved card is not known to the provider." }
+    : cardExpired(method.expMonth, method.expYear)
+      ? { status: "failed" as const, failureReason: SANDBOX_EXPIRED_REASON }
+      : method.behaviour === "succeeds"
+        ? { status: "succeeded" as const, failureReason: null }
+        : method.behaviour === "requires_action"
+          ? { status: "requires_action" as const, failureReason: null }
+          : { status: "failed" as const, failureReason: "Your card was declined." };
+  const row = await insertSandboxCheckout(request, { ...answer, cardBrand: method?.brand ?? null, cardLast4: method?.last4 ?? null });
+  if (row.status === "requires_action") {
+    return { kind: "needs_authentication", providerReference: row.id, redirectUrl: `/sandbox/checkout/${row.id}?step=3ds` };
+  }
+  return { kind: "answered", outcome: toOutcome(row) };
+}

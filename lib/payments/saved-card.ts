@@ -1,0 +1,179 @@
+/**
+ * The account's saved card (one per account, as in the reference panel) and paying with it.
+ * Only the provider's references, the brand, the last four digits and the expiry are stored;
+ * every change writes an audit row in its transaction. Paying goes through the payment engine
+ * (begin_card_payment), so two payments of one invoice at once charge it once, and the
+ * provider's charge is keyed by the payment's id.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { paymentDescription, paymentResultPath } from "./checkout";
+import type { Database, Executor } from "@/db/client";
+import { accounts, savedCards, type PaymentState } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import type { MaskedCard } from "./card-label";
+import { applyOutcome, attachCheckout, beginCardPayment, failOpenPayment, strandedPayment } from "./engine";
+import type { PaymentProvider, ProviderCard, ProviderName, SavedCardCharge } from "./provider";
+
+const masked = (c: MaskedCard): MaskedCard => ({ brand: c.brand, last4: c.last4, expMonth: c.expMonth, expYear: c.expYear });
+
+export async function savedCardOf(db: Executor, accountId: string) {
+  const [card] = await db
+    .select({
+      provider: savedCards.provider,
+      providerReference: savedCards.providerReference,
+      providerCustomerReference: savedCards.providerCustomerReference,
+      brand: savedCards.brand,
+      last4: savedCards.last4,
+      expMonth: savedCards.expMonth,
+      expYear: savedCards.expYear,
+    })
+    .from(savedCards)
+    .where(eq(savedCards.accountId, accountId));
+  return card ?? null;
+}
+
+/** What a card setup at the provider needs: the account's currency and its customer there, if any. */
+export async function cardSetupContext(db: Executor, accountId: string, provider: ProviderName) {
+  const [account] = await db.select({ currency: accounts.currency }).from(accounts).where(eq(accounts.id, accountId));
+  if (!account) return null;
+  const card = await savedCardOf(db, accountId);
+  return { currency: account.currency, customerReference: card?.provider === provider ? card.providerCustomerReference : null };
+}
+
+export type StoreCardResult = "added" | "replaced" | "unchanged" | "not_found";
+
+/** Saves the card a provider's setup returned, replacing the account's card. The same card again changes nothing. */
+export async function storeSavedCard(
+  db: Database,
+  input: { accountId: string; actorUserId: string; provider: ProviderName; card: ProviderCard },
+): Promise<StoreCardResult> {
+  const { accountId, card } = input;
+  return db.transaction(async (tx) => {
+    // The account row is the lock: two returns from the provider at once store one card after the other.
+    const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    if (!account) return "not_found";
+    const before = await savedCardOf(tx, accountId);
+    if (before?.provider === input.provider && before.providerReference === card.paymentMethodReference) return "unchanged";
+    const row = {
+      provider: input.provider,
+      providerReference: card.paymentMethodReference,
+      providerCustomerReference: card.customerReference,
+      brand: card.brand,
+      last4: card.last4,
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+    };
+    await tx
+      .insert(savedCards)
+      .values({ accountId, ...row })
+      .onConflictDoUpdate({ target: savedCards.accountId, set: { ...row, createdAt: sql`now()` } });
+    const action = before ? "card.replaced" : "card.added";
+    await audit(tx, { accountId, actorUserId: input.actorUserId, action, entityType: "saved_card", entityId: accountId, before: before && masked(before), after: masked(card) });
+    return before ? "replaced" : "added";
+  });
+}
+
+/** Removes the account's card; automatic payment, which needs it, is turned off with it. */
+export async function removeSavedCard(db: Database, accountId: string, actorUserId: string) {
+  return db.transaction(async (tx) => {
+    const [removed] = await tx.delete(savedCards).where(eq(savedCards.accountId, accountId)).returning();
+    if (!removed) return { removed: false as const };
+    await audit(tx, { accountId, actorUserId, action: "card.removed", entityType: "saved_card", entityId: accountId, before: masked(removed) });
+    const turnedOff = await tx
+      .update(accounts)
+      .set({ automaticPayment: false, updatedAt: sql`now()` })
+      .where(and(eq(accounts.id, accountId), eq(accounts.automaticPayment, true)))
+      .returning({ id: accounts.id });
+    if (turnedOff.length) {
+      await audit(tx, {
+        accountId,
+        actorUserId,
+        action: "automatic_payment.turned_off",
+        entityType: "account",
+        entityId: accountId,
+        before: { automaticPayment: true },
+        after: { automaticPayment: false, reason: "card_removed" },
+      });
+    }
+    return { removed: true as const, automaticPaymentTurnedOff: turnedOff.length > 0 };
+  });
+}
+
+export type SavedCardPayInput = {
+  accountId: string;
+  userId: string;
+  numbers: number[];
+  expectedAmountMinor: bigint;
+  idempotencyKey: string;
+  /** The panel's origin (APP_URL): a 3-D Secure step sends the browser back there. */
+  origin: string;
+};
+
+export type SavedCardPayResult =
+  | { kind: "refused"; message: string }
+  | { kind: "in_progress"; paymentId: string; providerReference: string | null }
+  /** A retried submission: the first attempt's payment. */
+  | { kind: "existing"; paymentId: string; state: PaymentState; providerReference: string | null }
+  | { kind: "answered"; paymentId: string; state: PaymentState; failureReason: string | null }
+  | { kind: "needs_authentication"; paymentId: string; redirectUrl: string }
+  | { kind: "provider_error"; paymentId: string };
+
+type Attempt = { paymentId: string; amountMinor: bigint; currency: string; numbers: number[] };
+
+/** Charges the saved card for a recorded attempt and records the provider's answer. */
+async function chargeAttempt(
+  db: Database,
+  provider: PaymentProvider,
+  card: NonNullable<Awaited<ReturnType<typeof savedCardOf>>>,
+  attempt: Attempt,
+  input: SavedCardPayInput,
+): Promise<SavedCardPayResult> {
+  const { paymentId } = attempt;
+  let charge: SavedCardCharge;
+  try {
+    charge = await provider.chargeSavedCard({
+      paymentId,
+      amountMinor: attempt.amountMinor,
+      currency: attempt.currency,
+      description: paymentDescription(attempt.numbers),
+      returnUrl: new URL(paymentResultPath(paymentId, attempt.numbers), input.origin).toString(),
+      card: { paymentMethodReference: card.providerReference, customerReference: card.providerCustomerReference },
+    });
+  } catch (err) {
+    await failOpenPayment(db, paymentId, "The payment provider could not be reached.", input.userId);
+    console.error("Cumulus: charging the saved card failed:", err instanceof Error ? err.message : "unknown error");
+    return { kind: "provider_error", paymentId };
+  }
+  if (charge.kind === "needs_authentication") {
+    await attachCheckout(db, paymentId, charge.providerReference);
+    return { kind: "needs_authentication", paymentId, redirectUrl: charge.redirectUrl };
+  }
+  await attachCheckout(db, paymentId, charge.outcome.providerReference);
+  await applyOutcome(db, provider.name, charge.outcome, input.userId);
+  return { kind: "answered", paymentId, state: charge.outcome.state, failureReason: charge.outcome.failureReason ?? null };
+}
+
+/**
+ * Pays outstanding invoices with the account's saved card, off-session: the answer comes at
+ * once, unless the provider asks for 3-D Secure (then its hosted page, as without a saved card).
+ */
+export async function payWithSavedCard(db: Database, provider: PaymentProvider, input: SavedCardPayInput): Promise<SavedCardPayResult> {
+  const card = await savedCardOf(db, input.accountId);
+  // A card saved with another provider than the configured one cannot be charged here.
+  if (!card || card.provider !== provider.name) return { kind: "refused", message: "This account has no saved card. Choose Card payment instead." };
+  const began = await beginCardPayment(db, { ...input, provider: provider.name });
+  switch (began.kind) {
+    case "refused":
+      return { kind: "refused", message: began.message };
+    case "existing":
+      return began;
+    case "in_progress": {
+      // Recorded but never charged (the server stopped in between): charge it now, keyed by the same payment id.
+      const stranded = began.providerReference ? null : await strandedPayment(db, input.accountId, began.paymentId);
+      if (!stranded) return began;
+      return chargeAttempt(db, provider, card, { paymentId: stranded.id, amountMinor: stranded.amountMinor, currency: stranded.currency, numbers: stranded.numbers }, input);
+    }
+    case "created":
+      return chargeAttempt(db, provider, card, { paymentId: began.paymentId, amountMinor: began.amountMinor, currency: began.currency, numbers: input.numbers }, input);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Saved cards through Stripe (PAYMENT_PROVIDER=stripe):
+ * - createCardSetup: a Checkout Session in setup mode for the account's Stripe customer (created
+ *   on the first setup), so the card is verified on Stripe's hosted page and attached for reuse.
+ *   Stripe fills `{CHECKOUT_SESSION_ID}` in the return address.
+ * - retrieveCardSetup: the session with its SetupIntent's payment method expanded; only the
+ *   brand, last four and expiry are read from it.
+ * - chargeSavedCard: a PaymentIntent with `off_session: true, confirm: true`, its Idempotency-Key
+ *   derived from the panel's payment id. When the bank asks for 3-D Secure
+ *   (`authentication_required`), the payment goes through a hosted Checkout page instead, as a
+ *   payment without a saved card does.
+ */
+import Stripe from "stripe";
+import type { CardSetupOutcome, CardSetupRequest, Checkout, CheckoutRequest, ProviderCard, ProviderOutcome, SavedCardCharge, SavedCardChargeRequest } from "./provider";
+import { fromStripeAmount, toStripeAmount } from "./stripe";
+
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+export const PAYMENT_INTENT_ID = /^pi_[A-Za-z0-9_]{1,250}$/;
+
+/** Stripe's card brand codes, as a person reads them. */
+const BRAND_NAMES: Record<string, string> = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+  diners: "Diners Club",
+  jcb: "JCB",
+  unionpay: "UnionPay",
+  cartes_bancaires: "Cartes Bancaires",
+};
+
+export const stripeBrandName = (code: string): string => BRAND_NAMES[code] ?? "Card";
+
+/** The return address with Stripe's placeholder for the session id (kept literal: Stripe replaces it). */
+function returnUrlWithSession(returnUrl: string): string {
+  return `${returnUrl}${returnUrl.includes("?") ? "&" : "?"}setup={CHECKOUT_SESSION_ID}`;
+}
+
+const FAILED_REASON = "Your card was declined.";
+
+/** A PaymentIntent as the engine's outcome (its amount converted exactly, or refused as a mismatch). */
+export function paymentIntentOutcome(intent: Stripe.PaymentIntent): ProviderOutcome {
+  const currency = intent.currency.toUpperCase();
+  const amountMinor = fromStripeAmount(intent.amount, currency) ?? -1n;
+  const base = { providerReference: intent.id, amountMinor, currency };
+  switch (intent.status) {
+    case "succeeded":
+      return { ...base, state: "succeeded", failureReason: null };
+    case "requires_action":
+      return { ...base, state: "requires_action", failureReason: null };
+    case "requires_payment_method":
+    case "canceled":
+      return { ...base, state: "failed", failureReason: intent.last_payment_error?.message ?? FAILED_REASON };
+    default:
+      return { ...base, state: "processing", failureReason: null };
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404;
+}
+
+/** The PaymentIntent of an off-session charge, as an outcome (reconcile); null when Stripe does not know it. */
+export async function retrievePaymentIntentOutcome(client: Stripe, providerReference: string): Promise<ProviderOutcome | null> {
+  try {
+    return paymentIntentOutcome(await client.paymentIntents.retrieve(providerReference));
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+function cardOf(session: Stripe.Checkout.Session): ProviderCard | null {
+  const intent = session.setup_intent;
+  if (!intent || typeof intent === "string" || intent.status !== "succeeded") return null;
+  const method = intent.payment_method;
+  if (!method || typeof method === "string" || !method.card) return null;
+  const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  const { brand, last4, exp_month: expMonth, exp_year: expYear } = method.card;
+  return { paymentMethodReference: method.id, customerReference: customer, brand: stripeBrandName(brand), last4, expMonth, expYear };
+}
+
+export function stripeCardMethods(client: Stripe, createCheckout: (request: CheckoutRequest) => Promise<Checkout>) {
+  return {
+    async createCardSetup(request: CardSetupRequest): Promise<Checkout> {
+      const customer =
+        request.customerReference ??
+        (await client.customers.create({ metadata: { accountId: request.accountId } }, { idempotencyKey: `customer-${request.setupKey}` })).id;
+      const returnUrl = returnUrlWithSession(request.returnUrl);
+      const session = await client.checkout.sessions.create(
+        {
+          mode: "setup",
+          currency: request.currency.toLowerCase(),
+          customer,
+          client_reference_id: request.accountId,
+          metadata: { accountId: request.accountId },
+          setup_intent_data: { metadata: { accountId: request.accountId } },
+          success_url: returnUrl,
+          cancel_url: returnUrl,
+        },
+        { idempotencyKey: `setup-${request.setupKey}` },
+      );
+      if (!session.url) throw new Error(`Stripe returned setup session ${session.id} without a URL.`);
+      return { providerReference: session.id, redirectUrl: session.url };
+    },
+
+    async retrieveCardSetup(providerReference: string): Promise<CardSetupOutcome | null> {
+      if (!SESSION_ID.test(providerReference)) return null;
+      let session: Stripe.Checkout.Session;
+      try {
+        session = await client.checkout.sessions.retrieve(providerReference, { expand: ["setup_intent.payment_method"] });
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+      const accountId = session.metadata?.accountId;
+      if (session.mode !== "setup" || !accountId) return null;
+      const card = session.status === "complete" ? cardOf(session) : null;
+      const state = card ? "succeeded" : session.status === "expired" ? "cancelled" : "open";
+      return { providerReference: session.id, accountId, state, card };
+    },
+
+    async chargeSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge> {
+      const throughHostedPage = async (): Promise<SavedCardCharge> => {
+        const checkout = await createCheckout(request);
+        return { kind: "needs_authentication", providerReference: checkout.providerReference, redirectUrl: checkout.redirectUrl };
+      };
+      try {
+        const intent = await client.paymentIntents.create(
+          {
+            amount: toStripeAmount(request.amountMinor, request.currency),
+            currency: request.currency.toLowerCase(),
+            customer: request.card.customerReference ?? undefined,
+            payment_method: request.card.paymentMethodReference,
+            off_session: true,
+            confirm: true,
+            description: request.description,
+            metadata: { paymentId: request.paymentId },
+          },
+          // Another key than the hosted checkout's (the payment id itself): Stripe keys are per account.
+          { idempotencyKey: `off-session-${request.paymentId}` },
+        );
+        if (intent.status === "requires_action") return throughHostedPage();
+        return { kind: "answered", outcome: paymentIntentOutcome(intent) };
+      } catch (err) {
+        if (!(err instanceof Stripe.errors.StripeCardError)) throw err;
+        if (err.code === "authentication_required") return throughHostedPage();
+        if (!err.payment_intent) throw err;
+        return { kind: "answered", outcome: { ...paymentIntentOutcome(err.payment_intent), state: "failed", failureReason: err.message || FAILED_REASON } };
+      }
+    },
+  };
+}

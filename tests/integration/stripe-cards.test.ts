@@ -1,0 +1,309 @@
+/**
+ * Contract tests of the saved card through the `stripe` provider and the official package,
+ * against a local HTTP server playing the parts of Stripe's API it uses: customers, Checkout
+ * Sessions in setup mode (the SetupIntent and its payment method expanded on request), and
+ * off-session PaymentIntents (`off_session`, `confirm`), with idempotency keys honoured as Stripe
+ * does, card errors as Stripe sends them (402, `card_error`, the PaymentIntent attached), and
+ * `authentication_required` sending the payment through a hosted Checkout page.
+ */
+import crypto from "node:crypto";
+import http from "node:http";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { payments, savedCards } from "@/db/schema";
+import type { Viewer } from "@/lib/dal/session";
+import { getPaymentProvider } from "@/lib/payments";
+import { payWithSavedCard, savedCardOf } from "@/lib/payments/saved-card";
+import type { StripeProvider } from "@/lib/payments/stripe";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo, outstandingOf as outstandingOfInvoice, useLocalStripe } from "./helpers";
+
+const TODAY = "2026-11-25";
+const SECRET_KEY = "sk_test_cumulusCardsFake0123456789";
+const WEBHOOK_SECRET = "whsec_cumulusCardsFake0123456789";
+const { db } = await setupTestDatabase();
+const { completeCardSetup } = await import("@/lib/dal/cards");
+
+// ─── A local server playing Stripe's API ──────────────────────────────────────────────────
+type Json = Record<string, unknown>;
+type Seen = { method: string; path: string; query: URLSearchParams; idempotencyKey: string | undefined; form: Record<string, string> };
+
+/** The saved payment methods the fake knows, and what charging each does. */
+const METHODS: Record<string, { brand: string; last4: string; charge: "succeeds" | "declines" | "needs_authentication" }> = {
+  pm_card_visa: { brand: "visa", last4: "4242", charge: "succeeds" },
+  pm_card_chargeDeclined: { brand: "visa", last4: "0341", charge: "declines" },
+  pm_card_authenticationRequired: { brand: "mastercard", last4: "3184", charge: "needs_authentication" },
+};
+
+const fake = {
+  objects: new Map<string, Json>(),
+  replies: new Map<string, { body: string; status: number; response: string }>(),
+  requests: [] as Seen[],
+  reset() {
+    this.objects.clear();
+    this.replies.clear();
+    this.requests.length = 0;
+  },
+};
+
+const newId = (prefix: string) => `${prefix}_test_${crypto.randomBytes(10).toString("hex")}`;
+
+function paymentMethodObject(id: string): Json {
+  const m = METHODS[id]!;
+  return { id, object: "payment_method", type: "card", card: { brand: m.brand, last4: m.last4, exp_month: 12, exp_year: 2030 } };
+}
+
+/** Handles one API call: [status, body]. */
+function handle(method: string, path: string, query: URLSearchParams, form: Record<string, string>): [number, Json] {
+  if (method === "POST" && path === "/v1/customers") {
+    const customer = { id: newId("cus"), object: "customer", metadata: { accountId: form["metadata[accountId]"] } };
+    fake.objects.set(customer.id, customer);
+    return [200, customer];
+  }
+  if (method === "POST" && path === "/v1/checkout/sessions") {
+    const id = newId("cs");
+    const session: Json = {
+      id,
+      object: "checkout.session",
+      mode: form.mode,
+      status: "open",
+      currency: form.currency ?? form["line_items[0][price_data][currency]"],
+      amount_total: form.mode === "payment" ? Number(form["line_items[0][price_data][unit_amount]"]) : null,
+      payment_status: form.mode === "setup" ? "no_payment_required" : "unpaid",
+      customer: form.customer ?? null,
+      client_reference_id: form.client_reference_id ?? null,
+      metadata: form.mode === "setup" ? { accountId: form["metadata[accountId]"] } : { paymentId: form["metadata[paymentId]"] },
+      setup_intent: form.mode === "setup" ? newId("seti") : null,
+      success_url: form.success_url,
+      url: `https://checkout.stripe.test/c/${form.mode}/${id}`,
+    };
+    fake.objects.set(id, session);
+    return [200, session];
+  }
+  let m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
+  if (method === "GET" && m) {
+    const session = fake.objects.get(m[1]!);
+    if (!session) return [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such checkout.session" } }];
+    const expanded = [...query.entries()].some(([k, v]) => k.startsWith("expand") && v === "setup_intent.payment_method");
+    const intent = session.setup_intent ? fake.objects.get(session.setup_intent as string) : undefined;
+    if (!expanded || !intent) return [200, session];
+    const pm = intent.payment_method ? paymentMethodObject(intent.payment_method as string) : null;
+    return [200, { ...session, setup_intent: { ...intent, payment_method: pm } }];
+  }
+  if (method === "POST" && path === "/v1/payment_intents") {
+    const saved = METHODS[form.payment_method!];
+    const intent: Json = {
+      id: newId("pi"),
+      object: "payment_intent",
+      amount: Number(form.amount),
+      currency: form.currency,
+      customer: form.customer,
+      payment_method: form.payment_method,
+      metadata: { paymentId: form["metadata[paymentId]"] },
+      status: saved?.charge === "succeeds" ? "succeeded" : "requires_payment_method",
+      last_payment_error: null,
+    };
+    fake.objects.set(intent.id as string, intent);
+    if (saved?.charge === "succeeds") return [200, intent];
+    const authentication = saved?.charge === "needs_authentication";
+    const error = {
+      type: "card_error",
+      code: authentication ? "authentication_required" : "card_declined",
+      decline_code: authentication ? "authentication_required" : "generic_decline",
+      message: authentication ? "Your card was declined. This transaction requires authentication." : "Your card was declined.",
+    };
+    intent.last_payment_error = error;
+    return [402, { error: { ...error, payment_intent: intent } }];
+  }
+  m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+  if (method === "GET" && m) {
+    const intent = fake.objects.get(m[1]!);
+    return intent ? [200, intent] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } }];
+  }
+  return [404, { error: { type: "invalid_request_error", code: "unrecognized_url", message: `Unrecognized request URL (${method}: ${path})` } }];
+}
+
+const server = http.createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const form = Object.fromEntries(new URLSearchParams(body));
+    const idempotencyKey = req.headers["idempotency-key"] as string | undefined;
+    fake.requests.push({ method: req.method!, path: url.pathname, query: url.searchParams, idempotencyKey, form });
+    const send = (status: number, response: string, replayed = false) =>
+      res.writeHead(status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": "true" } : {}) }).end(response);
+    if (req.headers.authorization !== `Bearer ${SECRET_KEY}`) return send(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
+    // Stripe: the same key returns the first response (an error included); other parameters with it are refused.
+    const first = idempotencyKey ? fake.replies.get(idempotencyKey) : undefined;
+    if (first && first.body !== body) return send(400, JSON.stringify({ error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters." } }));
+    if (first) return send(first.status, first.response, true);
+    const [status, json] = handle(req.method!, url.pathname, url.searchParams, form);
+    const response = JSON.stringify(json);
+    if (idempotencyKey && req.method === "POST") fake.replies.set(idempotencyKey, { body, status, response });
+    send(status, response);
+  });
+});
+
+/** What Stripe's hosted setup page does when the person saves a card. */
+function saveAtStripe(sessionId: string, paymentMethod: keyof typeof METHODS) {
+  const session = fake.objects.get(sessionId)!;
+  fake.objects.set(session.setup_intent as string, { id: session.setup_intent, object: "setup_intent", status: "succeeded", payment_method: paymentMethod });
+  Object.assign(session, { status: "complete", url: null });
+}
+
+let provider: StripeProvider;
+let restoreEnvironment: () => Promise<void>;
+
+beforeAll(async () => {
+  restoreEnvironment = await useLocalStripe(server, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, appUrl: "http://panel.test" });
+  provider = getPaymentProvider() as StripeProvider;
+});
+
+afterAll(() => restoreEnvironment());
+
+let accountId = "";
+let userId = "";
+let owed: { number: number; outstandingMinor: bigint }[] = [];
+
+beforeEach(async () => {
+  fake.reset();
+  ({ accountId, userId, owed } = await freshDemo(db, TODAY));
+});
+
+const viewer = () => ({ userId, account: { id: accountId }, invoiceAccess: "full" }) as unknown as Viewer;
+const setupRequest = (setupKey = crypto.randomUUID(), customerReference: string | null = null) => ({
+  setupKey,
+  accountId,
+  currency: "EUR",
+  customerReference,
+  returnUrl: "http://panel.test/cards/return",
+});
+
+/** A card saved through Stripe's setup page and the return to the panel. */
+async function saveCard(paymentMethod: keyof typeof METHODS) {
+  const setup = await provider.createCardSetup(setupRequest());
+  saveAtStripe(setup.providerReference, paymentMethod);
+  expect(await completeCardSetup(viewer(), setup.providerReference)).toBe("added");
+  fake.requests.length = 0;
+}
+
+describe("card setup (Checkout in setup mode)", () => {
+  it("creates the account's customer and one setup-mode session, keyed by the setup key", async () => {
+    const request = setupRequest();
+    const setup = await provider.createCardSetup(request);
+    expect(setup.redirectUrl).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/setup\/cs_test_/);
+    const [customer, session] = fake.requests;
+    expect(customer).toMatchObject({ path: "/v1/customers", idempotencyKey: `customer-${request.setupKey}`, form: { "metadata[accountId]": accountId } });
+    expect(session).toMatchObject({ path: "/v1/checkout/sessions", idempotencyKey: `setup-${request.setupKey}` });
+    expect(session!.form).toMatchObject({
+      mode: "setup",
+      currency: "eur",
+      customer: fake.objects.get(setup.providerReference)!.customer,
+      client_reference_id: accountId,
+      "metadata[accountId]": accountId,
+      "setup_intent_data[metadata][accountId]": accountId,
+      // Stripe fills in the placeholder: it must arrive literally.
+      success_url: "http://panel.test/cards/return?setup={CHECKOUT_SESSION_ID}",
+    });
+    // A retried request gets the same session back.
+    expect(await provider.createCardSetup(request)).toEqual(setup);
+    expect([...fake.objects.values()].filter((o) => o.object === "checkout.session")).toHaveLength(1);
+  });
+
+  it("a second setup reuses the account's customer", async () => {
+    await provider.createCardSetup(setupRequest(crypto.randomUUID(), "cus_test_existing"));
+    expect(fake.requests.map((r) => r.path)).toEqual(["/v1/checkout/sessions"]);
+    expect(fake.requests[0]!.form.customer).toBe("cus_test_existing");
+  });
+
+  it("reads brand, last four and expiry from the SetupIntent's payment method, and stores only those and the references", async () => {
+    const setup = await provider.createCardSetup(setupRequest());
+    expect(await provider.retrieveCardSetup(setup.providerReference)).toMatchObject({ state: "open", card: null, accountId });
+    saveAtStripe(setup.providerReference, "pm_card_visa");
+    const outcome = await provider.retrieveCardSetup(setup.providerReference);
+    expect(fake.requests.at(-1)!.query.get("expand[0]")).toBe("setup_intent.payment_method");
+    const customer = fake.objects.get(setup.providerReference)!.customer as string;
+    expect(outcome).toEqual({
+      providerReference: setup.providerReference,
+      accountId,
+      state: "succeeded",
+      card: { paymentMethodReference: "pm_card_visa", customerReference: customer, brand: "Visa", last4: "4242", expMonth: 12, expYear: 2030 },
+    });
+    expect(await completeCardSetup(viewer(), setup.providerReference)).toBe("added");
+    const [row] = await db.select().from(savedCards).where(eq(savedCards.accountId, accountId));
+    expect(row).toMatchObject({ provider: "stripe", providerReference: "pm_card_visa", providerCustomerReference: customer, brand: "Visa", last4: "4242", expMonth: 12, expYear: 2030 });
+  });
+
+  it("an expired session saves nothing; a payment-mode session or an unknown id is no setup", async () => {
+    const setup = await provider.createCardSetup(setupRequest());
+    Object.assign(fake.objects.get(setup.providerReference)!, { status: "expired" });
+    expect(await completeCardSetup(viewer(), setup.providerReference)).toBe("cancelled");
+    expect(await provider.retrieveCardSetup("cs_test_unknown")).toBeNull();
+    expect(await provider.retrieveCardSetup("not a session")).toBeNull();
+    const payment = await provider.createCheckout({ paymentId: crypto.randomUUID(), amountMinor: 100n, currency: "EUR", description: "x", returnUrl: "http://panel.test/" });
+    expect(await provider.retrieveCardSetup(payment.providerReference)).toBeNull();
+    expect(await db.$count(savedCards)).toBe(0);
+  });
+});
+
+describe("off-session charges (PaymentIntent, off_session + confirm)", () => {
+  const pay = (target: { number: number; outstandingMinor: bigint }, key = crypto.randomUUID()) =>
+    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, origin: "http://panel.test" });
+
+  it("charges the saved card without a redirect, keyed by the payment, and the invoice is paid", async () => {
+    await saveCard("pm_card_visa");
+    const target = owed[0]!;
+    const r = await pay(target);
+    if (r.kind !== "answered") throw new Error(`expected an answer, got ${r.kind}`);
+    expect(r.state).toBe("succeeded");
+    const [request] = fake.requests;
+    const card = (await savedCardOf(db, accountId))!;
+    expect(request).toMatchObject({ path: "/v1/payment_intents", idempotencyKey: `off-session-${r.paymentId}` });
+    expect(request!.form).toMatchObject({
+      amount: target.outstandingMinor.toString(),
+      currency: "eur",
+      customer: card.providerCustomerReference,
+      payment_method: "pm_card_visa",
+      off_session: "true",
+      confirm: "true",
+      "metadata[paymentId]": r.paymentId,
+    });
+    expect(await outstandingOfInvoice(db, target.number)).toBe(0n);
+    const [p] = await db.select().from(payments).where(eq(payments.id, r.paymentId));
+    expect(p!.providerReference).toMatch(/^pi_test_/);
+    // The provider's answer asked again (reconcile) is the same.
+    expect(await provider.retrieve(p!.providerReference!)).toMatchObject({ state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR" });
+  });
+
+  it("a retried charge of the same payment gets Stripe's first answer, never a second charge", async () => {
+    await saveCard("pm_card_visa");
+    const request = { paymentId: crypto.randomUUID(), amountMinor: 1234n, currency: "EUR", description: "Invoice 1", returnUrl: "http://panel.test/", card: { paymentMethodReference: "pm_card_visa", customerReference: "cus_test_x" } };
+    const first = await provider.chargeSavedCard(request);
+    const again = await provider.chargeSavedCard(request);
+    expect(again).toEqual(first);
+    expect([...fake.objects.values()].filter((o) => o.object === "payment_intent")).toHaveLength(1);
+  });
+
+  it("a decline fails the payment with Stripe's message; the invoice stays outstanding", async () => {
+    await saveCard("pm_card_chargeDeclined");
+    const target = owed[0]!;
+    expect(await pay(target)).toMatchObject({ kind: "answered", state: "failed", failureReason: "Your card was declined." });
+    expect(await outstandingOfInvoice(db, target.number)).toBe(target.outstandingMinor);
+  });
+
+  it("authentication_required goes through a hosted Checkout page for the same payment", async () => {
+    await saveCard("pm_card_authenticationRequired");
+    const target = owed[0]!;
+    const r = await pay(target);
+    if (r.kind !== "needs_authentication") throw new Error(`expected 3-D Secure, got ${r.kind}`);
+    expect(r.redirectUrl).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/payment\/cs_test_/);
+    expect(fake.requests.map((q) => [q.path, q.idempotencyKey])).toEqual([
+      ["/v1/payment_intents", `off-session-${r.paymentId}`],
+      ["/v1/checkout/sessions", r.paymentId],
+    ]);
+    const [p] = await db.select().from(payments).where(eq(payments.id, r.paymentId));
+    expect(p).toMatchObject({ state: "pending", providerReference: expect.stringMatching(/^cs_test_/) });
+    expect(await outstandingOfInvoice(db, target.number)).toBe(target.outstandingMinor);
+  });
+});
