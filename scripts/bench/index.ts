@@ -38,8 +38,8 @@
  *  8. the pay action (scripts/bench/pay.ts): "Pay Bench AB" (made once, 12,000 outstanding
  *     invoices; its payments deleted at every run) pays one new invoice per request under
  *     `--connections` clients (p95 from every response), after a warm-up that lasts until the
- *     rate settles (2 s steps, 20 s at most: the action's code paths kept compiling well past
- *     3 s); then 100 requests at once for one invoice and the provider's signed callback: one
+ *     rate settles (2 s steps, 20 s at most: the action's code paths compile longer than the
+ *     pages'); then 100 requests at once for one invoice and the provider's signed callback: one
  *     checkout, no 5xx, one settled payment.
  *  9. the billing run at scale (scripts/bench/billing.ts, also `npm run bench:billing`), after the
  *     server stopped: 10,000 accounts × 30 usage lines billed by one `billing:run` process (its

@@ -221,11 +221,9 @@ export async function runPayBench(o: {
       (await rows<{ n: string }>(o.db, sql`select count(*)::text as n from payments where account_id = ${o.account.accountId} and provider_reference is not null`))[0]!.n,
     );
 
-  // Warm-up until the rate settles. A fresh server keeps compiling the action's code paths long
-  // after the other loads' 3 s: measured after 3 s, its rate still climbed from 176 to 294
-  // payments/s within the 10 s measured (and p95 fell from ~57 to ~45 ms on a second run), so
-  // the figure was V8's warm-up, not the server's. Steps of `warmStepSeconds` until the rate stops
-  // rising, for at most `maxWarmSeconds`.
+  // Warm-up until the rate settles: a fresh server keeps compiling the action's code paths well
+  // past the other loads' fixed warm-up, and the figure must be the server's, not V8's warm-up.
+  // Steps of `warmStepSeconds` until the rate stops rising, for at most `maxWarmSeconds`.
   o.log(`pay action: warm-up until the rate settles (${o.warmStepSeconds} s steps, ${o.maxWarmSeconds} s at most), then ${o.connections} clients, ${o.seconds} s, one new invoice per request (${bodies.length.toLocaleString("en")} ready)…`);
   const warmRates: number[] = [];
   while (warmRates.length * o.warmStepSeconds < o.maxWarmSeconds) {
