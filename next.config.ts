@@ -1,10 +1,20 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // A Node host runs `node .next/standalone/server.js` (docs/operations.md).
+  output: "standalone",
   // PGlite loads its WebAssembly and data files by path; bundling it breaks every query.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   // The embedded database must never be traced into a build output.
   outputFileTracingExcludes: { "*": [".data/**", ".data-*/**"] },
+  // Read by path at run time, so tracing the imports alone would leave them out of standalone.
+  outputFileTracingIncludes: {
+    "*": [
+      "db/migrations/**",
+      "lib/pdf/fonts/*.ttf",
+      "node_modules/@electric-sql/pglite/dist/*.{wasm,data}",
+    ],
+  },
   poweredByHeader: false,
   // Tests and scripts are type-checked by `npm run typecheck`, not by the app build.
   typescript: { tsconfigPath: "tsconfig.build.json" },

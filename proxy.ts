@@ -1,7 +1,9 @@
 /**
- * Redirects signed-out visitors to the login page, remembering where they were going, and sets
- * the security headers with a per-request CSP nonce. It is never the authorization check:
- * every page, action and route asks lib/dal itself.
+ * In front of every request: refuses cross-site writes (403) and server-action bodies Next could
+ * not decode (400), answers 503 while the database is unreachable, redirects signed-out visitors
+ * to the login page (remembering where they were going), and sets the security headers with a
+ * per-request CSP nonce. It is never the authorization check: every page, action and route asks
+ * lib/dal itself.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionTokenFrom } from "@/lib/auth/session-cookie";
@@ -20,11 +22,6 @@ function withSecurityHeaders(response: NextResponse, csp: string): NextResponse 
   return response;
 }
 
-/**
- * Only whether a session cookie is present: decoding it here too (Auth.js's auth() wrapper
- * decrypts and re-encrypts the token and sets it again on every response) cost 1.5–4 ms per
- * request for a redirect that the data-access layer's check makes anyway.
- */
 export default async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   const nonce = newNonce();
@@ -51,6 +48,9 @@ export default async function proxy(req: NextRequest) {
     return withSecurityHeaders(new NextResponse(r.body, { status: r.status, headers: r.headers }), csp);
   }
   const isPublic = PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith("/") ? p : `${p}/`));
+  // Only whether a session cookie is present: decoding it here as well (Auth.js's auth() wrapper
+  // decrypts, re-encrypts and sets it again) would cost every request time for a redirect that
+  // the data-access layer's check makes anyway.
   if (!isPublic && !sessionTokenFrom(req.cookies.getAll())) {
     const login = new URL("/login", req.nextUrl);
     if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);

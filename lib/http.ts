@@ -21,12 +21,31 @@ const NOT_FOUND_PAGE_PATH = "/login/not-found";
 
 /**
  * The 404 of a route handler (a PDF, a receipt, a ZIP): to a browser navigation the styled page
- * of app/not-found.tsx, to anything else the plain text. Route handlers cannot render a page, so
- * the page is asked of this server; its scripts are left out (the page needs none, and they carry
- * that request's CSP nonce, not this one's). Status 404 either way.
+ * of app/not-found.tsx, to anything else the plain text. Status 404 either way.
  */
 export async function notFoundFor(request: Request): Promise<Response> {
   if (!isBrowserNavigation(request)) return notFoundResponse();
+  const html = await notFoundPageHtml();
+  if (html === null) return notFoundResponse();
+  return new Response(html, { status: 404, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+}
+
+let notFoundPage: Promise<string | null> | null = null;
+
+/**
+ * Route handlers cannot render a page, so the page is asked of this server, once: it is the same
+ * for every request of this build. Not kept when the request failed, so the next one asks again.
+ */
+function notFoundPageHtml(): Promise<string | null> {
+  notFoundPage ??= fetchNotFoundPage().then((html) => {
+    if (html === null) notFoundPage = null;
+    return html;
+  });
+  return notFoundPage;
+}
+
+/** The page without its scripts: it needs none, and they carry that request's CSP nonce. */
+async function fetchNotFoundPage(): Promise<string | null> {
   try {
     const page = await fetch(`${appBaseUrl()}${NOT_FOUND_PAGE_PATH}`, {
       headers: { accept: "text/html" },
@@ -34,11 +53,10 @@ export async function notFoundFor(request: Request): Promise<Response> {
       cache: "no-store",
       signal: AbortSignal.timeout(5000),
     });
-    if (page.status !== 404 || !(page.headers.get("content-type") ?? "").includes("text/html")) return notFoundResponse();
-    const html = (await page.text()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "").replace(/<link\b[^>]*\bas="script"[^>]*>/gi, "");
-    return new Response(html, { status: 404, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+    if (page.status !== 404 || !(page.headers.get("content-type") ?? "").includes("text/html")) return null;
+    return (await page.text()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "").replace(/<link\b[^>]*\bas="script"[^>]*>/gi, "");
   } catch {
-    return notFoundResponse();
+    return null;
   }
 }
 

@@ -2,7 +2,8 @@
 /**
  * Browser tests against a production build on a freshly seeded database: PostgreSQL when
  * DATABASE_URL is set (the database is emptied and seeded), otherwise a new embedded database
- * in a temporary folder. Extra arguments go to `playwright test`.
+ * in a temporary folder. Extra arguments go to `playwright test`; without any, the walk and the
+ * standalone server's check (scripts/standalone-check.ts) follow the specs.
  */
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -117,5 +118,9 @@ stopServer();
 if (leaked) process.exit(1);
 if (run.status !== 0 && process.env.E2E_SHOW_SERVER_LOG !== "0") {
   console.error("\n--- server log (last 60 lines) ---\n" + serverLogText().split("\n").slice(-60).join("\n"));
+}
+// A full run ends with the Node host's path: the standalone server on a database of its own.
+if (!given.length && run.status === 0) {
+  run = spawnSync(bin("tsx"), ["scripts/standalone-check.ts"], { cwd: root, stdio: "inherit", env: process.env });
 }
 process.exit(run.status ?? 1);

@@ -15,7 +15,7 @@ import {
 } from "@/lib/actions/account";
 import { ROLE_DESCRIPTION, ROLE_LABEL, ROLES, type Role } from "@/lib/contacts/roles";
 import type { BillingSettingsView } from "@/lib/dal/account";
-import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
+import { CurrentPasswordField, Field, FormMessage, primaryButton, secondaryButton } from "./fields";
 
 type Email = BillingSettingsView["contacts"]["emails"][number];
 const ROLE_ROWS = ROLES.map((key) => ({ key, label: ROLE_LABEL[key], description: ROLE_DESCRIPTION[key] }));
@@ -110,14 +110,10 @@ function RolesForm({ email, onSaved, onClose }: { email: Email; onSaved: () => v
         </HField>
       ))}
       {asksPassword && (
-        <Field
+        <CurrentPasswordField
           id={`pw-${email.id}`}
-          name="password"
-          type="password"
-          label="Your password"
           note="Invoices will go to this address: confirm with your password."
           error={state.fieldErrors?.password}
-          autoComplete="current-password"
         />
       )}
       <FormMessage ok={state.ok} message={state.message} />
@@ -156,7 +152,7 @@ function CreateEmailForm({ onCreated, onClose }: { onCreated: (id: string, messa
   return (
     <form action={action} className="space-y-3 rounded-md border border-slate-200 p-3" aria-label="Create new Email" noValidate>
       <Field id="new-email" name="email" type="email" label="Email address" defaultValue={typeof state.values?.email === "string" ? state.values.email : ""} error={state.fieldErrors?.email} autoComplete="email" />
-      <Field id="new-email-pw" name="password" type="password" label="Your password" note="Adding an address needs your password again." error={state.fieldErrors?.password} autoComplete="current-password" />
+      <CurrentPasswordField id="new-email-pw" note="Adding an address needs your password again." error={state.fieldErrors?.password} />
       <FormMessage ok={false} message={state.ok ? undefined : state.message} />
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={primaryButton}>Create</button>

@@ -65,6 +65,11 @@ export function Field({
   );
 }
 
+/** The person's current password, asked again to confirm a change (the browser may fill it in). */
+export function CurrentPasswordField({ id, label = "Your password", note, error }: { id: string; label?: string; note?: string; error?: string }) {
+  return <Field id={id} name="password" type="password" label={label} note={note} error={error} autoComplete="current-password" />;
+}
+
 export function FormMessage({ ok, message }: { ok?: boolean; message?: string }) {
   if (!message) return null;
   return ok ? (

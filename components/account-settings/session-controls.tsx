@@ -3,7 +3,7 @@
 import { useActionState, useId, useState } from "react";
 import { changePassword, logOutEverywhere, type SettingsState } from "@/lib/actions/account";
 import { logout } from "@/lib/actions/session";
-import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
+import { CurrentPasswordField, Field, FormMessage, primaryButton, secondaryButton } from "./fields";
 
 /**
  * The top of the Account settings slide-over, the same for every user whatever their access:
@@ -42,7 +42,7 @@ function ChangePasswordForm({ id, onClose }: { id: string; onClose: () => void }
   const [state, action, pending] = useActionState<SettingsState, FormData>(changePassword, {});
   return (
     <form id={id} action={action} aria-label="Change password" noValidate className="mt-3 space-y-3 rounded-md border border-slate-200 p-3">
-      <Field id={`${id}-current`} name="password" type="password" label="Current password" error={state.fieldErrors?.password} autoComplete="current-password" />
+      <CurrentPasswordField id={`${id}-current`} label="Current password" error={state.fieldErrors?.password} />
       <Field
         id={`${id}-new`}
         name="newPassword"

@@ -34,9 +34,9 @@ const buttonClass =
 
 /**
  * The orange three-dot menu at the end of each invoice row (keyboard: Enter, arrows, Escape).
- * The server renders only its closed button: Headless UI's Menu rendered on the server cost
- * ~6 ms of a 19 ms list page (25 menus). The browser swaps in the live menu right after
- * hydration, before which no button on the page can act anyway.
+ * The server renders only its closed button: Headless UI's Menu rendered on the server is a
+ * large share of the list page's time (a menu per row). The browser swaps in the live menu
+ * right after hydration, before which no button on the page can act anyway.
  */
 type RowMenuProps = { number: number; payHref?: string; processing?: boolean };
 

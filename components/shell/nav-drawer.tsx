@@ -1,16 +1,15 @@
 "use client";
 
-import { Dialog, DialogBackdrop, DialogPanel, DialogTitle } from "@headlessui/react";
+import { DialogTitle } from "@headlessui/react";
 import { Bars3Icon, XMarkIcon } from "@heroicons/react/24/outline";
 import { useEffect, useState } from "react";
 import { Logo } from "@/components/ui/logo";
-import { useIsClient } from "@/components/ui/use-is-client";
+import { SideSheet } from "@/components/ui/side-sheet";
 import { NavLinks } from "./side-nav";
 
 /** Below `md`, the left pane is this drawer: the same Main navigation, behind "Open navigation". */
 export function NavDrawer({ showInvoices }: { showInvoices: boolean }) {
   const [open, setOpen] = useState(false);
-  const isClient = useIsClient();
   const close = () => setOpen(false);
   // Widened to `md` while open (a turned tablet): the pane is back, so the drawer goes.
   useEffect(() => {
@@ -30,33 +29,25 @@ export function NavDrawer({ showInvoices }: { showInvoices: boolean }) {
       >
         <Bars3Icon aria-hidden="true" className="size-6" />
       </button>
-      {isClient && (
-        <Dialog open={open} onClose={close} className="relative z-50 md:hidden">
-          <DialogBackdrop transition className="fixed inset-0 bg-slate-900/40 transition-opacity duration-200 data-closed:opacity-0" />
-          <DialogPanel
-            transition
-            className="fixed inset-y-0 left-0 flex w-72 max-w-[85vw] flex-col bg-white shadow-xl transition duration-200 ease-out data-closed:-translate-x-full"
+      <SideSheet open={open} onClose={close} side="left" dialogClassName="md:hidden" panelClassName="w-72 max-w-[85vw]">
+        <div className="flex h-14 items-center justify-between border-b border-slate-200 px-4">
+          <DialogTitle className="text-brand-700">
+            <Logo className="text-lg" />
+            <span className="sr-only"> navigation</span>
+          </DialogTitle>
+          <button
+            type="button"
+            onClick={close}
+            aria-label="Close navigation"
+            className="rounded-md p-1.5 text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
           >
-            <div className="flex h-14 items-center justify-between border-b border-slate-200 px-4">
-              <DialogTitle className="text-brand-700">
-                <Logo className="text-lg" />
-                <span className="sr-only"> navigation</span>
-              </DialogTitle>
-              <button
-                type="button"
-                onClick={close}
-                aria-label="Close navigation"
-                className="rounded-md p-1.5 text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
-              >
-                <XMarkIcon aria-hidden="true" className="size-5" />
-              </button>
-            </div>
-            <nav aria-label="Main" className="flex-1 overflow-y-auto">
-              <NavLinks showInvoices={showInvoices} onNavigate={close} />
-            </nav>
-          </DialogPanel>
-        </Dialog>
-      )}
+            <XMarkIcon aria-hidden="true" className="size-5" />
+          </button>
+        </div>
+        <nav aria-label="Main" className="flex-1 overflow-y-auto">
+          <NavLinks showInvoices={showInvoices} onNavigate={close} />
+        </nav>
+      </SideSheet>
     </>
   );
 }

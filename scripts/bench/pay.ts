@@ -151,7 +151,7 @@ export type PayBenchResult = {
   };
 };
 
-export async function runPayBench(o: {
+type PayBenchOptions = {
   db: Database;
   base: string;
   cookie: string;
@@ -163,73 +163,91 @@ export async function runPayBench(o: {
   maxWarmSeconds: number;
   webhookSecret: string;
   log: (l: string) => void;
-}): Promise<PayBenchResult> {
+};
+
+/** The pay action as the Pay dialog calls it: its headers, and the encoded call for one invoice. */
+type PayCalls = {
+  headers: (contentType: string) => Record<string, string>;
+  call: (inv: { number: number; totalMinor: bigint }) => Promise<EncodedCall>;
+};
+
+function payCalls(o: PayBenchOptions): PayCalls {
   const encode = reactEncodeReply();
   const payId = actionId("lib/actions/payments.ts", "payInvoices");
-  const headers = (contentType: string) => ({
-    cookie: o.cookie,
-    "next-action": payId,
-    accept: "text/x-component",
-    origin: o.base,
-    "content-type": contentType,
-  });
-  const call = (inv: { number: number; totalMinor: bigint }) =>
-    encodeFormAction(encode, { n: String(inv.number), method: "card", amount: inv.totalMinor.toString(), idempotencyKey: crypto.randomUUID() });
+  return {
+    headers: (contentType) => ({ cookie: o.cookie, "next-action": payId, accept: "text/x-component", origin: o.base, "content-type": contentType }),
+    call: (inv) => encodeFormAction(encode, { n: String(inv.number), method: "card", amount: inv.totalMinor.toString(), idempotencyKey: crypto.randomUUID() }),
+  };
+}
 
+export async function runPayBench(o: PayBenchOptions): Promise<PayBenchResult> {
+  const calls = payCalls(o);
   // The invoice of the 100-request race is kept out of the load.
   const [raceInvoice, ...loadInvoices] = o.account.invoices;
   if (!raceInvoice || loadInvoices.length === 0) throw new Error(`${PAY_ACCOUNT_NAME} has no invoices`);
   const bodies: EncodedCall[] = [];
-  for (const inv of loadInvoices) bodies.push(await call(inv));
-  let next = 0;
-  let ranOut = false;
+  for (const inv of loadInvoices) bodies.push(await calls.call(inv));
+  const measured = await measurePayLoad(o, calls, new PayQueue(bodies));
+  const concurrent = await raceOneInvoice(o, calls, raceInvoice);
+  return { ...measured, concurrent };
+}
 
-  /** One load of pay actions, each on an invoice not asked for before; every response's time and status. */
-  const payLoad = (seconds: number) => {
-    const latencies: number[] = [];
-    const byStatus: Record<string, number> = {};
-    const done = new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: `${o.base}/invoices`,
-          connections: o.connections,
-          duration: seconds,
-          timeout: 30,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (req) => {
-                if (next >= bodies.length) ranOut = true;
-                const b = bodies[next++ % bodies.length]!;
-                return { ...req, method: "POST", headers: headers(b.contentType), body: b.body };
-              },
+/** Encoded calls, each on an invoice not asked for before; repeats (and says so) when they run out. */
+class PayQueue {
+  private next = 0;
+  ranOut = false;
+  constructor(readonly bodies: EncodedCall[]) {}
+  take(): EncodedCall {
+    if (this.next >= this.bodies.length) this.ranOut = true;
+    return this.bodies[this.next++ % this.bodies.length]!;
+  }
+}
+
+/** One load of pay actions, each on an invoice not asked for before; every response's time and status. */
+function payLoad(o: PayBenchOptions, calls: PayCalls, queue: PayQueue, seconds: number) {
+  const latencies: number[] = [];
+  const byStatus: Record<string, number> = {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${o.base}/invoices`,
+        connections: o.connections,
+        duration: seconds,
+        timeout: 30,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              const b = queue.take();
+              return { ...req, method: "POST", headers: calls.headers(b.contentType), body: b.body };
             },
-          ],
-        },
-        (err, r) => (err ? reject(err) : resolve(r)),
-      );
-      // Every response's own time and status: autocannon's histogram has no p95.
-      instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-        latencies.push(responseTime);
-        byStatus[statusCode] = (byStatus[statusCode] ?? 0) + 1;
-      });
+          },
+        ],
+      },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    );
+    // Every response's own time and status: autocannon's histogram has no p95.
+    instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      byStatus[statusCode] = (byStatus[statusCode] ?? 0) + 1;
     });
-    return done.then((result) => ({ result, latencies, byStatus }));
-  };
+  });
+  return done.then((result) => ({ result, latencies, byStatus }));
+}
+
+/** The pay action under `connections` clients after its warm-up: rate, p95 and payments made. */
+async function measurePayLoad(o: PayBenchOptions, calls: PayCalls, queue: PayQueue): Promise<Omit<PayBenchResult, "concurrent">> {
   const withCheckout = async () =>
     Number(
       (await rows<{ n: string }>(o.db, sql`select count(*)::text as n from payments where account_id = ${o.account.accountId} and provider_reference is not null`))[0]!.n,
     );
-
-  // Warm-up until the rate settles. A fresh server keeps compiling the action's code paths long
-  // after the other loads' 3 s: measured after 3 s, its rate still climbed from 176 to 294
-  // payments/s within the 10 s measured (and p95 fell from ~57 to ~45 ms on a second run), so
-  // the figure was V8's warm-up, not the server's. Steps of `warmStepSeconds` until the rate stops
-  // rising, for at most `maxWarmSeconds`.
-  o.log(`pay action: warm-up until the rate settles (${o.warmStepSeconds} s steps, ${o.maxWarmSeconds} s at most), then ${o.connections} clients, ${o.seconds} s, one new invoice per request (${bodies.length.toLocaleString("en")} ready)…`);
+  // Warm-up until the rate settles: a fresh server keeps compiling the action's code paths well
+  // past the other loads' fixed warm-up, and the figure must be the server's, not V8's warm-up.
+  // Steps of `warmStepSeconds` until the rate stops rising, for at most `maxWarmSeconds`.
+  o.log(`pay action: warm-up until the rate settles (${o.warmStepSeconds} s steps, ${o.maxWarmSeconds} s at most), then ${o.connections} clients, ${o.seconds} s, one new invoice per request (${queue.bodies.length.toLocaleString("en")} ready)…`);
   const warmRates: number[] = [];
   while (warmRates.length * o.warmStepSeconds < o.maxWarmSeconds) {
-    const step = await payLoad(o.warmStepSeconds);
+    const step = await payLoad(o, calls, queue, o.warmStepSeconds);
     warmRates.push(step.result.requests.total / o.warmStepSeconds);
     // Settled: no longer rising (within 5 % of the best step before), after 4 steps at least:
     // the first steps of a fresh server are slow alike.
@@ -239,8 +257,8 @@ export async function runPayBench(o: {
   o.log(`  warm-up: ${warmRates.map((r) => r.toFixed(0)).join(" → ")} payments/s`);
   await new Promise((r) => setTimeout(r, 500));
   const before = await withCheckout();
-  const { result, latencies, byStatus } = await payLoad(o.seconds);
-  if (ranOut) o.log("  (ran out of invoices: later requests repeated earlier ones and were answered 'in progress')");
+  const { result, latencies, byStatus } = await payLoad(o, calls, queue, o.seconds);
+  if (queue.ranOut) o.log("  (ran out of invoices: later requests repeated earlier ones and were answered 'in progress')");
   const load = summarize("pay action", result);
   const statuses = byStatus;
   // A pay action that went through has a pending payment with the provider's checkout attached.
@@ -249,8 +267,12 @@ export async function runPayBench(o: {
   const notRedirected = Math.max(0, latencies.length - paymentsCreated);
   const p95 = percentile(latencies, 0.95);
   o.log(`  ${load.reqPerSec.toFixed(0)} req/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; statuses ${JSON.stringify(statuses)}; ${paymentsCreated} payments created`);
+  return { load, statuses, notRedirected, p95, paymentsCreated, warmRates };
+}
 
-  // ── 100 requests at once for one invoice, then the provider's callback ──
+/** 100 requests at once for one invoice, then the provider's callback: one checkout, one settled payment. */
+async function raceOneInvoice(o: PayBenchOptions, calls: PayCalls, raceInvoice: { number: number; totalMinor: bigint }): Promise<PayBenchResult["concurrent"]> {
+  const { call, headers } = calls;
   o.log(`pay action: 100 concurrent requests for invoice ${raceInvoice.number}, then the signed callback…`);
   const raceBodies = await Promise.all(Array.from({ length: 100 }, () => call(raceInvoice)));
   const raceStarted = performance.now();
@@ -269,27 +291,7 @@ export async function runPayBench(o: {
   const otherStatuses: Record<string, number> = {};
   for (const a of answers) if (!started.includes(a) && !inProgress.includes(a)) otherStatuses[a.status] = (otherStatuses[a.status] ?? 0) + 1;
 
-  // The card provider completes the one checkout and calls back, as the hosted page would.
-  let webhookStatus = 0;
-  const checkoutId = started[0]?.checkout;
-  if (checkoutId) {
-    const [row] = await rows<{ amount: string; currency: string }>(
-      o.db,
-      sql`update sandbox_checkouts set status = 'succeeded', card_brand = 'Visa', card_last4 = '4242', updated_at = now()
-          where id = ${checkoutId} and status = 'open' returning amount_minor::text as amount, currency`,
-    );
-    if (row) {
-      const body = sandboxEventBody(checkoutId, "succeeded", BigInt(row.amount), row.currency, null);
-      const ts = Math.floor(Date.now() / 1000);
-      const res = await fetch(`${o.base}/api/payments/webhooks/sandbox`, {
-        method: "POST",
-        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signSandboxPayload(body, ts, o.webhookSecret), [TIMESTAMP_HEADER]: String(ts) },
-        body,
-      });
-      webhookStatus = res.status;
-      await res.arrayBuffer();
-    }
-  }
+  const webhookStatus = started[0]?.checkout ? await completeCheckout(o, started[0].checkout) : 0;
   const secondsToSettled = (performance.now() - raceStarted) / 1000;
   const [facts] = await rows<{ settled: string; outstanding: string }>(
     o.db,
@@ -315,5 +317,24 @@ export async function runPayBench(o: {
     `  ${started.length} sent to the hosted page, ${inProgress.length} told a payment is in progress, ${serverErrors} 5xx; ` +
       `callback ${webhookStatus}; ${concurrent.settledPayments} settled payment, outstanding ${concurrent.outstandingMinor}; ${secondsToSettled.toFixed(2)} s`,
   );
-  return { load, statuses, notRedirected, p95, paymentsCreated, warmRates, concurrent };
+  return concurrent;
+}
+
+/** The card provider completes the checkout and calls back, as the hosted page would; the callback's status, or 0. */
+async function completeCheckout(o: PayBenchOptions, checkoutId: string): Promise<number> {
+  const [row] = await rows<{ amount: string; currency: string }>(
+    o.db,
+    sql`update sandbox_checkouts set status = 'succeeded', card_brand = 'Visa', card_last4 = '4242', updated_at = now()
+        where id = ${checkoutId} and status = 'open' returning amount_minor::text as amount, currency`,
+  );
+  if (!row) return 0;
+  const body = sandboxEventBody(checkoutId, "succeeded", BigInt(row.amount), row.currency, null);
+  const ts = Math.floor(Date.now() / 1000);
+  const res = await fetch(`${o.base}/api/payments/webhooks/sandbox`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signSandboxPayload(body, ts, o.webhookSecret), [TIMESTAMP_HEADER]: String(ts) },
+    body,
+  });
+  await res.arrayBuffer();
+  return res.status;
 }

@@ -1,6 +1,7 @@
 /**
- * `next start` of the production build as a child in its own process group, for the benchmark
- * and the fault tests: its output kept (the last lines, for errors), signals sent to the whole
+ * The production build's server as a child in its own process group (`next start`, or with
+ * `standalone` the `node .next/standalone/server.js` a Node host runs), for the benchmark, the
+ * fault tests and the standalone check: its output kept (the last lines, for errors), signals sent to the whole
  * group (the server and anything it forked), killed when this process exits, and a wait until
  * it answers /login.
  */
@@ -12,7 +13,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 export type NextProcess = {
   baseUrl: string;
-  /** Process group leader (`next start`). */
+  /** Process group leader (the server's own process). */
   leader: number;
   alive(): boolean;
   /** Sends a signal to the whole process group. */
@@ -29,11 +30,14 @@ export type NextProcess = {
   tail(lines?: number): string;
 };
 
-export function spawnNext(o: { port: number; env: NodeJS.ProcessEnv; keepLines?: number }): NextProcess {
+export function spawnNext(o: { port: number; env: NodeJS.ProcessEnv; keepLines?: number; standalone?: boolean }): NextProcess {
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(o.port)], {
+  // server.js reads its port and address from the environment, and binds 0.0.0.0 by default.
+  const args = o.standalone ? [path.join(root, ".next", "standalone", "server.js")] : [nextBin, "start", "-p", String(o.port)];
+  const env = o.standalone ? { ...o.env, PORT: String(o.port), HOSTNAME: "127.0.0.1" } : o.env;
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
-    env: o.env,
+    env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -73,29 +73,112 @@ export async function payInvoice(
   invoice: { number: number; amountMinor: bigint },
   o: FlowOptions = {},
 ): Promise<FlowResult> {
-  const r: FlowResult = {
-    invoice: invoice.number,
-    key: o.key ?? crypto.randomUUID(),
-    paymentId: null,
-    checkoutId: null,
-    outcome: "gave_up",
-    interrupted: 0,
-    unavailable: 0,
-    serverErrors: 0,
-    firstInterruptedAt: null,
-  };
-  const maxFailures = o.maxFailures ?? 200;
-  let failures = 0;
-  let polls = 0;
-  let step: Step = "begin";
+  const flow = new PayFlow(client, ids, invoice, o);
+  for (;;) {
+    const next = flow.step === "begin" ? await flow.begin() : flow.step === "card" ? await flow.payByCard() : await flow.readReturnPage();
+    if (next === "stop") return flow.result;
+  }
+}
 
-  /** Handles an answer that is not the step's success; returns false when the flow should stop. */
-  const failed = async (a: Answer): Promise<boolean> => {
-    failures++;
+/** One person's way through a payment; each step answers whether the flow goes on. */
+class PayFlow {
+  readonly result: FlowResult;
+  step: Step = "begin";
+  private failures = 0;
+  private polls = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly ids: PayIds,
+    private readonly invoice: { number: number; amountMinor: bigint },
+    private readonly o: FlowOptions,
+  ) {
+    this.result = {
+      invoice: invoice.number,
+      key: o.key ?? crypto.randomUUID(),
+      paymentId: null,
+      checkoutId: null,
+      outcome: "gave_up",
+      interrupted: 0,
+      unavailable: 0,
+      serverErrors: 0,
+      firstInterruptedAt: null,
+    };
+  }
+
+  /** The Pay dialog's action: on to the hosted page, or refused. */
+  async begin(): Promise<"go on" | "stop"> {
+    const { invoice, result: r } = this;
+    this.o.onRequest?.("begin", "start");
+    const a = await this.client.action("pay:begin", `/invoices/${invoice.number}`, this.ids.pay, [{}], {
+      n: String(invoice.number),
+      method: "card",
+      amount: invoice.amountMinor.toString(),
+      idempotencyKey: r.key,
+    });
+    this.o.onRequest?.("begin", "end");
+    if (a.status === 200 && a.redirect && this.follow(a.redirect)) return "go on";
+    if (a.status === 200) {
+      // The dialog opens the hosted page itself (checkoutUrl), or continues one in progress.
+      const next = /"(?:checkoutUrl|inProgressUrl)":"([^"]+)"/.exec(a.text);
+      if (next && this.follow(next[1]!)) return "go on";
+      return this.refused(a);
+    }
+    return this.failed(a);
+  }
+
+  /** The sandbox's hosted page, paid with the test card: on to the return page, or refused. */
+  async payByCard(): Promise<"go on" | "stop"> {
+    const id = this.result.checkoutId!;
+    this.o.onRequest?.("card", "start");
+    const a = await this.client.action("pay:card", `/sandbox/checkout/${id}`, this.ids.card, [id, {}], {
+      card: TEST_CARD,
+      expiry: "12/39",
+      cvc: "123",
+    });
+    this.o.onRequest?.("card", "end");
+    if (a.status === 200 && a.redirect && this.follow(a.redirect) && this.step === "return") return "go on";
+    if (a.status === 200) return this.refused(a);
+    return this.failed(a);
+  }
+
+  /** The invoice page the provider returns to, reloaded while the payment is processing. */
+  async readReturnPage(): Promise<"go on" | "stop"> {
+    const r = this.result;
+    this.o.onRequest?.("return", "start");
+    const a = await this.client.get("pay:return", `/invoices/${this.invoice.number}?payment=${r.paymentId}`);
+    this.o.onRequest?.("return", "end");
+    if (a.status !== 200) return this.failed(a);
+    if (a.text.includes("Payment received")) {
+      r.outcome = "acknowledged";
+      return "stop";
+    }
+    if (/was declined|was cancelled/.test(a.text)) {
+      r.outcome = "declined";
+      return "stop";
+    }
+    if (++this.polls > (this.o.processingPolls ?? 20)) {
+      r.outcome = "processing";
+      return "stop";
+    }
+    await sleep(300);
+    return "go on";
+  }
+
+  private refused(a: Answer): "stop" {
+    this.result.outcome = "refused";
+    this.result.message = /"message":"([^"]+)"/.exec(a.text)?.[1] ?? a.text.slice(0, 200);
+    return "stop";
+  }
+
+  /** An answer that is not the step's success: counted, waited on, and tried again up to the limit. */
+  private async failed(a: Answer): Promise<"go on" | "stop"> {
+    const r = this.result;
+    this.failures++;
     if (a.status === 0) {
       r.interrupted++;
-      r.firstInterruptedAt ??= step;
-      await (o.onConnectionLost?.() ?? sleep(500));
+      r.firstInterruptedAt ??= this.step;
+      await (this.o.onConnectionLost?.() ?? sleep(500));
     } else if (a.status === 503) {
       r.unavailable++;
       await sleep(Math.min(5, Number(a.headers?.get("retry-after") ?? 1)) * 200);
@@ -103,84 +186,24 @@ export async function payInvoice(
       if (a.status >= 500) r.serverErrors++;
       await sleep(300);
     }
-    return failures < maxFailures;
-  };
+    return this.failures < (this.o.maxFailures ?? 200) ? "go on" : "stop";
+  }
 
-  const follow = (target: string): boolean => {
+  /** Where an answer sends the person: the hosted page (step card) or the return page (step return). */
+  private follow(target: string): boolean {
     const path = target.startsWith("http") ? new URL(target).pathname + new URL(target).search : target;
     const checkout = CHECKOUT.exec(path);
     if (checkout) {
-      r.checkoutId = checkout[1]!;
-      step = "card";
+      this.result.checkoutId = checkout[1]!;
+      this.step = "card";
       return true;
     }
     const payment = PAYMENT_PARAM.exec(path);
     if (payment) {
-      r.paymentId = payment[1]!;
-      step = "return";
+      this.result.paymentId = payment[1]!;
+      this.step = "return";
       return true;
     }
     return false;
-  };
-
-  for (;;) {
-    if (step === "begin") {
-      o.onRequest?.("begin", "start");
-      const a = await client.action("pay:begin", `/invoices/${invoice.number}`, ids.pay, [{}], {
-        n: String(invoice.number),
-        method: "card",
-        amount: invoice.amountMinor.toString(),
-        idempotencyKey: r.key,
-      });
-      o.onRequest?.("begin", "end");
-      if (a.status === 200 && a.redirect && follow(a.redirect)) continue;
-      if (a.status === 200) {
-        // The dialog opens the hosted page itself (checkoutUrl), or continues one in progress.
-        const next = /"(?:checkoutUrl|inProgressUrl)":"([^"]+)"/.exec(a.text);
-        if (next && follow(next[1]!)) continue;
-        const message = /"message":"([^"]+)"/.exec(a.text)?.[1];
-        r.outcome = "refused";
-        r.message = message ?? a.text.slice(0, 200);
-        return r;
-      }
-      if (!(await failed(a))) return r;
-    } else if (step === "card") {
-      const id = r.checkoutId!;
-      o.onRequest?.("card", "start");
-      const a = await client.action("pay:card", `/sandbox/checkout/${id}`, ids.card, [id, {}], {
-        card: TEST_CARD,
-        expiry: "12/39",
-        cvc: "123",
-      });
-      o.onRequest?.("card", "end");
-      if (a.status === 200 && a.redirect && follow(a.redirect) && step === "return") continue;
-      if (a.status === 200) {
-        r.outcome = "refused";
-        r.message = /"message":"([^"]+)"/.exec(a.text)?.[1] ?? a.text.slice(0, 200);
-        return r;
-      }
-      if (!(await failed(a))) return r;
-    } else {
-      o.onRequest?.("return", "start");
-      const a = await client.get("pay:return", `/invoices/${invoice.number}?payment=${r.paymentId}`);
-      o.onRequest?.("return", "end");
-      if (a.status === 200) {
-        if (a.text.includes("Payment received")) {
-          r.outcome = "acknowledged";
-          return r;
-        }
-        if (/was declined|was cancelled/.test(a.text)) {
-          r.outcome = "declined";
-          return r;
-        }
-        if (++polls > (o.processingPolls ?? 20)) {
-          r.outcome = "processing";
-          return r;
-        }
-        await sleep(300);
-        continue;
-      }
-      if (!(await failed(a))) return r;
-    }
   }
 }

@@ -18,26 +18,22 @@ import { expect, test } from "./fixtures";
 import { ROLES } from "./roles";
 import { MATRIX, MATRIX_ROLES, matches, REFUSALS, type MatrixRole, type ProbeContext } from "./security-matrix";
 import {
-  builtActions,
+  type BuiltAction,
   builtRoutes,
   callAction,
-  closeDatabase,
   createIsolatedTarget,
   database,
   demoTarget,
-  disposeClients,
   fingerprint,
   FORM,
   newClient,
   normalizeHtml,
   readAnswer,
   readBack,
+  securitySpec,
   signIn,
-  type BuiltAction,
   type Target,
 } from "./security-support";
-
-test.describe.configure({ mode: "serial" });
 
 /** The shape of an Auth.js token (JWE, "dir" + A256CBC-HS512), with random parts. */
 const FORGED_TOKEN = [
@@ -48,7 +44,7 @@ const FORGED_TOKEN = [
   randomBytes(32).toString("base64url"),
 ].join(".");
 
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: true });
 const loadSettings = () => actions.get("lib/actions/account.ts#loadAccountSettings")!;
 
 let target: Target;
@@ -81,11 +77,6 @@ test.beforeAll(async () => {
     const client = await clientFor(role);
     if (client) clients.set(role, client);
   }
-});
-
-test.afterAll(async () => {
-  await disposeClients();
-  await closeDatabase();
 });
 
 test("every page, route handler and server action of the build has a row in the matrix", () => {

@@ -21,28 +21,24 @@ import { expect, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
 import { MATRIX, type ProbeContext } from "./security-matrix";
 import {
-  builtActions,
   builtRoutes,
   callAction,
-  closeDatabase,
   createIsolatedTarget,
   database,
   demoTarget,
-  disposeClients,
   fingerprint,
   FORM,
   newClient,
   ORIGIN,
   readAnswer,
   readBack,
+  securitySpec,
   setCookies,
   signIn,
   type Target,
 } from "./security-support";
 
-test.describe.configure({ mode: "serial" });
-
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: true });
 const loadSettings = () => actions.get("lib/actions/account.ts#loadAccountSettings")!;
 const FOREIGN_ORIGINS = ["https://evil.example", "null"];
 
@@ -53,11 +49,6 @@ test.beforeAll(async () => {
   const sql = database();
   target = sql ? await createIsolatedTarget(sql, "csrf") : await demoTarget(await signIn(ROLES.demo), loadSettings());
   admin = await signIn(target.members.admin!.email);
-});
-
-test.afterAll(async () => {
-  await disposeClients();
-  await closeDatabase();
 });
 
 const signedIn = async (client: APIRequestContext) => (await client.get("/", { maxRedirects: 0 })).status() === 200;

@@ -26,28 +26,24 @@ import { DEMO_PASSWORD, ROLES } from "./roles";
 import {
   actionResult,
   BASE_URL,
-  builtActions,
   callAction,
-  closeDatabase,
   createIsolatedTarget,
   database,
   demoTarget,
-  disposeClients,
+  type Fields,
   fingerprint,
   FORM,
   newClient,
   ORIGIN,
+  securitySpec,
   signIn,
-  type Fields,
   type Sql,
   type Target,
 } from "./security-support";
 
-test.describe.configure({ mode: "serial" });
-
 const RUNS = Number(process.env.SECURITY_FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.SECURITY_FUZZ_SEED ?? 20_261_125);
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: true });
 
 // ─── Values ────────────────────────────────────────────────────────────────────────────────
 
@@ -187,8 +183,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   const statuses = [...tally.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(", ");
   console.log(`fuzz: ${tally.requests} requests in all (${statuses}), seed ${SEED}`);
-  await disposeClients();
-  await closeDatabase();
 });
 
 // ─── Query parameters ──────────────────────────────────────────────────────────────────────

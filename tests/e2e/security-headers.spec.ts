@@ -11,20 +11,15 @@ import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ROLES } from "./roles";
 import { MATRIX, type ProbeContext } from "./security-matrix";
-import { builtActions, closeDatabase, createIsolatedTarget, database, demoTarget, disposeClients, newClient, signIn, type Target } from "./security-support";
+import { createIsolatedTarget, database, demoTarget, newClient, securitySpec, signIn, type Target } from "./security-support";
 
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: false });
 
 let target: Target;
 
 test.beforeAll(async () => {
   const sql = database();
   target = sql ? await createIsolatedTarget(sql, "headers") : await demoTarget(await signIn(ROLES.demo), actions.get("lib/actions/account.ts#loadAccountSettings")!);
-});
-
-test.afterAll(async () => {
-  await disposeClients();
-  await closeDatabase();
 });
 
 /** The policy's directives by name. */

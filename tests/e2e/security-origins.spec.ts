@@ -20,23 +20,19 @@ import { expect, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
 import {
   actionResult,
-  builtActions,
   callAction,
-  closeDatabase,
   createIsolatedTarget,
   database,
-  disposeClients,
   FORM,
   newClient,
   ORIGIN,
   readAnswer,
+  securitySpec,
   setCookies,
   signIn,
 } from "./security-support";
 
-test.describe.configure({ mode: "serial" });
-
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: true });
 const action = (key: string) => {
   const a = actions.get(key);
   if (!a) throw new Error(`${key} is not in the build`);
@@ -60,8 +56,6 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await disposeClients();
-  await closeDatabase();
   await new Promise((resolve) => listener.close(resolve));
 });
 

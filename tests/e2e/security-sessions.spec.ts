@@ -24,30 +24,21 @@ import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "
 import { DEMO_PASSWORD, ROLES } from "./roles";
 import {
   actionResult,
-  builtActions,
   callAction,
-  closeDatabase,
   createIsolatedTarget,
   database,
-  disposeClients,
   FORM,
   newClient,
   readAnswer,
+  securitySpec,
+  type SetCookie,
   setCookies,
   signIn,
-  type SetCookie,
   type Target,
 } from "./security-support";
 
-test.describe.configure({ mode: "serial" });
-
-const actions = new Map(builtActions().map((a) => [a.key, a] as const));
+const actions = securitySpec({ serial: true });
 const SESSION_HOURS = 8;
-
-test.afterAll(async () => {
-  await disposeClients();
-  await closeDatabase();
-});
 
 function expectCookieFlags(cookie: SetCookie | undefined, secure: boolean, label: string) {
   expect(cookie, `${label}: set`).toBeDefined();

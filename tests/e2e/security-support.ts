@@ -17,6 +17,7 @@ import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import postgres from "postgres";
 import { paymentReferenceFor } from "../../lib/reference";
+import { test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? "http://localhost:3000";
@@ -247,6 +248,19 @@ export type Target = {
   /** Billing data of the account (VAT number, street, a contact address) that invoice access None must never receive. */
   billingSecrets: string[];
 };
+
+/**
+ * The frame of a security spec: its tests in order when they share one target account, the
+ * build's server actions by key, and its HTTP clients and database connection closed after it.
+ */
+export function securitySpec(o: { serial: boolean }): Map<string, BuiltAction> {
+  if (o.serial) test.describe.configure({ mode: "serial" });
+  test.afterAll(async () => {
+    await disposeClients();
+    await closeDatabase();
+  });
+  return new Map(builtActions().map((a) => [a.key, a] as const));
+}
 
 export type Sql = postgres.Sql;
 

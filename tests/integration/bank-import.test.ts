@@ -9,15 +9,14 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { seedDemo } from "@/scripts/seed";
-import { accounts, auditEvents, paymentAllocations, payments } from "@/db/schema";
+import { auditEvents, paymentAllocations, payments } from "@/db/schema";
 import { toDecimalString } from "@/lib/money";
 import { BankStatementError, importBankStatement, parseStatement, parseStatementAmount } from "@/lib/payments/bank-import";
 import { accountCreditMinor } from "@/lib/payments/credit";
 import { paymentReferenceFor } from "@/lib/reference";
 import { runScript } from "@/scripts/lib/run-script";
-import { resetTables, setupTestDatabase } from "../setup/db";
-import { invoiceFacts, type InvoiceFacts } from "./helpers";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo, invoiceFacts, type InvoiceFacts } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db, kind, url } = await setupTestDatabase();
@@ -27,12 +26,7 @@ let otherAccountId = "";
 let facts: InvoiceFacts[] = [];
 
 beforeEach(async () => {
-  await resetTables(db);
-  await seedDemo(db, TODAY);
-  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
-  const [o] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Other Tenant Oy"));
-  accountId = a!.id;
-  otherAccountId = o!.id;
+  ({ accountId, otherAccountId } = await freshDemo(db, TODAY));
   facts = await invoiceFacts(db);
 });
 

@@ -15,7 +15,6 @@ import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { rows } from "@/db/client";
-import { seedDemo } from "@/scripts/seed";
 import { accounts, contactEmails, emailDeliveries, emailOutbox, invoices } from "@/db/schema";
 import { enqueueEmail, enqueueInvoiceEmail, queueInvoiceEmail } from "@/lib/email/outbox";
 import { BACKOFF_BASE_MS, drainOutbox, MAX_ATTEMPTS, outboxSender, sendOutboxSoon, startOutboxSender } from "@/lib/email/sender";
@@ -27,7 +26,8 @@ import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
 import { formatMoney } from "@/lib/money";
 import { closePdfPool } from "@/lib/pdf/render";
 import { runScript } from "@/scripts/lib/run-script";
-import { resetTables, setupTestDatabase } from "../setup/db";
+import { setupTestDatabase } from "../setup/db";
+import { freshDemo } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db, kind, url } = await setupTestDatabase();
@@ -121,12 +121,7 @@ let invoice: { id: string; number: number; invoiceDate: string; dueDate: string;
 const BILLING = ["billing2@example.com", "demo@example.com"];
 
 beforeEach(async () => {
-  await resetTables(db);
-  await seedDemo(db, TODAY);
-  const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
-  const [o] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Other Tenant Oy"));
-  accountId = a!.id;
-  otherAccountId = o!.id;
+  ({ accountId, otherAccountId } = await freshDemo(db, TODAY));
   const [i] = await db
     .select({
       id: invoices.id,

@@ -105,11 +105,12 @@ export async function freshDemo(db: import("@/db/client").Database, today: strin
   await resetDatabase(db);
   await seedDemo(db, today);
   const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
+  const [o] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Other Tenant Oy"));
   const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, "demo@example.com"));
   const owed = (await invoiceFacts(db))
     .filter((f) => f.account === "Example Cloud Customer AB" && f.outstandingMinor > 0n)
     .map((f) => ({ number: f.number, outstandingMinor: f.outstandingMinor }));
-  return { accountId: a!.id, userId: u!.id, owed };
+  return { accountId: a!.id, otherAccountId: o!.id, userId: u!.id, owed };
 }
 
 export async function outstandingOf(db: Executor, number: number): Promise<bigint> {
