@@ -41,6 +41,8 @@ const schema = z.object({
    * received) unless this explicit opt-in is given; `npm start` on the embedded demo sets it.
    */
   CUMULUS_ALLOW_SANDBOX: bool,
+  /** `npm run db:roles`: the application role's password (it is checked there, with its message). */
+  CUMULUS_APP_PASSWORD: z.string().optional(),
   /** Signs the sandbox provider's callbacks; derived from AUTH_SECRET when unset. */
   SANDBOX_WEBHOOK_SECRET: z.string().min(16).optional(),
   STRIPE_SECRET_KEY: z.string().optional(),

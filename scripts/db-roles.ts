@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`--role must be a lower-case PostgreSQL name, not "${role}"`);
   const url = env().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: db:roles configures a PostgreSQL server (the embedded database has no roles).");
-  const password = process.env.CUMULUS_APP_PASSWORD;
+  const password = env().CUMULUS_APP_PASSWORD;
   if (password !== undefined && !/^[\x21-\x7e]{16,}$/.test(password)) {
     throw new Error("CUMULUS_APP_PASSWORD must be at least 16 printable ASCII characters (e.g. openssl rand -base64 32).");
   }
