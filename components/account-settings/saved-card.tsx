@@ -81,7 +81,7 @@ function RemoveCardForm({ onRemoved, onCancel }: { onRemoved: (message: string) 
         name="password"
         type="password"
         label="Your password"
-        note="Removing the card turns automatic payment off. Confirm with your password."
+        note="Confirm with your password."
         error={state.fieldErrors?.password}
         autoComplete="current-password"
       />

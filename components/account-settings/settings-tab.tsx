@@ -16,8 +16,7 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
   const card = s.savedCard;
   return (
     <>
-      {/* Keyed on what the server may have changed elsewhere (removing the card turns automatic payment off). */}
-      <form key={`${s.automaticPayment}-${Boolean(card)}`} action={action} className="space-y-5" noValidate>
+      <form action={action} className="space-y-5" noValidate>
         {readOnly && <p className="text-sm text-slate-700">You can see the settings; a user with invoice access Full can change them.</p>}
         <FormMessage ok={state.ok} message={state.message} />
         <fieldset>
@@ -26,24 +25,6 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
             <input type="checkbox" name="receiveInvoicesByEmail" defaultChecked={s.receiveInvoicesByEmail} disabled={readOnly} className="size-4 rounded border-slate-400" />
             Email, to the Billing contacts
           </label>
-        </fieldset>
-        <fieldset>
-          <legend className="text-sm font-semibold">Automatic payment</legend>
-          <label className="mt-2 flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              name="automaticPayment"
-              defaultChecked={s.automaticPayment}
-              disabled={readOnly || !card}
-              aria-describedby="auto-pay-note"
-              className="size-4 rounded border-slate-400"
-            />
-            Pay new invoices automatically with the saved card
-          </label>
-          <p id="auto-pay-note" className="mt-1 text-xs text-slate-600">
-            {card ? "Invoices are charged to the saved card on their due date." : "Needs a saved card, and this account has none."}
-          </p>
-          {state.fieldErrors?.automaticPayment && <p className="mt-1 text-sm text-red-700">{state.fieldErrors.automaticPayment}</p>}
         </fieldset>
         <fieldset>
           <legend className="text-sm font-semibold">Language and number format of invoices</legend>

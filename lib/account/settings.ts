@@ -1,5 +1,5 @@
 /** Customer Info and invoice settings of one account; every change writes an audit row. */
-import { and, count, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { accounts, savedCards, type Language, type PostalAddress } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -70,20 +70,16 @@ export async function updateCustomerInfo(db: Database, accountId: string, actorU
   });
 }
 
-export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language; automaticPayment: boolean };
+export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language };
 
 export async function updateInvoiceSettings(db: Database, accountId: string, actorUserId: string, input: InvoiceSettingsInput) {
   return db.transaction(async (tx) => {
     const [before] = await tx
-      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language, automaticPayment: accounts.automaticPayment })
+      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language })
       .from(accounts)
       .where(eq(accounts.id, accountId))
       .for("update");
     if (!before) return { ok: false as const, message: "Account not found." };
-    if (input.automaticPayment) {
-      const [{ n }] = (await tx.select({ n: count() }).from(savedCards).where(and(eq(savedCards.accountId, accountId)))) as [{ n: number }];
-      if (Number(n) === 0) return { ok: false as const, field: "automaticPayment" as const, message: "Automatic payment needs a saved card." };
-    }
     await tx.update(accounts).set({ ...input, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
     await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: input });
     return { ok: true as const };

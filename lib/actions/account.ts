@@ -66,13 +66,12 @@ export const saveCustomerInfo = billingAction("account.customer_info", customerI
 
 const settingsSchema = z.object({
   receiveInvoicesByEmail: checkbox,
-  automaticPayment: checkbox,
   language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
 });
 
 export const saveInvoiceSettings = billingAction("account.invoice_settings", settingsSchema, async (viewer, input) => {
   const r = await saveViewerInvoiceSettings(viewer, input);
-  return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
+  return r.ok ? ok("Settings saved.") : fail(r.message);
 });
 
 const createSchema = z.object({ email: emailAddressSchema, password });

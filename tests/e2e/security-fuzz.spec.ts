@@ -304,7 +304,7 @@ const FORMS: FormTarget[] = [
         firstName: "Ada", lastName: "Fuzz", companyName: "Fuzz Inc", street: "1 Main St", city: "Springfield", zipCode: "94103", countryCode: "US", vatNumber,
       })),
   },
-  { key: `${SETTINGS}#saveInvoiceSettings`, state: true, client: () => admin, fields: () => ({ receiveInvoicesByEmail: "on", automaticPayment: null, language: "en" }) },
+  { key: `${SETTINGS}#saveInvoiceSettings`, state: true, client: () => admin, fields: () => ({ receiveInvoicesByEmail: "on", language: "en" }) },
   { key: `${SETTINGS}#createEmail`, state: true, client: () => admin, fields: () => ({ email: `fuzz-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), runs: Math.min(RUNS, 100) },
   { key: `${SETTINGS}#verifyEmail`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId, code: "123456" }) },
   { key: `${SETTINGS}#resendCode`, state: true, client: () => admin, fields: () => ({ id: target.pendingContactId }), runs: Math.min(RUNS, 100) },
