@@ -125,6 +125,8 @@ test("a declined card says so once, in a person's words", async ({ asRole }) => 
 });
 
 test("closing the Pay dialog returns focus to the control that opened it, and keeps the selection", async ({ asRole }) => {
+  // Four dialogs opened and closed, on two pages, with axe once: more than one page's worth of time.
+  test.slow();
   const page = await asRole("demo");
   await page.goto("/invoices");
   // The row menu's button, by keyboard.
