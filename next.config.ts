@@ -1,8 +1,7 @@
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
 
 const nextConfig: NextConfig = {
-  // A Node host runs `node .next/standalone/server.js` (docs/operations.md).
-  output: "standalone",
   // PGlite loads its WebAssembly and data files by path; bundling it breaks every query.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   // The embedded database must never be traced into a build output.
@@ -27,4 +26,11 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * The build also writes the standalone server a Node host runs (`node .next/standalone/server.js`,
+ * docs/operations.md). `next start` (npm start, the tests) serves the same build, and is not told
+ * of the option: it would warn that it does not run the standalone server.
+ */
+export default function config(phase: string): NextConfig {
+  return phase === PHASE_PRODUCTION_BUILD ? { ...nextConfig, output: "standalone" } : nextConfig;
+}
