@@ -12,6 +12,7 @@ const restrict = (regex, message) => ({ regex, message });
 const TO_APP = restrict(folder("app"), "Only app/ imports from app/: move what is shared to components/ or lib/.");
 const TO_COMPONENTS = restrict(folder("components"), "lib/ never imports components/: imports run app → components → lib.");
 const TO_DB_FROM_UI = restrict(folder("db"), "Reads and writes go through lib/dal (or lib/actions), never @/db directly.");
+const TO_DB_FROM_ACTIONS = restrict(folder("db"), "A server action never opens the database: its handler calls a write of lib/dal that takes the viewer.");
 const TO_SCRIPTS = restrict(folder("scripts"), "Application code never imports scripts/.");
 const TO_TESTS = restrict(folder("tests"), "Only tests import tests/.");
 const TO_DAL_OR_ACTIONS = restrict(
@@ -33,7 +34,8 @@ const boundary = (files, patterns, ignores = []) => ({
 const boundaries = [
   boundary(["app/**"], [TO_DB_FROM_UI, TO_SCRIPTS, TO_TESTS]),
   boundary(["components/**"], [TO_APP, TO_DB_FROM_UI, TO_SCRIPTS, TO_TESTS]),
-  boundary(["lib/dal/**", "lib/actions/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
+  boundary(["lib/dal/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
+  boundary(["lib/actions/**"], [TO_APP, TO_COMPONENTS, TO_DB_FROM_ACTIONS, TO_SCRIPTS, TO_TESTS], TESTS),
   boundary(["lib/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS, TO_DAL_OR_ACTIONS, TO_NEXT], ["lib/dal/**", "lib/actions/**", ...TESTS]),
   boundary(["db/**"], [TO_LIB_BUT_ENV, TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
   boundary(["scripts/**"], [TO_TESTS]),

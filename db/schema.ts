@@ -109,6 +109,12 @@ export const accounts = pgTable(
      * payment. The invoice list's summary is cached per account and version.
      */
     ledgerVersion: bigint("ledger_version", { mode: "number" }).notNull().default(0),
+    /**
+     * Raised each time the saved card is added, replaced or removed. A card setup carries the
+     * version it was started at and is applied only at that version, so it applies at most once
+     * and never after a later change.
+     */
+    cardVersion: integer("card_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -536,6 +542,8 @@ export const sandboxPaymentMethods = pgTable("sandbox_payment_methods", {
   expMonth: smallint("exp_month").notNull(),
   expYear: smallint("exp_year").notNull(),
   behaviour: text("behaviour").$type<"succeeds" | "declined" | "requires_action">().notNull(),
+  /** Set when the merchant detaches the card: it can no longer be charged. */
+  detachedAt: ts("detached_at"),
   createdAt: createdAt(),
 });
 
@@ -551,6 +559,8 @@ export const sandboxCardSetups = pgTable(
     returnUrl: text("return_url").notNull(),
     status: text("status").$type<"open" | "requires_action" | "succeeded" | "cancelled">().notNull().default("open"),
     paymentMethodId: uuid("payment_method_id").references(() => sandboxPaymentMethods.id),
+    /** The merchant's card version the setup was started at (a real provider's metadata). */
+    cardVersion: integer("card_version").notNull(),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },

@@ -1,8 +1,19 @@
 /** CSV files (RFC 4180 through csv-stringify), built and streamed the same way for every export. */
 import { stringify } from "csv-stringify/sync";
 
+/** A cell a spreadsheet would run as a formula: text starting with = + - @, a tab or a carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number (an amount, possibly negative): a spreadsheet reads it as a number, not a formula. */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** The cell as written: a text a spreadsheet would evaluate gets a leading ' so it stays text. */
+export function csvCell(value: string | number): string | number {
+  if (typeof value === "number" || DECIMAL_NUMBER.test(value) || !FORMULA_START.test(value)) return value;
+  return `'${value}`;
+}
+
 export function csvLine(values: (string | number)[]): string {
-  return stringify([values], { record_delimiter: "\r\n" });
+  return stringify([values.map(csvCell)], { record_delimiter: "\r\n" });
 }
 
 /**

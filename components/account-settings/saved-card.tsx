@@ -13,6 +13,7 @@ const RETURN_MESSAGES: Record<string, { ok: boolean; text: string }> = {
   unchanged: { ok: true, text: "This card was already saved." },
   open: { ok: false, text: "No card was saved: the card was not confirmed." },
   cancelled: { ok: false, text: "No card was saved." },
+  stale: { ok: false, text: "No card was saved: this card setup was used already or the card has changed since. Add the card again." },
 };
 
 /** The saved card in Settings: masked, with Add / Replace / Remove card for invoice access Full. */

@@ -5,6 +5,7 @@ CREATE TABLE "sandbox_card_setups" (
 	"return_url" text NOT NULL,
 	"status" text DEFAULT 'open' NOT NULL,
 	"payment_method_id" uuid,
+	"card_version" integer NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
@@ -16,10 +17,12 @@ CREATE TABLE "sandbox_payment_methods" (
 	"exp_month" smallint NOT NULL,
 	"exp_year" smallint NOT NULL,
 	"behaviour" text NOT NULL,
+	"detached_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 DROP INDEX "saved_cards_account_idx";--> statement-breakpoint
+ALTER TABLE "accounts" ADD COLUMN "card_version" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "saved_cards" ADD COLUMN "provider_customer_reference" text;--> statement-breakpoint
 ALTER TABLE "sandbox_card_setups" ADD CONSTRAINT "sandbox_card_setups_payment_method_id_sandbox_payment_methods_id_fk" FOREIGN KEY ("payment_method_id") REFERENCES "public"."sandbox_payment_methods"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "sandbox_card_setups_merchant_reference_key" ON "sandbox_card_setups" USING btree ("merchant_reference");--> statement-breakpoint

@@ -20,17 +20,20 @@ import { accountStatement } from "./statement-history";
 
 export const STATEMENT_PERIODS = ["this-year", "last-year", "range"] as const;
 
-const periodSchema = z
-  .object({
-    period: filterChoice(STATEMENT_PERIODS, "Choose This year, Last year or a date range.", "this-year"),
-    from: optionalIsoDate,
-    to: optionalIsoDate,
-  })
-  .refine(endNotBeforeStart, { error: "The end date is before the start date.", path: ["to"] })
-  .refine((p) => p.period !== "range" || p.from, { error: "Enter the first day of the period.", path: ["from"] })
-  .refine((p) => p.period !== "range" || p.to, { error: "Enter the last day of the period.", path: ["to"] });
+/** The period's fields; `today` (the account's) is the last day a range may start on. */
+const periodSchema = (today: string) =>
+  z
+    .object({
+      period: filterChoice(STATEMENT_PERIODS, "Choose This year, Last year or a date range.", "this-year"),
+      from: optionalIsoDate,
+      to: optionalIsoDate,
+    })
+    .refine(endNotBeforeStart, { error: "The end date is before the start date.", path: ["to"] })
+    .refine((p) => p.period !== "range" || p.from, { error: "Enter the first day of the period.", path: ["from"] })
+    .refine((p) => p.period !== "range" || p.to, { error: "Enter the last day of the period.", path: ["to"] })
+    .refine((p) => p.period !== "range" || !p.from || p.from <= today, { error: "The first day is after today.", path: ["from"] });
 
-export type StatementPeriodParams = z.infer<typeof periodSchema>;
+export type StatementPeriodParams = z.infer<ReturnType<typeof periodSchema>>;
 
 /** The period's first and last day; "this year" ends today, a range not after today. */
 export function statementPeriod(p: StatementPeriodParams, today: string): { from: string; to: string } {
@@ -40,8 +43,8 @@ export function statementPeriod(p: StatementPeriodParams, today: string): { from
   return { from: `${year}-01-01`, to: today };
 }
 
-export function parseStatementParams(raw: Record<string, unknown>): ParsedParams<StatementPeriodParams> {
-  return parseSearchParams(periodSchema, raw, { period: "this-year" });
+export function parseStatementParams(raw: Record<string, unknown>, today: string): ParsedParams<StatementPeriodParams> {
+  return parseSearchParams(periodSchema(today), raw, { period: "this-year" });
 }
 
 /** `Cumulus-statement-2026-01-01-2026-11-25.pdf` */

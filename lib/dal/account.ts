@@ -9,7 +9,7 @@ import { accountSettings, updateCustomerInfo, updateInvoiceSettings, type Invoic
 import type { CustomerInfoInput } from "@/lib/account/validation";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
 import { countryOptions } from "@/lib/countries";
-import { canManageBilling, canReadBilling, type Viewer } from "./session";
+import { canManageBilling, canReadBilling, FULL_ACCESS_REQUIRED, type Viewer } from "./session";
 
 async function billingSettingsView(viewer: Viewer) {
   const db = getDb();
@@ -32,11 +32,13 @@ export async function getAccountSettingsView(viewer: Viewer): Promise<AccountSet
   return { email: viewer.email, billing: canReadBilling(viewer) ? await billingSettingsView(viewer) : null };
 }
 
-/** The viewer's account's customer info; null when the account is gone. */
-export function saveViewerCustomerInfo(viewer: Viewer, input: CustomerInfoInput) {
+/** The viewer's account's customer info; null when the account is gone or the viewer may not change it. */
+export async function saveViewerCustomerInfo(viewer: Viewer, input: CustomerInfoInput) {
+  if (!canManageBilling(viewer)) return null;
   return updateCustomerInfo(getDb(), viewer.account.id, viewer.userId, input);
 }
 
-export function saveViewerInvoiceSettings(viewer: Viewer, input: InvoiceSettingsInput) {
+export async function saveViewerInvoiceSettings(viewer: Viewer, input: InvoiceSettingsInput) {
+  if (!canManageBilling(viewer)) return { ok: false as const, message: FULL_ACCESS_REQUIRED };
   return updateInvoiceSettings(getDb(), viewer.account.id, viewer.userId, input);
 }

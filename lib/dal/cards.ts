@@ -8,11 +8,18 @@ import { getDb } from "@/db/client";
 import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
 import type { MaskedCard } from "@/lib/payments/card-label";
-import { cardSetupContext, payWithSavedCard, removeSavedCard, savedCardOf, storeSavedCard, type SavedCardPayInput } from "@/lib/payments/saved-card";
+import { cardSetupContext, detachDroppedCard, payWithSavedCard, removeSavedCard, savedCardOf, storeSavedCard, type SavedCardPayInput, type StoreCardResult } from "@/lib/payments/saved-card";
 import { canManageBilling, canPayInvoices, canReadBilling, type Viewer } from "./session";
 
 /** Where the provider sends the browser back after a card setup (a panel page). */
 export const CARD_SETUP_RETURN_PATH = "/cards/return";
+
+export type CardSetupResult = Exclude<StoreCardResult, "not_found"> | "open" | "cancelled" | "not_found";
+
+/** The Settings tab, saying how a card setup ended (`?card=`, read by the saved card's panel). */
+export function cardSetupResultPath(result: Exclude<CardSetupResult, "not_found">): string {
+  return `/?settings=settings&card=${result}`;
+}
 
 /** The masked card, or null (no card, or no invoice access: nothing is read then). */
 export async function getSavedCard(viewer: Viewer): Promise<MaskedCard | null> {
@@ -40,17 +47,18 @@ export async function startCardSetup(viewer: Viewer): Promise<{ redirectUrl: str
     accountId: viewer.account.id,
     currency: context.currency,
     customerReference: context.customerReference,
+    cardVersion: context.cardVersion,
     // The panel's own origin (APP_URL), never the request's Host.
     returnUrl: new URL(CARD_SETUP_RETURN_PATH, appOrigin()).toString(),
+    cancelUrl: new URL(cardSetupResultPath("cancelled"), appOrigin()).toString(),
   });
   return { redirectUrl: setup.redirectUrl };
 }
 
-export type CardSetupResult = "added" | "replaced" | "unchanged" | "open" | "cancelled" | "not_found";
-
 /**
- * Back from the provider: asks it about the setup and, when it succeeded, stores the card. A
- * setup of another account, or one the provider does not know, answers not_found.
+ * Back from the provider: asks it about the setup and, when it succeeded, stores the card (a
+ * replaced card is then detached at the provider). A setup of another account, or one the
+ * provider does not know, answers not_found.
  */
 export async function completeCardSetup(viewer: Viewer, providerReference: string): Promise<CardSetupResult> {
   if (!canManageBilling(viewer)) return "not_found";
@@ -58,12 +66,23 @@ export async function completeCardSetup(viewer: Viewer, providerReference: strin
   const setup = await provider.retrieveCardSetup(providerReference);
   if (!setup || setup.accountId !== viewer.account.id) return "not_found";
   if (setup.state !== "succeeded" || !setup.card) return setup.state === "cancelled" ? "cancelled" : "open";
-  return storeSavedCard(getDb(), { accountId: viewer.account.id, actorUserId: viewer.userId, provider: provider.name, card: setup.card });
+  const stored = await storeSavedCard(getDb(), {
+    accountId: viewer.account.id,
+    actorUserId: viewer.userId,
+    provider: provider.name,
+    card: setup.card,
+    setupCardVersion: setup.cardVersion,
+  });
+  await detachDroppedCard(provider, stored.dropped);
+  return stored.result;
 }
 
+/** Removes the saved card; once that is committed, the card is detached at its provider. */
 export async function removeCard(viewer: Viewer) {
   if (!canManageBilling(viewer)) return { removed: false as const };
-  return removeSavedCard(getDb(), viewer.account.id, viewer.userId);
+  const removal = await removeSavedCard(getDb(), viewer.account.id, viewer.userId);
+  if (removal.removed) await detachDroppedCard(getPaymentProvider(), removal.dropped);
+  return removal;
 }
 
 export async function payWithCard(viewer: Viewer, input: Pick<SavedCardPayInput, "numbers" | "expectedAmountMinor" | "idempotencyKey">) {

@@ -3,13 +3,13 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
-import { startCardCheckout, stripeResumeLocation } from "@/lib/payments/checkout";
+import { startCardCheckout, stripeResumeLocation, type CardCheckoutOutcome } from "@/lib/payments/checkout";
 import { reconcilePayment } from "@/lib/payments/engine";
 import { allPayments, listPayments, type PaymentFilter, type PaymentListParams } from "@/lib/payments/list";
 import { accountPayment, invoicePayments, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
 import { assertInvoiceReader } from "./invoices";
-import { canPayInvoices, canReadInvoices, type Viewer } from "./session";
+import { canPayInvoices, canReadInvoices, FULL_ACCESS_REQUIRED, type Viewer } from "./session";
 
 /** The Pay dialog's rundown (Read sees it too, without the Pay button). */
 export async function getPaymentQuote(viewer: Viewer, numbers: number[] | null) {
@@ -60,11 +60,9 @@ export async function getPaymentReceipt(viewer: Viewer, paymentId: string) {
 
 export type CardPaymentRequest = { numbers: number[]; expectedAmountMinor: bigint; idempotencyKey: string };
 
-/**
- * A card payment of the viewer's invoices with the configured provider (the Pay action has
- * authorized the viewer): where the payer goes next, or why not.
- */
-export function startViewerCardPayment(viewer: Viewer, request: CardPaymentRequest) {
+/** A card payment of the viewer's invoices with the configured provider: where the payer goes next, or why not. */
+export async function startViewerCardPayment(viewer: Viewer, request: CardPaymentRequest): Promise<CardCheckoutOutcome> {
+  if (!canPayInvoices(viewer)) return { kind: "refused", message: FULL_ACCESS_REQUIRED };
   const provider = getPaymentProvider();
   return startCardCheckout(getDb(), provider, { ...request, accountId: viewer.account.id, userId: viewer.userId, returnOrigin: appOrigin() });
 }

@@ -142,6 +142,8 @@ export const canPayInvoices = (v: Viewer) => v.invoiceAccess === "full";
  * another admin (audited).
  */
 export const canManageBilling = (v: Viewer) => v.invoiceAccess === "full";
+/** What a data-access write answers a viewer without invoice access Full (the action refuses first). */
+export const FULL_ACCESS_REQUIRED = "This needs invoice access Full.";
 /** Reading customer info, VAT number, contacts and invoice settings: invoice access Read or Full. */
 export const canReadBilling = (v: Viewer) => v.invoiceAccess === "read" || v.invoiceAccess === "full";
 

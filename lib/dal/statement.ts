@@ -33,7 +33,8 @@ export async function getStatementCsv(viewer: Viewer, period: Period) {
 export async function readStatementRequest(request: Request): Promise<{ viewer: Viewer; period: Period } | Response> {
   const viewer = await requireViewer();
   if (!canReadInvoices(viewer)) return notFoundResponse();
-  const parsed = parseStatementParams(Object.fromEntries(new URL(request.url).searchParams));
+  const today = accountToday(viewer);
+  const parsed = parseStatementParams(Object.fromEntries(new URL(request.url).searchParams), today);
   if (!parsed.ok) return invalidFilterResponse(parsed.errors);
-  return { viewer, period: statementPeriod(parsed.params, accountToday(viewer)) };
+  return { viewer, period: statementPeriod(parsed.params, today) };
 }

@@ -55,6 +55,10 @@ export type CardSetupRequest = {
   customerReference: string | null;
   /** Where the provider sends the browser back; it adds `setup=<its reference>`. */
   returnUrl: string;
+  /** Where a provider whose page has its own Cancel sends the browser back (no setup to look up). */
+  cancelUrl: string;
+  /** The account's card version when the setup starts, kept by the provider and returned with the setup. */
+  cardVersion: number;
 };
 
 /** What the provider says about a card setup (a zero-amount verification on its hosted page). */
@@ -64,6 +68,8 @@ export type CardSetupOutcome = {
   state: "open" | "succeeded" | "cancelled";
   /** Present once the setup succeeded. */
   card: ProviderCard | null;
+  /** The card version the setup was started at; null when the provider did not keep one. */
+  cardVersion: number | null;
 };
 
 export type SavedCardChargeRequest = CheckoutRequest & { card: Pick<ProviderCard, "paymentMethodReference" | "customerReference"> };
@@ -87,6 +93,8 @@ export interface PaymentProvider {
   /** A hosted page where the cardholder saves a card (keyed by setupKey). */
   createCardSetup(request: CardSetupRequest): Promise<Checkout>;
   retrieveCardSetup(providerReference: string): Promise<CardSetupOutcome | null>;
+  /** Detaches a saved card from the customer: it can no longer be charged. An unknown card is no error. */
+  detachCard(paymentMethodReference: string): Promise<void>;
   /** Charges a saved card without the cardholder, keyed by the payment's id: a retry never charges twice. */
   chargeSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge>;
 }

@@ -3,7 +3,7 @@
  * the same test cards as checkout, docs/payments.md) and off-session charges of a saved card.
  * The vault keeps the brand, last four, expiry and how the test card behaves, never its number.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sandboxCardSetups, sandboxPaymentMethods } from "@/db/schema";
 import type { CardSetupOutcome, CardSetupRequest, Checkout, SavedCardCharge, SavedCardChargeRequest } from "./provider";
@@ -19,7 +19,7 @@ export async function createSandboxCardSetup(request: CardSetupRequest): Promise
   // Keyed by the panel's setup key: asking again returns the same page (a no-op update makes RETURNING answer).
   const [row] = await getDb()
     .insert(sandboxCardSetups)
-    .values({ merchantReference: request.setupKey, accountReference: request.accountId, returnUrl: request.returnUrl })
+    .values({ merchantReference: request.setupKey, accountReference: request.accountId, returnUrl: request.returnUrl, cardVersion: request.cardVersion })
     .onConflictDoUpdate({ target: sandboxCardSetups.merchantReference, set: { merchantReference: sql`excluded.merchant_reference` } })
     .returning({ id: sandboxCardSetups.id });
   return { providerReference: row!.id, redirectUrl: `/sandbox/setup/${row!.id}` };
@@ -45,7 +45,16 @@ export async function retrieveSandboxCardSetup(providerReference: string): Promi
     state === "succeeded" && method
       ? { paymentMethodReference: method.id, customerReference: null, brand: method.brand, last4: method.last4, expMonth: method.expMonth, expYear: method.expYear }
       : null;
-  return { providerReference: setup.id, accountId: setup.accountReference, state, card };
+  return { providerReference: setup.id, accountId: setup.accountReference, state, card, cardVersion: setup.cardVersion };
+}
+
+/** The merchant no longer uses the card: it stays in the vault (its setup still names it) but cannot be charged. */
+export async function detachSandboxCard(paymentMethodReference: string): Promise<void> {
+  if (!UUID.test(paymentMethodReference)) return;
+  await getDb()
+    .update(sandboxPaymentMethods)
+    .set({ detachedAt: sql`now()` })
+    .where(and(eq(sandboxPaymentMethods.id, paymentMethodReference), isNull(sandboxPaymentMethods.detachedAt)));
 }
 
 /** Where the setup page sends the browser back, with the setup to be looked up. */
@@ -115,7 +124,7 @@ export async function chargeSandboxSavedCard(request: SavedCardChargeRequest): P
   const db = getDb();
   const ref = request.card.paymentMethodReference;
   const [method] = UUID.test(ref) ? await db.select().from(sandboxPaymentMethods).where(eq(sandboxPaymentMethods.id, ref)) : [];
-  const answer = !method
+  const answer = !method || method.detachedAt
     ? { status: "failed" as const, failureReason: "The saved card is not known to the provider." }
     : cardExpired(method.expMonth, method.expYear)
       ? { status: "failed" as const, failureReason: SANDBOX_EXPIRED_REASON }

@@ -18,7 +18,7 @@ import {
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
-import { chargeSandboxSavedCard, createSandboxCardSetup, retrieveSandboxCardSetup } from "./sandbox-vault";
+import { chargeSandboxSavedCard, createSandboxCardSetup, detachSandboxCard, retrieveSandboxCardSetup } from "./sandbox-vault";
 
 export type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
 type CheckoutStatus = CheckoutRow["status"];
@@ -83,6 +83,7 @@ export const sandboxProvider: PaymentProvider = {
   // The vault lives in sandbox-vault.ts; delegated lazily, as that module imports this one.
   createCardSetup: (request) => createSandboxCardSetup(request),
   retrieveCardSetup: (providerReference) => retrieveSandboxCardSetup(providerReference),
+  detachCard: (paymentMethodReference) => detachSandboxCard(paymentMethodReference),
   chargeSavedCard: (request) => chargeSandboxSavedCard(request),
 
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {

@@ -32,28 +32,38 @@ export async function savedCardOf(db: Executor, accountId: string) {
   return card ?? null;
 }
 
-/** What a card setup at the provider needs: the account's currency and its customer there, if any. */
+/** What a card setup at the provider needs: the account's currency, card version and its customer there, if any. */
 export async function cardSetupContext(db: Executor, accountId: string, provider: ProviderName) {
-  const [account] = await db.select({ currency: accounts.currency }).from(accounts).where(eq(accounts.id, accountId));
+  const [account] = await db.select({ currency: accounts.currency, cardVersion: accounts.cardVersion }).from(accounts).where(eq(accounts.id, accountId));
   if (!account) return null;
   const card = await savedCardOf(db, accountId);
-  return { currency: account.currency, customerReference: card?.provider === provider ? card.providerCustomerReference : null };
+  return { currency: account.currency, cardVersion: account.cardVersion, customerReference: card?.provider === provider ? card.providerCustomerReference : null };
 }
 
-export type StoreCardResult = "added" | "replaced" | "unchanged" | "not_found";
+/** `stale`: the setup was applied already, or started before the card last changed; nothing is saved. */
+export type StoreCardResult = "added" | "replaced" | "unchanged" | "stale" | "not_found";
 
-/** Saves the card a provider's setup returned, replacing the account's card. The same card again changes nothing. */
+/** A card the account no longer uses, to be detached at its provider once the change is committed. */
+export type DroppedCard = Pick<typeof savedCards.$inferSelect, "provider" | "providerReference">;
+
+const raiseCardVersion = { cardVersion: sql`${accounts.cardVersion} + 1`, updatedAt: sql`now()` };
+
+/**
+ * Saves the card a provider's setup returned, replacing the account's card, when the setup was
+ * started at the account's current card version. The same card again changes nothing.
+ */
 export async function storeSavedCard(
   db: Database,
-  input: { accountId: string; actorUserId: string; provider: ProviderName; card: ProviderCard },
-): Promise<StoreCardResult> {
+  input: { accountId: string; actorUserId: string; provider: ProviderName; card: ProviderCard; setupCardVersion: number | null },
+): Promise<{ result: StoreCardResult; dropped: DroppedCard | null }> {
   const { accountId, card } = input;
   return db.transaction(async (tx) => {
     // The account row is the lock: two returns from the provider at once store one card after the other.
-    const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
-    if (!account) return "not_found";
+    const [account] = await tx.select({ cardVersion: accounts.cardVersion }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    if (!account) return { result: "not_found", dropped: null };
     const before = await savedCardOf(tx, accountId);
-    if (before?.provider === input.provider && before.providerReference === card.paymentMethodReference) return "unchanged";
+    if (before?.provider === input.provider && before.providerReference === card.paymentMethodReference) return { result: "unchanged", dropped: null };
+    if (input.setupCardVersion !== account.cardVersion) return { result: "stale", dropped: null };
     const row = {
       provider: input.provider,
       providerReference: card.paymentMethodReference,
@@ -67,9 +77,10 @@ export async function storeSavedCard(
       .insert(savedCards)
       .values({ accountId, ...row })
       .onConflictDoUpdate({ target: savedCards.accountId, set: { ...row, createdAt: sql`now()` } });
+    await tx.update(accounts).set(raiseCardVersion).where(eq(accounts.id, accountId));
     const action = before ? "card.replaced" : "card.added";
     await audit(tx, { accountId, actorUserId: input.actorUserId, action, entityType: "saved_card", entityId: accountId, before: before && masked(before), after: masked(card) });
-    return before ? "replaced" : "added";
+    return before ? { result: "replaced", dropped: { provider: before.provider, providerReference: before.providerReference } } : { result: "added", dropped: null };
   });
 }
 
@@ -78,6 +89,7 @@ export async function removeSavedCard(db: Database, accountId: string, actorUser
   return db.transaction(async (tx) => {
     const [removed] = await tx.delete(savedCards).where(eq(savedCards.accountId, accountId)).returning();
     if (!removed) return { removed: false as const };
+    await tx.update(accounts).set(raiseCardVersion).where(eq(accounts.id, accountId));
     await audit(tx, { accountId, actorUserId, action: "card.removed", entityType: "saved_card", entityId: accountId, before: masked(removed) });
     const turnedOff = await tx
       .update(accounts)
@@ -95,8 +107,23 @@ export async function removeSavedCard(db: Database, accountId: string, actorUser
         after: { automaticPayment: false, reason: "card_removed" },
       });
     }
-    return { removed: true as const, automaticPaymentTurnedOff: turnedOff.length > 0 };
+    const dropped: DroppedCard = { provider: removed.provider, providerReference: removed.providerReference };
+    return { removed: true as const, automaticPaymentTurnedOff: turnedOff.length > 0, dropped };
   });
+}
+
+/**
+ * Detaches a card the account dropped at its provider, after the commit: the panel's change
+ * stands even when the provider cannot be reached (the failure is logged). A card saved with
+ * another provider than the configured one cannot be detached through it.
+ */
+export async function detachDroppedCard(provider: PaymentProvider, dropped: DroppedCard | null): Promise<void> {
+  if (!dropped || dropped.provider !== provider.name) return;
+  try {
+    await provider.detachCard(dropped.providerReference);
+  } catch (err) {
+    console.error("Cumulus: detaching a dropped card at the provider failed:", err instanceof Error ? err.message : "unknown error");
+  }
 }
 
 export type SavedCardPayInput = {

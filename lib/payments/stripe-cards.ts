@@ -2,9 +2,11 @@
  * Saved cards through Stripe (PAYMENT_PROVIDER=stripe):
  * - createCardSetup: a Checkout Session in setup mode for the account's Stripe customer (created
  *   on the first setup), so the card is verified on Stripe's hosted page and attached for reuse.
- *   Stripe fills `{CHECKOUT_SESSION_ID}` in the return address.
+ *   Stripe fills `{CHECKOUT_SESSION_ID}` in the success address only, so Cancel has its own
+ *   address. The account's card version travels in the session's metadata.
  * - retrieveCardSetup: the session with its SetupIntent's payment method expanded; only the
  *   brand, last four and expiry are read from it.
+ * - detachCard: detaches the payment method from its customer, once the panel no longer uses it.
  * - chargeSavedCard: a PaymentIntent with `off_session: true, confirm: true`, its Idempotency-Key
  *   derived from the panel's payment id. When the bank asks for 3-D Secure
  *   (`authentication_required`), the payment goes through a hosted Checkout page instead, as a
@@ -80,6 +82,10 @@ function cardOf(session: Stripe.Checkout.Session): ProviderCard | null {
   return { paymentMethodReference: method.id, customerReference: customer, brand: stripeBrandName(brand), last4, expMonth, expYear };
 }
 
+function cardVersionOf(value: string | undefined): number | null {
+  return value !== undefined && /^\d{1,9}$/.test(value) ? Number(value) : null;
+}
+
 export function stripeCardMethods(client: Stripe, createCheckout: (request: CheckoutRequest) => Promise<Checkout>) {
   return {
     async createCardSetup(request: CardSetupRequest): Promise<Checkout> {
@@ -93,10 +99,10 @@ export function stripeCardMethods(client: Stripe, createCheckout: (request: Chec
           currency: request.currency.toLowerCase(),
           customer,
           client_reference_id: request.accountId,
-          metadata: { accountId: request.accountId },
+          metadata: { accountId: request.accountId, cardVersion: String(request.cardVersion) },
           setup_intent_data: { metadata: { accountId: request.accountId } },
           success_url: returnUrl,
-          cancel_url: returnUrl,
+          cancel_url: request.cancelUrl,
         },
         { idempotencyKey: `setup-${request.setupKey}` },
       );
@@ -117,7 +123,17 @@ export function stripeCardMethods(client: Stripe, createCheckout: (request: Chec
       if (session.mode !== "setup" || !accountId) return null;
       const card = session.status === "complete" ? cardOf(session) : null;
       const state = card ? "succeeded" : session.status === "expired" ? "cancelled" : "open";
-      return { providerReference: session.id, accountId, state, card };
+      return { providerReference: session.id, accountId, state, card, cardVersion: cardVersionOf(session.metadata?.cardVersion) };
+    },
+
+    async detachCard(paymentMethodReference: string): Promise<void> {
+      try {
+        await client.paymentMethods.detach(paymentMethodReference);
+      } catch (err) {
+        // A payment method Stripe does not know is attached to nothing.
+        if (isNotFound(err)) return;
+        throw err;
+      }
     },
 
     async chargeSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge> {

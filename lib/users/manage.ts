@@ -10,6 +10,8 @@ import { audit } from "@/lib/audit";
 
 export type AccessChange = { invoiceAccess: InvoiceAccess; isAdmin: boolean };
 
+export const ADMINS_ONLY = "Only admins can change access.";
+
 export async function changeUserAccess(
   db: Database,
   accountId: string,
@@ -29,7 +31,7 @@ export async function changeUserAccess(
     const target = all.find((u) => u.id === targetUserId);
     if (!target) return { ok: false as const, message: "This user is not in your account." };
     const actor = all.find((u) => u.id === actorUserId);
-    if (!actor?.isAdmin) return { ok: false as const, message: "Only admins can change access." };
+    if (!actor?.isAdmin) return { ok: false as const, message: ADMINS_ONLY };
     const after = all.map((u) => (u.id === targetUserId ? { ...u, ...change } : u));
     if (!after.some((u) => u.isAdmin && u.invoiceAccess === "full")) {
       return { ok: false as const, message: "The last admin with invoice access Full cannot be demoted." };

@@ -32,12 +32,15 @@ describe("import boundaries", () => {
     ["lib/money.test.ts", "@/scripts/bench/pay", "unit tests beside the code import no script either"],
     ["app/(panel)/example/page.tsx", "@/db/client", "app/ never imports db/"],
     ["app/api/example/route.ts", "@/db/schema", "app/ never imports the schema"],
+    ["lib/actions/example.ts", "@/db/client", "a server action never opens the database"],
+    ["lib/actions/example.ts", "../../db/schema", "a server action never imports db/, by a relative path either"],
   ])("%s ↛ %s (%s)", async (file, source) => {
     expect(await boundaryErrors(file, source)).toHaveLength(1);
   });
 
   it.each([
     ["lib/dal/example.ts", "next/navigation"],
+    ["lib/dal/example.ts", "@/db/client"],
     ["lib/actions/example.ts", "@/lib/dal/session"],
     ["lib/payments/example.ts", "@/lib/env"],
     ["db/example.ts", "@/lib/env"],

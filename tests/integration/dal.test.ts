@@ -9,7 +9,9 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { encode } from "next-auth/jwt";
 import { seedDemo } from "@/scripts/seed";
-import { auditEvents, users } from "@/db/schema";
+import { accounts, auditEvents, contactPhones, payments, users } from "@/db/schema";
+import type { CustomerInfoInput } from "@/lib/account/validation";
+import type { Viewer } from "@/lib/dal/session";
 import { startSession } from "@/lib/auth/sessions";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
@@ -122,5 +124,44 @@ describe("defineAction", () => {
     form.set("amount", "3");
     expect(await action({}, form)).toEqual({ ok: true, message: "done" });
     expect(handler).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("data-access writes check the privilege themselves", () => {
+  /** A viewer of the demo account as a caller that skipped the action's check might pass it. */
+  async function viewerWith(userId: string, privilege: { invoiceAccess: "none" | "read" | "full"; isAdmin: boolean }) {
+    const [user] = await db.select({ accountId: users.accountId }).from(users).where(eq(users.id, userId));
+    return { userId, email: "x@example.com", account: { id: user!.accountId, timeZone: "Europe/Stockholm" }, ...privilege } as unknown as Viewer;
+  }
+
+  it("paying, customer info, invoice settings and contacts need invoice access Full", async () => {
+    const { startViewerCardPayment } = await import("@/lib/dal/payments");
+    const { saveViewerCustomerInfo, saveViewerInvoiceSettings } = await import("@/lib/dal/account");
+    const { addViewerPhone } = await import("@/lib/dal/contacts");
+    const readOnly = await viewerWith(reader.id, { invoiceAccess: "read", isAdmin: false });
+    const paymentsBefore = await db.$count(payments);
+    const auditsBefore = await db.$count(auditEvents);
+    const [accountBefore] = await db.select().from(accounts).where(eq(accounts.id, readOnly.account.id));
+
+    const pay = await startViewerCardPayment(readOnly, { numbers: [1], expectedAmountMinor: 100n, idempotencyKey: crypto.randomUUID() });
+    expect(pay).toMatchObject({ kind: "refused", message: "This needs invoice access Full." });
+    const info = { ...accountBefore, companyName: "Changed AB", separateBilling: false } as unknown as CustomerInfoInput;
+    expect(await saveViewerCustomerInfo(readOnly, info)).toBeNull();
+    expect(await saveViewerInvoiceSettings(readOnly, { receiveInvoicesByEmail: false, language: "sv" })).toEqual({ ok: false, message: "This needs invoice access Full." });
+    expect(await addViewerPhone(readOnly, "+46701234567", null)).toMatchObject({ ok: false });
+
+    expect(await db.$count(payments)).toBe(paymentsBefore);
+    expect(await db.$count(contactPhones, eq(contactPhones.phone, "+46701234567"))).toBe(0);
+    expect(await db.$count(auditEvents)).toBe(auditsBefore);
+    const [accountAfter] = await db.select().from(accounts).where(eq(accounts.id, readOnly.account.id));
+    expect(accountAfter).toEqual(accountBefore);
+  });
+
+  it("changing a user's access needs an admin viewer", async () => {
+    const { changeAccountUserAccess } = await import("@/lib/dal/users");
+    const notAdmin = await viewerWith(demo.id, { invoiceAccess: "full", isAdmin: false });
+    expect(await changeAccountUserAccess(notAdmin, reader.id, { invoiceAccess: "full", isAdmin: true })).toEqual({ ok: false, message: "Only admins can change access." });
+    const [after] = await db.select({ invoiceAccess: users.invoiceAccess, isAdmin: users.isAdmin }).from(users).where(eq(users.id, reader.id));
+    expect(after).toEqual({ invoiceAccess: "read", isAdmin: false });
   });
 });

@@ -9,17 +9,17 @@ import crypto from "node:crypto";
 import { and, eq, inArray, like, notInArray, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { accounts, auditEvents, payments, sandboxCheckouts, savedCards } from "@/db/schema";
+import { accounts, auditEvents, payments, sandboxCheckouts, sandboxPaymentMethods, savedCards } from "@/db/schema";
 import type { Viewer } from "@/lib/dal/session";
 import { decideCard, sandboxProvider } from "@/lib/payments/sandbox";
-import { payWithSavedCard, removeSavedCard, savedCardOf } from "@/lib/payments/saved-card";
+import { cardSetupContext, payWithSavedCard, removeSavedCard, savedCardOf } from "@/lib/payments/saved-card";
 import { authenticateSandboxCardSetup, cancelSandboxCardSetup, retrieveSandboxCardSetup, saveSandboxCard } from "@/lib/payments/sandbox-vault";
 import { setupTestDatabase } from "../setup/db";
 import { freshDemo, invoiceFacts, outstandingOf as outstandingOfInvoice } from "./helpers";
 
 const TODAY = "2026-11-25";
 const { db, kind } = await setupTestDatabase();
-const { completeCardSetup } = await import("@/lib/dal/cards");
+const { completeCardSetup, removeCard } = await import("@/lib/dal/cards");
 
 let accountId = "";
 let userId = "";
@@ -35,9 +35,16 @@ beforeEach(async () => {
 const outstandingOf = (number: number) => outstandingOfInvoice(db, number);
 const viewerOf = (account: string, invoiceAccess: "none" | "read" | "full" = "full") => ({ userId, account: { id: account }, invoiceAccess }) as unknown as Viewer;
 
+/** A setup started as Add card starts it: at the account's current card version. */
+async function startSetup(forAccount = accountId) {
+  const { cardVersion } = (await cardSetupContext(db, forAccount, "sandbox"))!;
+  const returnUrl = "http://panel.test/cards/return";
+  return sandboxProvider.createCardSetup({ setupKey: crypto.randomUUID(), accountId: forAccount, currency: "EUR", customerReference: null, returnUrl, cancelUrl: returnUrl, cardVersion });
+}
+
 /** A card saved on the sandbox's setup page (as the person would), its setup's reference. */
 async function setUpCard(cardNumber: string, forAccount = accountId, expiry = { month: 12, year: 2030 }) {
-  const setup = await sandboxProvider.createCardSetup({ setupKey: crypto.randomUUID(), accountId: forAccount, currency: "EUR", customerReference: null, returnUrl: "http://panel.test/cards/return" });
+  const setup = await startSetup(forAccount);
   const saved = await saveSandboxCard(setup.providerReference, decideCard(cardNumber), expiry.month, expiry.year);
   if (saved.kind === "requires_action") await authenticateSandboxCardSetup(setup.providerReference, true);
   return { setupReference: setup.providerReference, saved };
@@ -73,7 +80,7 @@ describe("saving a card", () => {
   });
 
   it("a card that asks for 3-D Secure is saved only once authenticated", async () => {
-    const setup = await sandboxProvider.createCardSetup({ setupKey: crypto.randomUUID(), accountId, currency: "EUR", customerReference: null, returnUrl: "http://panel.test/r" });
+    const setup = await startSetup();
     expect((await saveSandboxCard(setup.providerReference, decideCard("4000000000003220"), 1, 2031)).kind).toBe("requires_action");
     expect(await completeCardSetup(viewerOf(accountId), setup.providerReference)).toBe("open");
     await authenticateSandboxCardSetup(setup.providerReference, true);
@@ -109,17 +116,59 @@ describe("saving a card", () => {
   });
 });
 
+describe("a setup applies at most once", () => {
+  it("its return link, visited again after the card was removed or replaced, saves nothing", async () => {
+    const first = await setUpCard("4242424242424242");
+    expect(await completeCardSetup(viewerOf(accountId), first.setupReference)).toBe("added");
+    await removeSavedCard(db, accountId, userId);
+    expect(await completeCardSetup(viewerOf(accountId), first.setupReference)).toBe("stale");
+    expect(await savedCardOf(db, accountId)).toBeNull();
+
+    const second = await setUpCard("4242424242424242");
+    expect(await completeCardSetup(viewerOf(accountId), second.setupReference)).toBe("added");
+    expect(await saveCard("4000000000000341")).toBe("replaced");
+    expect(await completeCardSetup(viewerOf(accountId), second.setupReference)).toBe("stale");
+    expect((await savedCardOf(db, accountId))!.last4).toBe("0341");
+  });
+
+  it("a setup started before the card changed saves nothing", async () => {
+    const early = await setUpCard("4000000000000341");
+    expect(await saveCard("4242424242424242")).toBe("added");
+    expect(await completeCardSetup(viewerOf(accountId), early.setupReference)).toBe("stale");
+    expect((await savedCardOf(db, accountId))!.last4).toBe("4242");
+  });
+});
+
 describe("removing the card", () => {
   it("removes it, turns automatic payment off and audits both", async () => {
     await saveCard("4242424242424242");
     await db.update(accounts).set({ automaticPayment: true }).where(eq(accounts.id, accountId));
-    expect(await removeSavedCard(db, accountId, userId)).toEqual({ removed: true, automaticPaymentTurnedOff: true });
+    expect(await removeSavedCard(db, accountId, userId)).toEqual({ removed: true, automaticPaymentTurnedOff: true, dropped: { provider: "sandbox", providerReference: expect.any(String) } });
     expect(await savedCardOf(db, accountId)).toBeNull();
     const [account] = await db.select({ automaticPayment: accounts.automaticPayment }).from(accounts).where(eq(accounts.id, accountId));
     expect(account!.automaticPayment).toBe(false);
     const actions = (await db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.accountId, accountId))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["card.removed", "automatic_payment.turned_off"]));
     expect(await removeSavedCard(db, accountId, userId)).toEqual({ removed: false });
+  });
+
+  it("a removed or replaced card is detached in the provider's vault and can no longer be charged", async () => {
+    await saveCard("4242424242424242");
+    const first = (await savedCardOf(db, accountId))!.providerReference;
+    expect(await saveCard("4000000000000341")).toBe("replaced");
+    const second = (await savedCardOf(db, accountId))!.providerReference;
+    expect(await removeCard(viewerOf(accountId))).toMatchObject({ removed: true });
+    const vault = await db.select({ id: sandboxPaymentMethods.id, detachedAt: sandboxPaymentMethods.detachedAt }).from(sandboxPaymentMethods).where(inArray(sandboxPaymentMethods.id, [first, second]));
+    expect(vault.filter((m) => m.detachedAt !== null)).toHaveLength(2);
+    const charge = await sandboxProvider.chargeSavedCard({
+      paymentId: crypto.randomUUID(),
+      amountMinor: 100n,
+      currency: "EUR",
+      description: "x",
+      returnUrl: "http://panel.test/",
+      card: { paymentMethodReference: first, customerReference: null },
+    });
+    expect(charge).toMatchObject({ kind: "answered", outcome: { state: "failed" } });
   });
 
   it("never removes another account's card", async () => {

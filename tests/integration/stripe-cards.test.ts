@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { payments, savedCards } from "@/db/schema";
 import type { Viewer } from "@/lib/dal/session";
 import { getPaymentProvider } from "@/lib/payments";
@@ -22,7 +22,7 @@ const TODAY = "2026-11-25";
 const SECRET_KEY = "sk_test_cumulusCardsFake0123456789";
 const WEBHOOK_SECRET = "whsec_cumulusCardsFake0123456789";
 const { db } = await setupTestDatabase();
-const { completeCardSetup } = await import("@/lib/dal/cards");
+const { completeCardSetup, removeCard, startCardSetup } = await import("@/lib/dal/cards");
 
 // ─── A local server playing Stripe's API ──────────────────────────────────────────────────
 type Json = Record<string, unknown>;
@@ -39,10 +39,13 @@ const fake = {
   objects: new Map<string, Json>(),
   replies: new Map<string, { body: string; status: number; response: string }>(),
   requests: [] as Seen[],
+  /** Set to make detaching a payment method fail, as when Stripe cannot be reached. */
+  failDetach: false,
   reset() {
     this.objects.clear();
     this.replies.clear();
     this.requests.length = 0;
+    this.failDetach = false;
   },
 };
 
@@ -72,7 +75,7 @@ function handle(method: string, path: string, query: URLSearchParams, form: Reco
       payment_status: form.mode === "setup" ? "no_payment_required" : "unpaid",
       customer: form.customer ?? null,
       client_reference_id: form.client_reference_id ?? null,
-      metadata: form.mode === "setup" ? { accountId: form["metadata[accountId]"] } : { paymentId: form["metadata[paymentId]"] },
+      metadata: form.mode === "setup" ? { accountId: form["metadata[accountId]"], cardVersion: form["metadata[cardVersion]"] } : { paymentId: form["metadata[paymentId]"] },
       setup_intent: form.mode === "setup" ? newId("seti") : null,
       success_url: form.success_url,
       url: `https://checkout.stripe.test/c/${form.mode}/${id}`,
@@ -114,6 +117,12 @@ function handle(method: string, path: string, query: URLSearchParams, form: Reco
     };
     intent.last_payment_error = error;
     return [402, { error: { ...error, payment_intent: intent } }];
+  }
+  m = /^\/v1\/payment_methods\/([^/]+)\/detach$/.exec(path);
+  if (method === "POST" && m) {
+    if (fake.failDetach) return [500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } }];
+    if (!METHODS[m[1]!]) return [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such PaymentMethod" } }];
+    return [200, { ...paymentMethodObject(m[1]!), customer: null }];
   }
   m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
   if (method === "GET" && m) {
@@ -172,12 +181,14 @@ beforeEach(async () => {
 });
 
 const viewer = () => ({ userId, account: { id: accountId }, invoiceAccess: "full" }) as unknown as Viewer;
-const setupRequest = (setupKey = crypto.randomUUID(), customerReference: string | null = null) => ({
+const setupRequest = (setupKey = crypto.randomUUID(), customerReference: string | null = null, cardVersion = 0) => ({
   setupKey,
   accountId,
   currency: "EUR",
   customerReference,
   returnUrl: "http://panel.test/cards/return",
+  cancelUrl: "http://panel.test/?settings=settings&card=cancelled",
+  cardVersion,
 });
 
 /** A card saved through Stripe's setup page and the return to the panel. */
@@ -229,6 +240,7 @@ describe("card setup (Checkout in setup mode)", () => {
       accountId,
       state: "succeeded",
       card: { paymentMethodReference: "pm_card_visa", customerReference: customer, brand: "Visa", last4: "4242", expMonth: 12, expYear: 2030 },
+      cardVersion: 0,
     });
     expect(await completeCardSetup(viewer(), setup.providerReference)).toBe("added");
     const [row] = await db.select().from(savedCards).where(eq(savedCards.accountId, accountId));
@@ -244,6 +256,61 @@ describe("card setup (Checkout in setup mode)", () => {
     const payment = await provider.createCheckout({ paymentId: crypto.randomUUID(), amountMinor: 100n, currency: "EUR", description: "x", returnUrl: "http://panel.test/" });
     expect(await provider.retrieveCardSetup(payment.providerReference)).toBeNull();
     expect(await db.$count(savedCards)).toBe(0);
+  });
+});
+
+describe("the setup's return addresses", () => {
+  it("Cancel has its own address, to Settings with no card saved: Stripe fills the session id only in success_url", async () => {
+    const started = await startCardSetup(viewer());
+    expect(started!.redirectUrl).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/setup\//);
+    const session = fake.requests.find((r) => r.path === "/v1/checkout/sessions")!;
+    expect(session.form.success_url).toBe("http://panel.test/cards/return?setup={CHECKOUT_SESSION_ID}");
+    expect(session.form.cancel_url).toBe("http://panel.test/?settings=settings&card=cancelled");
+    expect(session.form["metadata[cardVersion]"]).toBe("0");
+  });
+});
+
+describe("a setup applies at most once", () => {
+  it("its return visited again after the card was replaced or removed saves nothing", async () => {
+    const first = await provider.createCardSetup(setupRequest());
+    saveAtStripe(first.providerReference, "pm_card_visa");
+    expect(await completeCardSetup(viewer(), first.providerReference)).toBe("added");
+    const second = await provider.createCardSetup(setupRequest(crypto.randomUUID(), null, 1));
+    saveAtStripe(second.providerReference, "pm_card_chargeDeclined");
+    expect(await completeCardSetup(viewer(), second.providerReference)).toBe("replaced");
+    expect(await completeCardSetup(viewer(), first.providerReference)).toBe("stale");
+    expect((await savedCardOf(db, accountId))!.providerReference).toBe("pm_card_chargeDeclined");
+    await removeCard(viewer());
+    expect(await completeCardSetup(viewer(), second.providerReference)).toBe("stale");
+    expect(await savedCardOf(db, accountId)).toBeNull();
+  });
+});
+
+describe("detaching a card the panel no longer uses", () => {
+  const detached = () => fake.requests.filter((r) => /\/detach$/.test(r.path)).map((r) => r.path);
+
+  it("a replaced card, then the removed one, is detached at Stripe after the change", async () => {
+    await saveCard("pm_card_visa");
+    const setup = await provider.createCardSetup(setupRequest(crypto.randomUUID(), null, 1));
+    saveAtStripe(setup.providerReference, "pm_card_authenticationRequired");
+    expect(await completeCardSetup(viewer(), setup.providerReference)).toBe("replaced");
+    expect(detached()).toEqual(["/v1/payment_methods/pm_card_visa/detach"]);
+    expect(await removeCard(viewer())).toMatchObject({ removed: true });
+    expect(detached()).toEqual(["/v1/payment_methods/pm_card_visa/detach", "/v1/payment_methods/pm_card_authenticationRequired/detach"]);
+  });
+
+  it("a failure to detach is logged and the removal stands", async () => {
+    await saveCard("pm_card_visa");
+    fake.failDetach = true;
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect(await removeCard(viewer())).toMatchObject({ removed: true });
+      expect(detached().length).toBeGreaterThan(0);
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining("detaching"), expect.anything());
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await savedCardOf(db, accountId)).toBeNull();
   });
 });
 

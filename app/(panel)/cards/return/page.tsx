@@ -7,7 +7,7 @@
  */
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { completeCardSetup } from "@/lib/dal/cards";
+import { cardSetupResultPath, completeCardSetup } from "@/lib/dal/cards";
 import { requireViewer } from "@/lib/dal/session";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -20,5 +20,5 @@ export default async function CardSetupReturnPage({ searchParams }: Props) {
   if (!setup.success) notFound();
   const result = await completeCardSetup(viewer, setup.data);
   if (result === "not_found") notFound();
-  redirect(`/?settings=settings&card=${result}`);
+  redirect(cardSetupResultPath(result));
 }

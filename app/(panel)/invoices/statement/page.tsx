@@ -52,8 +52,9 @@ function PeriodForm({ params, errors, raw }: { params: StatementPeriodParams; er
 export default async function StatementPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const viewer = await requireInvoiceReader();
   const raw = await searchParams;
-  const parsed = parseStatementParams(raw);
-  const period = statementPeriod(parsed.params, accountToday(viewer));
+  const today = accountToday(viewer);
+  const parsed = parseStatementParams(raw, today);
+  const period = statementPeriod(parsed.params, today);
   const statement = parsed.ok ? await getStatement(viewer, period) : null;
   const { currency, language } = viewer.account;
   const money = (minor: bigint) => formatMoney(minor, currency, language);
