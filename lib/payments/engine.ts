@@ -90,7 +90,7 @@ export const STRANDED_AFTER_SECONDS = 30;
  */
 export async function strandedPayment(db: Executor, accountId: string, paymentId: string, now: Date = new Date()) {
   const [p] = await db
-    .select({ id: payments.id, amountMinor: payments.amountMinor, currency: payments.currency, channel: payments.channel })
+    .select({ id: payments.id, amountMinor: payments.amountMinor, currency: payments.currency, channel: payments.channel, createdAt: payments.createdAt })
     .from(payments)
     .where(
       and(

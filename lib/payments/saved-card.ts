@@ -158,6 +158,9 @@ async function chargeAttempt(
   return { kind: "answered", paymentId, state: charge.outcome.state, failureReason: charge.outcome.failureReason ?? null };
 }
 
+/** Stripe forgets an idempotency key after 24 hours: sent again later, the same key could charge twice. */
+const RESEND_WITHIN_MS = 23 * 60 * 60 * 1000;
+
 /**
  * The stranded attempt (recorded, sent off-session, no answer recorded) to charge again under its
  * own provider key, so the provider replays its first answer; null unless it is exactly what the
@@ -166,6 +169,7 @@ async function chargeAttempt(
 async function recoverableAttempt(db: Database, input: SavedCardPayInput, paymentId: string): Promise<Attempt | null> {
   const stranded = await strandedPayment(db, input.accountId, paymentId);
   if (!stranded || stranded.channel !== "off_session" || stranded.amountMinor !== input.expectedAmountMinor) return null;
+  if (Date.now() - stranded.createdAt.getTime() > RESEND_WITHIN_MS) return null;
   const asked = [...new Set(input.numbers)].sort((a, b) => a - b);
   if (asked.join(",") !== stranded.numbers.join(",")) return null;
   const [owed] = await db

@@ -223,6 +223,10 @@ describe("paying with the saved card", () => {
       expect(await pay(a.number, a.outstandingMinor - 1n)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
       expect(await payThrough(sandboxProvider, [a.number, b.number], a.outstandingMinor + b.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
       expect(await chargesOf(r.paymentId)).toBe(0);
+      // Older than the provider keeps its key: sent again, the same key could charge twice.
+      await db.update(payments).set({ createdAt: new Date(Date.now() - 24 * 60 * 60 * 1000) }).where(eq(payments.id, r.paymentId));
+      expect(await pay(a.number, a.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
+      await strand(r.paymentId);
       expect(await pay(a.number, a.outstandingMinor)).toMatchObject({ kind: "answered", paymentId: r.paymentId, state: "succeeded" });
       expect(await chargesOf(r.paymentId)).toBe(1);
     });
