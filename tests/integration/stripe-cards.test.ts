@@ -345,24 +345,21 @@ describe("a charge without an answer", () => {
     expect(await outstandingOfInvoice(db, target.number)).toBe(0n);
   });
 
-  it("a request Stripe refuses (400) fails the payment: nothing was charged", async () => {
+  /** Pays the first owed invoice while every request to Stripe answers with this error: the result and the payment's state. */
+  async function payAnswered(status: number, type: string, code: string) {
     await saveCard("pm_card_visa");
-    const target = owed[0]!;
-    fake.refuseWith = [400, { error: { type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid integer: amount" } }];
-    const r = await pay(target);
-    expect(r).toMatchObject({ kind: "provider_error" });
-    const [failed] = await db.select({ state: payments.state }).from(payments).where(eq(payments.id, (r as { paymentId: string }).paymentId));
-    expect(failed!.state).toBe("failed");
+    fake.refuseWith = [status, { error: { type, code, message: code } }];
+    const r = await pay(owed[0]!);
+    const [payment] = await db.select({ state: payments.state }).from(payments).where(eq(payments.id, (r as { paymentId: string }).paymentId));
+    return { kind: r.kind, state: payment!.state };
+  }
+
+  it("a request Stripe refuses (400) fails the payment: nothing was charged", async () => {
+    expect(await payAnswered(400, "invalid_request_error", "parameter_invalid_integer")).toEqual({ kind: "provider_error", state: "failed" });
   });
 
   it("a request still in progress under the same key (409) is not known to have charged nothing: the payment stays open", async () => {
-    await saveCard("pm_card_visa");
-    const target = owed[0]!;
-    fake.refuseWith = [409, { error: { type: "invalid_request_error", code: "idempotency_key_in_use", message: "There is currently another in-progress request using this Idempotent Key." } }];
-    const r = await pay(target);
-    expect(r).toMatchObject({ kind: "unknown" });
-    const [open] = await db.select({ state: payments.state }).from(payments).where(eq(payments.id, (r as { paymentId: string }).paymentId));
-    expect(open!.state).toBe("pending");
+    expect(await payAnswered(409, "invalid_request_error", "idempotency_key_in_use")).toEqual({ kind: "unknown", state: "pending" });
   });
 
   it("Continue for a payment in progress whose reference is a PaymentIntent goes to its result page, not the Checkout resume route", async () => {
