@@ -44,6 +44,8 @@ export const invoiceType = pgEnum("invoice_type", ["invoice", "credit_note"]);
 export const vatCategory = pgEnum("vat_category", ["standard", "reverse_charge", "export", "exempt"]);
 export const paymentProvider = pgEnum("payment_provider", ["sandbox", "stripe", "bank_transfer", "account_credit"]);
 export const paymentMethod = pgEnum("payment_method", ["card", "bank_transfer", "account_credit"]);
+/** How a card attempt reaches the provider: its hosted page, or the saved card charged off-session. */
+export const paymentChannel = pgEnum("payment_channel", ["hosted", "off_session"]);
 export const paymentState = pgEnum("payment_state", [
   "pending",
   "processing",
@@ -455,6 +457,12 @@ export const payments = pgTable(
     providerReference: text("provider_reference"),
     /** A retried submission with the same key returns this payment instead of a new one. */
     idempotencyKey: text("idempotency_key"),
+    /**
+     * Recorded before the provider is asked, so a stranded attempt is only ever retried the way
+     * it was first sent (each way has its own provider key; the other way could charge twice).
+     * Null until then, and for payments that are not by card.
+     */
+    channel: paymentChannel("channel"),
     failureReason: text("failure_reason"),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
@@ -654,6 +662,7 @@ export type InvoiceLine = typeof invoiceLines.$inferSelect;
 export type NewInvoiceLine = typeof invoiceLines.$inferInsert;
 export type Payment = typeof payments.$inferSelect;
 export type PaymentState = (typeof paymentState.enumValues)[number];
+export type PaymentChannel = (typeof paymentChannel.enumValues)[number];
 export type PaymentMethod = (typeof paymentMethod.enumValues)[number];
 export type AuditEvent = typeof auditEvents.$inferInsert;
 export type VatCategory = (typeof vatCategory.enumValues)[number];

@@ -43,10 +43,16 @@ export function PayDialog(props: PayDialogProps) {
   const pathname = usePathname();
   const params = useSearchParams();
   const [method, setMethod] = useState<Method>(props.savedCardLabel ? "saved_card" : "card");
-  // One key per opened dialog: a double submit or a retried request returns the first result.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const [checkoutState, checkoutAction, checkoutPending] = useActionState<PayState, FormData>(payInvoices, {});
-  const [savedState, savedAction, savedPending] = useActionState<SavedCardPayState, FormData>(payWithSavedCard, {});
+  // One key per attempt: a double submit or a retried request returns the first result. After an
+  // answer that certainly charged nothing, Pay again is a new attempt; after an unknown one it is not.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const newKeyIfNothingCharged = <S extends { nothingCharged?: true }>(action: (prev: S, form: FormData) => Promise<S>) => async (prev: S, form: FormData) => {
+    const next = await action(prev, form);
+    if (next.nothingCharged) setIdempotencyKey(crypto.randomUUID());
+    return next;
+  };
+  const [checkoutState, checkoutAction, checkoutPending] = useActionState<PayState, FormData>(newKeyIfNothingCharged(payInvoices), {});
+  const [savedState, savedAction, savedPending] = useActionState<SavedCardPayState, FormData>(newKeyIfNothingCharged(payWithSavedCard), {});
   const state = method === "saved_card" ? savedState : checkoutState;
   const pending = checkoutPending || savedPending;
   // The provider's hosted page: a checkout, or the 3-D Secure step of a saved-card charge.

@@ -61,7 +61,12 @@ export type SavedCardPayState = ActionState<"n" | "amount" | "idempotencyKey"> &
   redirectUrl?: string;
   /** A payment already under way for one of the invoices. */
   inProgressUrl?: string;
+  /** Certainly nothing was charged: the dialog's next Pay is a new attempt, with a new key. */
+  nothingCharged?: true;
 };
+
+const OUTCOME_UNKNOWN =
+  "The payment provider did not answer, so we do not know yet whether your card was charged. It will not be charged twice: check the invoice again in a minute.";
 
 const paySchema = z.object({
   n: z
@@ -80,9 +85,11 @@ export const payWithSavedCard = defineAction<typeof paySchema, SavedCardPayState
     if (!r) return { ok: false, message: "Your user cannot pay invoices." };
     switch (r.kind) {
       case "refused":
-        return { ok: false, message: r.message };
+        return { ok: false, message: r.message, nothingCharged: true };
       case "provider_error":
-        return { ok: false, message: `${PROVIDER_UNREACHABLE} Nothing was charged.` };
+        return { ok: false, message: "The payment provider refused the payment. Nothing was charged; please try again.", nothingCharged: true };
+      case "unknown":
+        return { ok: false, message: OUTCOME_UNKNOWN, inProgressUrl: paymentResultPath(r.paymentId, input.n) };
       case "in_progress":
         return { ok: false, message: "A payment is already in progress for this invoice.", inProgressUrl: paymentResultPath(r.paymentId, input.n) };
       case "needs_authentication":

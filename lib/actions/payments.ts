@@ -16,6 +16,8 @@ export type PayState = ActionState<"n" | "method" | "amount" | "idempotencyKey">
    * action's response through a second request to itself, doubling the action's cost.
    */
   checkoutUrl?: string;
+  /** Certainly nothing was charged: the dialog's next Pay is a new attempt, with a new key. */
+  nothingCharged?: true;
 };
 
 const schema = z.object({
@@ -36,6 +38,6 @@ export const payInvoices = defineAction<typeof schema, PayState>({
     if (next.kind === "checkout") return { ok: true, checkoutUrl: next.checkoutUrl };
     if (next.kind === "result") redirect(next.resultPath);
     if (next.kind === "in_progress") return { ok: false, message: next.message, inProgressUrl: next.inProgressUrl };
-    return { ok: false, message: next.message };
+    return { ok: false, message: next.message, nothingCharged: true };
   },
 });

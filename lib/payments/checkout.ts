@@ -6,9 +6,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { payments } from "@/db/schema";
-import { attachCheckout, beginCardPayment, failOpenPayment, FINAL_STATES, OPEN_STATES, paymentInvoiceNumbers, reconcilePayment, strandedPayment } from "./engine";
+import { attachCheckout, beginCardPayment, claimChannel, failOpenPayment, FINAL_STATES, OPEN_STATES, paymentInvoiceNumbers, reconcilePayment, strandedPayment } from "./engine";
 import type { PaymentProvider } from "./provider";
 import { getStripeProvider } from "./stripe";
+import { PAYMENT_INTENT_ID } from "./stripe-cards";
 
 /** What the provider shows the cardholder the payment is for. */
 export function paymentDescription(numbers: number[]): string {
@@ -42,9 +43,13 @@ export type CardCheckoutOutcome =
 
 type CheckoutAttempt = { paymentId: string; amountMinor: bigint; currency: string; numbers: number[] };
 
-/** The provider's hosted page for a recorded attempt; on failure the attempt is failed, nothing charged. */
+/**
+ * The provider's hosted page for a recorded attempt; on failure the attempt is failed, nothing
+ * charged. An attempt already sent off-session is never given a page: it would be a second charge.
+ */
 async function openCheckout(db: Database, provider: PaymentProvider, request: CardCheckoutRequest, attempt: CheckoutAttempt): Promise<CardCheckoutOutcome> {
   const { paymentId, numbers } = attempt;
+  if (!(await claimChannel(db, paymentId, "hosted"))) return inProgress(paymentId, null, numbers, provider);
   try {
     const checkout = await provider.createCheckout({
       paymentId,
@@ -60,6 +65,18 @@ async function openCheckout(db: Database, provider: PaymentProvider, request: Ca
     console.error("Cumulus: creating a checkout failed:", err);
     return { kind: "refused", message: "The payment provider could not be reached. Nothing was charged; please try again." };
   }
+}
+
+/**
+ * Where to continue a payment in progress: the provider's page while it has one (a checkout; an
+ * off-session charge's reference, a PaymentIntent, has none), else its result page.
+ */
+function continueUrl(provider: PaymentProvider, paymentId: string, providerReference: string | null, numbers: number[]): string {
+  return providerReference && !PAYMENT_INTENT_ID.test(providerReference) ? provider.resumeUrl(providerReference) : paymentResultPath(paymentId, numbers);
+}
+
+function inProgress(paymentId: string, providerReference: string | null, numbers: number[], provider: PaymentProvider): CardCheckoutOutcome {
+  return { kind: "in_progress", message: "A payment is already in progress for this invoice.", inProgressUrl: continueUrl(provider, paymentId, providerReference, numbers) };
 }
 
 /** Records a card payment for the chosen invoices and answers where the payer goes next. */
@@ -80,15 +97,11 @@ export async function startCardCheckout(db: Database, provider: PaymentProvider,
       // key checkouts by our payment id, so this can never make a second one.
       const stranded = result.providerReference ? null : await strandedPayment(db, request.accountId, result.paymentId);
       if (stranded) return openCheckout(db, provider, request, { paymentId: stranded.id, amountMinor: stranded.amountMinor, currency: stranded.currency, numbers: stranded.numbers });
-      return {
-        kind: "in_progress",
-        message: "A payment is already in progress for this invoice.",
-        inProgressUrl: result.providerReference ? provider.resumeUrl(result.providerReference) : paymentResultPath(result.paymentId, request.numbers),
-      };
+      return inProgress(result.paymentId, result.providerReference, request.numbers, provider);
     }
     case "existing":
       // A retried submission: the first result, never a second payment.
-      if (result.providerReference && !(FINAL_STATES as readonly string[]).includes(result.state)) {
+      if (result.providerReference && !PAYMENT_INTENT_ID.test(result.providerReference) && !(FINAL_STATES as readonly string[]).includes(result.state)) {
         return { kind: "checkout", checkoutUrl: provider.resumeUrl(result.providerReference) };
       }
       return { kind: "result", resultPath: paymentResultPath(result.paymentId, request.numbers) };

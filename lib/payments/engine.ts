@@ -10,7 +10,7 @@
 import crypto from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
-import { invoices, paymentAllocations, paymentEvents, payments, type PaymentState } from "@/db/schema";
+import { invoices, paymentAllocations, paymentEvents, payments, type PaymentChannel, type PaymentState } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import type { PaymentProvider, ProviderEvent, ProviderOutcome } from "./provider";
 import { FINAL_STATES, OPEN_STATES } from "./states";
@@ -90,7 +90,7 @@ export const STRANDED_AFTER_SECONDS = 30;
  */
 export async function strandedPayment(db: Executor, accountId: string, paymentId: string, now: Date = new Date()) {
   const [p] = await db
-    .select({ id: payments.id, amountMinor: payments.amountMinor, currency: payments.currency })
+    .select({ id: payments.id, amountMinor: payments.amountMinor, currency: payments.currency, channel: payments.channel, createdAt: payments.createdAt })
     .from(payments)
     .where(
       and(
@@ -105,6 +105,20 @@ export async function strandedPayment(db: Executor, accountId: string, paymentId
     .limit(1);
   if (!p) return null;
   return { ...p, numbers: await paymentInvoiceNumbers(db, p.id) };
+}
+
+/**
+ * Records which way an open card attempt goes to the provider, before it is sent: true when the
+ * attempt is on that channel now (newly, or already); false when it was sent the other way, which
+ * has its own provider key, so sending it this way too could charge it twice.
+ */
+export async function claimChannel(db: Executor, paymentId: string, channel: PaymentChannel): Promise<boolean> {
+  const claimed = await db
+    .update(payments)
+    .set({ channel, updatedAt: sql`now()` })
+    .where(and(eq(payments.id, paymentId), inArray(payments.state, [...OPEN_STATES]), sql`(${payments.channel} is null or ${payments.channel} = ${channel})`))
+    .returning({ id: payments.id });
+  return claimed.length > 0;
 }
 
 /** The numbers of the invoices a payment covers, in order. */

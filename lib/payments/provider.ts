@@ -33,6 +33,15 @@ export class WebhookVerificationError extends Error {
   override readonly name = "WebhookVerificationError";
 }
 
+/**
+ * The provider refused an off-session charge in a way that is certain to have charged nothing
+ * (a request it rejected as invalid). Any other error (a timeout, a lost connection, a 5xx, a
+ * request still in progress) may hide a charge that went through.
+ */
+export class ChargeNotMadeError extends Error {
+  override readonly name = "ChargeNotMadeError";
+}
+
 /** A card as the provider describes it after a setup: its references and what may be shown. */
 export type ProviderCard = {
   /** The provider's payment method id. */

@@ -6,7 +6,9 @@
  * - Open payments whose checkout never got a provider reference (the process died between
  *   recording the attempt and creating or recording the checkout) are failed after 30 minutes,
  *   so their invoices can be paid again. No provider knows them, so nothing can be charged: and
- *   a Stripe session created but never recorded was never shown to anyone.
+ *   a Stripe session created but never recorded was never shown to anyone. Not an off-session
+ *   charge sent without an answer: it may have gone through, so it stays open until Pay with the
+ *   saved card asks the provider again under the same key.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
@@ -82,7 +84,14 @@ export async function reconcileOpenPayments(db: Database, provider: PaymentProvi
   const neverCreated = await db
     .select({ id: payments.id, state: payments.state })
     .from(payments)
-    .where(and(inArray(payments.state, [...OPEN_STATES]), isNull(payments.providerReference), lt(payments.createdAt, minutesAgo(abandonAfter))))
+    .where(
+      and(
+        inArray(payments.state, [...OPEN_STATES]),
+        isNull(payments.providerReference),
+        sql`${payments.channel} is distinct from 'off_session'`,
+        lt(payments.createdAt, minutesAgo(abandonAfter)),
+      ),
+    )
     .orderBy(asc(payments.createdAt))
     .limit(limit);
   for (const p of neverCreated) {

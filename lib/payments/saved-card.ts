@@ -5,14 +5,15 @@
  * (begin_card_payment), so two payments of one invoice at once charge it once, and the
  * provider's charge is keyed by the payment's id.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { paymentDescription, paymentResultPath } from "./checkout";
 import type { Database, Executor } from "@/db/client";
-import { accounts, savedCards, type PaymentState } from "@/db/schema";
+import { accounts, invoices, paymentAllocations, savedCards, type PaymentState } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { outstandingMinorSql } from "@/lib/invoices/balance";
 import type { MaskedCard } from "./card-label";
-import { applyOutcome, attachCheckout, beginCardPayment, failOpenPayment, strandedPayment } from "./engine";
-import type { PaymentProvider, ProviderCard, ProviderName, SavedCardCharge } from "./provider";
+import { applyOutcome, attachCheckout, beginCardPayment, claimChannel, failOpenPayment, strandedPayment } from "./engine";
+import { ChargeNotMadeError, type PaymentProvider, type ProviderCard, type ProviderName, type SavedCardCharge } from "./provider";
 
 const masked = (c: MaskedCard): MaskedCard => ({ brand: c.brand, last4: c.last4, expMonth: c.expMonth, expYear: c.expYear });
 
@@ -143,11 +144,14 @@ export type SavedCardPayResult =
   | { kind: "existing"; paymentId: string; state: PaymentState; providerReference: string | null }
   | { kind: "answered"; paymentId: string; state: PaymentState; failureReason: string | null }
   | { kind: "needs_authentication"; paymentId: string; redirectUrl: string }
-  | { kind: "provider_error"; paymentId: string };
+  /** The provider refused the request itself: the payment is failed, nothing was charged. */
+  | { kind: "provider_error"; paymentId: string }
+  /** No answer (a timeout, a lost connection): the charge may have gone through, so the payment stays open. */
+  | { kind: "unknown"; paymentId: string };
 
 type Attempt = { paymentId: string; amountMinor: bigint; currency: string; numbers: number[] };
 
-/** Charges the saved card for a recorded attempt and records the provider's answer. */
+/** Charges the saved card for a recorded off-session attempt and records the provider's answer. */
 async function chargeAttempt(
   db: Database,
   provider: PaymentProvider,
@@ -167,8 +171,9 @@ async function chargeAttempt(
       card: { paymentMethodReference: card.providerReference, customerReference: card.providerCustomerReference },
     });
   } catch (err) {
-    await failOpenPayment(db, paymentId, "The payment provider could not be reached.", input.userId);
     console.error("Cumulus: charging the saved card failed:", err instanceof Error ? err.message : "unknown error");
+    if (!(err instanceof ChargeNotMadeError)) return { kind: "unknown", paymentId };
+    await failOpenPayment(db, paymentId, "The payment provider refused the request.", input.userId);
     return { kind: "provider_error", paymentId };
   }
   if (charge.kind === "needs_authentication") {
@@ -178,6 +183,28 @@ async function chargeAttempt(
   await attachCheckout(db, paymentId, charge.outcome.providerReference);
   await applyOutcome(db, provider.name, charge.outcome, input.userId);
   return { kind: "answered", paymentId, state: charge.outcome.state, failureReason: charge.outcome.failureReason ?? null };
+}
+
+/** Stripe forgets an idempotency key after 24 hours: sent again later, the same key could charge twice. */
+const RESEND_WITHIN_MS = 23 * 60 * 60 * 1000;
+
+/**
+ * The stranded attempt (recorded, sent off-session, no answer recorded) to charge again under its
+ * own provider key, so the provider replays its first answer; null unless it is exactly what the
+ * person asks to pay now: the same invoices, the same amount, still all outstanding.
+ */
+async function recoverableAttempt(db: Database, input: SavedCardPayInput, paymentId: string): Promise<Attempt | null> {
+  const stranded = await strandedPayment(db, input.accountId, paymentId);
+  if (!stranded || stranded.channel !== "off_session" || stranded.amountMinor !== input.expectedAmountMinor) return null;
+  if (Date.now() - stranded.createdAt.getTime() > RESEND_WITHIN_MS) return null;
+  const asked = [...new Set(input.numbers)].sort((a, b) => a - b);
+  if (asked.join(",") !== stranded.numbers.join(",")) return null;
+  const [owed] = await db
+    .select({ outstandingMinor: sql<string>`coalesce(sum(${outstandingMinorSql}), 0)`, settledInvoices: sql<number>`count(*) filter (where ${outstandingMinorSql} = 0)::int` })
+    .from(invoices)
+    .where(and(eq(invoices.accountId, input.accountId), inArray(invoices.id, db.select({ id: paymentAllocations.invoiceId }).from(paymentAllocations).where(eq(paymentAllocations.paymentId, paymentId)))));
+  if (!owed || owed.settledInvoices > 0 || BigInt(owed.outstandingMinor) !== stranded.amountMinor) return null;
+  return { paymentId, amountMinor: stranded.amountMinor, currency: stranded.currency, numbers: stranded.numbers };
 }
 
 /**
@@ -193,14 +220,14 @@ export async function payWithSavedCard(db: Database, provider: PaymentProvider, 
     case "refused":
       return { kind: "refused", message: began.message };
     case "existing":
-      return began;
     case "in_progress": {
-      // Recorded but never charged (the server stopped in between): charge it now, keyed by the same payment id.
-      const stranded = began.providerReference ? null : await strandedPayment(db, input.accountId, began.paymentId);
-      if (!stranded) return began;
-      return chargeAttempt(db, provider, card, { paymentId: stranded.id, amountMinor: stranded.amountMinor, currency: stranded.currency, numbers: stranded.numbers }, input);
+      // Sent without an answer recorded (no answer came, or the server stopped): ask again, under the same key.
+      const attempt = began.providerReference ? null : await recoverableAttempt(db, input, began.paymentId);
+      return attempt ? chargeAttempt(db, provider, card, attempt, input) : began;
     }
     case "created":
+      // Recorded before the provider is asked: the hosted checkout never takes this attempt over.
+      if (!(await claimChannel(db, began.paymentId, "off_session"))) return { kind: "in_progress", paymentId: began.paymentId, providerReference: null };
       return chargeAttempt(db, provider, card, { paymentId: began.paymentId, amountMinor: began.amountMinor, currency: began.currency, numbers: input.numbers }, input);
   }
 }

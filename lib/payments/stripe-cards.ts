@@ -13,7 +13,7 @@
  *   payment without a saved card does.
  */
 import Stripe from "stripe";
-import type { CardSetupOutcome, CardSetupRequest, Checkout, CheckoutRequest, ProviderCard, ProviderOutcome, SavedCardCharge, SavedCardChargeRequest } from "./provider";
+import { ChargeNotMadeError, type CardSetupOutcome, type CardSetupRequest, type Checkout, type CheckoutRequest, type ProviderCard, type ProviderOutcome, type SavedCardCharge, type SavedCardChargeRequest } from "./provider";
 import { fromStripeAmount, toStripeAmount } from "./stripe";
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
@@ -159,6 +159,8 @@ export function stripeCardMethods(client: Stripe, createCheckout: (request: Chec
         if (intent.status === "requires_action") return throughHostedPage();
         return { kind: "answered", outcome: paymentIntentOutcome(intent) };
       } catch (err) {
+        // A 400 is refused before anything runs; a 409 (the same key still in progress) is not certain.
+        if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 400) throw new ChargeNotMadeError(err.message, { cause: err });
         if (!(err instanceof Stripe.errors.StripeCardError)) throw err;
         if (err.code === "authentication_required") return throughHostedPage();
         if (!err.payment_intent) throw err;

@@ -87,6 +87,22 @@ test("a declined card leaves the invoice outstanding, with a message and a way t
   expect(await unpaidNumbers(page)).toContain(number);
 });
 
+test("an answer that charged nothing makes the next Pay a new attempt, with a new key", async ({ asRole }) => {
+  const page = await asRole("other");
+  const [number] = await unpaidNumbers(page);
+  await page.goto(`/invoices/${number}`);
+  await page.getByRole("button", { name: "Pay this invoice" }).click();
+  const dialog = page.getByRole("dialog", { name: `Invoice no: ${number}` });
+  const key = dialog.locator('input[name="idempotencyKey"]');
+  const firstKey = await key.inputValue();
+  // The outstanding amount changed since the dialog was opened: refused, nothing charged.
+  await dialog.locator('input[name="amount"]').evaluate((input: HTMLInputElement) => (input.value = "1"));
+  await dialog.getByRole("button", { name: /^Pay / }).click();
+  await expect(dialog.getByRole("alert")).toContainText("The outstanding amount has changed");
+  await expect(key).not.toHaveValue(firstKey);
+  await expect(key).toHaveValue(/^[0-9a-f-]{36}$/);
+});
+
 test("a card with insufficient funds says so", async ({ asRole }) => {
   const page = await asRole("other");
   const [number] = await unpaidNumbers(page);

@@ -9,8 +9,11 @@ import crypto from "node:crypto";
 import { and, eq, inArray, like, notInArray, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { accounts, auditEvents, payments, sandboxCheckouts, sandboxPaymentMethods, savedCards } from "@/db/schema";
+import { accounts, auditEvents, invoices, paymentAllocations, payments, sandboxCheckouts, sandboxPaymentMethods, savedCards } from "@/db/schema";
 import type { Viewer } from "@/lib/dal/session";
+import { beginCardPayment, claimChannel, STRANDED_AFTER_SECONDS } from "@/lib/payments/engine";
+import type { PaymentProvider } from "@/lib/payments/provider";
+import { reconcileOpenPayments } from "@/lib/payments/reconcile";
 import { decideCard, sandboxProvider } from "@/lib/payments/sandbox";
 import { cardSetupContext, payWithSavedCard, removeSavedCard, savedCardOf } from "@/lib/payments/saved-card";
 import { authenticateSandboxCardSetup, cancelSandboxCardSetup, retrieveSandboxCardSetup, saveSandboxCard } from "@/lib/payments/sandbox-vault";
@@ -248,5 +251,62 @@ describe("paying with the saved card", () => {
     const charges = await db.select().from(sandboxCheckouts).where(inArray(sandboxCheckouts.merchantReference, cardPayments.map((p) => p.id)));
     expect(charges).toHaveLength(1);
     expect(await outstandingOf(target.number)).toBe(0n);
+  });
+
+  describe("an attempt left without an answer", () => {
+    const strand = (paymentId: string) => db.update(payments).set({ createdAt: new Date(Date.now() - (STRANDED_AFTER_SECONDS + 5) * 1000) }).where(eq(payments.id, paymentId));
+    const chargesOf = (paymentId: string) => db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, paymentId));
+    const unanswered: PaymentProvider = { ...sandboxProvider, chargeSavedCard: () => Promise.reject(new Error("socket hang up")) };
+    const payThrough = (provider: PaymentProvider, numbers: number[], amount: bigint) =>
+      payWithSavedCard(db, provider, { accountId, userId, numbers, expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), origin: "http://panel.test" });
+
+    it("stays open (never failed, not even by the reconcile job), and is charged again only for the same invoices and amount", async () => {
+      await saveCard("4242424242424242");
+      const [a, b] = owed as [(typeof owed)[0], (typeof owed)[0]];
+      const r = await payThrough(unanswered, [a.number], a.outstandingMinor);
+      if (r.kind !== "unknown") throw new Error(`expected no answer, got ${r.kind}`);
+      await strand(r.paymentId);
+      await reconcileOpenPayments(db, sandboxProvider, { olderThanMinutes: 0, abandonAfterMinutes: 0 });
+      expect((await db.select({ state: payments.state }).from(payments).where(eq(payments.id, r.paymentId)))[0]!.state).toBe("pending");
+      // More invoices, or another amount, than the attempt covers: not this attempt's charge.
+      expect(await pay(a.number, a.outstandingMinor - 1n)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
+      expect(await payThrough(sandboxProvider, [a.number, b.number], a.outstandingMinor + b.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
+      expect(await chargesOf(r.paymentId)).toBe(0);
+      // Older than the provider keeps its key: sent again, the same key could charge twice.
+      await db.update(payments).set({ createdAt: new Date(Date.now() - 24 * 60 * 60 * 1000) }).where(eq(payments.id, r.paymentId));
+      expect(await pay(a.number, a.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId: r.paymentId });
+      await strand(r.paymentId);
+      expect(await pay(a.number, a.outstandingMinor)).toMatchObject({ kind: "answered", paymentId: r.paymentId, state: "succeeded" });
+      expect(await chargesOf(r.paymentId)).toBe(1);
+    });
+
+    it("an attempt of the hosted checkout is never charged off-session", async () => {
+      await saveCard("4242424242424242");
+      const target = owed[0]!;
+      const began = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "sandbox" });
+      const { paymentId } = began as { paymentId: string };
+      await claimChannel(db, paymentId, "hosted");
+      await strand(paymentId);
+      expect(await pay(target.number, target.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId });
+      expect(await chargesOf(paymentId)).toBe(0);
+      expect(await claimChannel(db, paymentId, "off_session")).toBe(false);
+    });
+
+    it("is not charged once its invoice was paid another way", async () => {
+      await saveCard("4242424242424242");
+      const target = owed[0]!;
+      const r = await payThrough(unanswered, [target.number], target.outstandingMinor);
+      const { paymentId } = r as { paymentId: string };
+      await strand(paymentId);
+      // A bank transfer settles the invoice meanwhile (as the bank import records one).
+      const [transfer] = await db
+        .insert(payments)
+        .values({ accountId, provider: "bank_transfer", method: "bank_transfer", state: "succeeded", amountMinor: target.outstandingMinor, currency: "EUR", settledAt: new Date() })
+        .returning({ id: payments.id });
+      const [invoice] = await db.select({ id: invoices.id }).from(invoices).where(and(eq(invoices.accountId, accountId), eq(invoices.number, target.number)));
+      await db.insert(paymentAllocations).values({ paymentId: transfer!.id, invoiceId: invoice!.id, amountMinor: target.outstandingMinor });
+      expect(await pay(target.number, target.outstandingMinor)).toMatchObject({ kind: "in_progress", paymentId });
+      expect(await chargesOf(paymentId)).toBe(0);
+    });
   });
 });

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { payments, savedCards } from "@/db/schema";
 import type { Viewer } from "@/lib/dal/session";
 import { getPaymentProvider } from "@/lib/payments";
+import { paymentResultPath, startCardCheckout } from "@/lib/payments/checkout";
+import { attachCheckout, beginCardPayment, STRANDED_AFTER_SECONDS } from "@/lib/payments/engine";
 import { payWithSavedCard, savedCardOf } from "@/lib/payments/saved-card";
 import type { StripeProvider } from "@/lib/payments/stripe";
 import { setupTestDatabase } from "../setup/db";
@@ -41,11 +43,17 @@ const fake = {
   requests: [] as Seen[],
   /** Set to make detaching a payment method fail, as when Stripe cannot be reached. */
   failDetach: false,
+  /** The connection is dropped after the request was handled (and its answer kept for its key): a charge whose answer is lost. */
+  dropResponses: false,
+  /** Every request is refused with this [status, body] before it is handled (nothing kept for its key). */
+  refuseWith: null as [number, Json] | null,
   reset() {
     this.objects.clear();
     this.replies.clear();
     this.requests.length = 0;
     this.failDetach = false;
+    this.dropResponses = false;
+    this.refuseWith = null;
   },
 };
 
@@ -141,9 +149,10 @@ const server = http.createServer((req, res) => {
     const idempotencyKey = req.headers["idempotency-key"] as string | undefined;
     fake.requests.push({ method: req.method!, path: url.pathname, query: url.searchParams, idempotencyKey, form });
     const send = (status: number, response: string, replayed = false) =>
-      res.writeHead(status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": "true" } : {}) }).end(response);
+      fake.dropResponses ? req.socket.destroy() : res.writeHead(status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": "true" } : {}) }).end(response);
     if (req.headers.authorization !== `Bearer ${SECRET_KEY}`) return send(401, JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }));
     // Stripe: the same key returns the first response (an error included); other parameters with it are refused.
+    if (fake.refuseWith) return send(fake.refuseWith[0], JSON.stringify(fake.refuseWith[1]));
     const first = idempotencyKey ? fake.replies.get(idempotencyKey) : undefined;
     if (first && first.body !== body) return send(400, JSON.stringify({ error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters." } }));
     if (first) return send(first.status, first.response, true);
@@ -372,5 +381,60 @@ describe("off-session charges (PaymentIntent, off_session + confirm)", () => {
     const [p] = await db.select().from(payments).where(eq(payments.id, r.paymentId));
     expect(p).toMatchObject({ state: "pending", providerReference: expect.stringMatching(/^cs_test_/) });
     expect(await outstandingOfInvoice(db, target.number)).toBe(target.outstandingMinor);
+  });
+});
+
+describe("a charge without an answer", () => {
+  const pay = (target: { number: number; outstandingMinor: bigint }, key = crypto.randomUUID()) =>
+    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, origin: "http://panel.test" });
+  const strand = (paymentId: string) => db.update(payments).set({ createdAt: new Date(Date.now() - (STRANDED_AFTER_SECONDS + 5) * 1000) }).where(eq(payments.id, paymentId));
+  const paymentIntents = () => [...fake.objects.values()].filter((o) => o.object === "payment_intent");
+
+  it("charged at Stripe but the answer lost: the payment stays open, the hosted checkout never takes it over, and a retry gets Stripe's first answer", async () => {
+    await saveCard("pm_card_visa");
+    const target = owed[0]!;
+    fake.dropResponses = true;
+    const r = await pay(target);
+    fake.dropResponses = false;
+    if (r.kind !== "unknown") throw new Error(`expected no answer, got ${r.kind}`);
+    expect(paymentIntents()).toHaveLength(1);
+    const [open] = await db.select().from(payments).where(eq(payments.id, r.paymentId));
+    expect(open).toMatchObject({ state: "pending", providerReference: null, channel: "off_session" });
+    await strand(r.paymentId);
+    // The hosted path's key differs from the off-session one: a page for this attempt could charge it again.
+    const hosted = await startCardCheckout(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), returnOrigin: "http://panel.test" });
+    expect(hosted).toMatchObject({ kind: "in_progress", inProgressUrl: paymentResultPath(r.paymentId, [target.number]) });
+    expect(fake.requests.filter((q) => q.path === "/v1/checkout/sessions")).toEqual([]);
+    fake.requests.length = 0;
+    expect(await pay(target)).toMatchObject({ kind: "answered", paymentId: r.paymentId, state: "succeeded" });
+    expect(fake.requests.map((q) => q.idempotencyKey)).toEqual([`off-session-${r.paymentId}`]);
+    expect(paymentIntents()).toHaveLength(1);
+    expect(await outstandingOfInvoice(db, target.number)).toBe(0n);
+  });
+
+  /** Pays the first owed invoice while every request to Stripe answers with this error: the result and the payment's state. */
+  async function payAnswered(status: number, type: string, code: string) {
+    await saveCard("pm_card_visa");
+    fake.refuseWith = [status, { error: { type, code, message: code } }];
+    const r = await pay(owed[0]!);
+    const [payment] = await db.select({ state: payments.state }).from(payments).where(eq(payments.id, (r as { paymentId: string }).paymentId));
+    return { kind: r.kind, state: payment!.state };
+  }
+
+  it("a request Stripe refuses (400) fails the payment: nothing was charged", async () => {
+    expect(await payAnswered(400, "invalid_request_error", "parameter_invalid_integer")).toEqual({ kind: "provider_error", state: "failed" });
+  });
+
+  it("a request still in progress under the same key (409) is not known to have charged nothing: the payment stays open", async () => {
+    expect(await payAnswered(409, "invalid_request_error", "idempotency_key_in_use")).toEqual({ kind: "unknown", state: "pending" });
+  });
+
+  it("Continue for a payment in progress whose reference is a PaymentIntent goes to its result page, not the Checkout resume route", async () => {
+    const target = owed[0]!;
+    const began = await beginCardPayment(db, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), provider: "stripe" });
+    const { paymentId } = began as { paymentId: string };
+    await attachCheckout(db, paymentId, "pi_test_processing");
+    const again = await startCardCheckout(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: crypto.randomUUID(), returnOrigin: "http://panel.test" });
+    expect(again).toMatchObject({ kind: "in_progress", inProgressUrl: paymentResultPath(paymentId, [target.number]) });
   });
 });
