@@ -4,7 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { addCard, removeSavedCard, type CardActionState } from "@/lib/actions/cards";
 import { cardExpiryText, maskedCardLabel, type MaskedCard } from "@/lib/payments/card-label";
-import { Field, FormMessage, primaryButton, secondaryButton } from "./fields";
+import { CurrentPasswordField, FormMessage, primaryButton, secondaryButton } from "./fields";
 
 /** What the return from the provider's page (`?card=`, set by the return route) says. */
 const RETURN_MESSAGES: Record<string, { ok: boolean; text: string }> = {
@@ -77,15 +77,7 @@ function RemoveCardForm({ onRemoved, onCancel }: { onRemoved: (message: string) 
   }, [state.ok, state.done, state.message, onRemoved]);
   return (
     <form action={action} className="space-y-3 rounded-md border border-slate-200 p-3" aria-label="Remove card" noValidate>
-      <Field
-        id="remove-card-pw"
-        name="password"
-        type="password"
-        label="Your password"
-        note="Confirm with your password."
-        error={state.fieldErrors?.password}
-        autoComplete="current-password"
-      />
+      <CurrentPasswordField id="remove-card-pw" note="Confirm with your password." error={state.fieldErrors?.password} />
       <FormMessage ok={false} message={state.ok === false ? state.message : undefined} />
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-700 focus-visible:ring-offset-2">

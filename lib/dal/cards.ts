@@ -8,7 +8,8 @@ import { getDb } from "@/db/client";
 import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
 import type { MaskedCard } from "@/lib/payments/card-label";
-import { cardSetupContext, detachDroppedCard, payWithSavedCard, removeSavedCard, savedCardOf, storeSavedCard, type SavedCardPayInput, type StoreCardResult } from "@/lib/payments/saved-card";
+import { cardSetupContext, detachDroppedCard, payWithSavedCard, removeSavedCard, savedCardOf, storeSavedCard, type StoreCardResult } from "@/lib/payments/saved-card";
+import type { CardPaymentRequest } from "./payments";
 import { canManageBilling, canPayInvoices, canReadBilling, type Viewer } from "./session";
 
 /** Where the provider sends the browser back after a card setup (a panel page). */
@@ -85,7 +86,7 @@ export async function removeCard(viewer: Viewer) {
   return removal;
 }
 
-export async function payWithCard(viewer: Viewer, input: Pick<SavedCardPayInput, "numbers" | "expectedAmountMinor" | "idempotencyKey">) {
+export async function payWithCard(viewer: Viewer, input: CardPaymentRequest) {
   if (!canPayInvoices(viewer)) return null;
-  return payWithSavedCard(getDb(), getPaymentProvider(), { ...input, accountId: viewer.account.id, userId: viewer.userId, origin: appOrigin() });
+  return payWithSavedCard(getDb(), getPaymentProvider(), { ...input, accountId: viewer.account.id, userId: viewer.userId, returnOrigin: appOrigin() });
 }

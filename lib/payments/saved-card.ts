@@ -6,7 +6,7 @@
  * provider's charge is keyed by the payment's id.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { paymentDescription, paymentResultPath } from "./checkout";
+import { paymentDescription, paymentResultPath, type CardCheckoutRequest } from "./checkout";
 import type { Database, Executor } from "@/db/client";
 import { accounts, invoices, paymentAllocations, savedCards, type PaymentState } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -127,16 +127,6 @@ export async function detachDroppedCard(provider: PaymentProvider, dropped: Drop
   }
 }
 
-export type SavedCardPayInput = {
-  accountId: string;
-  userId: string;
-  numbers: number[];
-  expectedAmountMinor: bigint;
-  idempotencyKey: string;
-  /** The panel's origin (APP_URL): a 3-D Secure step sends the browser back there. */
-  origin: string;
-};
-
 export type SavedCardPayResult =
   | { kind: "refused"; message: string }
   | { kind: "in_progress"; paymentId: string; providerReference: string | null }
@@ -157,7 +147,7 @@ async function chargeAttempt(
   provider: PaymentProvider,
   card: NonNullable<Awaited<ReturnType<typeof savedCardOf>>>,
   attempt: Attempt,
-  input: SavedCardPayInput,
+  input: CardCheckoutRequest,
 ): Promise<SavedCardPayResult> {
   const { paymentId } = attempt;
   let charge: SavedCardCharge;
@@ -167,7 +157,7 @@ async function chargeAttempt(
       amountMinor: attempt.amountMinor,
       currency: attempt.currency,
       description: paymentDescription(attempt.numbers),
-      returnUrl: new URL(paymentResultPath(paymentId, attempt.numbers), input.origin).toString(),
+      returnUrl: new URL(paymentResultPath(paymentId, attempt.numbers), input.returnOrigin).toString(),
       card: { paymentMethodReference: card.providerReference, customerReference: card.providerCustomerReference },
     });
   } catch (err) {
@@ -193,7 +183,7 @@ const RESEND_WITHIN_MS = 23 * 60 * 60 * 1000;
  * own provider key, so the provider replays its first answer; null unless it is exactly what the
  * person asks to pay now: the same invoices, the same amount, still all outstanding.
  */
-async function recoverableAttempt(db: Database, input: SavedCardPayInput, paymentId: string): Promise<Attempt | null> {
+async function recoverableAttempt(db: Database, input: CardCheckoutRequest, paymentId: string): Promise<Attempt | null> {
   const stranded = await strandedPayment(db, input.accountId, paymentId);
   if (!stranded || stranded.channel !== "off_session" || stranded.amountMinor !== input.expectedAmountMinor) return null;
   if (Date.now() - stranded.createdAt.getTime() > RESEND_WITHIN_MS) return null;
@@ -211,7 +201,7 @@ async function recoverableAttempt(db: Database, input: SavedCardPayInput, paymen
  * Pays outstanding invoices with the account's saved card, off-session: the answer comes at
  * once, unless the provider asks for 3-D Secure (then its hosted page, as without a saved card).
  */
-export async function payWithSavedCard(db: Database, provider: PaymentProvider, input: SavedCardPayInput): Promise<SavedCardPayResult> {
+export async function payWithSavedCard(db: Database, provider: PaymentProvider, input: CardCheckoutRequest): Promise<SavedCardPayResult> {
   const card = await savedCardOf(db, input.accountId);
   // A card saved with another provider than the configured one cannot be charged here.
   if (!card || card.provider !== provider.name) return { kind: "refused", message: "This account has no saved card. Choose Card payment instead." };

@@ -183,7 +183,7 @@ describe("removing the card", () => {
 
 describe("paying with the saved card", () => {
   const pay = (number: number, amount: bigint, key = crypto.randomUUID(), account = accountId) =>
-    payWithSavedCard(db, sandboxProvider, { accountId: account, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: key, origin: "http://panel.test" });
+    payWithSavedCard(db, sandboxProvider, { accountId: account, userId, numbers: [number], expectedAmountMinor: amount, idempotencyKey: key, returnOrigin: "http://panel.test" });
 
   it("charges off-session and settles the invoice at once; the same key again returns that payment", async () => {
     await saveCard("4242424242424242");
@@ -258,7 +258,7 @@ describe("paying with the saved card", () => {
     const chargesOf = (paymentId: string) => db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, paymentId));
     const unanswered: PaymentProvider = { ...sandboxProvider, chargeSavedCard: () => Promise.reject(new Error("socket hang up")) };
     const payThrough = (provider: PaymentProvider, numbers: number[], amount: bigint) =>
-      payWithSavedCard(db, provider, { accountId, userId, numbers, expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), origin: "http://panel.test" });
+      payWithSavedCard(db, provider, { accountId, userId, numbers, expectedAmountMinor: amount, idempotencyKey: crypto.randomUUID(), returnOrigin: "http://panel.test" });
 
     it("stays open (never failed, not even by the reconcile job), and is charged again only for the same invoices and amount", async () => {
       await saveCard("4242424242424242");

@@ -325,7 +325,7 @@ describe("detaching a card the panel no longer uses", () => {
 
 describe("off-session charges (PaymentIntent, off_session + confirm)", () => {
   const pay = (target: { number: number; outstandingMinor: bigint }, key = crypto.randomUUID()) =>
-    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, origin: "http://panel.test" });
+    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, returnOrigin: "http://panel.test" });
 
   it("charges the saved card without a redirect, keyed by the payment, and the invoice is paid", async () => {
     await saveCard("pm_card_visa");
@@ -386,7 +386,7 @@ describe("off-session charges (PaymentIntent, off_session + confirm)", () => {
 
 describe("a charge without an answer", () => {
   const pay = (target: { number: number; outstandingMinor: bigint }, key = crypto.randomUUID()) =>
-    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, origin: "http://panel.test" });
+    payWithSavedCard(db, provider, { accountId, userId, numbers: [target.number], expectedAmountMinor: target.outstandingMinor, idempotencyKey: key, returnOrigin: "http://panel.test" });
   const strand = (paymentId: string) => db.update(payments).set({ createdAt: new Date(Date.now() - (STRANDED_AFTER_SECONDS + 5) * 1000) }).where(eq(payments.id, paymentId));
   const paymentIntents = () => [...fake.objects.values()].filter((o) => o.object === "payment_intent");
 
