@@ -3,7 +3,9 @@
 # injectable parameter and no 5xx answer. `npm run test:sqlmap`; not part of `npm test`.
 #
 #   scripts/sqlmap.sh                  build if needed, start the panel on a fresh embedded database
-#                                      (PGlite: PostgreSQL's own SQL), sign in as demo@example.com, run
+#                                      (PGlite: PostgreSQL's own SQL), sign in as demo@example.com, run;
+#                                      with DATABASE_URL, on that PostgreSQL database instead, which
+#                                      is emptied and seeded (never point it at one you want to keep)
 #   scripts/sqlmap.sh URL COOKIE       against a running panel, e.g.
 #                                      scripts/sqlmap.sh https://panel.example "authjs.session-token=…"
 #                                      (behind HTTPS the cookie is __Secure-authjs.session-token)
@@ -43,10 +45,17 @@ else
   port="${PORT:-$((4000 + RANDOM % 2000))}"
   base="http://localhost:${port}"
   node -e "import('./scripts/start.mjs').then((m) => m.buildIfStale())"
-  echo "Starting the panel at ${base} on a fresh embedded database in ${work}/data…"
+  if [[ -n "${DATABASE_URL:-}" ]]; then
+    echo "Seeding ${DATABASE_URL##*/} and starting the panel at ${base} on it…"
+    npx tsx scripts/db-seed.ts --reset >"${work}/seed.log" 2>&1 || { cat "${work}/seed.log" >&2; exit 1; }
+    database=(DATABASE_URL="$DATABASE_URL")
+  else
+    echo "Starting the panel at ${base} on a fresh embedded database in ${work}/data…"
+    database=(CUMULUS_ALLOW_EMBEDDED=true)
+  fi
   # Its own process group, so the cleanup stops the server and its PDF workers.
-  env -u DATABASE_URL PORT="$port" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 NEXT_MANUAL_SIG_HANDLE=true \
-    CUMULUS_ALLOW_EMBEDDED=true CUMULUS_ALLOW_SANDBOX=true APP_URL="$base" CUMULUS_DATA_DIR="${work}/data" CUMULUS_OUTBOX_INTERVAL_MS=0 \
+  env -u DATABASE_URL "${database[@]}" PORT="$port" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 NEXT_MANUAL_SIG_HANDLE=true \
+    CUMULUS_ALLOW_SANDBOX=true APP_URL="$base" CUMULUS_DATA_DIR="${work}/data" CUMULUS_OUTBOX_INTERVAL_MS=0 \
     AUTH_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" \
     setsid node node_modules/next/dist/bin/next start -p "$port" >"${work}/server.log" 2>&1 &
   server_pid=$!
