@@ -4,7 +4,7 @@
  * automatic payment off and tells the Billing contacts in the removal's transaction. The emails
  * go to the account's verified Billing addresses only, and no other account is touched.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts, auditEvents, contactEmails, emailOutbox, savedCards } from "@/db/schema";
 import { runCardNotices } from "@/lib/payments/card-notices";
