@@ -26,15 +26,14 @@ export function TimeZoneSetting({ timeZone, options, canManage, onSaved }: { tim
   const submitted = typeof state.values?.timeZone === "string" ? state.values.timeZone : undefined;
   const describedBy = ["time-zone-note", error ? "time-zone-error" : null].filter(Boolean).join(" ");
   return (
-    <section aria-labelledby="time-zone-heading" className="mt-6 border-t border-slate-200 pt-5">
-      <h3 id="time-zone-heading" className="sr-only">Time zone</h3>
+    <section className="mt-6 border-t border-slate-200 pt-5">
       <form action={action} className="space-y-3" noValidate>
         <FormMessage ok={state.ok} message={state.message} />
         <div>
           <label htmlFor="time-zone" className="block text-sm font-semibold">Time zone</label>
           {/* A refused value is shown again beside its message; otherwise the saved zone. */}
           <input
-            key={state.done ?? submitted ?? timeZone}
+            key={`${state.done ?? 0}:${submitted ?? timeZone}`}
             id="time-zone"
             name="timeZone"
             list="time-zone-options"
