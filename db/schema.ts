@@ -63,6 +63,7 @@ export const emailKind = pgEnum("email_kind", [
   "billing_moved",
   "payment_receipt",
   "notice",
+  "card_notice",
 ]);
 export const billingRunStatus = pgEnum("billing_run_status", ["running", "completed", "failed"]);
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, isIsoDate, startOfMonth, todayIn } from "./dates";
+import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, isIsoDate, startOfMonth, accountToday, todayIn } from "./dates";
 
 describe("isIsoDate", () => {
   it.each(["2026-11-25", "2024-02-29", "2000-02-29", "2026-12-31", "2026-01-01"])("accepts %s", (d) => {
@@ -121,6 +121,48 @@ describe("todayIn", () => {
 
   it("returns an ISO date for the current moment", () => {
     expect(isIsoDate(todayIn("Europe/Stockholm"))).toBe(true);
+  });
+});
+
+describe("accountToday", () => {
+  it("is the other name of todayIn: one function", () => {
+    expect(todayIn).toBe(accountToday);
+  });
+
+  it("turns the date at local midnight on both sides of a summer-time change", () => {
+    // Stockholm: CET (UTC+1) until 2026-03-29 01:00 UTC, CEST (UTC+2) until 2026-10-25 01:00 UTC.
+    expect(accountToday("Europe/Stockholm", new Date("2026-03-28T22:59:00Z"))).toBe("2026-03-28");
+    expect(accountToday("Europe/Stockholm", new Date("2026-03-28T23:00:00Z"))).toBe("2026-03-29");
+    expect(accountToday("Europe/Stockholm", new Date("2026-03-29T21:59:00Z"))).toBe("2026-03-29"); // 23:59 CEST
+    expect(accountToday("Europe/Stockholm", new Date("2026-03-29T22:00:00Z"))).toBe("2026-03-30");
+    expect(accountToday("Europe/Stockholm", new Date("2026-10-24T22:00:00Z"))).toBe("2026-10-25"); // 00:00 CEST
+    expect(accountToday("Europe/Stockholm", new Date("2026-10-25T22:59:00Z"))).toBe("2026-10-25"); // 23:59 CET
+    expect(accountToday("Europe/Stockholm", new Date("2026-10-25T23:00:00Z"))).toBe("2026-10-26");
+  });
+
+  it("follows zones west of UTC and the southern summer", () => {
+    // New York moves to EDT on 2026-03-08: local midnight is 05:00 UTC before, 04:00 UTC after.
+    expect(accountToday("America/New_York", new Date("2026-03-08T04:59:00Z"))).toBe("2026-03-07");
+    expect(accountToday("America/New_York", new Date("2026-03-08T05:00:00Z"))).toBe("2026-03-08");
+    expect(accountToday("America/New_York", new Date("2026-03-09T03:59:00Z"))).toBe("2026-03-08");
+    expect(accountToday("America/New_York", new Date("2026-03-09T04:00:00Z"))).toBe("2026-03-09");
+    // Sydney leaves summer time (UTC+11 → UTC+10) on 2026-04-05.
+    expect(accountToday("Australia/Sydney", new Date("2026-04-04T13:00:00Z"))).toBe("2026-04-05");
+    expect(accountToday("Australia/Sydney", new Date("2026-04-05T13:59:00Z"))).toBe("2026-04-05");
+    expect(accountToday("Australia/Sydney", new Date("2026-04-05T14:00:00Z"))).toBe("2026-04-06");
+  });
+
+  it("gives dates two days apart for the farthest zones at one instant, and handles half-hour offsets", () => {
+    const instant = new Date("2026-11-25T10:30:00Z");
+    expect(accountToday("Pacific/Kiritimati", instant)).toBe("2026-11-26"); // UTC+14
+    expect(accountToday("UTC", instant)).toBe("2026-11-25");
+    expect(accountToday("Pacific/Pago_Pago", instant)).toBe("2026-11-24"); // UTC−11
+    expect(accountToday("Asia/Kolkata", new Date("2026-11-25T18:29:00Z"))).toBe("2026-11-25"); // UTC+5:30
+    expect(accountToday("Asia/Kolkata", new Date("2026-11-25T18:30:00Z"))).toBe("2026-11-26");
+  });
+
+  it("refuses a zone that does not exist", () => {
+    expect(() => accountToday("Europe/Atlantis")).toThrow(RangeError);
   });
 });
 

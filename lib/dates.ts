@@ -14,10 +14,17 @@ export function isIsoDate(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
-/** Today's calendar date in a time zone. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
+/**
+ * The account's calendar date ("2026-11-25") at `now` in its time zone: the one answer to "what
+ * day is it" for due dates, reminders, card notices and automatic payment. Throws a RangeError
+ * for a zone the runtime does not know.
+ */
+export function accountToday(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
+
+/** The same function under its first name, which the pages and scripts still import. */
+export const todayIn = accountToday;
 
 /**
  * Today in each account's time zone, worked out once per zone: `fixedToday` for every zone when
@@ -30,7 +37,7 @@ export function todayPerTimeZone(fixedToday: string | undefined, fallbackToday: 
     let today = todayOf.get(timeZone);
     if (today === undefined) {
       try {
-        today = todayIn(timeZone);
+        today = accountToday(timeZone);
       } catch {
         today = fallbackToday();
       }

@@ -5,6 +5,7 @@ import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { FormMessage, primaryButton } from "./fields";
 import { SavedCard } from "./saved-card";
+import { TimeZoneSetting } from "./time-zone";
 
 export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveInvoiceSettings, {});
@@ -47,6 +48,7 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
       </form>
       {/* Its own forms (Add card leaves for the provider's page): outside the settings form. */}
       <SavedCard card={card} canManage={view.canManage} onSaved={onSaved} />
+      <TimeZoneSetting timeZone={s.timeZone} options={view.timeZones} canManage={view.canManage} onSaved={onSaved} />
     </>
   );
 }

@@ -22,6 +22,7 @@ export async function accountSettings(db: Executor, accountId: string) {
       careOf: accounts.careOf,
       billingAddress: accounts.billingAddress,
       language: accounts.language,
+      timeZone: accounts.timeZone,
       receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
       automaticPayment: accounts.automaticPayment,
       currency: accounts.currency,

@@ -19,7 +19,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Database, type Transaction } from "@/db/client";
 import type { Language } from "@/db/schema";
-import { addDays, todayIn, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, addDays, todayPerTimeZone } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
@@ -80,7 +80,7 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
   const started = performance.now();
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, 5000));
   // The latest date anywhere on Earth bounds which invoices can have a reminder due.
-  const latest = opts.today ?? todayIn("Pacific/Kiritimati");
+  const latest = opts.today ?? accountToday("Pacific/Kiritimati");
   const summary: RemindSummary = {
     looked: 0,
     queued: { "due-7": 0, due: 0, "due+7": 0, "due+14": 0 },
@@ -88,7 +88,7 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
     noBillingAddress: 0,
     elapsedMs: 0,
   };
-  const today = todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE));
+  const today = todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE));
   let cursor: string | null = null;
   for (;;) {
     const batch = await outstandingBatch(db, latest, cursor, batchSize);

@@ -9,6 +9,7 @@ import { accountSettings, updateCustomerInfo, updateInvoiceSettings, type Invoic
 import type { CustomerInfoInput } from "@/lib/account/validation";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
 import { countryOptions } from "@/lib/countries";
+import { timeZoneOptions } from "@/lib/time-zones";
 import { canManageBilling, canReadBilling, FULL_ACCESS_REQUIRED, type Viewer } from "./session";
 
 async function billingSettingsView(viewer: Viewer) {
@@ -21,7 +22,9 @@ async function billingSettingsView(viewer: Viewer) {
   if (!settings) return null;
   // The Country list in the page's language (the panel's pages are English: app/layout.tsx).
   const countries = countryOptions("en");
-  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries };
+  // The zones to choose from, for those who may change the account's.
+  const timeZones = canManageBilling(viewer) ? timeZoneOptions() : [];
+  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries, timeZones };
 }
 
 export type BillingSettingsView = NonNullable<Awaited<ReturnType<typeof billingSettingsView>>>;

@@ -128,7 +128,7 @@ const STRINGS = {
  * introduction, a table of facts, paragraphs, a link to the panel, and a footer saying who
  * sends it and why. Every value is escaped in the HTML.
  */
-function factsEmailBodies(m: {
+export function factsEmailBodies(m: {
   language: Language;
   title: string;
   greeting: string;

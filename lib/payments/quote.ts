@@ -1,7 +1,7 @@
 /** What a Pay dialog shows: per invoice its lines, sum, VAT, total, what was paid, and what is outstanding now. */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { invoiceLines, invoices, paymentAllocations, payments } from "@/db/schema";
+import { invoiceLines, invoices, payments } from "@/db/schema";
 import { creditedMinorSql, outstandingMinorSql, settledMinorSql } from "@/lib/invoices/balance";
 import { OPEN_STATES, paymentInvoiceNumbers } from "./engine";
 
@@ -72,26 +72,4 @@ export async function accountPayment(db: Executor, accountId: string, paymentId:
     .limit(1);
   if (!p) return null;
   return { ...p, invoiceNumbers: await paymentInvoiceNumbers(db, p.id), open: (OPEN_STATES as readonly string[]).includes(p.state) };
-}
-
-/** Payments and attempts touching one invoice, newest first. */
-export async function invoicePayments(db: Executor, accountId: string, invoiceNumber: number) {
-  return db
-    .select({
-      id: payments.id,
-      state: payments.state,
-      method: payments.method,
-      provider: payments.provider,
-      amountMinor: paymentAllocations.amountMinor,
-      paymentTotalMinor: payments.amountMinor,
-      currency: payments.currency,
-      failureReason: payments.failureReason,
-      createdAt: payments.createdAt,
-      settledAt: payments.settledAt,
-    })
-    .from(payments)
-    .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-    .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-    .where(and(eq(payments.accountId, accountId), eq(invoices.number, invoiceNumber)))
-    .orderBy(sql`${payments.createdAt} desc`);
 }

@@ -12,6 +12,7 @@ import { accounts, invoices, paymentAllocations, savedCards, type PaymentState }
 import { audit } from "@/lib/audit";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import type { MaskedCard } from "./card-label";
+import { announceCardGone } from "./card-notices";
 import { applyOutcome, attachCheckout, beginCardPayment, claimChannel, failOpenPayment, strandedPayment } from "./engine";
 import { ChargeNotMadeError, type PaymentProvider, type ProviderCard, type ProviderName, type SavedCardCharge } from "./provider";
 
@@ -85,31 +86,19 @@ export async function storeSavedCard(
   });
 }
 
-/** Removes the account's card; automatic payment, which needs it, is turned off with it. */
+/**
+ * Removes the account's card; automatic payment, which needs it, is turned off with it and the
+ * Billing contacts are told, in the same transaction.
+ */
 export async function removeSavedCard(db: Database, accountId: string, actorUserId: string) {
   return db.transaction(async (tx) => {
     const [removed] = await tx.delete(savedCards).where(eq(savedCards.accountId, accountId)).returning();
     if (!removed) return { removed: false as const };
     await tx.update(accounts).set(raiseCardVersion).where(eq(accounts.id, accountId));
     await audit(tx, { accountId, actorUserId, action: "card.removed", entityType: "saved_card", entityId: accountId, before: masked(removed) });
-    const turnedOff = await tx
-      .update(accounts)
-      .set({ automaticPayment: false, updatedAt: sql`now()` })
-      .where(and(eq(accounts.id, accountId), eq(accounts.automaticPayment, true)))
-      .returning({ id: accounts.id });
-    if (turnedOff.length) {
-      await audit(tx, {
-        accountId,
-        actorUserId,
-        action: "automatic_payment.turned_off",
-        entityType: "account",
-        entityId: accountId,
-        before: { automaticPayment: true },
-        after: { automaticPayment: false, reason: "card_removed" },
-      });
-    }
+    const { automaticPaymentTurnedOff } = await announceCardGone(tx, { accountId, actorUserId, card: removed, reason: "card_removed" });
     const dropped: DroppedCard = { provider: removed.provider, providerReference: removed.providerReference };
-    return { removed: true as const, automaticPaymentTurnedOff: turnedOff.length > 0, dropped };
+    return { removed: true as const, automaticPaymentTurnedOff, dropped };
   });
 }
 

@@ -2,7 +2,7 @@
  * Which payment states are open (a payment under way) and which are final. Apart from the engine
  * so that code shipped to the browser (the status names) can use them without the database.
  */
-import type { PaymentMethod, PaymentState } from "@/db/schema";
+import type { PaymentChannel, PaymentMethod, PaymentState } from "@/db/schema";
 
 export type { PaymentMethod, PaymentState };
 
@@ -20,3 +20,14 @@ export const PAYMENT_STATE_LABEL: Record<PaymentState, string> = {
 };
 
 export const PAYMENT_METHOD_LABEL: Record<PaymentMethod, string> = { card: "Card", bank_transfer: "Bank transfer", account_credit: "Account credit" };
+
+/**
+ * How a payment attempt was made, in words: a card payment on the provider's page, the saved
+ * card charged for a person (Pay with the saved card), or Automatic payment (off-session, no
+ * person behind it).
+ */
+export function paymentChannelLabel(p: { method: PaymentMethod; channel: PaymentChannel | null; byPerson: boolean }): string {
+  if (p.method !== "card") return PAYMENT_METHOD_LABEL[p.method];
+  if (p.channel === "off_session") return p.byPerson ? "Saved card" : "Automatic payment";
+  return "Card payment";
+}

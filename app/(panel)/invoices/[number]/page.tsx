@@ -7,9 +7,8 @@ import { BankTransferDetails } from "@/components/invoices/bank-transfer";
 import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
-import { ReceiptLink } from "@/components/payments/receipt-link";
+import { PaymentAttempts } from "@/components/invoices/payment-attempts";
 import { getInvoicePayments } from "@/lib/dal/payments";
-import { PAYMENT_METHOD_LABEL, PAYMENT_STATE_LABEL } from "@/lib/payments/states";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
@@ -194,45 +193,7 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         {vatNote(invoice.vatCategory, language) && <p className="px-5 pb-4 text-sm text-slate-700">{vatNote(invoice.vatCategory, language)}</p>}
       </section>
 
-      <section aria-labelledby="payments-heading" className="@container mb-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-        <h2 id="payments-heading" className="mb-3 text-lg font-semibold">Payments</h2>
-        {paymentRows.length === 0 ? (
-          <p className="text-sm text-slate-700">No payments or attempts yet.</p>
-        ) : (
-          <table className="stack-table min-w-full text-sm">
-            <caption className="sr-only">Payments and attempts for this invoice, newest first</caption>
-            <thead className="text-left">
-              <tr>
-                <th scope="col" className={cell}>Date</th>
-                <th scope="col" className={cell}>Method</th>
-                <th scope="col" className={cell}>Status</th>
-                <th scope="col" className={`${cell} text-right`}>Amount</th>
-                <th scope="col" className={cell}>Receipt</th>
-              </tr>
-            </thead>
-            <tbody>
-              {paymentRows.map((p) => (
-                <tr key={p.id} className="border-t border-slate-100">
-                  <td data-label="Date" className={cell}>{formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}</td>
-                  <td data-label="Method" className={cell}>{PAYMENT_METHOD_LABEL[p.method]}</td>
-                  <td data-label="Status" className={cell}>
-                    {PAYMENT_STATE_LABEL[p.state]}
-                    {p.failureReason && <span className="text-slate-600">: {p.failureReason}</span>}
-                  </td>
-                  <td data-label="Amount" className={`${cell} text-right tabular-nums`}>{money(p.amountMinor)}</td>
-                  <td data-label="Receipt" className={cell}>
-                    <ReceiptLink
-                      paymentId={p.state === "succeeded" ? p.id : null}
-                      description={`${money(p.paymentTotalMinor)} on ${formatDateTime(p.settledAt ?? p.createdAt, timeZone, language)}`}
-                      missing="No receipt: not settled"
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <PaymentAttempts attempts={paymentRows} currency={invoice.currency} language={language} timeZone={timeZone} />
 
       <section aria-labelledby="delivery-heading" className="@container rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="delivery-heading" className="mb-3 text-lg font-semibold">Delivery log</h2>
