@@ -51,10 +51,15 @@ export function paymentQrFor(payee: PaymentQrPayee, invoice: PaymentQrInvoice): 
     const payload = epcPayload(payee, invoice.outstandingMinor, invoice.paymentReference);
     return payload === null ? null : { format: "epc", payload };
   }
-  if (invoice.currency === "SEK" && payee.bankgiro) {
+  if (paysToBankgiro(invoice.currency, payee.bankgiro)) {
     return { format: "se-bankgiro", payload: swedishInvoicePayload(payee, invoice) };
   }
   return null;
+}
+
+/** Kronor go to the provider's bankgiro when it has one, every other transfer to its IBAN. */
+export function paysToBankgiro(currency: string, bankgiro: string | null): bankgiro is string {
+  return currency === "SEK" && bankgiro !== null && bankgiro !== "";
 }
 
 /** An IBAN in its electronic form (no spaces, upper case), checked with ISO 13616's mod 97. */
@@ -96,7 +101,7 @@ export function epcPayload(payee: PaymentQrPayee, amountMinor: bigint, reference
     oneLine(reference, EPC_LIMITS.remittance),
   ];
   const payload = lines.join("\n");
-  if (Buffer.byteLength(payload, "utf8") > EPC_LIMITS.payloadBytes) throw new PaymentQrError("EPC payload longer than 331 bytes");
+  if (new TextEncoder().encode(payload).length > EPC_LIMITS.payloadBytes) throw new PaymentQrError("EPC payload longer than 331 bytes");
   return payload;
 }
 
