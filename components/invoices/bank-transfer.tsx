@@ -1,10 +1,27 @@
 /**
  * What a bank transfer needs: the provider's account, the exact amount and the reference to
- * quote for each invoice. One home for the Pay dialog's Bank transfer and the invoice page that
- * a user with invoice access Read sees (they pass these on to whoever pays).
+ * quote for each invoice, with a payment QR code where the currency has one and Copy buttons.
+ * One home for the Pay dialog's Bank transfer and the invoice page that a user with invoice
+ * access Read sees (they pass these on to whoever pays). The data is made on the server
+ * (bank-transfer-invoice.ts).
  */
-export type BankAccount = { name: string; iban: string; bic: string; bankgiro: string | null };
-export type BankTransferInvoice = { number: number; outstanding: string; paymentReference: string };
+import { electronicIban, paysToBankgiro } from "@/lib/payments/payment-qr";
+import { CopyButton } from "./copy-button";
+import { PaymentQrImage, type PaymentQrImageData } from "./payment-qr-image";
+
+export type BankAccount = { name: string; iban: string; bic: string; bankgiro: string | null; organisationNumber: string };
+export type BankTransferInvoice = {
+  number: number;
+  /** Formatted in the account's language. */
+  outstanding: string;
+  /** The same amount as plain digits ("1234.56"), what a bank's form takes when pasted. */
+  outstandingPlain: string;
+  paymentReference: string;
+  qr: PaymentQrImageData | null;
+};
+
+const term = "text-slate-600";
+const valueRow = "flex flex-wrap items-center gap-x-3 gap-y-1";
 
 export function BankTransferDetails({
   bank,
@@ -17,25 +34,54 @@ export function BankTransferDetails({
   totalOutstanding: string;
   currency: string;
 }) {
+  const several = invoices.length > 1;
+  const bankgiro = paysToBankgiro(currency, bank.bankgiro);
   return (
     <div className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm">
       <p className="font-medium">Transfer exactly {totalOutstanding} {currency} to:</p>
       <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-        <dt className="text-slate-600">Recipient</dt><dd>{bank.name}</dd>
-        <dt className="text-slate-600">IBAN</dt><dd className="font-mono break-all">{bank.iban}</dd>
-        <dt className="text-slate-600">BIC</dt><dd className="font-mono">{bank.bic}</dd>
-        {bank.bankgiro && (<><dt className="text-slate-600">Bankgiro</dt><dd className="font-mono">{bank.bankgiro}</dd></>)}
+        <dt className={term}>Recipient</dt><dd>{bank.name}</dd>
+        <dt className={term}>IBAN</dt>
+        <dd className={valueRow}>
+          <span className="font-mono">{bank.iban}</span>
+          {!bankgiro && <CopyButton value={electronicIban(bank.iban)} what="IBAN" />}
+        </dd>
+        <dt className={term}>BIC</dt><dd className="font-mono">{bank.bic}</dd>
+        {bank.bankgiro && (
+          <>
+            <dt className={term}>Bankgiro</dt>
+            <dd className={valueRow}>
+              <span className="font-mono">{bank.bankgiro}</span>
+              {bankgiro && <CopyButton value={bank.bankgiro} what="bankgiro number" />}
+            </dd>
+          </>
+        )}
       </dl>
       <p className="mt-3 font-medium">Payment reference to quote</p>
-      <ul className="mt-1 space-y-1">
-        {invoices.map((i) => (
-          <li key={i.number}>
-            {invoices.length > 1 && <span className="text-slate-600">Invoice {i.number}, {i.outstanding} {currency}: </span>}
-            <span className="font-mono font-semibold">{i.paymentReference}</span>
-          </li>
-        ))}
+      {several && <p className="text-slate-700">Make one transfer per invoice, each with its own amount and reference.</p>}
+      <ul className="mt-2 space-y-4">
+        {invoices.map((i) => {
+          const of = several ? ` of invoice ${i.number}` : "";
+          return (
+            <li key={i.number}>
+              {several && <p className="font-medium">Invoice {i.number}</p>}
+              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+                <dt className={term}>Amount</dt>
+                <dd className={valueRow}>
+                  <span className="font-semibold tabular-nums">{i.outstanding} {currency}</span>
+                  <CopyButton value={i.outstandingPlain} what={`amount${of}`} />
+                </dd>
+                <dt className={term}>Reference</dt>
+                <dd className={valueRow}>
+                  <span className="font-mono font-semibold">{i.paymentReference}</span>
+                  <CopyButton value={i.paymentReference} what={`reference${of}`} />
+                </dd>
+              </dl>
+              {i.qr && <PaymentQrImage qr={i.qr} />}
+            </li>
+          );
+        })}
       </ul>
-      {invoices.length > 1 && <p className="mt-2 text-slate-700">Make one transfer per invoice, each with its own reference.</p>}
     </div>
   );
 }

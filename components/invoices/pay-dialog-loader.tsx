@@ -4,15 +4,8 @@ import { canPayInvoices, type Viewer } from "@/lib/dal/session";
 import { INVOICE_NUMBER_PATTERN } from "@/lib/invoices/numbers";
 import { formatAmount } from "@/lib/money";
 import { maskedCardLabel } from "@/lib/payments/card-label";
-import { providerDetails } from "@/lib/provider";
-import type { BankAccount } from "./bank-transfer";
+import { bankTransferInvoice, providerBankAccount } from "./bank-transfer-invoice";
 import { PayDialog } from "./pay-dialog";
-
-/** The provider's account that bank transfers go to. */
-export function providerBankAccount(): BankAccount {
-  const provider = providerDetails();
-  return { name: provider.name, iban: provider.iban, bic: provider.bic, bankgiro: provider.bankgiro };
-}
 
 /** Which invoices a `?pay=` URL asks to pay: one number, the selected ones, or all outstanding. */
 export function payRequest(params: Record<string, string | string[] | undefined>): number[] | null | undefined {
@@ -40,8 +33,10 @@ export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; num
   const currency = quote[0]!.currency;
   const f = (m: bigint) => formatAmount(m, currency, language);
   const total = quote.reduce((s, q) => s + q.outstandingMinor, 0n);
+  const bank = providerBankAccount();
   return (
     <PayDialog
+      transfers={quote.map((q) => bankTransferInvoice(bank, { ...q, type: "invoice" }, language))}
       invoices={quote.map((q) => ({
         number: q.number,
         lines: q.lines.map((l) => ({ label: l.label, amount: f(l.amountMinor) })),
@@ -50,13 +45,12 @@ export async function PayDialogLoader({ viewer, numbers }: { viewer: Viewer; num
         total: f(q.totalMinor),
         paid: f(q.paidMinor),
         outstanding: f(q.outstandingMinor),
-        paymentReference: q.paymentReference,
       }))}
       currency={currency}
       totalOutstanding={f(total)}
       totalOutstandingMinor={total.toString()}
       canPay={canPayInvoices(viewer)}
-      bank={providerBankAccount()}
+      bank={bank}
       savedCardLabel={savedCard && maskedCardLabel(savedCard)}
     />
   );

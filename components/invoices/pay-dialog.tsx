@@ -7,7 +7,7 @@ import { useActionState, useEffect, useState } from "react";
 import { payInvoices, type PayState } from "@/lib/actions/payments";
 import { payWithSavedCard, type SavedCardPayState } from "@/lib/actions/cards";
 import { useIsClient } from "@/components/ui/use-is-client";
-import { BankTransferDetails, type BankAccount } from "./bank-transfer";
+import { BankTransferDetails, type BankAccount, type BankTransferInvoice } from "./bank-transfer";
 import { focusPayOpener, payOpenerKey, rememberPayOpener } from "./pay-opener";
 
 /** Amounts arrive formatted by the server (one formatting, the account's language). */
@@ -19,7 +19,6 @@ export type PayDialogInvoice = {
   total: string;
   paid: string;
   outstanding: string;
-  paymentReference: string;
 };
 
 export type PayDialogProps = {
@@ -30,6 +29,8 @@ export type PayDialogProps = {
   totalOutstandingMinor: string;
   canPay: boolean;
   bank: BankAccount;
+  /** Per invoice: what a bank transfer quotes, with its payment QR code. */
+  transfers: BankTransferInvoice[];
   /** The account's saved card ("Visa •••• 4242"), offered first; null without one. */
   savedCardLabel: string | null;
 };
@@ -182,7 +183,7 @@ export function PayDialog(props: PayDialogProps) {
 
               {method === "bank_transfer" && (
                 <div className="mt-4">
-                  <BankTransferDetails bank={props.bank} invoices={props.invoices} totalOutstanding={props.totalOutstanding} currency={props.currency} />
+                  <BankTransferDetails bank={props.bank} invoices={props.transfers} totalOutstanding={props.totalOutstanding} currency={props.currency} />
                 </div>
               )}
 

@@ -33,6 +33,8 @@ export type PdfStrings = {
   payment: string;
   payInstruction: (amount: string, dueDate: string) => string;
   nothingToPay: string;
+  /** Under the payment QR code. */
+  scanToPay: string;
   creditNoteInstruction: (invoiceNumber: string) => string;
   creditNoteNothingToPay: string;
   creditReason: (reason: string) => string;
@@ -88,6 +90,7 @@ const en: PdfStrings = {
   payment: "Payment",
   payInstruction: (amount, dueDate) => `Please pay ${amount} by ${dueDate}, quoting the payment reference.`,
   nothingToPay: "Paid in full: there is nothing to pay.",
+  scanToPay: "Scan with your banking app",
   creditNoteInstruction: (n) => `This credit note lowers the amount to pay on invoice ${n}.`,
   creditNoteNothingToPay: "There is nothing to pay on a credit note.",
   creditReason: (reason) => `Reason: ${reason}`,
@@ -137,6 +140,7 @@ const sv: PdfStrings = {
   payment: "Betalning",
   payInstruction: (amount, dueDate) => `Betala ${amount} senast ${dueDate} och ange betalningsreferensen.`,
   nothingToPay: "Betald i sin helhet: inget att betala.",
+  scanToPay: "Skanna med din bankapp",
   creditNoteInstruction: (n) => `Denna kreditfaktura minskar beloppet att betala på faktura ${n}.`,
   creditNoteNothingToPay: "Det finns inget att betala på en kreditfaktura.",
   creditReason: (reason) => `Orsak: ${reason}`,

@@ -9,6 +9,7 @@ export type QuoteInvoice = {
   number: number;
   currency: string;
   paymentReference: string;
+  invoiceDate: string;
   dueDate: string;
   netMinor: bigint;
   vatMinor: bigint;
@@ -29,6 +30,7 @@ export async function paymentQuote(db: Executor, accountId: string, numbers: num
       number: invoices.number,
       currency: invoices.currency,
       paymentReference: invoices.paymentReference,
+      invoiceDate: invoices.invoiceDate,
       dueDate: invoices.dueDate,
       netMinor: invoices.netMinor,
       vatMinor: invoices.vatMinor,
@@ -52,6 +54,7 @@ export async function paymentQuote(db: Executor, accountId: string, numbers: num
     number: f.number,
     currency: f.currency,
     paymentReference: f.paymentReference,
+    invoiceDate: f.invoiceDate,
     dueDate: f.dueDate,
     netMinor: f.netMinor,
     vatMinor: f.vatMinor,

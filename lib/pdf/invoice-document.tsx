@@ -4,10 +4,11 @@
  * `wrap={false}` page of explicitly sized rows, so react-pdf lays out each text once and never
  * paginates (see layout.ts for why); the table header and footer are repeated per planned page.
  */
-import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
+import { Document, Page, Path, Rect, StyleSheet, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import type { InvoicePlan, PlanPage, PlanRow, PlanTotal } from "./layout";
 import { PAGE_GEOMETRY } from "./page-geometry";
+import type { PlanPaymentQr } from "./payment-qr-block";
 import type { PlanLabelValue } from "./plan-blocks";
 import { PDF_COLOURS, pt, sharedDocumentStyles } from "./document-styles";
 
@@ -61,15 +62,32 @@ const styles = StyleSheet.create({
   paymentHeading: { fontWeight: "bold", lineHeight: pt(PAGE_GEOMETRY.totalsLine) },
   paymentLabel: { width: PAGE_GEOMETRY.metaLabelWidth, color: GREY },
   paymentValue: { width: PAGE_GEOMETRY.contentWidth - PAGE_GEOMETRY.metaLabelWidth },
+  paymentRow: { flexDirection: "row", justifyContent: "space-between" },
+  qr: { width: PAGE_GEOMETRY.qrSize },
+  qrCaption: { fontSize: PAGE_GEOMETRY.smallSize, lineHeight: pt(PAGE_GEOMETRY.smallLine), color: GREY, textAlign: "center" },
 });
 
-function LabelValue({ item, value }: { item: PlanLabelValue; value: "meta" | "payment" }): ReactElement {
+/** Black modules on white whatever the page around them, vector so that it prints crisp at any scale. */
+function PaymentQrCode({ qr }: { qr: PlanPaymentQr }): ReactElement {
+  const size = PAGE_GEOMETRY.qrSize;
+  return (
+    <View style={styles.qr}>
+      <Svg width={size} height={size} viewBox={`0 0 ${qr.modules} ${qr.modules}`}>
+        <Rect x={0} y={0} width={qr.modules} height={qr.modules} fill="#ffffff" />
+        <Path d={qr.path} fill="#000000" />
+      </Svg>
+      <Text style={styles.qrCaption}>{qr.caption}</Text>
+    </View>
+  );
+}
+
+function LabelValue({ item, value, valueWidth }: { item: PlanLabelValue; value: "meta" | "payment"; valueWidth?: number }): ReactElement {
   const [labelStyle, valueStyle] =
     value === "meta" ? [styles.metaLabel, styles.metaValue] : [styles.paymentLabel, styles.paymentValue];
   return (
     <View style={[styles.labelValue, { height: item.height }]}>
       <Text style={labelStyle}>{item.label}</Text>
-      <Text style={valueStyle}>{item.value}</Text>
+      <Text style={valueWidth === undefined ? valueStyle : [valueStyle, { width: valueWidth }]}>{item.value}</Text>
     </View>
   );
 }
@@ -172,12 +190,15 @@ function PlannedPage({ plan, page }: { plan: InvoicePlan; page: PlanPage }): Rea
             ))}
           </View>
           {summary.note ? <Text style={styles.note}>{summary.note}</Text> : null}
-          <View style={styles.payment}>
-            <Text style={styles.paymentHeading}>{summary.paymentHeading}</Text>
-            <Text>{summary.paymentText}</Text>
-            {summary.payment.map((p, i) => (
-              <LabelValue key={i} item={p} value="payment" />
-            ))}
+          <View style={[styles.payment, styles.paymentRow]}>
+            <View style={{ width: summary.paymentWidth }}>
+              <Text style={styles.paymentHeading}>{summary.paymentHeading}</Text>
+              <Text>{summary.paymentText}</Text>
+              {summary.payment.map((p, i) => (
+                <LabelValue key={i} item={p} value="payment" valueWidth={summary.paymentWidth - PAGE_GEOMETRY.metaLabelWidth} />
+              ))}
+            </View>
+            {summary.qr ? <PaymentQrCode qr={summary.qr} /> : null}
           </View>
         </View>
       ) : null}

@@ -15,6 +15,7 @@ import { groupByService } from "@/lib/invoices/presentation";
 import type { InvoicePdfData, InvoicePdfLine } from "@/lib/invoices/types";
 import { formatAmount, formatMoney, formatRate, localeOf } from "@/lib/money";
 import { PAGE_GEOMETRY } from "./page-geometry";
+import { planPaymentQr, type PlanPaymentQr } from "./payment-qr-block";
 import { planText, planTopBlocks, providerAddressLines, type PlanLabelValue, type PlanText, type TopBlocks } from "./plan-blocks";
 import type { Measure } from "./text-measure";
 
@@ -46,6 +47,9 @@ export type PlanSummary = {
   paymentHeading: string;
   paymentText: string;
   payment: PlanLabelValue[];
+  /** The payment details' width: the content's, less the QR code's when there is one. */
+  paymentWidth: number;
+  qr: PlanPaymentQr | null;
   height: number;
 };
 
@@ -234,16 +238,18 @@ function planSummary(ctx: PlanContext): PlanSummary {
     strings.creditNoteNothingToPay,
     ...(data.creditReason ? [strings.creditReason(data.creditReason)] : []),
   ].join("\n");
+  const qr = planPaymentQr(data, ctx);
+  const paymentWidth = g.contentWidth - (qr?.width ?? 0);
   const paymentText = wrap(
     isCredit
       ? creditText
       : data.outstandingMinor > 0n
         ? strings.payInstruction(money(data.outstandingMinor), formatDate(data.dueDate))
         : strings.nothingToPay,
-    g.contentWidth,
+    paymentWidth,
   );
   const payment: PlanLabelValue[] = [];
-  const payWidth = g.contentWidth - g.metaLabelWidth;
+  const payWidth = paymentWidth - g.metaLabelWidth;
   // Bank details only where something may be paid: a credit note asks for no payment.
   if (!isCredit) {
     payment.push(ctx.labelValue(strings.paymentReference, data.paymentReference, g.metaLabelWidth, payWidth));
@@ -257,15 +263,15 @@ function planSummary(ctx: PlanContext): PlanSummary {
     paymentHeading: strings.payment,
     paymentText: paymentText.text,
     payment,
+    paymentWidth,
+    qr,
     height:
       g.summaryGap +
       totals.reduce((h, t) => h + t.height, 0) +
       (note ? g.noteGap + note.lines * g.lineHeight : 0) +
       g.paymentGap +
       g.paymentPaddingTop +
-      g.totalsLine +
-      paymentText.lines * g.lineHeight +
-      payment.reduce((h, p) => h + p.height, 0),
+      Math.max(g.totalsLine + paymentText.lines * g.lineHeight + payment.reduce((h, p) => h + p.height, 0), qr?.height ?? 0),
   };
 }
 

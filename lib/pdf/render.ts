@@ -10,7 +10,7 @@ import { poolSettings, type PdfPoolOptions } from "./pool-settings";
 import { WorkerPool, type PdfPool } from "./worker-pool";
 
 /** Part of the stored PDFs' cache key (invoice_pdfs.template_version): bump on layout changes. */
-export const TEMPLATE_VERSION = 3;
+export const TEMPLATE_VERSION = 4;
 
 export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   return new WorkerPool(poolSettings(options));

@@ -4,7 +4,8 @@ import Form from "next/form";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BankTransferDetails } from "@/components/invoices/bank-transfer";
-import { PayDialogLoader, payRequest, providerBankAccount } from "@/components/invoices/pay-dialog-loader";
+import { bankTransferInvoice, providerBankAccount } from "@/components/invoices/bank-transfer-invoice";
+import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
 import { StatusIcon } from "@/components/invoices/status-badge";
 import { PaymentAttempts } from "@/components/invoices/payment-attempts";
@@ -42,6 +43,7 @@ export default async function InvoicePage({ params, searchParams }: Props) {
   // Something to pay and no card payment under way: Full is offered Pay, Read the bank-transfer details to pass on.
   const payable = invoice.type === "invoice" && invoice.outstandingMinor > 0n && invoice.status !== "processing";
   const canPay = canPayInvoices(viewer);
+  const bank = providerBankAccount();
 
   return (
     <article className="max-w-5xl">
@@ -81,8 +83,8 @@ export default async function InvoicePage({ params, searchParams }: Props) {
           <h2 id="bank-transfer-heading" className="mb-1 text-lg font-semibold">Pay by bank transfer</h2>
           <p className="mb-3 text-sm text-slate-700">Your user can see invoices but not pay them. Pass these details on to whoever pays.</p>
           <BankTransferDetails
-            bank={providerBankAccount()}
-            invoices={[{ number: invoice.number, outstanding: amount(invoice.outstandingMinor), paymentReference: invoice.paymentReference }]}
+            bank={bank}
+            invoices={[bankTransferInvoice(bank, invoice, language)]}
             totalOutstanding={amount(invoice.outstandingMinor)}
             currency={invoice.currency}
           />
