@@ -26,6 +26,7 @@ import { todayIn } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
+import { deliverEInvoices } from "@/lib/einvoice/delivery";
 import { getMailer, MailSendError, smtpErrorText, type OutgoingAttachment, type RejectedRecipient } from "./transport";
 
 export const MAX_ATTEMPTS = 8;
@@ -335,7 +336,8 @@ export function startOutboxSender(opts: { intervalMs: number; db?: () => Databas
       let full = false;
       try {
         const r = await drainOutbox((opts.db ?? getDb)(), { limit: batch, workerId });
-        full = r.claimed >= batch;
+        const e = await deliverEInvoices((opts.db ?? getDb)(), { limit: batch });
+        full = r.claimed >= batch || e.claimed >= batch;
         lastError = "";
       } catch (err) {
         // The same failure (say, the database is down) is logged once a minute, not every tick.

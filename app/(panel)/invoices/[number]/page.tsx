@@ -1,4 +1,4 @@
-import { ArrowDownTrayIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, CodeBracketIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -64,6 +64,10 @@ export default async function InvoicePage({ params, searchParams }: Props) {
           <a href={`/invoices/${invoice.number}/pdf?download=1`} download className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
             <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
             Download PDF
+          </a>
+          <a href={`/invoices/${invoice.number}/ubl`} download className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+            <CodeBracketIcon aria-hidden="true" className="size-4" />
+            Download e-invoice (XML)
           </a>
           {payable && canPay && (
             // A client navigation (next/form): the dialog opens over this page and focus can return here.
