@@ -1,23 +1,16 @@
 /**
  * E-invoices (lib/einvoice): every invoice and credit note as UBL 2.1 conforming to EN 16931 and
  * Peppol BIS Billing 3.0, checked against EN 16931's business rules (named by their ids) and
- * the PDF's own numbers, for every VAT case (S, AE, G, E) and both languages; Peppol delivery
- * queued when a document is issued and written to a file while no access point is configured,
- * or POSTed to the one configured. Runs on PostgreSQL and PGlite.
+ * the PDF's own numbers, for every VAT case (S, AE, G, E) and both languages. Peppol delivery
+ * is in einvoice-delivery.test.ts. Runs on PostgreSQL and PGlite.
  */
-import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows } from "@/db/client";
 import { productPrices, products } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
 import { eInvoiceFor } from "@/lib/einvoice/document";
-import { deliverEInvoices } from "@/lib/einvoice/delivery";
-import { resetEnvCache } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfData } from "@/lib/invoices/pdf";
 import { vatNote } from "@/lib/invoices/presentation";
