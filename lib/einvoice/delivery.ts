@@ -11,7 +11,7 @@ import { inArray, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { einvoiceOutbox } from "@/db/schema";
 import { todayIn } from "@/lib/dates";
-import { backoffMs, LEASE_MS, MAX_ATTEMPTS } from "@/lib/email/sender";
+import { backoffMs, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
 import { env } from "@/lib/env";
 import { eInvoiceFor, sellerParticipantId } from "./document";
 import { formatParticipantId } from "./participant";
@@ -40,14 +40,13 @@ async function claimOne(db: Database): Promise<Claimed | null> {
     sql`
       with due as (
         select id from einvoice_outbox
-        where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until <= now())
+        where ${outboxRowDue}
         order by next_attempt_at, id
         limit 1
         for update skip locked
       )
       update einvoice_outbox o
-      set status = 'sending', attempts = o.attempts + 1,
-          locked_until = now() + ${sql.raw(`interval '${LEASE_MS / 1000} seconds'`)}
+      set ${outboxClaim}
       from due, invoices i, accounts a
       where o.id = due.id and i.id = o.invoice_id and a.id = o.account_id
       returning o.id::text as id, o.attempts::text as attempts, o.account_id::text as account_id, i.number::text as number,
