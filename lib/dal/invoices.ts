@@ -4,6 +4,7 @@ import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
+import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
@@ -81,4 +82,10 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
 export async function getInvoiceUbl(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
   return eInvoiceFor(getDb(), viewer.account.id, number, accountToday(viewer), viewer.account.language);
+}
+
+/** The Peppol delivery of the viewer's invoice, or null (not sent by Peppol, missing or foreign). */
+export async function getInvoiceEInvoiceDelivery(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  return eInvoiceDeliveryOf(getDb(), viewer.account.id, number);
 }

@@ -7,9 +7,9 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
-import { einvoiceOutbox } from "@/db/schema";
+import { einvoiceOutbox, invoices } from "@/db/schema";
 import { todayIn } from "@/lib/dates";
 import { backoffMs, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
 import { env } from "@/lib/env";
@@ -133,11 +133,30 @@ export async function deliverEInvoices(db: Database, opts: { limit?: number } = 
   return result;
 }
 
-/** Queue rows of these documents, for the delivery log and tests. */
-export async function eInvoiceDeliveries(db: Executor, invoiceIds: readonly string[]) {
+/** The account's e-invoice deliveries of these documents: the invoice page's delivery log, and tests. */
+export async function eInvoiceDeliveries(db: Executor, accountId: string, invoiceIds: readonly string[]) {
   if (invoiceIds.length === 0) return [];
   return db
-    .select({ invoiceId: einvoiceOutbox.invoiceId, participantId: einvoiceOutbox.participantId, status: einvoiceOutbox.status, deliveredTo: einvoiceOutbox.deliveredTo, lastError: einvoiceOutbox.lastError, attempts: einvoiceOutbox.attempts })
+    .select({
+      invoiceId: einvoiceOutbox.invoiceId,
+      participantId: einvoiceOutbox.participantId,
+      status: einvoiceOutbox.status,
+      deliveredTo: einvoiceOutbox.deliveredTo,
+      lastError: einvoiceOutbox.lastError,
+      attempts: einvoiceOutbox.attempts,
+      sentAt: einvoiceOutbox.sentAt,
+    })
     .from(einvoiceOutbox)
-    .where(inArray(einvoiceOutbox.invoiceId, [...invoiceIds]));
+    .where(and(eq(einvoiceOutbox.accountId, accountId), inArray(einvoiceOutbox.invoiceId, [...invoiceIds])));
+}
+
+/** The Peppol delivery of the account's document `number`, or null when it is not sent by Peppol. */
+export async function eInvoiceDeliveryOf(db: Executor, accountId: string, number: number) {
+  const [found] = await db
+    .select({ participantId: einvoiceOutbox.participantId, status: einvoiceOutbox.status, lastError: einvoiceOutbox.lastError, sentAt: einvoiceOutbox.sentAt })
+    .from(einvoiceOutbox)
+    .innerJoin(invoices, eq(invoices.id, einvoiceOutbox.invoiceId))
+    .where(and(eq(einvoiceOutbox.accountId, accountId), eq(invoices.accountId, accountId), eq(invoices.number, number)))
+    .limit(1);
+  return found ?? null;
 }

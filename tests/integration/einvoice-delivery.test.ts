@@ -18,7 +18,7 @@ import { updateInvoiceSettings } from "@/lib/account/settings";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
-import { deliverEInvoices, eInvoiceDeliveries } from "@/lib/einvoice/delivery";
+import { deliverEInvoices, eInvoiceDeliveries, eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { resetEnvCache } from "@/lib/env";
 import { closePdfPool } from "@/lib/pdf/render";
 import { resetTables, setupTestDatabase } from "../setup/db";
@@ -74,9 +74,12 @@ describe("queueing", () => {
     const invoices = await billOctober();
     const ofPeppol = invoices.find((i) => i.accountId === peppol)!;
     const ofEmail = invoices.find((i) => i.accountId === emailOnly)!;
-    expect(await eInvoiceDeliveries(db, [ofPeppol.id, ofEmail.id])).toEqual([
-      { invoiceId: ofPeppol.id, participantId: PARTICIPANT, status: "pending", deliveredTo: null, lastError: null, attempts: 0 },
+    expect(await eInvoiceDeliveries(db, peppol, [ofPeppol.id])).toEqual([
+      { invoiceId: ofPeppol.id, participantId: PARTICIPANT, status: "pending", deliveredTo: null, lastError: null, attempts: 0, sentAt: null },
     ]);
+    expect(await eInvoiceDeliveries(db, emailOnly, [ofEmail.id])).toEqual([]);
+    // Another account's documents are not in an account's log.
+    expect(await eInvoiceDeliveries(db, emailOnly, [ofPeppol.id])).toEqual([]);
     // A resumed run issues nothing new and queues nothing twice.
     await billOctober();
     const [queued] = await rows<{ n: string }>(db, sql`select count(*)::text as n from einvoice_outbox`);
@@ -84,7 +87,7 @@ describe("queueing", () => {
 
     const credit = await issueCreditNote(db, { number: String(ofPeppol.number), amount: "10.00", reason: "Outage" }, { today: "2026-11-20" });
     if (!credit.ok) throw new Error(credit.message);
-    expect(await eInvoiceDeliveries(db, [credit.creditNote.id])).toMatchObject([{ participantId: PARTICIPANT, status: "pending" }]);
+    expect(await eInvoiceDeliveries(db, peppol, [credit.creditNote.id])).toMatchObject([{ participantId: PARTICIPANT, status: "pending" }]);
   });
 });
 
@@ -100,8 +103,12 @@ describe("delivery without an access point", () => {
     expect(doc.get("cbc:ID").text).toBe(String(invoice!.number));
     const endpoint = doc.get("cac:AccountingCustomerParty", "cac:Party", "cbc:EndpointID");
     expect([endpoint.attr("schemeID"), endpoint.text]).toEqual(["0007", "5567321707"]);
-    const [row] = await eInvoiceDeliveries(db, [invoice!.id]);
+    const [row] = await eInvoiceDeliveries(db, accountId, [invoice!.id]);
     expect(row).toMatchObject({ status: "sent", deliveredTo: path.join(dataDir, "einvoice", files[0]!), attempts: 1 });
+    // The invoice page's delivery log, for its own account only.
+    expect(await eInvoiceDeliveryOf(db, accountId, invoice!.number)).toMatchObject({ participantId: PARTICIPANT, status: "sent", sentAt: expect.any(Date) });
+    const stranger = await makeAccount(db, { name: "Annan AB", countryCode: "SE", usage: [] }, OCTOBER.start);
+    expect(await eInvoiceDeliveryOf(db, stranger, invoice!.number)).toBeNull();
     // Nothing is due any more.
     expect(await deliverEInvoices(db)).toEqual({ claimed: 0, sent: 0, failed: 0 });
   });
@@ -147,7 +154,7 @@ describe("delivery to an access point", () => {
     });
     expect(parseUbl(received[0]!.body).get("cbc:ID").text).toBe(String(invoice!.number));
     expect(fs.existsSync(path.join(dataDir, "einvoice"))).toBe(false);
-    expect(await eInvoiceDeliveries(db, [invoice!.id])).toMatchObject([{ status: "sent", deliveredTo: "https://ap.example/messages/42" }]);
+    expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "sent", deliveredTo: "https://ap.example/messages/42" }]);
   });
 
   it("retries after a server error and gives up at once on a refusal", async () => {
@@ -156,12 +163,12 @@ describe("delivery to an access point", () => {
     const [invoice] = await billOctober();
     answer = 503;
     expect(await deliverEInvoices(db)).toMatchObject({ claimed: 1, sent: 0, failed: 1 });
-    expect(await eInvoiceDeliveries(db, [invoice!.id])).toMatchObject([{ status: "pending", attempts: 1, lastError: expect.stringContaining("503") }]);
+    expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "pending", attempts: 1, lastError: expect.stringContaining("503") }]);
     // Due again now (instead of after the backoff), and the access point refuses it.
     await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
     answer = 422;
     expect(await deliverEInvoices(db)).toMatchObject({ claimed: 1, failed: 1 });
-    expect(await eInvoiceDeliveries(db, [invoice!.id])).toMatchObject([{ status: "failed", attempts: 2, lastError: expect.stringContaining("no such participant") }]);
+    expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "failed", attempts: 2, lastError: expect.stringContaining("no such participant") }]);
     await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
     expect(await deliverEInvoices(db)).toMatchObject({ claimed: 0 });
   });

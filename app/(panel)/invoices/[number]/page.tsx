@@ -11,7 +11,7 @@ import { ReceiptLink } from "@/components/payments/receipt-link";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { PAYMENT_METHOD_LABEL, PAYMENT_STATE_LABEL } from "@/lib/payments/states";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
-import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
+import { getInvoice, getInvoiceEInvoiceDelivery, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
@@ -29,7 +29,12 @@ export default async function InvoicePage({ params, searchParams }: Props) {
   const viewer = await requireInvoiceReader();
   const number = parseInvoiceNumber((await params).number);
   if (number === null) notFound();
-  const [invoice, paymentRows, raw] = await Promise.all([getInvoice(viewer, number), getInvoicePayments(viewer, number), searchParams]);
+  const [invoice, paymentRows, raw, eInvoice] = await Promise.all([
+    getInvoice(viewer, number),
+    getInvoicePayments(viewer, number),
+    searchParams,
+    getInvoiceEInvoiceDelivery(viewer, number),
+  ]);
   if (!invoice) notFound();
   const payNumbers = payRequest(raw);
   const paymentId = typeof raw.payment === "string" ? raw.payment : undefined;
@@ -240,6 +245,16 @@ export default async function InvoicePage({ params, searchParams }: Props) {
 
       <section aria-labelledby="delivery-heading" className="@container rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="delivery-heading" className="mb-3 text-lg font-semibold">Delivery log</h2>
+        {eInvoice && (
+          <p className="mb-3 text-sm">
+            E-invoice (Peppol) to <span className="font-mono">{eInvoice.participantId}</span>:{" "}
+            {eInvoice.status === "sent" && eInvoice.sentAt
+              ? `delivered ${formatDateTime(eInvoice.sentAt, timeZone, language)}`
+              : eInvoice.status === "failed"
+                ? `failed${eInvoice.lastError ? `: ${eInvoice.lastError}` : ""}`
+                : "waiting to be delivered"}
+          </p>
+        )}
         {invoice.deliveries.length === 0 ? (
           <p className="text-sm text-slate-700">This invoice has not been emailed to anyone yet.</p>
         ) : (
