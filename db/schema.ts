@@ -103,6 +103,9 @@ export const accounts = pgTable(
     /** Set when invoices go to a separate billing address. */
     billingAddress: jsonb("billing_address").$type<PostalAddress | null>(),
     receiveInvoicesByEmail: boolean("receive_invoices_by_email").notNull().default(true),
+    /** E-invoices (UBL, Peppol BIS Billing 3.0) go to this Peppol participant ("0007:5567321707", lib/einvoice/participant.ts). */
+    receiveInvoicesByPeppol: boolean("receive_invoices_by_peppol").notNull().default(false),
+    peppolParticipantId: text("peppol_participant_id"),
     automaticPayment: boolean("automatic_payment").notNull().default(false),
     /** Days between invoice date and due date for newly issued invoices. */
     paymentTermsDays: smallint("payment_terms_days").notNull().default(30),
@@ -121,7 +124,10 @@ export const accounts = pgTable(
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [check("accounts_currency_upper", sql`${t.currency} = upper(${t.currency})`)],
+  (t) => [
+    check("accounts_currency_upper", sql`${t.currency} = upper(${t.currency})`),
+    check("accounts_peppol_needs_participant", sql`not ${t.receiveInvoicesByPeppol} or ${t.peppolParticipantId} is not null`),
+  ],
 );
 
 export const users = pgTable(
@@ -620,6 +626,37 @@ export const emailDeliveries = pgTable(
     at: createdAt("at"),
   },
   (t) => [index("email_deliveries_invoice_idx").on(t.invoiceId, t.at)],
+);
+
+// ─── E-invoices ───────────────────────────────────────────────────────────────────────────
+/**
+ * E-invoices to deliver through Peppol, queued in the transaction that issues the invoice or
+ * credit note (as its email is), one per document. lib/einvoice/delivery.ts builds the UBL at
+ * delivery time and hands it to the access point, or writes it to a file while none is set.
+ */
+export const einvoiceOutbox = pgTable(
+  "einvoice_outbox",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    /** The receiver as it was when the document was issued. */
+    participantId: text("participant_id").notNull(),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: ts("locked_until"),
+    lastError: text("last_error"),
+    /** Where it went: the access point's message id, or the file written. */
+    deliveredTo: text("delivered_to"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [uniqueIndex("einvoice_outbox_invoice_key").on(t.invoiceId), index("einvoice_outbox_due_idx").on(t.status, t.nextAttemptAt)],
 );
 
 // ─── Audit and security ───────────────────────────────────────────────────────────────────

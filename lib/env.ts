@@ -66,6 +66,15 @@ const schema = z.object({
   CUMULUS_PROVIDER_BANKGIRO: z.string().optional(),
   CUMULUS_PROVIDER_EMAIL: z.string().default("billing@cumulus.example"),
   CUMULUS_PROVIDER_WEB: z.string().default("https://cumulus.example"),
+  /** The provider's own Peppol participant id (seller EndpointID); default `0007:` + CUMULUS_PROVIDER_ORG_NUMBER for a Swedish provider. */
+  CUMULUS_PROVIDER_PEPPOL_ID: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /**
+   * The Peppol access point that delivers e-invoices (docs/einvoice.md): each UBL document is
+   * POSTed there. Without it every e-invoice is written to $CUMULUS_DATA_DIR/einvoice/*.xml.
+   */
+  PEPPOL_ACCESS_POINT_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** Bearer token for PEPPOL_ACCESS_POINT_URL. */
+  PEPPOL_ACCESS_POINT_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   /**
    * Outgoing mail server, e.g. smtp://user:pass@smtp.example.com:587 or smtps://…:465. Without it
    * every message is written to $CUMULUS_DATA_DIR/mail/*.eml and its subject and recipients logged.

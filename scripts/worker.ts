@@ -8,6 +8,7 @@
  * server (the data directory is locked): the server sends its outbox itself.
  */
 import { parseArgs } from "node:util";
+import { deliverEInvoices } from "@/lib/einvoice/delivery";
 import { openCliDatabase } from "@/lib/email/cli";
 import { defaultWorkerId, drainOutbox, type DrainResult } from "@/lib/email/sender";
 import { closeMailer } from "@/lib/email/transport";
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
       try {
         result = await drainOutbox(db, { limit: batch, workerId, concurrency });
         if (result.claimed > 0) console.log(`worker: ${summary(result)}`);
+        const einvoices = await deliverEInvoices(db, { limit: batch });
+        if (einvoices.claimed > 0) console.log(`worker: e-invoices: ${einvoices.sent} delivered, ${einvoices.claimed - einvoices.sent} to retry or failed`);
       } catch (err) {
         console.error(`worker: draining failed: ${(err as Error).message}`);
         if (values.once) exitCode = 1;

@@ -4,6 +4,7 @@ import { useActionState, useEffect } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { FormMessage, primaryButton } from "./fields";
+import { ReceiveInvoicesBy } from "./receive-invoices-by";
 import { SavedCard } from "./saved-card";
 import { TimeZoneSetting } from "./time-zone";
 
@@ -20,13 +21,7 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
       <form action={action} className="space-y-5" noValidate>
         {readOnly && <p className="text-sm text-slate-700">You can see the settings; a user with invoice access Full can change them.</p>}
         <FormMessage ok={state.ok} message={state.message} />
-        <fieldset>
-          <legend className="text-sm font-semibold">Receive invoices by</legend>
-          <label className="mt-2 flex items-center gap-2 text-sm">
-            <input type="checkbox" name="receiveInvoicesByEmail" defaultChecked={s.receiveInvoicesByEmail} disabled={readOnly} className="size-4 rounded border-slate-400" />
-            Email, to the Billing contacts
-          </label>
-        </fieldset>
+        <ReceiveInvoicesBy settings={s} state={state} readOnly={readOnly} />
         <fieldset>
           <legend className="text-sm font-semibold">Language and number format of invoices</legend>
           <div className="mt-2 space-y-1 text-sm">

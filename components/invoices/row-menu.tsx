@@ -115,6 +115,11 @@ function LiveMenu({ number, payHref, processing }: RowMenuProps) {
               Copy invoice number
             </button>
           </MenuItem>
+          <MenuItem>
+            <a href={`/invoices/${number}/ubl`} download className={itemClass}>
+              Download e-invoice (XML)
+            </a>
+          </MenuItem>
         </MenuItems>
       </Menu>
       <span role="status" className="sr-only">

@@ -24,6 +24,8 @@ export async function accountSettings(db: Executor, accountId: string) {
       language: accounts.language,
       timeZone: accounts.timeZone,
       receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
+      receiveInvoicesByPeppol: accounts.receiveInvoicesByPeppol,
+      peppolParticipantId: accounts.peppolParticipantId,
       automaticPayment: accounts.automaticPayment,
       currency: accounts.currency,
     })
@@ -71,12 +73,23 @@ export async function updateCustomerInfo(db: Database, accountId: string, actorU
   });
 }
 
-export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language };
+export type InvoiceSettingsInput = {
+  receiveInvoicesByEmail: boolean;
+  language: Language;
+  /** Left as they are when not given. The participant id is a checked one (lib/einvoice/participant.ts), or null. */
+  receiveInvoicesByPeppol?: boolean;
+  peppolParticipantId?: string | null;
+};
 
 export async function updateInvoiceSettings(db: Database, accountId: string, actorUserId: string, input: InvoiceSettingsInput) {
   return db.transaction(async (tx) => {
     const [before] = await tx
-      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language })
+      .select({
+        receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
+        language: accounts.language,
+        receiveInvoicesByPeppol: accounts.receiveInvoicesByPeppol,
+        peppolParticipantId: accounts.peppolParticipantId,
+      })
       .from(accounts)
       .where(eq(accounts.id, accountId))
       .for("update");

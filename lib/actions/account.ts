@@ -13,6 +13,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { customerInfoSchema, emailAddressSchema, phoneSchema } from "@/lib/account/validation";
 import { signOut } from "@/lib/auth";
+import { formatParticipantId, parseParticipantId } from "@/lib/einvoice/participant";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-change";
 import { confirmPassword, reauthRefusal } from "@/lib/auth/reauth";
 import { ROLE_LABEL, ROLES, type Roles } from "@/lib/contacts/roles";
@@ -64,10 +65,21 @@ export const saveCustomerInfo = billingAction("account.customer_info", customerI
   return saved ? ok("Customer info saved. It applies to invoices issued from now on.") : fail("Account not found.");
 });
 
-const settingsSchema = z.object({
-  receiveInvoicesByEmail: checkbox,
-  language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
-});
+const settingsSchema = z
+  .object({
+    receiveInvoicesByEmail: checkbox,
+    receiveInvoicesByPeppol: checkbox,
+    peppolParticipantId: z.string().max(100, "A participant id is at most 100 characters.").optional(),
+    language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
+  })
+  .transform((input, ctx) => {
+    const typed = input.peppolParticipantId?.trim() ?? "";
+    const parsed = typed === "" ? null : parseParticipantId(typed);
+    if (parsed && !parsed.ok) ctx.addIssue({ code: "custom", path: ["peppolParticipantId"], message: parsed.message });
+    else if (input.receiveInvoicesByPeppol && !parsed) ctx.addIssue({ code: "custom", path: ["peppolParticipantId"], message: "Enter the Peppol participant id that receives your e-invoices." });
+    if (!input.receiveInvoicesByEmail && !input.receiveInvoicesByPeppol) ctx.addIssue({ code: "custom", path: ["receiveInvoicesByEmail"], message: "Choose Email, E-invoice (Peppol) or both." });
+    return { ...input, peppolParticipantId: parsed?.ok ? formatParticipantId(parsed.value) : null };
+  });
 
 export const saveInvoiceSettings = billingAction("account.invoice_settings", settingsSchema, async (viewer, input) => {
   const r = await saveViewerInvoiceSettings(viewer, input);

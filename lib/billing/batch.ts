@@ -12,6 +12,7 @@ import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db/client";
 import type { PostalAddress } from "@/db/schema";
 import { todayPerTimeZone } from "@/lib/dates";
+import { queueEInvoices } from "@/lib/einvoice/delivery";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { paymentReferenceFor } from "@/lib/reference";
 import { draftInvoice, type BillableAccount, type Draft, type DraftOptions, type UsageRow } from "./draft";
@@ -65,6 +66,7 @@ export async function billBatch(tx: Executor, runId: string, ids: string[], opts
   await tx.execute(sql`update number_sequences set next_value = ${nextNumber} where name = 'invoice'`);
 
   const emails = await queueInvoiceEmails(tx, issued.map((d) => d.id));
+  await queueEInvoices(tx, issued.map((d) => d.id));
   for (const e of emails.values()) {
     if (e.status === "queued") result.emailsQueued++;
     else result.emailsSkipped[e.reason]++;

@@ -25,6 +25,7 @@ import { accounts, invoiceLines, invoices, type Language } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { todayIn, todayPerTimeZone } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
+import { queueEInvoices } from "@/lib/einvoice/delivery";
 import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/outbox";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { computeTotals, divRound, formatMoney, minorDigits } from "@/lib/money";
@@ -202,6 +203,7 @@ export async function issueCreditNote(
       after: { number: invoice.number, outstandingMinor: outstandingAfter, creditNote: note.number, amountMinor, reason: input.reason },
     });
     const email = await queueInvoiceEmail(tx, invoice.accountId, note.id);
+    await queueEInvoices(tx, [note.id]);
     return {
       ok: true,
       creditNote: { id: note.id, number: note.number, netMinor: totals.netMinor, vatMinor: totals.vatMinor, totalMinor: totals.totalMinor, currency: invoice.currency },

@@ -4,6 +4,8 @@ import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { todayIn } from "@/lib/dates";
+import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
+import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
@@ -74,4 +76,16 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
     fileName,
     stored: stored.catch((err: unknown) => console.error(`Cumulus: storing the PDF of invoice ${number} failed:`, err)),
   };
+}
+
+/** The viewer's invoice as a UBL e-invoice (EN 16931, Peppol BIS 3.0), or null for a missing or foreign number. */
+export async function getInvoiceUbl(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  return eInvoiceFor(getDb(), viewer.account.id, number, accountToday(viewer), viewer.account.language);
+}
+
+/** The Peppol delivery of the viewer's invoice, or null (not sent by Peppol, missing or foreign). */
+export async function getInvoiceEInvoiceDelivery(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  return eInvoiceDeliveryOf(getDb(), viewer.account.id, number);
 }

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { databaseReady, getDb } from "@/db/client";
+import { deliverEInvoices } from "@/lib/einvoice/delivery";
 import { countDue, drainOutbox, type DrainOptions } from "@/lib/email/sender";
 
 /** Sends one batch of the email outbox; with the number of messages still due after it. */
@@ -11,5 +12,6 @@ export async function sendOutboxBatch(options: DrainOptions) {
   await databaseReady();
   const db = getDb();
   const result = await drainOutbox(db, options);
+  await deliverEInvoices(db, { limit: options.limit });
   return { result, due: await countDue(db) };
 }

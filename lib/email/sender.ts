@@ -26,11 +26,17 @@ import { todayIn } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
+import { deliverEInvoices } from "@/lib/einvoice/delivery";
 import { getMailer, MailSendError, smtpErrorText, type OutgoingAttachment, type RejectedRecipient } from "./transport";
 
 export const MAX_ATTEMPTS = 8;
 export const BACKOFF_BASE_MS = 60_000;
 export const LEASE_MS = 2 * 60_000;
+
+/** An outbox row a sender may claim: pending and due, or claimed by a sender whose lease ran out (email and e-invoice outboxes alike). */
+export const outboxRowDue = sql.raw(`((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until <= now()))`);
+/** The SET of a claim (the row aliased `o`): one attempt more, leased for LEASE_MS. */
+export const outboxClaim = sql.raw(`status = 'sending', attempts = o.attempts + 1, locked_until = now() + interval '${LEASE_MS / 1000} seconds'`);
 
 /** Wait before the next attempt after `attempts` failed ones: 1, 2, 4 … 64 minutes. */
 export function backoffMs(attempts: number): number {
@@ -92,16 +98,13 @@ async function claimOne(db: Database, onlyIds?: bigint[]): Promise<Claimed | nul
     sql`
       with due as (
         select id from email_outbox
-        where ((status = 'pending' and next_attempt_at <= now())
-            or (status = 'sending' and locked_until <= now()))
-          ${only}
+        where ${outboxRowDue} ${only}
         order by next_attempt_at, id
         limit 1
         for update skip locked
       )
       update email_outbox o
-      set status = 'sending', attempts = o.attempts + 1,
-          locked_until = now() + ${sql.raw(`interval '${LEASE_MS / 1000} seconds'`)}
+      set ${outboxClaim}
       from due
       where o.id = due.id
       returning o.id::text as id, o.attempts, o.account_id::text as account_id, o.kind::text as kind,
@@ -289,8 +292,7 @@ export async function drainOutbox(db: Database, opts: DrainOptions = {}): Promis
 export async function countDue(db: Database): Promise<number> {
   const [row] = await rows<{ n: string }>(
     db,
-    sql`select count(*)::text as n from email_outbox
-        where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until <= now())`,
+    sql`select count(*)::text as n from email_outbox where ${outboxRowDue}`,
   );
   return Number(row?.n ?? 0);
 }
@@ -335,7 +337,8 @@ export function startOutboxSender(opts: { intervalMs: number; db?: () => Databas
       let full = false;
       try {
         const r = await drainOutbox((opts.db ?? getDb)(), { limit: batch, workerId });
-        full = r.claimed >= batch;
+        const e = await deliverEInvoices((opts.db ?? getDb)(), { limit: batch });
+        full = r.claimed >= batch || e.claimed >= batch;
         lastError = "";
       } catch (err) {
         // The same failure (say, the database is down) is logged once a minute, not every tick.

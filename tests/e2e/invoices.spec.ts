@@ -44,7 +44,7 @@ test.describe("Invoices list", () => {
     const menu = page.getByRole("menu");
     await expect(menu).toBeVisible();
     // The newest invoice is outstanding: its menu offers to pay it.
-    await expect(menu.getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Pay this invoice", "Copy invoice number"]);
+    await expect(menu.getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Pay this invoice", "Copy invoice number", "Download e-invoice (XML)"]);
     await expect(menu.getByRole("menuitem", { name: "View PDF" })).toHaveAttribute("href", `/invoices/${number}/pdf`);
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Escape");
@@ -54,7 +54,7 @@ test.describe("Invoices list", () => {
     // A paid invoice's menu has nothing to pay.
     const paidButton = page.getByRole("button", { name: /^Options for invoice \d+$/ }).nth(6);
     await paidButton.click();
-    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number"]);
+    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number", "Download e-invoice (XML)"]);
     await page.keyboard.press("Escape");
 
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -283,7 +283,7 @@ test.describe("Who may see invoices", () => {
     const number = await newest.getByRole("link").innerText();
     const outstanding = await newest.getByRole("cell").nth(5).innerText();
     await page.getByRole("button", { name: `Options for invoice ${number}` }).click();
-    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number"]);
+    await expect(page.getByRole("menu").getByRole("menuitem")).toHaveText(["View PDF", "Download PDF", "Copy invoice number", "Download e-invoice (XML)"]);
     await page.keyboard.press("Escape");
 
     await page.goto(`/invoices/${number}`);

@@ -238,7 +238,7 @@ test("a card payment under way shows Payment processing in the list, the menu, t
   await expect(row.getByText("Payment processing")).toBeVisible();
   await row.getByRole("button", { name: `Options for invoice ${number}` }).click();
   const items = page.getByRole("menu").getByRole("menuitem");
-  await expect(items).toHaveText(["View PDF", "Download PDF", "Payment processing", "Copy invoice number"]);
+  await expect(items).toHaveText(["View PDF", "Download PDF", "Payment processing", "Copy invoice number", "Download e-invoice (XML)"]);
   await expect(page.getByRole("menuitem", { name: "Payment processing" })).toHaveAttribute("aria-disabled", "true");
   await page.keyboard.press("Escape");
   await expectNoSeriousA11yViolations(page);

@@ -205,6 +205,7 @@ test("another account's numbers and ids answer exactly like unknown ones", async
     ["invoice page with the Pay dialog", `/invoices/${foreign}?pay=${foreign}`, `/invoices/${unknown}?pay=${unknown}`],
     ["PDF", `/invoices/${foreign}/pdf`, `/invoices/${unknown}/pdf`],
     ["PDF download", `/invoices/${foreign}/pdf?download=1`, `/invoices/${unknown}/pdf?download=1`],
+    ["e-invoice (UBL)", `/invoices/${foreign}/ubl`, `/invoices/${unknown}/ubl`],
     ["ZIP", `/invoices/download?n=${foreign}`, `/invoices/download?n=${unknown}`],
     ["ZIP with an own invoice", `/invoices/download?n=${own}&n=${foreign}`, `/invoices/download?n=${own}&n=${unknown}`],
     ["CSV searched by number", `/invoices/export.csv?q=${foreign}`, `/invoices/export.csv?q=${unknown}`],

@@ -168,6 +168,8 @@ export const MATRIX: Probe[] = [
 
   route("GET", "/invoices/[number]/pdf", "the target's invoice PDF", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
     get((t) => `/invoices/${t.invoice.number}/pdf?download=1`), { pdf: true }),
+  route("GET", "/invoices/[number]/ubl", "the target's invoice as a UBL e-invoice", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
+    get((t) => `/invoices/${t.invoice.number}/ubl`)),
   route("GET", "/payments/[id]/receipt", "the receipt of the target's settled payment", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
     get((t) => `/payments/${t.paymentId}/receipt?download=1`), { pdf: true }),
   route("GET", "/invoices/download", "a ZIP of the target's invoice", cells("login", "not-found", "not-found", "ok", "ok", "ok"),

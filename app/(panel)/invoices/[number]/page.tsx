@@ -1,4 +1,4 @@
-import { ArrowDownTrayIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, CodeBracketIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -11,7 +11,7 @@ import { StatusIcon } from "@/components/invoices/status-badge";
 import { PaymentAttempts } from "@/components/invoices/payment-attempts";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
-import { getInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
+import { getInvoice, getInvoiceEInvoiceDelivery, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
@@ -29,7 +29,12 @@ export default async function InvoicePage({ params, searchParams }: Props) {
   const viewer = await requireInvoiceReader();
   const number = parseInvoiceNumber((await params).number);
   if (number === null) notFound();
-  const [invoice, paymentRows, raw] = await Promise.all([getInvoice(viewer, number), getInvoicePayments(viewer, number), searchParams]);
+  const [invoice, paymentRows, raw, eInvoice] = await Promise.all([
+    getInvoice(viewer, number),
+    getInvoicePayments(viewer, number),
+    searchParams,
+    getInvoiceEInvoiceDelivery(viewer, number),
+  ]);
   if (!invoice) notFound();
   const payNumbers = payRequest(raw);
   const paymentId = typeof raw.payment === "string" ? raw.payment : undefined;
@@ -65,6 +70,10 @@ export default async function InvoicePage({ params, searchParams }: Props) {
           <a href={`/invoices/${invoice.number}/pdf?download=1`} download className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
             <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
             Download PDF
+          </a>
+          <a href={`/invoices/${invoice.number}/ubl`} download className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+            <CodeBracketIcon aria-hidden="true" className="size-4" />
+            Download e-invoice (XML)
           </a>
           {payable && canPay && (
             // A client navigation (next/form): the dialog opens over this page and focus can return here.
@@ -199,6 +208,16 @@ export default async function InvoicePage({ params, searchParams }: Props) {
 
       <section aria-labelledby="delivery-heading" className="@container rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="delivery-heading" className="mb-3 text-lg font-semibold">Delivery log</h2>
+        {eInvoice && (
+          <p className="mb-3 text-sm">
+            E-invoice (Peppol) to <span className="font-mono">{eInvoice.participantId}</span>:{" "}
+            {eInvoice.status === "sent" && eInvoice.sentAt
+              ? `delivered ${formatDateTime(eInvoice.sentAt, timeZone, language)}`
+              : eInvoice.status === "failed"
+                ? `failed${eInvoice.lastError ? `: ${eInvoice.lastError}` : ""}`
+                : "waiting to be delivered"}
+          </p>
+        )}
         {invoice.deliveries.length === 0 ? (
           <p className="text-sm text-slate-700">This invoice has not been emailed to anyone yet.</p>
         ) : (

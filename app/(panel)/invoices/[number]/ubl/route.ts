@@ -1,0 +1,25 @@
+/**
+ * GET /invoices/N/ubl: the invoice or credit note as a UBL 2.1 e-invoice (EN 16931, Peppol BIS
+ * Billing 3.0), as an attachment. The same access as its PDF: no invoice access, or another
+ * account's number, answers 404.
+ */
+import { getInvoiceUbl, parseInvoiceNumber } from "@/lib/dal/invoices";
+import { requireViewer } from "@/lib/dal/session";
+import { notFoundFor } from "@/lib/http";
+
+export async function GET(request: Request, { params }: { params: Promise<{ number: string }> }) {
+  const viewer = await requireViewer();
+  const number = parseInvoiceNumber((await params).number);
+  if (number === null) return notFoundFor(request);
+  const ubl = await getInvoiceUbl(viewer, number);
+  if (!ubl) return notFoundFor(request);
+  return new Response(ubl.xml, {
+    status: 200,
+    headers: {
+      "cache-control": "private, no-store",
+      "content-type": "application/xml; charset=utf-8",
+      "content-disposition": `attachment; filename="${ubl.fileName}"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
