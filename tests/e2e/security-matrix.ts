@@ -206,6 +206,8 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "saveInvoiceSettings", { what: "change the invoice language", state: true, valid: () => ({ language: "sv", receiveInvoicesByEmail: "on" }), harmless: { language: "xx" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action("lib/actions/time-zone.ts", "saveTimeZone", { what: "change the account's time zone", state: true, valid: () => ({ timeZone: "Europe/Helsinki" }), harmless: { timeZone: "Mars/Olympus" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "createEmail", { what: "add a contact address", state: true, valid: () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), harmless: { email: "not-an-address" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "verifyEmail", { what: "enter a code for the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId, code: "123456" }), harmless: { id: "x", code: "1" } },
