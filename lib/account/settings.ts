@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { accounts, savedCards, type Language, type PostalAddress } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { switchAutomaticPayment } from "@/lib/payments/autopay/switch";
 import type { CustomerInfoInput } from "./validation";
 
 export async function accountSettings(db: Executor, accountId: string) {
@@ -70,17 +71,21 @@ export async function updateCustomerInfo(db: Database, accountId: string, actorU
   });
 }
 
-export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language };
+export type InvoiceSettingsInput = { receiveInvoicesByEmail: boolean; language: Language; automaticPayment: boolean };
 
 export async function updateInvoiceSettings(db: Database, accountId: string, actorUserId: string, input: InvoiceSettingsInput) {
   return db.transaction(async (tx) => {
     const [before] = await tx
-      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language })
+      .select({ receiveInvoicesByEmail: accounts.receiveInvoicesByEmail, language: accounts.language, automaticPayment: accounts.automaticPayment })
       .from(accounts)
       .where(eq(accounts.id, accountId))
       .for("update");
     if (!before) return { ok: false as const, message: "Account not found." };
-    await tx.update(accounts).set({ ...input, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
+    const { automaticPayment, ...rest } = input;
+    const switched = await switchAutomaticPayment(tx, accountId, actorUserId, automaticPayment);
+    // Nothing is saved when the switch cannot be on: the transaction ends without a change.
+    if (!switched.ok) return { ok: false as const, message: switched.message, field: "automaticPayment" };
+    await tx.update(accounts).set({ ...rest, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
     await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: input });
     return { ok: true as const };
   });

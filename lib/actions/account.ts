@@ -67,11 +67,12 @@ export const saveCustomerInfo = billingAction("account.customer_info", customerI
 const settingsSchema = z.object({
   receiveInvoicesByEmail: checkbox,
   language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
+  automaticPayment: checkbox,
 });
 
 export const saveInvoiceSettings = billingAction("account.invoice_settings", settingsSchema, async (viewer, input) => {
   const r = await saveViewerInvoiceSettings(viewer, input);
-  return r.ok ? ok("Settings saved.") : fail(r.message);
+  return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
 });
 
 const createSchema = z.object({ email: emailAddressSchema, password });

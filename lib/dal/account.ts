@@ -9,19 +9,21 @@ import { accountSettings, updateCustomerInfo, updateInvoiceSettings, type Invoic
 import type { CustomerInfoInput } from "@/lib/account/validation";
 import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
 import { countryOptions } from "@/lib/countries";
+import { automaticPaymentPreviewOf } from "./autopay";
 import { canManageBilling, canReadBilling, FULL_ACCESS_REQUIRED, type Viewer } from "./session";
 
 async function billingSettingsView(viewer: Viewer) {
   const db = getDb();
-  const [settings, contacts, nextInvoiceTo] = await Promise.all([
+  const [settings, contacts, nextInvoiceTo, autopayPreview] = await Promise.all([
     accountSettings(db, viewer.account.id),
     listContacts(db, viewer.account.id),
     billingRecipients(db, viewer.account.id),
+    automaticPaymentPreviewOf(viewer),
   ]);
   if (!settings) return null;
   // The Country list in the page's language (the panel's pages are English: app/layout.tsx).
   const countries = countryOptions("en");
-  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries };
+  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries, autopayPreview };
 }
 
 export type BillingSettingsView = NonNullable<Awaited<ReturnType<typeof billingSettingsView>>>;

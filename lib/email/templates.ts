@@ -71,7 +71,7 @@ function period(d: InvoiceEmailData): string {
 }
 
 /** The labels every email about one invoice shares: the facts table, how to pay, the link. */
-const INVOICE_FACT_LABELS = {
+export const INVOICE_FACT_LABELS = {
   en: {
     greeting: "Hello,",
     toPay: "Amount to pay",
@@ -128,7 +128,7 @@ const STRINGS = {
  * introduction, a table of facts, paragraphs, a link to the panel, and a footer saying who
  * sends it and why. Every value is escaped in the HTML.
  */
-function factsEmailBodies(m: {
+export function factsEmailBodies(m: {
   language: Language;
   title: string;
   greeting: string;
