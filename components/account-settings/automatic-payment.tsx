@@ -43,7 +43,7 @@ export function AutomaticPaymentField({ defaultOn, hasCard, readOnly, preview, e
           aria-invalid={error ? true : undefined}
           className="size-4 rounded border-slate-400"
         />
-        Automatic payment {on ? "on" : "off"}
+        Pay invoices automatically with the saved card
       </label>
       <p id={noteId} className="mt-1 text-xs text-slate-600">
         {hasCard
