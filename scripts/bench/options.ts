@@ -30,7 +30,7 @@ function positive(name: string, value: string): number {
 }
 
 export const quick = args.quick;
-export const PHASES = ["pages", "pay", "billing"] as const;
+export const PHASES = ["pages", "pay", "billing", "autopay"] as const;
 export type Phase = (typeof PHASES)[number];
 export const phases = new Set<Phase>(
   args.only
