@@ -15,7 +15,8 @@ import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { closeDatabase, createIsolatedTarget, database, type Target } from "./security-support";
 import { paymentReferenceFor } from "../../lib/reference";
 
-test.describe.configure({ mode: "serial" });
+// Each test spawns the daily run (tsx starting takes seconds on a busy machine) and waits for the mail.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 test.skip(!process.env.DATABASE_URL, "needs an account of the spec's own to charge, and the run's process on the same database (PostgreSQL)");
 
 let target: Target;
@@ -61,7 +62,7 @@ async function dueDateOf(number: number): Promise<string> {
   return row!.due;
 }
 
-/** Another outstanding invoice of the spec's account, a copy of its first one under the next number. */
+/** Another outstanding invoice of the spec's account, a copy of its first one (lines too: its PDF goes with the failure email) under the next number. */
 async function anotherInvoice(): Promise<number> {
   const sql = database()!;
   return sql.begin(async (tx) => {
@@ -73,6 +74,11 @@ async function anotherInvoice(): Promise<number> {
       select account_id, ${number}, type, period_start, period_end, invoice_date, due_date, currency, language,
         vat_category, net_minor, vat_minor, total_minor, customer, ${paymentReferenceFor(number)}, issued_at
       from invoices where number = ${target.invoice.number}`;
+    await tx`
+      insert into invoice_lines (invoice_id, position, service, product_code, label, region, quantity, unit, unit_price_minor, amount_minor, vat_rate_bp)
+      select (select id from invoices where number = ${number}), l.position, l.service, l.product_code, l.label, l.region, l.quantity, l.unit,
+        l.unit_price_minor, l.amount_minor, l.vat_rate_bp
+      from invoice_lines l join invoices i on i.id = l.invoice_id where i.number = ${target.invoice.number}`;
     return number;
   });
 }

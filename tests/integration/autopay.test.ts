@@ -15,7 +15,7 @@ import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments
 import { updateInvoiceSettings } from "@/lib/account/settings";
 import { queueReminders } from "@/lib/billing/remind";
 import { issueCreditNote } from "@/lib/billing/credit";
-import { addDays } from "@/lib/dates";
+import { addDays, todayIn } from "@/lib/dates";
 import { claimAttempt } from "@/lib/payments/autopay/charge";
 import { runAutomaticPayments } from "@/lib/payments/autopay/run";
 import { RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
@@ -323,5 +323,31 @@ describe("the Settings switch", () => {
       owed.map((o) => [o.number, o.outstandingMinor, o.dueDate < TODAY ? TODAY : o.dueDate]),
     );
     expect(await automaticPaymentPreview(db, otherAccountId, TODAY)).not.toContainEqual(expect.objectContaining({ number: owed[0]!.number }));
+  });
+});
+
+describe("the cron route", () => {
+  it("runs automatic payment with the bearer secret only", async () => {
+    const { resetEnvCache } = await import("@/lib/env");
+    const saved = process.env.CRON_SECRET;
+    process.env.CRON_SECRET = "autopay-cron-secret-0123456789";
+    resetEnvCache();
+    try {
+      await turnOnWith("4242424242424242");
+      const { GET } = await import("@/app/api/cron/autopay/route");
+      const call = (authorization?: string) => GET(new Request("http://panel.test/api/cron/autopay", { headers: authorization ? { authorization } : {} }));
+      expect((await call()).status).toBe(401);
+      expect((await call("Bearer wrong-secret-0123456789")).status).toBe(401);
+      expect(await db.$count(autopayAttempts)).toBe(0);
+      const ok = await call("Bearer autopay-cron-secret-0123456789");
+      expect(ok.status).toBe(200);
+      // The route runs for today's real date in the account's time zone.
+      const today = todayIn("Europe/Stockholm");
+      expect(await ok.json()).toMatchObject({ charged: owed.filter((o) => o.dueDate <= today).length, declined: 0 });
+    } finally {
+      if (saved === undefined) delete process.env.CRON_SECRET;
+      else process.env.CRON_SECRET = saved;
+      resetEnvCache();
+    }
   });
 });
