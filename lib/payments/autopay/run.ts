@@ -71,7 +71,7 @@ async function pooled<T>(items: T[], limit: number, work: (item: T) => Promise<v
 export async function runAutomaticPayments(db: Database, provider: PaymentProvider, opts: AutopayOptions = {}): Promise<AutopaySummary> {
   const started = performance.now();
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, 5000));
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 4, 16));
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 8, 16));
   const summary: AutopaySummary = { resumed: 0, charged: 0, declined: 0, unanswered: 0, skipped: 0, noticesQueued: 0, elapsedMs: 0 };
   const today = todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE));
   const outOfTime = () => opts.timeBudgetMs !== undefined && performance.now() - started > opts.timeBudgetMs;
