@@ -9,7 +9,9 @@
  */
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createPostgresHandle, migrate, rows, type Database } from "@/db/client";
+import { createPostgresHandle, migrate } from "@/db/client";
+import { autopayFacts, type AutopayFacts } from "@/scripts/lib/autopay-facts";
+import { seedAutopayAccounts } from "@/scripts/seed/autopay-accounts";
 import { runSampledChild, type ChildRun } from "./billing";
 import { check, type Check } from "./report";
 
@@ -25,48 +27,6 @@ export type AutopayBenchResult = {
   ok: { underSixtySeconds: boolean; memoryFlat: boolean; eachOnce: boolean };
 };
 
-type AutopayFacts = { paid: number; charges: number; succeededAttempts: number; invoicesChargedTwice: number; receipts: number };
-
-/** Accounts as the panel keeps them after a card was saved and automatic payment turned on, each with one invoice due on DAY. */
-async function seed(db: Database, count: number): Promise<void> {
-  await db.execute(sql`
-    with a as (
-      insert into accounts (kind, name, country_code, currency, street, zip_code, city, automatic_payment)
-      select 'company', 'Autopay Bench ' || g, 'SE', 'EUR', 'Benchgatan 1', '11122', 'Stockholm', true from generate_series(1, ${count}::int) g
-      returning id, name),
-    m as (
-      insert into sandbox_payment_methods (id, brand, last4, exp_month, exp_year, behaviour)
-      select md5(a.id::text)::uuid, 'Visa', '4242', 12, 2099, 'succeeds' from a returning id),
-    c as (
-      insert into saved_cards (account_id, provider, provider_reference, brand, last4, exp_month, exp_year)
-      select a.id, 'sandbox', md5(a.id::text)::uuid::text, 'Visa', '4242', 12, 2099 from a returning account_id),
-    e as (
-      insert into contact_emails (account_id, email, verified_at, is_billing)
-      select a.id, 'billing-' || a.id || '@example.com', now(), true from a returning account_id)
-    insert into invoices (account_id, number, type, period_start, period_end, invoice_date, due_date, currency, language,
-      vat_category, net_minor, vat_minor, total_minor, customer, payment_reference)
-    select a.id, 9000000 + row_number() over (order by a.id), 'invoice', '2026-10-01', '2026-10-31', '2026-11-01', ${DAY}::date, 'EUR', 'en',
-      'standard', 10000, 2500, 12500,
-      jsonb_build_object('name', a.name, 'careOf', null, 'street', 'Benchgatan 1', 'zipCode', '11122', 'city', 'Stockholm',
-                         'countryCode', 'SE', 'organisationNumber', null, 'vatNumber', null, 'purchaseOrder', null),
-      'AUTOPAY-BENCH-' || a.id
-    from a`);
-  await db.execute(sql`analyze`);
-}
-
-async function factsOf(db: Database): Promise<AutopayFacts> {
-  const [f] = await rows<Record<keyof AutopayFacts, string>>(
-    db,
-    sql`select
-      (select count(*) from invoices i where i.total_minor = (select coalesce(sum(pa.amount_minor), 0) from payment_allocations pa
-         join payments p on p.id = pa.payment_id and p.state = 'succeeded' where pa.invoice_id = i.id))::text as "paid",
-      (select count(*) from sandbox_checkouts)::text as "charges",
-      (select count(*) from autopay_attempts where outcome = 'succeeded')::text as "succeededAttempts",
-      (select count(*) from (select pa.invoice_id from payment_allocations pa group by pa.invoice_id having count(*) > 1) t)::text as "invoicesChargedTwice",
-      (select count(*) from email_outbox where kind = 'payment_receipt')::text as "receipts"`,
-  );
-  return Object.fromEntries(Object.entries(f!).map(([k, v]) => [k, Number(v)])) as AutopayFacts;
-}
 
 export async function benchAutopay(o: { adminUrl: string; invoices?: number; keep?: boolean; log?: (line: string) => void }): Promise<AutopayBenchResult> {
   const count = o.invoices ?? 10_000;
@@ -83,15 +43,16 @@ export async function benchAutopay(o: { adminUrl: string; invoices?: number; kee
       log(`seeding ${count.toLocaleString("en")} accounts with a saved card and an invoice due ${DAY}…`);
       const seedStarted = performance.now();
       await migrate(h.db, "postgres");
-      await seed(h.db, count);
+      await seedAutopayAccounts(h.db, { accounts: count, dueDate: DAY });
+      await h.db.execute(sql`analyze`);
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       log(`seeded in ${seedSeconds.toFixed(1)} s; one payments:autopay process…`);
       const run = await runSampledChild("scripts/payments-autopay.ts", url.toString(), ["--today", DAY]);
       if (run.exitCode !== 0) throw new Error(`payments:autopay exited with ${run.exitCode}:\n${run.stderr}\n${run.stdout}`);
-      const facts = await factsOf(h.db);
+      const facts = await autopayFacts(h.db);
       log(`${facts.succeededAttempts.toLocaleString("en")} charged in ${run.wallSeconds.toFixed(1)} s, RSS peak ${run.rss.peakMb.toFixed(0)} MB (${run.rss.earlyMb.toFixed(0)} → ${run.rss.lateMb.toFixed(0)} MB)`);
       const again = await runSampledChild("scripts/payments-autopay.ts", url.toString(), ["--today", DAY]);
-      const secondRunCharges = (await factsOf(h.db)).charges - facts.charges;
+      const secondRunCharges = (await autopayFacts(h.db)).charges - facts.charges;
       log(`a second run: ${secondRunCharges} more charges (${again.wallSeconds.toFixed(1)} s)`);
       const eachOnce = facts.paid === count && facts.charges === count && facts.succeededAttempts === count && facts.invoicesChargedTwice === 0 && secondRunCharges === 0;
       return {
