@@ -537,6 +537,8 @@ export const sandboxCheckouts = pgTable(
     returnUrl: text("return_url").notNull(),
     status: text("status").$type<"open" | "requires_action" | "succeeded" | "failed" | "cancelled">().notNull().default("open"),
     failureReason: text("failure_reason"),
+    /** Why a charge was declined, as a provider's decline code says it (soft, hard, expired): automatic payment retries only soft ones. */
+    declineCode: text("decline_code").$type<"soft" | "hard" | "expired_card" | null>(),
     cardBrand: text("card_brand"),
     cardLast4: char("card_last4", { length: 4 }),
     createdAt: createdAt(),
@@ -556,7 +558,7 @@ export const sandboxPaymentMethods = pgTable("sandbox_payment_methods", {
   last4: char("last4", { length: 4 }).notNull(),
   expMonth: smallint("exp_month").notNull(),
   expYear: smallint("exp_year").notNull(),
-  behaviour: text("behaviour").$type<"succeeds" | "declined" | "requires_action">().notNull(),
+  behaviour: text("behaviour").$type<"succeeds" | "declined" | "declined_soft" | "expired" | "requires_action">().notNull(),
   /** Set when the merchant detaches the card: it can no longer be charged. */
   detachedAt: ts("detached_at"),
   createdAt: createdAt(),
@@ -580,6 +582,53 @@ export const sandboxCardSetups = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("sandbox_card_setups_merchant_reference_key").on(t.merchantReference)],
+);
+
+// ─── Automatic payment ────────────────────────────────────────────────────────────────────
+/** What an automatic charge came to: open until the provider's answer is recorded. */
+export const autopayOutcome = pgEnum("autopay_outcome", [
+  "open",
+  "succeeded",
+  "soft_decline",
+  "hard_decline",
+  "expired_card",
+  "needs_authentication",
+  "not_charged",
+]);
+
+/**
+ * One automatic charge of one invoice (lib/payments/autopay). The row is the claim: (invoice,
+ * attempt) is unique, and it is committed with its payment (idempotency key
+ * `autopay-<invoice id>-<attempt>`) before the provider is asked, so two runs at once, or a run
+ * started again after a crash, never charge one attempt twice.
+ */
+export const autopayAttempts = pgTable(
+  "autopay_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "restrict" }),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "restrict" }),
+    /** 1 on the due date; 2, 3 and 4 one, three and seven days after the first (soft declines only). */
+    attempt: smallint("attempt").notNull(),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id, { onDelete: "restrict" }),
+    /** The account's own date the attempt was made on (its time zone). */
+    chargeDate: date("charge_date", { mode: "string" }).notNull(),
+    outcome: autopayOutcome("outcome").notNull().default("open"),
+    failureReason: text("failure_reason"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("autopay_attempts_invoice_attempt_key").on(t.invoiceId, t.attempt),
+    index("autopay_attempts_open_idx").on(t.outcome).where(sql`${t.outcome} = 'open'`),
+    check("autopay_attempts_attempt_range", sql`${t.attempt} between 1 and 4`),
+  ],
 );
 
 // ─── Email ────────────────────────────────────────────────────────────────────────────────
@@ -702,5 +751,6 @@ export type Payment = typeof payments.$inferSelect;
 export type PaymentState = (typeof paymentState.enumValues)[number];
 export type PaymentChannel = (typeof paymentChannel.enumValues)[number];
 export type PaymentMethod = (typeof paymentMethod.enumValues)[number];
+export type AutopayOutcome = (typeof autopayOutcome.enumValues)[number];
 export type AuditEvent = typeof auditEvents.$inferInsert;
 export type VatCategory = (typeof vatCategory.enumValues)[number];

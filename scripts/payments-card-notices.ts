@@ -1,8 +1,8 @@
 /**
  * `npm run payments:card-notices [-- --today YYYY-MM-DD]`: the saved cards' notices. In a card's
  * expiry month its account's Billing contacts are told once; after it, automatic payment is
- * turned off (audited) and they are told once (lib/payments/card-notices.ts). Run it daily; the
- * automatic payment run calls the same function.
+ * turned off (audited) and they are told once (lib/payments/card-notices.ts). The daily automatic
+ * payment run (`npm run payments:autopay`) does this first; this command runs it on its own.
  *
  *   --today YYYY-MM-DD   the date for every account (default: today in each account's time zone)
  *

@@ -5,7 +5,7 @@ export function TestCards({ saving }: { saving: boolean }) {
   const does = (c: (typeof TEST_CARDS)[keyof typeof TEST_CARDS]) => {
     if (c.outcome === "requires_action") return "asks for 3-D Secure";
     if (c.outcome === "succeeded") return saving ? "is saved" : "succeeds";
-    if ("savable" in c) return saving ? "is saved, then declined when charged" : c.reason;
+    if ("savable" in c) return saving ? `is saved, then declined when charged (${c.reason})` : c.reason;
     return c.reason;
   };
   return (

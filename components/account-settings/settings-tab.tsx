@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
+import { AutomaticPaymentField } from "./automatic-payment";
 import { FormMessage, primaryButton } from "./fields";
 import { ReceiveInvoicesBy } from "./receive-invoices-by";
 import { SavedCard } from "./saved-card";
@@ -10,6 +11,9 @@ import { TimeZoneSetting } from "./time-zone";
 
 export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSaved: () => void }) {
   const [state, action, pending] = useActionState<SettingsState, FormData>(saveInvoiceSettings, {});
+  // The save the confirm step began after: a later save ends it.
+  const [confirmingAfter, setConfirmingAfter] = useState<number | null>(null);
+  const confirmingAutopay = confirmingAfter === (state.done ?? 0);
   useEffect(() => {
     if (state.ok && state.done) onSaved();
   }, [state.ok, state.done, onSaved]);
@@ -35,7 +39,17 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
             </label>
           </div>
         </fieldset>
-        {!readOnly && (
+        <AutomaticPaymentField
+          // Remounted with the saved value after each save, so the confirm step starts from what is stored.
+          key={`${s.automaticPayment}-${state.done ?? 0}`}
+          defaultOn={s.automaticPayment}
+          hasCard={card !== null}
+          readOnly={readOnly}
+          preview={view.autopayPreview}
+          error={state.fieldErrors?.automaticPayment}
+          onConfirmingChange={(confirming) => setConfirmingAfter(confirming ? (state.done ?? 0) : null)}
+        />
+        {!readOnly && !confirmingAutopay && (
           <button type="submit" disabled={pending} className={`${primaryButton} sticky bottom-3 shadow-md`}>
             {pending ? "Saving…" : "Save settings"}
           </button>

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { accounts, savedCards, type Language, type PostalAddress } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { switchAutomaticPayment } from "@/lib/payments/autopay/switch";
 import type { CustomerInfoInput } from "./validation";
 
 export async function accountSettings(db: Executor, accountId: string) {
@@ -76,6 +77,7 @@ export async function updateCustomerInfo(db: Database, accountId: string, actorU
 export type InvoiceSettingsInput = {
   receiveInvoicesByEmail: boolean;
   language: Language;
+  automaticPayment: boolean;
   /** Left as they are when not given. The participant id is a checked one (lib/einvoice/participant.ts), or null. */
   receiveInvoicesByPeppol?: boolean;
   peppolParticipantId?: string | null;
@@ -87,6 +89,7 @@ export async function updateInvoiceSettings(db: Database, accountId: string, act
       .select({
         receiveInvoicesByEmail: accounts.receiveInvoicesByEmail,
         language: accounts.language,
+        automaticPayment: accounts.automaticPayment,
         receiveInvoicesByPeppol: accounts.receiveInvoicesByPeppol,
         peppolParticipantId: accounts.peppolParticipantId,
       })
@@ -94,7 +97,11 @@ export async function updateInvoiceSettings(db: Database, accountId: string, act
       .where(eq(accounts.id, accountId))
       .for("update");
     if (!before) return { ok: false as const, message: "Account not found." };
-    await tx.update(accounts).set({ ...input, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
+    const { automaticPayment, ...rest } = input;
+    const switched = await switchAutomaticPayment(tx, accountId, actorUserId, automaticPayment);
+    // Nothing is saved when the switch cannot be on: the transaction ends without a change.
+    if (!switched.ok) return { ok: false as const, message: switched.message, field: "automaticPayment" };
+    await tx.update(accounts).set({ ...rest, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
     await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: input });
     return { ok: true as const };
   });

@@ -71,6 +71,7 @@ const settingsSchema = z
     receiveInvoicesByPeppol: checkbox,
     peppolParticipantId: z.string().max(100, "A participant id is at most 100 characters.").optional(),
     language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
+    automaticPayment: checkbox,
   })
   .transform((input, ctx) => {
     const typed = input.peppolParticipantId?.trim() ?? "";
@@ -83,7 +84,7 @@ const settingsSchema = z
 
 export const saveInvoiceSettings = billingAction("account.invoice_settings", settingsSchema, async (viewer, input) => {
   const r = await saveViewerInvoiceSettings(viewer, input);
-  return r.ok ? ok("Settings saved.") : fail(r.message);
+  return r.ok ? ok("Settings saved.") : fail(r.message, "field" in r ? r.field : undefined);
 });
 
 const createSchema = z.object({ email: emailAddressSchema, password });

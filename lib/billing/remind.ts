@@ -11,7 +11,9 @@
  * - a step is not sent after a later one was (running with an earlier --today changes nothing);
  * - no step falls on or before the invoice date (with short payment terms the first reminder
  *   is the due-date one), and after `due+14` there are no more reminders;
- * - paid or fully credited invoices, and credit notes, get none.
+ * - paid or fully credited invoices, and credit notes, get none; nor does an invoice automatic
+ *   payment will charge, until it gives up on it (its failure email then takes the due step's
+ *   place: lib/payments/autopay/emails.ts).
  * Reminders go to the account's verified Billing addresses (the same rule as invoice emails), in
  * the account's language, with the invoice's PDF attached at send time. They are sent even when
  * the account receives invoices other than by email: they are about money owed, not the invoice.
@@ -23,6 +25,7 @@ import { accountToday, addDays, todayPerTimeZone } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
+import { autopayWillChargeSql } from "@/lib/payments/autopay/due";
 import { PROVIDER_TIME_ZONE, providerDetails } from "@/lib/provider";
 
 export const STEP_OFFSET_DAYS: Record<ReminderStep, number> = { "due-7": -7, due: 0, "due+7": 7, "due+14": 14 };
@@ -124,7 +127,7 @@ function outstandingBatch(db: Database, latest: string, cursor: string | null, b
                a.name as account_name, a.language, a.time_zone
         from invoices join accounts a on a.id = invoices.account_id
         where invoices.type = 'invoice' and invoices.due_date - 7 <= ${latest}::date ${after}
-          and ${outstandingMinorSql} > 0
+          and ${outstandingMinorSql} > 0 and not ${autopayWillChargeSql}
         order by invoices.id
         limit ${batchSize}`,
   );

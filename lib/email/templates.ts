@@ -71,7 +71,7 @@ function period(d: InvoiceEmailData): string {
 }
 
 /** The labels every email about one invoice shares: the facts table, how to pay, the link. */
-const INVOICE_FACT_LABELS = {
+export const INVOICE_FACT_LABELS = {
   en: {
     greeting: "Hello,",
     toPay: "Amount to pay",

@@ -19,7 +19,8 @@ export { FINAL_STATES, OPEN_STATES };
 
 export type BeginInput = {
   accountId: string;
-  userId: string;
+  /** Null for automatic payment, which no person starts. */
+  userId: string | null;
   numbers: number[];
   /** What the person saw and agreed to pay: must equal what is outstanding now. */
   expectedAmountMinor: bigint;
@@ -55,7 +56,7 @@ const REFUSALS: Record<Extract<BeginResult, { kind: "refused" }>["reason"], stri
  * lock (each statement of the function takes a new snapshot, so a payment committed during the
  * lock wait counts), checks the amount, and writes the payment, its allocations and the audit row.
  */
-export async function beginCardPayment(db: Database, input: BeginInput): Promise<BeginResult> {
+export async function beginCardPayment(db: Executor, input: BeginInput): Promise<BeginResult> {
   const numbers = [...new Set(input.numbers)];
   // Validated integers, passed as one array literal: drizzle would expand a JS array into a list.
   const numbersArray = `{${numbers.map((n) => BigInt(n).toString()).join(",")}}`;

@@ -17,6 +17,12 @@ export type CheckoutRequest = {
 
 export type Checkout = { providerReference: string; redirectUrl: string };
 
+/**
+ * How a declined charge was declined: `soft` may pass later (insufficient funds, a processing
+ * error), `hard` will not (declined, lost, stolen), `expired_card` will not with this card.
+ */
+export type DeclineKind = "soft" | "hard" | "expired_card";
+
 /** What the provider says about a checkout. */
 export type ProviderOutcome = {
   providerReference: string;
@@ -24,6 +30,8 @@ export type ProviderOutcome = {
   amountMinor: bigint;
   currency: string;
   failureReason?: string | null;
+  /** For a declined charge, when the provider says how (automatic payment retries soft declines only). */
+  declineKind?: DeclineKind | null;
 };
 
 /** A verified callback: its id de-duplicates replays. */
@@ -106,4 +114,10 @@ export interface PaymentProvider {
   detachCard(paymentMethodReference: string): Promise<void>;
   /** Charges a saved card without the cardholder, keyed by the payment's id: a retry never charges twice. */
   chargeSavedCard(request: SavedCardChargeRequest): Promise<SavedCardCharge>;
+  /**
+   * The off-session charge made for the panel's payment id, found by the id the charge carries
+   * (Stripe: a PaymentIntent search on metadata.paymentId): how an answer that was lost is
+   * learnt without charging again. Null when the provider has no charge for it.
+   */
+  findOffSessionCharge(paymentId: string): Promise<ProviderOutcome | null>;
 }

@@ -9,12 +9,15 @@
  *   a Stripe session created but never recorded was never shown to anyone. Not an off-session
  *   charge sent without an answer: it may have gone through, so it stays open until Pay with the
  *   saved card asks the provider again under the same key.
+ * - Such an off-session charge (no provider reference) is looked for at the provider by the
+ *   payment id it carries (Stripe: PaymentIntent search on metadata.paymentId); found, its answer
+ *   is recorded and applied; not found, it stays open.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
 import { payments, type PaymentState } from "@/db/schema";
-import { OPEN_STATES, reconcilePayment, type ApplyResult } from "./engine";
+import { applyOutcome, attachCheckout, OPEN_STATES, reconcilePayment, type ApplyResult } from "./engine";
 import type { PaymentProvider } from "./provider";
 
 export const NEVER_CREATED_REASON = "The checkout was never created.";
@@ -33,7 +36,7 @@ export type ReconcileEntry = {
   providerReference: string | null;
   before: PaymentState;
   after: PaymentState;
-  result: ApplyResult | "not_open" | "never_created" | "error";
+  result: ApplyResult | "not_open" | "never_created" | "not_found" | "error";
   error?: string;
 };
 
@@ -80,6 +83,16 @@ export async function reconcileOpenPayments(db: Database, provider: PaymentProvi
     }
   }
 
+  for (const p of await unansweredOffSession(db, provider, olderThan, limit)) {
+    report.checked++;
+    try {
+      const result = await findOffSessionAnswer(db, provider, p.id);
+      file({ paymentId: p.id, providerReference: null, before: p.state, after: await stateOf(p.id), result });
+    } catch (err) {
+      file({ paymentId: p.id, providerReference: null, before: p.state, after: p.state, result: "error", error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   // Any card provider: a payment no provider knows of is stuck whatever the configuration is now.
   const neverCreated = await db
     .select({ id: payments.id, state: payments.state })
@@ -122,4 +135,30 @@ async function failNeverCreated(db: Database, paymentId: string, before: Payment
       });
     }
   });
+}
+
+/** Open off-session charges of the provider sent without an answer recorded (no provider reference). */
+function unansweredOffSession(db: Database, provider: PaymentProvider, olderThanMinutes: number, limit: number) {
+  return db
+    .select({ id: payments.id, state: payments.state })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.provider, provider.name),
+        eq(payments.channel, "off_session"),
+        inArray(payments.state, [...OPEN_STATES]),
+        isNull(payments.providerReference),
+        lt(payments.createdAt, minutesAgo(olderThanMinutes)),
+      ),
+    )
+    .orderBy(asc(payments.createdAt))
+    .limit(limit);
+}
+
+/** The provider's charge for the payment, found by its id, recorded and applied; `not_found` when it has none. */
+async function findOffSessionAnswer(db: Database, provider: PaymentProvider, paymentId: string): Promise<ApplyResult | "not_found"> {
+  const found = await provider.findOffSessionCharge(paymentId);
+  if (!found) return "not_found";
+  await attachCheckout(db, paymentId, found.providerReference);
+  return applyOutcome(db, provider.name, found);
 }

@@ -5,8 +5,9 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { sandboxCardSetups, sandboxPaymentMethods } from "@/db/schema";
-import type { CardSetupOutcome, CardSetupRequest, Checkout, SavedCardCharge, SavedCardChargeRequest } from "./provider";
+import { sandboxCardSetups, sandboxCheckouts, sandboxPaymentMethods } from "@/db/schema";
+import type { CardSetupOutcome, CardSetupRequest, Checkout, ProviderOutcome, SavedCardCharge, SavedCardChargeRequest } from "./provider";
+import type { DeclineKind } from "./provider";
 import { insertSandboxCheckout, toOutcome, type SandboxDecision } from "./sandbox";
 
 type SetupRow = typeof sandboxCardSetups.$inferSelect;
@@ -64,7 +65,12 @@ export function sandboxSetupReturnUrl(row: Pick<SetupRow, "id" | "returnUrl">): 
   return url.toString();
 }
 
-const BEHAVIOUR: Record<SandboxDecision["status"], Behaviour> = { succeeded: "succeeds", failed: "declined", requires_action: "requires_action" };
+/** How a saved test card behaves when charged: its decision at setup, a declining card by its decline kind. */
+function behaviourOf(d: SandboxDecision): Behaviour {
+  if (d.status === "succeeded") return "succeeds";
+  if (d.status === "requires_action") return "requires_action";
+  return d.decline === "soft" ? "declined_soft" : d.decline === "expired_card" ? "expired" : "declined";
+}
 
 export type SaveCardResult = { kind: "saved" | "requires_action"; row: SetupRow } | { kind: "declined"; reason: string } | { kind: "not_open" };
 
@@ -79,7 +85,7 @@ export async function saveSandboxCard(setupId: string, decision: SandboxDecision
   // A submission that loses the race leaves an unused vault entry behind, which nothing refers to.
   const [method] = await db
     .insert(sandboxPaymentMethods)
-    .values({ brand: decision.brand, last4: decision.last4, expMonth, expYear, behaviour: BEHAVIOUR[decision.status] })
+    .values({ brand: decision.brand, last4: decision.last4, expMonth, expYear, behaviour: behaviourOf(decision) })
     .returning({ id: sandboxPaymentMethods.id });
   const status = decision.status === "requires_action" ? "requires_action" : "succeeded";
   const [row] = await db
@@ -124,18 +130,36 @@ export async function chargeSandboxSavedCard(request: SavedCardChargeRequest): P
   const db = getDb();
   const ref = request.card.paymentMethodReference;
   const [method] = UUID.test(ref) ? await db.select().from(sandboxPaymentMethods).where(eq(sandboxPaymentMethods.id, ref)) : [];
-  const answer = !method || method.detachedAt
-    ? { status: "failed" as const, failureReason: "The saved card is not known to the provider." }
-    : cardExpired(method.expMonth, method.expYear)
-      ? { status: "failed" as const, failureReason: SANDBOX_EXPIRED_REASON }
-      : method.behaviour === "succeeds"
-        ? { status: "succeeded" as const, failureReason: null }
-        : method.behaviour === "requires_action"
-          ? { status: "requires_action" as const, failureReason: null }
-          : { status: "failed" as const, failureReason: "Your card was declined." };
+  const answer = chargeAnswer(method);
   const row = await insertSandboxCheckout(request, { ...answer, cardBrand: method?.brand ?? null, cardLast4: method?.last4 ?? null });
   if (row.status === "requires_action") {
     return { kind: "needs_authentication", providerReference: row.id, redirectUrl: `/sandbox/checkout/${row.id}?step=3ds` };
   }
   return { kind: "answered", outcome: toOutcome(row) };
+}
+
+type ChargeAnswer = { status: "succeeded" | "failed" | "requires_action"; failureReason: string | null; declineCode: DeclineKind | null };
+
+const declined = (failureReason: string, declineCode: DeclineKind): ChargeAnswer => ({ status: "failed", failureReason, declineCode });
+
+/** What charging a vault card does: by its behaviour, unless it is detached or past its expiry. */
+function chargeAnswer(method: typeof sandboxPaymentMethods.$inferSelect | undefined): ChargeAnswer {
+  if (!method || method.detachedAt) return declined("The saved card is not known to the provider.", "hard");
+  if (cardExpired(method.expMonth, method.expYear) || method.behaviour === "expired") return declined(SANDBOX_EXPIRED_REASON, "expired_card");
+  switch (method.behaviour) {
+    case "succeeds":
+      return { status: "succeeded", failureReason: null, declineCode: null };
+    case "requires_action":
+      return { status: "requires_action", failureReason: null, declineCode: null };
+    case "declined_soft":
+      return declined("Your card has insufficient funds.", "soft");
+    default:
+      return declined("Your card was declined.", "hard");
+  }
+}
+
+/** The off-session charge made for the panel's payment (its checkout keyed by the payment id), or null. */
+export async function findSandboxCharge(paymentId: string): Promise<ProviderOutcome | null> {
+  const [row] = await getDb().select().from(sandboxCheckouts).where(eq(sandboxCheckouts.merchantReference, paymentId));
+  return row ? toOutcome(row) : null;
 }

@@ -14,11 +14,12 @@ import {
   WebhookVerificationError,
   type Checkout,
   type CheckoutRequest,
+  type DeclineKind,
   type PaymentProvider,
   type ProviderEvent,
   type ProviderOutcome,
 } from "./provider";
-import { chargeSandboxSavedCard, createSandboxCardSetup, detachSandboxCard, retrieveSandboxCardSetup } from "./sandbox-vault";
+import { chargeSandboxSavedCard, findSandboxCharge, createSandboxCardSetup, detachSandboxCard, retrieveSandboxCardSetup } from "./sandbox-vault";
 
 export type CheckoutRow = typeof sandboxCheckouts.$inferSelect;
 type CheckoutStatus = CheckoutRow["status"];
@@ -30,12 +31,15 @@ export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 /** The test cards (docs/payments.md). */
 export const TEST_CARDS = {
   "4242424242424242": { outcome: "succeeded" },
-  "4000000000000002": { outcome: "failed", reason: "Your card was declined." },
-  "4000000000009995": { outcome: "failed", reason: "Your card has insufficient funds." },
+  "4000000000000002": { outcome: "failed", reason: "Your card was declined.", decline: "hard" },
+  "4000000000009995": { outcome: "failed", reason: "Your card has insufficient funds.", decline: "soft" },
   "4000000000003220": { outcome: "requires_action" },
-  // Saved without trouble (its zero-amount verification passes), declined when charged.
-  "4000000000000341": { outcome: "failed", reason: "Your card was declined.", savable: true },
-} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string; savable?: true }>;
+  // Saved without trouble (their zero-amount verification passes), declined when charged: a hard
+  // decline, a soft one (retried by automatic payment) and an expired card.
+  "4000000000000341": { outcome: "failed", reason: "Your card was declined.", decline: "hard", savable: true },
+  "4000000000000119": { outcome: "failed", reason: "Your card has insufficient funds.", decline: "soft", savable: true },
+  "4000000000000069": { outcome: "failed", reason: "Your card has expired.", decline: "expired_card", savable: true },
+} as const satisfies Record<string, { outcome: "succeeded" | "failed" | "requires_action"; reason?: string; decline?: DeclineKind; savable?: true }>;
 
 export function sandboxSecret(): string {
   const e = env();
@@ -74,7 +78,7 @@ export function sandboxEventBody(checkoutId: string, state: ProviderOutcome["sta
 
 export function toOutcome(row: CheckoutRow): ProviderOutcome {
   const state = row.status === "open" ? "pending" : row.status;
-  return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason };
+  return { providerReference: row.id, state, amountMinor: row.amountMinor, currency: row.currency, failureReason: row.failureReason, declineKind: row.declineCode };
 }
 
 export const sandboxProvider: PaymentProvider = {
@@ -85,6 +89,7 @@ export const sandboxProvider: PaymentProvider = {
   retrieveCardSetup: (providerReference) => retrieveSandboxCardSetup(providerReference),
   detachCard: (paymentMethodReference) => detachSandboxCard(paymentMethodReference),
   chargeSavedCard: (request) => chargeSandboxSavedCard(request),
+  findOffSessionCharge: (paymentId) => findSandboxCharge(paymentId),
 
   async createCheckout(request: CheckoutRequest): Promise<Checkout> {
     const row = await insertSandboxCheckout(request);
@@ -137,7 +142,7 @@ export const sandboxProvider: PaymentProvider = {
  */
 export async function insertSandboxCheckout(
   request: CheckoutRequest,
-  answer: Pick<typeof sandboxCheckouts.$inferInsert, "status" | "failureReason" | "cardBrand" | "cardLast4"> = {},
+  answer: Pick<typeof sandboxCheckouts.$inferInsert, "status" | "failureReason" | "declineCode" | "cardBrand" | "cardLast4"> = {},
 ): Promise<CheckoutRow> {
   const [row] = await getDb()
     .insert(sandboxCheckouts)
@@ -157,6 +162,7 @@ export async function insertSandboxCheckout(
 export type SandboxDecision = {
   status: "succeeded" | "failed" | "requires_action";
   reason: string | null;
+  decline: DeclineKind | null;
   brand: string;
   last4: string;
   /** Whether the card passes a setup's zero-amount verification (it may still decline charges). */
@@ -169,9 +175,9 @@ export function decideCard(cardNumber: string): SandboxDecision {
   const brand = digits.startsWith("4") ? "Visa" : /^5[1-5]/.test(digits) ? "Mastercard" : "Card";
   const card = TEST_CARDS[digits as keyof typeof TEST_CARDS];
   const last4 = digits.slice(-4);
-  if (!card) return { status: "failed", reason: "Your card was declined.", brand, last4, savable: false };
+  if (!card) return { status: "failed", reason: "Your card was declined.", decline: "hard", brand, last4, savable: false };
   const savable = card.outcome !== "failed" || "savable" in card;
-  return { status: card.outcome, reason: "reason" in card ? card.reason : null, brand, last4, savable };
+  return { status: card.outcome, reason: "reason" in card ? card.reason : null, decline: "decline" in card ? card.decline : null, brand, last4, savable };
 }
 
 /**
@@ -204,7 +210,7 @@ async function moveCheckout(id: string, from: CheckoutStatus, set: Partial<typeo
 
 /** The card step: an open checkout succeeds, fails or asks for 3-D Secure; null when it is not open. */
 export function settleSandboxCheckout(id: string, d: SandboxDecision): Promise<CheckoutRow | null> {
-  return moveCheckout(id, SANDBOX_STEP_FROM.pay, { status: d.status, failureReason: d.reason, cardBrand: d.brand, cardLast4: d.last4 });
+  return moveCheckout(id, SANDBOX_STEP_FROM.pay, { status: d.status, failureReason: d.reason, declineCode: d.decline, cardBrand: d.brand, cardLast4: d.last4 });
 }
 
 /** The 3-D Secure step: only a checkout waiting for it (requires_action) succeeds or fails; else null. */

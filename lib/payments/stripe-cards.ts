@@ -13,7 +13,7 @@
  *   payment without a saved card does.
  */
 import Stripe from "stripe";
-import { ChargeNotMadeError, type CardSetupOutcome, type CardSetupRequest, type Checkout, type CheckoutRequest, type ProviderCard, type ProviderOutcome, type SavedCardCharge, type SavedCardChargeRequest } from "./provider";
+import { ChargeNotMadeError, type DeclineKind, type CardSetupOutcome, type CardSetupRequest, type Checkout, type CheckoutRequest, type ProviderCard, type ProviderOutcome, type SavedCardCharge, type SavedCardChargeRequest } from "./provider";
 import { fromStripeAmount, toStripeAmount } from "./stripe";
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
@@ -40,6 +40,24 @@ function returnUrlWithSession(returnUrl: string): string {
 
 const FAILED_REASON = "Your card was declined.";
 
+/** Stripe's decline codes that may pass on a later try (Stripe's own retries treat these as soft). */
+const SOFT_DECLINE_CODES = new Set([
+  "insufficient_funds",
+  "processing_error",
+  "try_again_later",
+  "card_velocity_exceeded",
+  "withdrawal_count_limit_exceeded",
+  "issuer_not_available",
+  "reenter_transaction",
+  "approve_with_id",
+]);
+
+/** How Stripe declined a charge, from its error code and decline code. */
+export function stripeDeclineKind(error: { code?: string | null; decline_code?: string | null } | null | undefined): DeclineKind {
+  if (error?.code === "expired_card" || error?.decline_code === "expired_card") return "expired_card";
+  return SOFT_DECLINE_CODES.has(error?.decline_code ?? error?.code ?? "") ? "soft" : "hard";
+}
+
 /** A PaymentIntent as the engine's outcome (its amount converted exactly, or refused as a mismatch). */
 export function paymentIntentOutcome(intent: Stripe.PaymentIntent): ProviderOutcome {
   const currency = intent.currency.toUpperCase();
@@ -52,7 +70,7 @@ export function paymentIntentOutcome(intent: Stripe.PaymentIntent): ProviderOutc
       return { ...base, state: "requires_action", failureReason: null };
     case "requires_payment_method":
     case "canceled":
-      return { ...base, state: "failed", failureReason: intent.last_payment_error?.message ?? FAILED_REASON };
+      return { ...base, state: "failed", failureReason: intent.last_payment_error?.message ?? FAILED_REASON, declineKind: stripeDeclineKind(intent.last_payment_error) };
     default:
       return { ...base, state: "processing", failureReason: null };
   }
@@ -164,8 +182,23 @@ export function stripeCardMethods(client: Stripe, createCheckout: (request: Chec
         if (!(err instanceof Stripe.errors.StripeCardError)) throw err;
         if (err.code === "authentication_required") return throughHostedPage();
         if (!err.payment_intent) throw err;
-        return { kind: "answered", outcome: { ...paymentIntentOutcome(err.payment_intent), state: "failed", failureReason: err.message || FAILED_REASON } };
+        return {
+          kind: "answered",
+          outcome: { ...paymentIntentOutcome(err.payment_intent), state: "failed", failureReason: err.message || FAILED_REASON, declineKind: stripeDeclineKind(err) },
+        };
       }
+    },
+
+    /**
+     * The PaymentIntent an off-session charge created, by the panel's payment id in its metadata.
+     * Stripe's search index may lag a new intent by up to a minute: callers ask only about
+     * attempts older than that.
+     */
+    async findOffSessionCharge(paymentId: string): Promise<ProviderOutcome | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(paymentId)) return null;
+      const found = await client.paymentIntents.search({ query: `metadata['paymentId']:'${paymentId}'`, limit: 1 });
+      const intent = found.data[0];
+      return intent ? paymentIntentOutcome(intent) : null;
     },
   };
 }

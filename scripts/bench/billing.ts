@@ -63,8 +63,13 @@ function summarizeRss(samples: { t: number; rss: number }[], wallMs: number): Rs
 }
 
 /** `billing:run` as its own process (node + tsx, as npm runs it), RSS sampled every 100 ms. */
-export async function runBillingChild(databaseUrl: string, args: string[]): Promise<ChildRun> {
-  const child = runScript("scripts/billing-run.ts", args, { DATABASE_URL: databaseUrl });
+export function runBillingChild(databaseUrl: string, args: string[]): Promise<ChildRun> {
+  return runSampledChild("scripts/billing-run.ts", databaseUrl, args);
+}
+
+/** A command-line script as its own process on `databaseUrl`, its RSS sampled every 100 ms. */
+export async function runSampledChild(script: string, databaseUrl: string, args: string[]): Promise<ChildRun> {
+  const child = runScript(script, args, { DATABASE_URL: databaseUrl });
   const samples: { t: number; rss: number }[] = [];
   const started = performance.now();
   const timer = setInterval(() => {

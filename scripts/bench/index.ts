@@ -12,7 +12,8 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
- *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9); comma-separated
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10,
+ *                                      not in a run without --only); comma-separated
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
@@ -44,6 +45,9 @@
  *  9. the billing run at scale (scripts/bench/billing.ts, also `npm run bench:billing`), after the
  *     server stopped: 10,000 accounts × 30 usage lines billed by one `billing:run` process (its
  *     RSS sampled), then two processes at once on a fresh copy: each invoice exactly once.
+ * 10. the automatic payment run at scale (scripts/bench/autopay.ts): 10,000 invoices due, with
+ *     automatic payment on and a saved sandbox card, charged by one `payments:autopay` process
+ *     (its RSS sampled); each invoice paid by one charge, and a second run charges none.
  * The server's memory is VmRSS of the process holding the listening socket (render workers are
  * threads of it). The signed-in user is the big account's (password cumulus-demo-2026).
  */
@@ -52,7 +56,7 @@ import path from "node:path";
 import { benchZip, benchMemory } from "./memory";
 import { args, cleanup, log, phases, quick, root, type Phase } from "./options";
 import { benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
-import { benchPay, billingPhase } from "./pay-billing-steps";
+import { autopayPhase, benchPay, billingPhase } from "./pay-billing-steps";
 import { checksTable, machine, writeResults } from "./report";
 import { cpuPressure, prepareData, startRun, type BenchRun } from "./run";
 import { report } from "./summary";
@@ -89,7 +93,7 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
-  if (!phases.has("pages") && !phases.has("pay")) return billingOnly(m);
+  if (!phases.has("pages") && !phases.has("pay")) return withoutServer(m);
   const data = await prepareData();
   if (args["seed-only"]) return cleanup();
   const run = await startRun(data);
@@ -98,12 +102,14 @@ async function main() {
   }
   await cleanup();
   if (phases.has("billing")) run.checks.push(...(await billingPhase(run.details)));
+  if (phases.has("autopay")) run.checks.push(...(await autopayPhase(run.details)));
   report(m, startPressure, run);
 }
 
-/** `--only billing`: no bench database and no server, only step 9. */
-async function billingOnly(m: ReturnType<typeof machine>): Promise<void> {
-  const checks = await billingPhase({});
+/** `--only billing,autopay`: no bench database and no server, only steps 9 and 10. */
+async function withoutServer(m: ReturnType<typeof machine>): Promise<void> {
+  const details: Record<string, unknown> = {};
+  const checks = [...(phases.has("billing") ? await billingPhase(details) : []), ...(phases.has("autopay") ? await autopayPhase(details) : [])];
   console.log(`\n${checksTable(checks)}`);
   const files = writeResults(path.resolve(root, args.out), { date: new Date().toISOString(), machine: m, options: { only: [...phases] }, checks });
   console.log(`results: ${files.map((f) => path.relative(root, f)).join(", ")}`);

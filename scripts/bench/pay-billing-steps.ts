@@ -1,6 +1,7 @@
-/** Steps 8–9 of the bench: the pay action under load, then the billing run at scale. */
+/** Steps 8–10 of the bench: the pay action under load, then the billing and automatic payment runs at scale. */
 import { DEMO_PASSWORD } from "@/scripts/seed";
 import { signIn } from "../lib/http";
+import { autopayChecks, benchAutopay } from "./autopay";
 import { benchBilling, billingChecks } from "./billing";
 import { cfg, databaseUrl, log } from "./options";
 import { preparePayAccount, runPayBench } from "./pay";
@@ -46,4 +47,14 @@ export async function billingPhase(details: Record<string, unknown>): Promise<Ch
   const r = await benchBilling({ adminUrl: admin.toString(), log: (line) => log(`  ${line}`) });
   details.billing = { ...r, single: { ...r.single, stdout: undefined, stderr: undefined } };
   return billingChecks(r);
+}
+
+/** 10. The automatic payment run at scale, on a database of its own next to the bench database. */
+export async function autopayPhase(details: Record<string, unknown>): Promise<Check[]> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = "/postgres";
+  log("automatic payment at scale (scripts/bench/autopay.ts): seeding, one payments:autopay, then a second…");
+  const r = await benchAutopay({ adminUrl: admin.toString(), log: (line) => log(`  ${line}`) });
+  details.autopay = r;
+  return autopayChecks(r);
 }

@@ -239,11 +239,12 @@ test("Customer Info: an update survives a reload; invalid input shows errors and
   await expect(dialog.getByLabel("Address", { exact: true })).toHaveValue("Aleksanterinkatu 20");
 });
 
-test("Settings: language saved; no automatic payment switch until automatic payment charges anything", async ({ asRole }) => {
+test("Settings: language saved; automatic payment cannot be turned on without a saved card", async ({ asRole }) => {
   const page = await asRole("other");
   await page.goto("/");
   const dialog = await openTab(page, "Settings");
-  await expect(dialog.getByRole("checkbox", { name: /Pay new invoices automatically/ })).toHaveCount(0);
+  await expect(dialog.getByRole("switch", { name: /Pay invoices automatically/ })).toBeDisabled();
+  await expect(dialog.getByText("Needs a saved card: add one below.", { exact: false })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await dialog.getByRole("radio", { name: /Svenska/ }).check();
   await dialog.getByRole("button", { name: "Save settings" }).click();

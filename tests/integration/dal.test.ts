@@ -147,7 +147,7 @@ describe("data-access writes check the privilege themselves", () => {
     expect(pay).toMatchObject({ kind: "refused", message: "This needs invoice access Full." });
     const info = { ...accountBefore, companyName: "Changed AB", separateBilling: false } as unknown as CustomerInfoInput;
     expect(await saveViewerCustomerInfo(readOnly, info)).toBeNull();
-    expect(await saveViewerInvoiceSettings(readOnly, { receiveInvoicesByEmail: false, language: "sv" })).toEqual({ ok: false, message: "This needs invoice access Full." });
+    expect(await saveViewerInvoiceSettings(readOnly, { receiveInvoicesByEmail: false, language: "sv", automaticPayment: true })).toEqual({ ok: false, message: "This needs invoice access Full." });
     expect(await addViewerPhone(readOnly, "+46701234567", null)).toMatchObject({ ok: false });
 
     expect(await db.$count(payments)).toBe(paymentsBefore);

@@ -1,0 +1,66 @@
+/**
+ * Turning automatic payment on and off (Settings), and what turning it on will charge. It can be
+ * on only with a saved card: checked here, in the transaction that turns it on, with the account
+ * row locked (removing the card locks it too), whatever the form sent.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { rows, type Executor, type Transaction } from "@/db/client";
+import { accounts, savedCards } from "@/db/schema";
+import { audit } from "@/lib/audit";
+import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance";
+import { previewChargeDate } from "./schedule";
+
+export const NEEDS_SAVED_CARD = "Automatic payment needs a saved card. Add a card first.";
+
+/**
+ * Sets the switch in the caller's transaction (the account row locked by it). Returns an error
+ * message when it cannot be on; writes an audit row when it changed.
+ */
+export async function switchAutomaticPayment(tx: Transaction, accountId: string, actorUserId: string, on: boolean): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (on) {
+    const [card] = await tx.select({ id: savedCards.id }).from(savedCards).where(eq(savedCards.accountId, accountId)).limit(1);
+    if (!card) return { ok: false, message: NEEDS_SAVED_CARD };
+  }
+  const changed = await tx
+    .update(accounts)
+    .set({ automaticPayment: on, updatedAt: sql`now()` })
+    .where(and(eq(accounts.id, accountId), eq(accounts.automaticPayment, !on)))
+    .returning({ id: accounts.id });
+  if (changed.length > 0) {
+    await audit(tx, {
+      accountId,
+      actorUserId,
+      action: on ? "automatic_payment.turned_on" : "automatic_payment.turned_off",
+      entityType: "account",
+      entityId: accountId,
+      before: { automaticPayment: !on },
+      after: { automaticPayment: on },
+    });
+  }
+  return { ok: true };
+}
+
+export type AutopayPreviewRow = { number: number; currency: string; outstandingMinor: bigint; dueDate: string; chargeDate: string };
+
+/**
+ * The outstanding invoices automatic payment would charge if turned on now, and when: on the due
+ * date, or at the next run for one already past it. Not those with a payment under way.
+ */
+export async function automaticPaymentPreview(db: Executor, accountId: string, today: string): Promise<AutopayPreviewRow[]> {
+  const found = await rows<{ number: string | number; currency: string; outstanding: string; due_date: string }>(
+    db,
+    sql`select invoices.number, invoices.currency, (${outstandingMinorSql})::text as outstanding, invoices.due_date::text as due_date
+        from invoices
+        where invoices.account_id = ${accountId}::uuid and invoices.type = 'invoice'
+          and ${outstandingMinorSql} > 0 and not ${paymentUnderWaySql}
+        order by invoices.due_date, invoices.number
+        limit 200`,
+  );
+  return found.map((r) => ({
+    number: Number(r.number),
+    currency: r.currency,
+    outstandingMinor: BigInt(r.outstanding),
+    dueDate: r.due_date,
+    chargeDate: previewChargeDate(r.due_date, today),
+  }));
+}

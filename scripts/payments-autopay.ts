@@ -1,0 +1,49 @@
+/**
+ * `npm run payments:autopay [-- --today YYYY-MM-DD]`: the daily automatic payment run. Charges
+ * the saved card, off-session, for every outstanding invoice of an account with automatic
+ * payment on whose attempt is due (the due date, then 1, 3 and 7 days after a soft decline),
+ * resolves attempts an earlier run left open, and queues the notices three days ahead; the
+ * outbox sender delivers the emails (lib/payments/autopay/run.ts). Run it daily (cron): each
+ * attempt is charged once however often, and from however many places, it runs.
+ *
+ *   --today YYYY-MM-DD   the date for every account (default: today in each account's time zone)
+ *
+ * Exit codes: 0 done; 2 bad arguments; 1 the run failed.
+ */
+import { parseArgs } from "node:util";
+import { databaseReady, getDb } from "@/db/client";
+import { BillingInputError, parseToday } from "@/lib/billing/period";
+import { getPaymentProvider } from "@/lib/payments";
+import { runAutomaticPayments } from "@/lib/payments/autopay/run";
+import { runCli } from "./lib/run-cli";
+
+const USAGE = "usage: npm run payments:autopay -- [--today YYYY-MM-DD]";
+const int = new Intl.NumberFormat("en");
+
+async function main(): Promise<number> {
+  let today: string | undefined;
+  try {
+    const { values } = parseArgs({ options: { today: { type: "string" } } });
+    today = values.today === undefined ? undefined : parseToday(values.today);
+  } catch (err) {
+    if (err instanceof BillingInputError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  const provider = getPaymentProvider();
+  await databaseReady();
+  const s = await runAutomaticPayments(getDb(), provider, { today });
+  console.log(
+    `Automatic payment${today ? ` for ${today}` : ""} with provider ${provider.name}: ${int.format(s.charged)} charged, ` +
+      `${int.format(s.declined)} declined, ${int.format(s.unanswered)} without an answer yet, ${int.format(s.skipped)} not charged ` +
+      `(another run had it, a payment under way, or the amount changed); ${int.format(s.resumed)} open attempts resolved; ` +
+      `${int.format(s.noticesQueued)} notices queued; card notices: ${int.format(s.cardNotices.expiringQueued)} expiring, ` +
+      `${int.format(s.cardNotices.expiredQueued)} expired (automatic payment turned off for ${int.format(s.cardNotices.automaticPaymentTurnedOff)}); ` +
+      `in ${(s.elapsedMs / 1000).toFixed(1)} s.`,
+  );
+  return 0;
+}
+
+runCli(main);
