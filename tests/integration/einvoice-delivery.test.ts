@@ -178,7 +178,7 @@ describe("Receive invoices by", () => {
   it("saves the choice and the participant id with an audit row; Peppol without a participant id is refused by the database", async () => {
     const accountId = await makeAccount(db, { name: "Inställning AB", countryCode: "SE", usage: [] }, OCTOBER.start);
     const [user] = await rows<{ id: string }>(db, sql`insert into users (account_id, email, name, password_hash, invoice_access) values (${accountId}::uuid, 'full@example.com', 'Full', 'x', 'full') returning id::text as id`);
-    await updateInvoiceSettings(db, accountId, user!.id, { receiveInvoicesByEmail: false, receiveInvoicesByPeppol: true, peppolParticipantId: PARTICIPANT, language: "sv" });
+    await updateInvoiceSettings(db, accountId, user!.id, { receiveInvoicesByEmail: false, receiveInvoicesByPeppol: true, peppolParticipantId: PARTICIPANT, language: "sv", automaticPayment: false });
     const [saved] = await db.select({ byEmail: accounts.receiveInvoicesByEmail, byPeppol: accounts.receiveInvoicesByPeppol, id: accounts.peppolParticipantId }).from(accounts).where(eq(accounts.id, accountId));
     expect(saved).toEqual({ byEmail: false, byPeppol: true, id: PARTICIPANT });
     const [event] = await db.select().from(auditEvents).where(eq(auditEvents.action, "invoice_settings.updated"));
