@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, isIsoDate, startOfMonth, accountToday, todayIn } from "./dates";
+import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, isIsoDate, startOfMonth, accountToday } from "./dates";
 
 describe("isIsoDate", () => {
   it.each(["2026-11-25", "2024-02-29", "2000-02-29", "2026-12-31", "2026-01-01"])("accepts %s", (d) => {
@@ -97,36 +97,30 @@ describe("startOfMonth / endOfMonth", () => {
   });
 });
 
-describe("todayIn", () => {
+describe("accountToday", () => {
   it("follows the time zone around midnight UTC", () => {
     const lateUtc = new Date("2026-11-24T23:30:00Z");
-    expect(todayIn("UTC", lateUtc)).toBe("2026-11-24");
-    expect(todayIn("Europe/Stockholm", lateUtc)).toBe("2026-11-25"); // 00:30 CET
-    expect(todayIn("Europe/Helsinki", lateUtc)).toBe("2026-11-25");
-    expect(todayIn("America/New_York", lateUtc)).toBe("2026-11-24");
+    expect(accountToday("UTC", lateUtc)).toBe("2026-11-24");
+    expect(accountToday("Europe/Stockholm", lateUtc)).toBe("2026-11-25"); // 00:30 CET
+    expect(accountToday("Europe/Helsinki", lateUtc)).toBe("2026-11-25");
+    expect(accountToday("America/New_York", lateUtc)).toBe("2026-11-24");
 
     const earlyUtc = new Date("2026-11-25T00:30:00Z");
-    expect(todayIn("UTC", earlyUtc)).toBe("2026-11-25");
-    expect(todayIn("America/New_York", earlyUtc)).toBe("2026-11-24"); // 19:30 the day before
-    expect(todayIn("Pacific/Kiritimati", new Date("2026-11-24T10:00:00Z"))).toBe("2026-11-25"); // UTC+14
+    expect(accountToday("UTC", earlyUtc)).toBe("2026-11-25");
+    expect(accountToday("America/New_York", earlyUtc)).toBe("2026-11-24"); // 19:30 the day before
+    expect(accountToday("Pacific/Kiritimati", new Date("2026-11-24T10:00:00Z"))).toBe("2026-11-25"); // UTC+14
   });
 
   it("uses summer time and crosses the year boundary", () => {
     // 22:30 UTC is 00:30 CEST (UTC+2) in summer, but only 23:30 CET (UTC+1) in winter.
-    expect(todayIn("Europe/Stockholm", new Date("2026-06-30T22:30:00Z"))).toBe("2026-07-01");
-    expect(todayIn("Europe/Stockholm", new Date("2026-12-30T22:30:00Z"))).toBe("2026-12-30");
-    expect(todayIn("Europe/Stockholm", new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
-    expect(todayIn("UTC", new Date("2026-12-31T23:30:00Z"))).toBe("2026-12-31");
+    expect(accountToday("Europe/Stockholm", new Date("2026-06-30T22:30:00Z"))).toBe("2026-07-01");
+    expect(accountToday("Europe/Stockholm", new Date("2026-12-30T22:30:00Z"))).toBe("2026-12-30");
+    expect(accountToday("Europe/Stockholm", new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
+    expect(accountToday("UTC", new Date("2026-12-31T23:30:00Z"))).toBe("2026-12-31");
   });
 
   it("returns an ISO date for the current moment", () => {
-    expect(isIsoDate(todayIn("Europe/Stockholm"))).toBe(true);
-  });
-});
-
-describe("accountToday", () => {
-  it("is the other name of todayIn: one function", () => {
-    expect(todayIn).toBe(accountToday);
+    expect(isIsoDate(accountToday("Europe/Stockholm"))).toBe(true);
   });
 
   it("turns the date at local midnight on both sides of a summer-time change", () => {

@@ -23,9 +23,6 @@ export function accountToday(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
-/** The same function under its first name, which the pages and scripts still import. */
-export const todayIn = accountToday;
-
 /**
  * Today in each account's time zone, worked out once per zone: `fixedToday` for every zone when
  * given (tests, operators), and `fallbackToday` for a zone the runtime does not know.

@@ -34,3 +34,34 @@ describe("yes/no settings", () => {
     expect(() => read("DATABASE_PREPARE", "off")).toThrow();
   });
 });
+
+describe("the provider's bank details", () => {
+  function withBank(vars: { IBAN?: string; BIC?: string; BANKGIRO?: string }) {
+    for (const key of ["IBAN", "BIC", "BANKGIRO"] as const) {
+      const value = vars[key];
+      if (value === undefined) delete process.env[`CUMULUS_PROVIDER_${key}`];
+      else process.env[`CUMULUS_PROVIDER_${key}`] = value;
+    }
+    resetEnvCache();
+  }
+
+  it("refuses a bad IBAN, BIC or bankgiro at start, naming the setting", () => {
+    withBank({ IBAN: "SE45 5000 0000 0583 9825 7467" });
+    expect(() => env()).toThrow(/CUMULUS_PROVIDER_IBAN: IBAN check digits are wrong/);
+    withBank({ IBAN: "SE45 5000 0000 0583 9825 7466", BIC: "ESSE" });
+    expect(() => env()).toThrow(/CUMULUS_PROVIDER_BIC: Not a BIC/);
+    withBank({ IBAN: "SE45 5000 0000 0583 9825 7466", BANKGIRO: "5050-1056" });
+    expect(() => env()).toThrow(/CUMULUS_PROVIDER_BANKGIRO: Not a bankgiro number/);
+  });
+
+  it("refuses a BIC or bankgiro without the IBAN they belong with", () => {
+    withBank({ BANKGIRO: "5050-1055" });
+    expect(() => env()).toThrow(/CUMULUS_PROVIDER_IBAN/);
+  });
+
+  it("takes an empty or unset BIC and bankgiro", () => {
+    withBank({ IBAN: "DE89 3704 0044 0532 0130 00", BIC: "", BANKGIRO: "" });
+    expect(env().CUMULUS_PROVIDER_BIC).toBeUndefined();
+    expect(env().CUMULUS_PROVIDER_BANKGIRO).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { bankDetailsProblem, compactBic, electronicIban, formatBankgiro } from "@/lib/bank-details";
 
 /** A yes/no setting: 1/true/yes or 0/false/no; unset or empty means `unset`. */
 const flag = (unset: boolean) =>
@@ -17,6 +18,19 @@ const positiveIntOrDefault = z.preprocess((v) => {
   const n = Number(v);
   return v && Number.isInteger(n) && n > 0 ? n : undefined;
 }, z.number().optional());
+
+/** A bank detail checked at start (lib/bank-details.ts); unset or empty is undefined. */
+const bankDetail = (check: (value: string) => unknown) =>
+  z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = bankDetailsProblem(check, value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+  );
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -61,9 +75,13 @@ const schema = z.object({
     .default("SE"),
   CUMULUS_PROVIDER_ORG_NUMBER: z.string().default("559000-0001"),
   CUMULUS_PROVIDER_VAT_NUMBER: z.string().default("SE559000000101"),
-  CUMULUS_PROVIDER_IBAN: z.string().default("SE45 5000 0000 0583 9825 7466"),
-  CUMULUS_PROVIDER_BIC: z.string().default("ESSESESS"),
-  CUMULUS_PROVIDER_BANKGIRO: z.string().optional(),
+  /**
+   * The provider's bank account (lib/provider.ts): unset, all three describe the demo provider's;
+   * once any is set, the IBAN is required and an unset BIC or bankgiro is none.
+   */
+  CUMULUS_PROVIDER_IBAN: bankDetail(electronicIban),
+  CUMULUS_PROVIDER_BIC: bankDetail(compactBic),
+  CUMULUS_PROVIDER_BANKGIRO: bankDetail(formatBankgiro),
   CUMULUS_PROVIDER_EMAIL: z.string().default("billing@cumulus.example"),
   CUMULUS_PROVIDER_WEB: z.string().default("https://cumulus.example"),
   /** The provider's own Peppol participant id (seller EndpointID); default `0007:` + CUMULUS_PROVIDER_ORG_NUMBER for a Swedish provider. */
@@ -123,7 +141,10 @@ const schema = z.object({
   CUMULUS_PDF_NICE: z.preprocess((v) => (v === undefined ? 10 : Number(v)), z.number()),
   /** The folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf, when not lib/pdf/fonts. */
   CUMULUS_PDF_FONT_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
-});
+}).refine(
+  (e) => e.CUMULUS_PROVIDER_IBAN !== undefined || (e.CUMULUS_PROVIDER_BIC === undefined && e.CUMULUS_PROVIDER_BANKGIRO === undefined),
+  { path: ["CUMULUS_PROVIDER_IBAN"], message: "set the provider's IBAN along with its BIC or bankgiro number" },
+);
 
 export type Env = z.infer<typeof schema> & { dataDir: string; embedded: boolean };
 

@@ -3,7 +3,7 @@
  * seed) the database, then say where the panel is and how to log in.
  */
 import { databaseKind, databaseReady, EmbeddedInProductionError, getDb, type Database } from "@/db/client";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { appOrigin, env } from "@/lib/env";
 
@@ -64,7 +64,7 @@ export async function prepareServer(demo: DemoSeed): Promise<void> {
   }
   let seeded = false;
   if (databaseKind() === "pglite" && (await demo.isDatabaseEmpty(getDb()))) {
-    const today = todayIn(PROVIDER_TIME_ZONE);
+    const today = accountToday(PROVIDER_TIME_ZONE);
     const result = await demo.seedDemo(getDb(), today);
     console.log(`Cumulus: created the demo data in ${e.dataDir} (${result.invoices} invoices, today = ${today}).`);
     seeded = true;

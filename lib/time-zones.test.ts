@@ -14,6 +14,13 @@ describe("time zones", () => {
   it("accepts a known zone and nothing else", () => {
     expect(isTimeZone("Europe/Helsinki")).toBe(true);
     expect(isTimeZone("UTC")).toBe(true);
-    for (const bad of ["", "europe/stockholm", "Europe/Atlantis", "GMT+1", "Europe/Stockholm ", "../etc/passwd"]) expect(isTimeZone(bad)).toBe(false);
+    for (const bad of ["", "europe/stockholm", "Europe/STOCKHOLM", "Europe/Atlantis", "GMT+1", "+01:00", "Europe/Stockholm ", "../etc/passwd"]) {
+      expect(isTimeZone(bad), bad).toBe(false);
+    }
+  });
+
+  it("accepts current IANA names the runtime's list of suggestions may lack", () => {
+    for (const zone of ["Asia/Kolkata", "Europe/Kyiv", "Etc/UTC", "Etc/GMT+1"]) expect(isTimeZone(zone), zone).toBe(true);
+    for (const bad of ["asia/kolkata", "ASIA/KOLKATA", "Europe/Kyyiv"]) expect(isTimeZone(bad), bad).toBe(false);
   });
 });

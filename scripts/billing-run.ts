@@ -20,7 +20,7 @@ import type { Database } from "@/db/client";
 import { BillingInputError, parsePeriod, parseToday, previousPeriod, type Period } from "@/lib/billing/period";
 import { formatDuration, progressPrinter } from "@/lib/billing/progress";
 import { periodsWithUsage, runBilling, type BillingRunSummary } from "@/lib/billing/run";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runCli } from "./lib/run-cli";
@@ -48,7 +48,7 @@ function parseOptions(): RunOptions | 2 {
   }
   try {
     const today = values.today === undefined ? undefined : parseToday(values.today);
-    const period = values.period === undefined ? previousPeriod(today ?? todayIn(PROVIDER_TIME_ZONE)) : parsePeriod(values.period);
+    const period = values.period === undefined ? previousPeriod(today ?? accountToday(PROVIDER_TIME_ZONE)) : parsePeriod(values.period);
     let batchSize: number | undefined;
     if (values["batch-size"] !== undefined) {
       batchSize = Number(values["batch-size"]);

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { databaseKind, databaseReady, getDb, migrate } from "@/db/client";
 import { DEMO_LOGINS, DEMO_PASSWORD, isDatabaseEmpty, resetDatabase, seedDemo, seedScale } from "@/scripts/seed";
-import { isIsoDate, todayIn } from "@/lib/dates";
+import { isIsoDate, accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runCli } from "./lib/run-cli";
 
@@ -23,7 +23,7 @@ async function main() {
       batch: { type: "string", default: "500" },
     },
   });
-  const today = values.today ?? todayIn(PROVIDER_TIME_ZONE);
+  const today = values.today ?? accountToday(PROVIDER_TIME_ZONE);
   if (!isIsoDate(today)) throw new Error(`--today must be a date like 2026-11-25, not ${today}`);
   const int = (name: string, v: string) => {
     const n = Number(v);

@@ -26,11 +26,14 @@ export function TimeZoneSetting({ timeZone, options, canManage, onSaved }: { tim
   const submitted = typeof state.values?.timeZone === "string" ? state.values.timeZone : undefined;
   const describedBy = ["time-zone-note", error ? "time-zone-error" : null].filter(Boolean).join(" ");
   return (
-    <section className="mt-6 border-t border-slate-200 pt-5">
+    <section aria-labelledby="time-zone-heading" className="mt-6 border-t border-slate-200 pt-5">
       <form action={action} className="space-y-3" noValidate>
         <FormMessage ok={state.ok} message={state.message} />
         <div>
-          <label htmlFor="time-zone" className="block text-sm font-semibold">Time zone</label>
+          {/* The heading names the section, as in the Read view, and its label names the field. */}
+          <h3 id="time-zone-heading" className="text-sm font-semibold">
+            <label htmlFor="time-zone" className="block">Time zone</label>
+          </h3>
           {/* A refused value is shown again beside its message; otherwise the saved zone. */}
           <input
             key={`${state.done ?? 0}:${submitted ?? timeZone}`}

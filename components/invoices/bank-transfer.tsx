@@ -5,11 +5,12 @@
  * access Read sees (they pass these on to whoever pays). The data is made on the server
  * (bank-transfer-invoice.ts).
  */
-import { electronicIban, paysToBankgiro } from "@/lib/payments/payment-qr";
+import { electronicIban } from "@/lib/bank-details";
+import { paysToBankgiro, type PaymentQrPayee } from "@/lib/payments/payment-qr";
 import { CopyButton } from "./copy-button";
 import { PaymentQrImage, type PaymentQrImageData } from "./payment-qr-image";
 
-export type BankAccount = { name: string; iban: string; bic: string; bankgiro: string | null; organisationNumber: string };
+export type BankAccount = PaymentQrPayee;
 export type BankTransferInvoice = {
   number: number;
   /** Formatted in the account's language. */
@@ -46,7 +47,7 @@ export function BankTransferDetails({
           <span className="font-mono">{bank.iban}</span>
           {!bankgiro && <CopyButton value={electronicIban(bank.iban)} what="IBAN" />}
         </dd>
-        <dt className={term}>BIC</dt><dd className="font-mono">{bank.bic}</dd>
+        {bank.bic && <><dt className={term}>BIC</dt><dd className="font-mono">{bank.bic}</dd></>}
         {bank.bankgiro && (
           <>
             <dt className={term}>Bankgiro</dt>

@@ -23,7 +23,7 @@ import { z } from "zod";
 import { rows, type Database, type Transaction } from "@/db/client";
 import { accounts, invoiceLines, invoices, type Language } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import { todayIn, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { queueEInvoices } from "@/lib/einvoice/delivery";
 import { queueInvoiceEmail, type QueueInvoiceEmailResult } from "@/lib/email/outbox";
@@ -191,7 +191,7 @@ export async function issueCreditNote(
     const totals = computeTotals(lines);
     if (totals.totalMinor !== amountMinor) throw new Error("credit note lines do not add up to the amount"); // splitCredit guarantees it
 
-    const note = await insertCreditNote(tx, invoice, lines, input.reason, todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE))(invoice.timeZone));
+    const note = await insertCreditNote(tx, invoice, lines, input.reason, todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE))(invoice.timeZone));
     const outstandingAfter = invoice.outstandingMinor - amountMinor;
     await audit(tx, {
       accountId: invoice.accountId,

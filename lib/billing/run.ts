@@ -17,7 +17,7 @@
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import type { InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
@@ -84,7 +84,7 @@ export async function periodsWithUsage(db: Executor, limit = 6): Promise<string[
 export async function runBilling(db: Database, opts: BillingRunOptions): Promise<BillingRunSummary> {
   const { period } = opts;
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH_ACCOUNTS, 5000));
-  const runToday = opts.today ?? todayIn(PROVIDER_TIME_ZONE);
+  const runToday = opts.today ?? accountToday(PROVIDER_TIME_ZONE);
   assertBillable(period, runToday, opts.allowOpenPeriod ?? false);
 
   const started = performance.now();

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { databaseReady, getDb } from "@/db/client";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
 import { getPaymentProvider } from "@/lib/payments";
 import { runAutomaticPayments, type AutopayOptions } from "@/lib/payments/autopay/run";
@@ -15,7 +15,7 @@ import { canReadBilling, type Viewer } from "./session";
 export async function automaticPaymentPreviewOf(viewer: Viewer) {
   if (!canReadBilling(viewer)) return [];
   const { id, language, timeZone } = viewer.account;
-  const rows = await automaticPaymentPreview(getDb(), id, todayIn(timeZone));
+  const rows = await automaticPaymentPreview(getDb(), id, accountToday(timeZone));
   return rows.map((r) => ({ number: r.number, amount: formatMoney(r.outstandingMinor, r.currency, language), chargeDate: r.chargeDate, overdue: r.chargeDate !== r.dueDate }));
 }
 

@@ -3,7 +3,7 @@ import "server-only";
 import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
@@ -17,13 +17,14 @@ export function assertInvoiceReader(viewer: Viewer): void {
   if (!canReadInvoices(viewer)) notFound();
 }
 
-export function accountToday(viewer: Viewer): string {
-  return todayIn(viewer.account.timeZone);
+/** The viewer's account's date in its time zone. */
+export function viewerToday(viewer: Viewer): string {
+  return accountToday(viewer.account.timeZone);
 }
 
 export async function getInvoiceSummary(viewer: Viewer) {
   assertInvoiceReader(viewer);
-  return cachedInvoiceSummary(getDb(), viewer.account.id, accountToday(viewer), viewer.account.ledgerVersion);
+  return cachedInvoiceSummary(getDb(), viewer.account.id, viewerToday(viewer), viewer.account.ledgerVersion);
 }
 
 export function parseInvoiceNumber(value: unknown): number | null {
@@ -35,24 +36,24 @@ export async function getInvoicePage(viewer: Viewer, params: ListParams) {
   assertInvoiceReader(viewer);
   // Unfiltered, the list's length is the cached summary's: one count query less per page.
   const total = isFiltered(params) ? undefined : (await getInvoiceSummary(viewer)).documentCount;
-  return listInvoices(getDb(), viewer.account.id, params, accountToday(viewer), PAGE_SIZE, total);
+  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), PAGE_SIZE, total);
 }
 
 /** The viewer's invoice with this number, or null: another account's answers like a missing one. */
 export async function getInvoice(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
-  return getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
+  return getInvoiceDetail(getDb(), viewer.account.id, number, viewerToday(viewer));
 }
 
 export function streamInvoiceRows(viewer: Viewer, filter: InvoiceFilter) {
   assertInvoiceReader(viewer);
-  return allInvoices(getDb(), viewer.account.id, filter, accountToday(viewer));
+  return allInvoices(getDb(), viewer.account.id, filter, viewerToday(viewer));
 }
 
 /** All of these numbers as the viewer's invoices, or null when any is unknown or foreign. */
 export async function getInvoicesByNumbers(viewer: Viewer, numbers: number[]) {
   if (!canReadInvoices(viewer)) return null;
-  return invoicesByNumbers(getDb(), viewer.account.id, numbers, accountToday(viewer));
+  return invoicesByNumbers(getDb(), viewer.account.id, numbers, viewerToday(viewer));
 }
 
 /**
@@ -66,7 +67,7 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
   if (!found) return null;
   const fileName = pdfFileName(found);
   if (found.stored) return { ...found.stored, fileName };
-  const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, accountToday(viewer));
+  const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, viewerToday(viewer));
   if (!detail) return null;
   // findInvoicePdf has just found no current stored PDF: render without asking again. The bytes
   // go out while they are being stored (a failed store only means the next request renders again).
@@ -81,7 +82,7 @@ export async function getInvoicePdf(viewer: Viewer, number: number) {
 /** The viewer's invoice as a UBL e-invoice (EN 16931, Peppol BIS 3.0), or null for a missing or foreign number. */
 export async function getInvoiceUbl(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
-  return eInvoiceFor(getDb(), viewer.account.id, number, accountToday(viewer), viewer.account.language);
+  return eInvoiceFor(getDb(), viewer.account.id, number, viewerToday(viewer), viewer.account.language);
 }
 
 /** The Peppol delivery of the viewer's invoice, or null (not sent by Peppol, missing or foreign). */

@@ -5,7 +5,7 @@ import { parseStatementParams, statementCsv, statementFileName, statementPdf, st
 import { accountStatement } from "@/lib/billing/statement-history";
 import { invalidFilterResponse } from "@/lib/csv";
 import { notFoundResponse } from "@/lib/http";
-import { accountToday, assertInvoiceReader } from "./invoices";
+import { viewerToday, assertInvoiceReader } from "./invoices";
 import { canReadInvoices, requireViewer, type Viewer } from "./session";
 
 type Period = { from: string; to: string };
@@ -33,7 +33,7 @@ export async function getStatementCsv(viewer: Viewer, period: Period) {
 export async function readStatementRequest(request: Request): Promise<{ viewer: Viewer; period: Period } | Response> {
   const viewer = await requireViewer();
   if (!canReadInvoices(viewer)) return notFoundResponse();
-  const today = accountToday(viewer);
+  const today = viewerToday(viewer);
   const parsed = parseStatementParams(Object.fromEntries(new URL(request.url).searchParams), today);
   if (!parsed.ok) return invalidFilterResponse(parsed.errors);
   return { viewer, period: statementPeriod(parsed.params, today) };

@@ -10,7 +10,7 @@ import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { einvoiceOutbox, invoices } from "@/db/schema";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { backoffMs, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
 import { env } from "@/lib/env";
 import { eInvoiceFor, sellerParticipantId } from "./document";
@@ -121,7 +121,7 @@ export async function deliverEInvoices(db: Database, opts: { limit?: number } = 
     if (!item) break;
     result.claimed++;
     try {
-      const ubl = await eInvoiceFor(db, item.accountId, item.number, todayIn(item.timeZone), item.language);
+      const ubl = await eInvoiceFor(db, item.accountId, item.number, accountToday(item.timeZone), item.language);
       if (!ubl) throw new PermanentDeliveryError(`invoice ${item.number} is gone`);
       await record(db, item, { deliveredTo: await handOver(item, ubl.xml, ubl.fileName) });
       result.sent++;

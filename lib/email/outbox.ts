@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accounts, contactEmails, emailKind, emailOutbox, invoices } from "@/db/schema";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { providerDetails } from "@/lib/provider";
@@ -143,7 +143,7 @@ export async function queueInvoiceEmail(
   const recipients = await billingRecipients(tx, accountId);
   if (recipients.length === 0) return { status: "skipped", reason: "no_billing_address", number: invoice.number };
 
-  const detail = await getInvoiceDetail(tx, accountId, invoice.number, todayIn(account.timeZone));
+  const detail = await getInvoiceDetail(tx, accountId, invoice.number, accountToday(account.timeZone));
   if (!detail) throw new Error(`enqueueInvoiceEmail: invoice ${invoice.number} vanished`);
   const provider = providerDetails();
   const content = invoiceEmail({

@@ -22,7 +22,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb, rows, type Database } from "@/db/client";
 import { accounts, emailDeliveries, emailOutbox, invoices } from "@/db/schema";
 import { processSlot } from "@/db/singleton";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfFileName } from "@/lib/invoices/pdf";
@@ -133,7 +133,7 @@ async function invoiceAttachment(db: Database, invoiceId: string): Promise<Outgo
     .where(eq(invoices.id, invoiceId))
     .limit(1);
   if (!found) throw new Error(`invoice ${invoiceId} not found`);
-  const detail = await getInvoiceDetail(db, found.accountId, found.number, todayIn(found.timeZone));
+  const detail = await getInvoiceDetail(db, found.accountId, found.number, accountToday(found.timeZone));
   if (!detail) throw new Error(`invoice ${found.number} not found`);
   const pdf = await invoicePdf(db, detail, found.language);
   return { filename: pdfFileName(detail), content: Buffer.from(pdf.bytes), contentType: "application/pdf" };

@@ -80,7 +80,7 @@ export const INVOICE_FACT_LABELS = {
     dueDate: "Due date",
     reference: "Payment reference",
     howToPay: (d: InvoiceFacts) =>
-      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban} (BIC ${d.bic}) quoting the payment reference ${d.paymentReference}.`,
+      `Pay by card in the panel, or by bank transfer to IBAN ${d.iban}${d.bic ? ` (BIC ${d.bic})` : ""} quoting the payment reference ${d.paymentReference}.`,
     view: "View the invoice in the panel",
   },
   sv: {
@@ -91,7 +91,7 @@ export const INVOICE_FACT_LABELS = {
     dueDate: "Förfallodag",
     reference: "Betalningsreferens",
     howToPay: (d: InvoiceFacts) =>
-      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban} (BIC ${d.bic}) och ange betalningsreferensen ${d.paymentReference}.`,
+      `Betala med kort i panelen, eller med banköverföring till IBAN ${d.iban}${d.bic ? ` (BIC ${d.bic})` : ""} och ange betalningsreferensen ${d.paymentReference}.`,
     view: "Visa fakturan i panelen",
   },
 } as const;

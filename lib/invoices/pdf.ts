@@ -1,7 +1,9 @@
 /**
  * Invoice PDFs: rendered once from the database and kept. The stored bytes are keyed by
  * invoice, template version and language; since the PDF prints the outstanding amount, a
- * payment or credit note after the rendering makes the next request render it anew.
+ * payment or credit note after the rendering makes the next request render it anew. While a card
+ * payment is under way the PDF has no payment QR code: it is rendered for each request and never
+ * stored, and a stored one (with its code) is not used.
  */
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
@@ -10,7 +12,7 @@ import { invoicePdfs, invoices, type Language } from "@/db/schema";
 import { renderInvoicePdf, TEMPLATE_VERSION } from "@/lib/pdf/render";
 import type { InvoicePdfData } from "@/lib/invoices/types";
 import { providerDetails } from "@/lib/provider";
-import { outstandingMinorSql } from "./balance";
+import { outstandingMinorSql, paymentUnderWaySql } from "./balance";
 import type { InvoiceDetail } from "./detail";
 import { localizedLines } from "./presentation";
 
@@ -49,8 +51,11 @@ export function pdfData(invoice: InvoiceDetail, language: Language): InvoicePdfD
     paidMinor: invoice.settledMinor + invoice.creditedMinor,
     outstandingMinor: invoice.outstandingMinor,
     paymentReference: invoice.paymentReference,
+    paymentUnderWay: paymentUnderWay(invoice),
   };
 }
+
+const paymentUnderWay = (invoice: InvoiceDetail) => invoice.status === "processing";
 
 export type StoredPdf = { bytes: Uint8Array; etag: string };
 
@@ -66,7 +71,7 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
     .from(invoicePdfs)
     .where(key)
     .limit(1);
-  if (stored && stored.outstandingMinor === invoice.outstandingMinor) return { bytes: stored.bytes, etag: stored.etag };
+  if (stored && stored.outstandingMinor === invoice.outstandingMinor && !paymentUnderWay(invoice)) return { bytes: stored.bytes, etag: stored.etag };
   const { stored: storing, ...pdf } = await renderInvoicePdfToStore(db, invoice, language);
   await storing;
   return pdf;
@@ -75,6 +80,7 @@ export async function invoicePdf(db: Executor, invoice: InvoiceDetail, language:
 /**
  * Renders the invoice's PDF and starts storing it (replacing a stale one), for a caller that
  * knows none is current. `stored` settles once the bytes are kept: a route can answer first.
+ * A PDF drawn while a card payment is under way is not kept (see the file's comment).
  */
 export async function renderInvoicePdfToStore(
   db: Executor,
@@ -83,6 +89,7 @@ export async function renderInvoicePdfToStore(
 ): Promise<StoredPdf & { stored: Promise<void> }> {
   const bytes = await renderInvoicePdf(pdfData(invoice, language));
   const etag = `"${crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 32)}"`;
+  if (paymentUnderWay(invoice)) return { bytes, etag, stored: Promise.resolve() };
   const stored = db
     .insert(invoicePdfs)
     .values({ invoiceId: invoice.id, templateVersion: TEMPLATE_VERSION, language, outstandingMinor: invoice.outstandingMinor, etag, bytes })
@@ -105,6 +112,7 @@ const invoicePdfQuery = (db: Database) =>
       number: invoices.number,
       invoiceDate: invoices.invoiceDate,
       outstanding: sql<string>`${outstandingMinorSql}`,
+      paymentUnderWay: sql<boolean>`${paymentUnderWaySql}`,
       storedOutstanding: invoicePdfs.outstandingMinor,
       etag: invoicePdfs.etag,
       bytes: invoicePdfs.bytes,
@@ -125,7 +133,7 @@ const invoicePdfQuery = (db: Database) =>
 export async function findInvoicePdf(db: Database, accountId: string, number: number, language: Language) {
   const [row] = await preparedQuery(db, "invoices.pdf", invoicePdfQuery).execute({ accountId, number, language });
   if (!row) return null;
-  const current = row.bytes !== null && row.etag !== null && row.storedOutstanding === BigInt(row.outstanding);
+  const current = row.bytes !== null && row.etag !== null && row.storedOutstanding === BigInt(row.outstanding) && row.paymentUnderWay !== true;
   return {
     id: row.id,
     number: row.number,

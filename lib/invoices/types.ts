@@ -70,6 +70,8 @@ export type InvoicePdfData = {
   paidMinor: bigint;
   outstandingMinor: bigint;
   paymentReference: string;
+  /** A card payment of the invoice is under way: no payment QR code then, as in the panel. */
+  paymentUnderWay: boolean;
 };
 
 /** A settled payment's receipt: what was paid, when, how, and which invoices it settled. */

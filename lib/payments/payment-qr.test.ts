@@ -1,9 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BankDetailsError } from "@/lib/bank-details";
 import {
   EPC_LIMITS,
-  electronicIban,
   epcPayload,
-  formatBankgiro,
   paymentQrFor,
   PaymentQrError,
   swedishInvoicePayload,
@@ -81,11 +80,16 @@ describe("EPC069-12 SEPA credit transfer payload", () => {
   });
 
   it("refuses an IBAN or BIC that is not one: a configuration error, not a code to pay wrongly", () => {
-    expect(() => epcPayload({ ...payee, iban: "SE45 5000 0000 0583 9825 7467" }, 100n, "1")).toThrow(PaymentQrError);
-    expect(() => epcPayload({ ...payee, iban: "not an iban" }, 100n, "1")).toThrow(PaymentQrError);
-    expect(() => epcPayload({ ...payee, bic: "ESSE" }, 100n, "1")).toThrow(PaymentQrError);
+    expect(() => epcPayload({ ...payee, iban: "SE45 5000 0000 0583 9825 7467" }, 100n, "1")).toThrow(BankDetailsError);
+    expect(() => epcPayload({ ...payee, iban: "not an iban" }, 100n, "1")).toThrow(BankDetailsError);
+    expect(() => epcPayload({ ...payee, bic: "ESSE" }, 100n, "1")).toThrow(BankDetailsError);
     expect(epcPayload({ ...payee, bic: "esse se ssXXX" }, 100n, "1")!.split("\n")[4]).toBe("ESSESESSXXX");
-    expect(electronicIban("de89 3704 0044 0532 0130 00")).toBe("DE89370400440532013000");
+  });
+
+  it("leaves the BIC line empty when the provider gives none (optional in version 002)", () => {
+    const lines = epcPayload({ ...payee, bic: "" }, 100n, "1")!.split("\n");
+    expect(lines[4]).toBe("");
+    expect(lines).toHaveLength(11);
   });
 });
 
@@ -115,16 +119,11 @@ describe("Swedish banks' invoice QR payload", () => {
     expect(parsed.due).toBe(99_999_999_999.99);
     expect(JSON.parse(swedishInvoicePayload(payee, { ...sek, outstandingMinor: 1n })).due).toBe(0.01);
   });
-
-  it("writes the bankgiro number as NNN-NNNN or NNNN-NNNN and refuses a wrong check digit", () => {
-    expect(formatBankgiro("50501055")).toBe("5050-1055");
-    expect(formatBankgiro("505 1057")).toBe("505-1057");
-    expect(() => formatBankgiro("5050-1056")).toThrow(PaymentQrError);
-    expect(() => formatBankgiro("12-34")).toThrow(PaymentQrError);
-  });
 });
 
 describe("which invoices get a code", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("EUR gets the EPC code, SEK the Swedish one, other currencies none", () => {
     expect(paymentQrFor(payee, invoice)?.format).toBe("epc");
     expect(paymentQrFor(payee, { ...invoice, currency: "SEK" })?.format).toBe("se-bankgiro");
@@ -141,6 +140,15 @@ describe("which invoices get a code", () => {
 
   it("SEK without a bankgiro number gets no code", () => {
     expect(paymentQrFor({ ...payee, bankgiro: null }, { ...invoice, currency: "SEK" })).toBeNull();
+  });
+
+  it("bank details the format cannot carry give no code and one log line, never an error", () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(paymentQrFor({ ...payee, iban: "SE45 5000 0000 0583 9825 7467" }, invoice)).toBeNull();
+    expect(paymentQrFor({ ...payee, bankgiro: "5050-1056" }, { ...invoice, currency: "SEK" })).toBeNull();
+    expect(paymentQrFor({ ...payee, name: "Ö".repeat(70) }, { ...invoice, paymentReference: "9".repeat(140) })).toBeNull();
+    expect(log).toHaveBeenCalledTimes(3);
+    expect(log.mock.calls[0]![0]).toMatch(/no payment QR code.*IBAN/);
   });
 
   it("carries the exact outstanding amount, not the total", () => {

@@ -10,7 +10,7 @@
  *
  * Pure: the payload is text; lib/payments/qr-matrix.ts turns it into modules.
  */
-import { luhnValid } from "@/lib/luhn";
+import { BankDetailsError, compactBic, electronicIban, formatBankgiro, IBAN_MAX_LENGTH } from "@/lib/bank-details";
 import { toDecimalString } from "@/lib/money";
 
 export type PaymentQrFormat = "epc" | "se-bankgiro";
@@ -36,16 +36,29 @@ export type PaymentQrInvoice = {
   dueDate: string;
 };
 
-/** A provider's bank details the format cannot carry: an operator's configuration error. */
-export class PaymentQrError extends Error {
+/** A provider's details the format cannot carry (e.g. too long together): an operator's configuration error. */
+export class PaymentQrError extends BankDetailsError {
   override readonly name = "PaymentQrError";
 }
 
 /** EPC069-12's limits, in characters (the whole payload in bytes). */
-export const EPC_LIMITS = { name: 70, iban: 34, remittance: 140, payloadBytes: 331, maxAmountMinor: 99_999_999_999n } as const;
+export const EPC_LIMITS = { name: 70, iban: IBAN_MAX_LENGTH, remittance: 140, payloadBytes: 331, maxAmountMinor: 99_999_999_999n } as const;
 
-/** The code for an invoice, or null when none may be shown (see the file's comment). */
+/**
+ * The code for an invoice, or null when none may be shown (see the file's comment). Bank details
+ * the format cannot carry give null and one log line: a page, PDF or email never fails for a code.
+ */
 export function paymentQrFor(payee: PaymentQrPayee, invoice: PaymentQrInvoice): PaymentQr | null {
+  try {
+    return paymentQrOrThrow(payee, invoice);
+  } catch (err) {
+    if (!(err instanceof BankDetailsError)) throw err;
+    console.error(`Cumulus: no payment QR code for reference ${invoice.paymentReference}: ${err.message}`);
+    return null;
+  }
+}
+
+function paymentQrOrThrow(payee: PaymentQrPayee, invoice: PaymentQrInvoice): PaymentQr | null {
   if (invoice.type !== "invoice" || invoice.outstandingMinor <= 0n) return null;
   if (invoice.currency === "EUR") {
     const payload = epcPayload(payee, invoice.outstandingMinor, invoice.paymentReference);
@@ -62,17 +75,6 @@ export function paysToBankgiro(currency: string, bankgiro: string | null): bankg
   return currency === "SEK" && bankgiro !== null && bankgiro !== "";
 }
 
-/** An IBAN in its electronic form (no spaces, upper case), checked with ISO 13616's mod 97. */
-export function electronicIban(iban: string): string {
-  const compact = iban.replace(/\s+/g, "").toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/.test(compact) || compact.length > EPC_LIMITS.iban) {
-    throw new PaymentQrError(`Not an IBAN: ${iban}`);
-  }
-  const digits = (compact.slice(4) + compact.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  if (BigInt(digits) % 97n !== 1n) throw new PaymentQrError(`IBAN check digits are wrong: ${iban}`);
-  return compact;
-}
-
 /** One line of text: no line breaks (they separate the EPC fields), at most `max` characters. */
 function oneLine(text: string, max: number): string {
   return Array.from(text.replace(/[\r\n]+/g, " ").trim()).slice(0, max).join("");
@@ -85,14 +87,12 @@ function oneLine(text: string, max: number): string {
  */
 export function epcPayload(payee: PaymentQrPayee, amountMinor: bigint, reference: string): string | null {
   if (amountMinor < 1n || amountMinor > EPC_LIMITS.maxAmountMinor) return null;
-  const bic = payee.bic.replace(/\s+/g, "").toUpperCase();
-  if (!/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) throw new PaymentQrError(`Not a BIC: ${payee.bic}`);
   const lines = [
     "BCD",
     "002",
     "1", // UTF-8
     "SCT",
-    bic,
+    compactBic(payee.bic), // optional in version 002: an empty line
     oneLine(payee.name, EPC_LIMITS.name),
     electronicIban(payee.iban),
     `EUR${toDecimalString(amountMinor, "EUR")}`,
@@ -103,13 +103,6 @@ export function epcPayload(payee: PaymentQrPayee, amountMinor: bigint, reference
   const payload = lines.join("\n");
   if (new TextEncoder().encode(payload).length > EPC_LIMITS.payloadBytes) throw new PaymentQrError("EPC payload longer than 331 bytes");
   return payload;
-}
-
-/** A bankgiro number as "NNN-NNNN" or "NNNN-NNNN", checked with its Luhn check digit. */
-export function formatBankgiro(bankgiro: string): string {
-  const digits = bankgiro.replace(/[\s-]/g, "");
-  if (!/^\d{7,8}$/.test(digits) || !luhnValid(digits)) throw new PaymentQrError(`Not a bankgiro number: ${bankgiro}`);
-  return `${digits.slice(0, -4)}-${digits.slice(-4)}`;
 }
 
 const compactDate = (isoDate: string) => isoDate.replaceAll("-", "");

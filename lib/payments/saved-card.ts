@@ -92,6 +92,10 @@ export async function storeSavedCard(
  */
 export async function removeSavedCard(db: Database, accountId: string, actorUserId: string) {
   return db.transaction(async (tx) => {
+    // The account row first, as storeSavedCard and the daily card notices take it: a notice run
+    // holding it never decides on a card this removal has already deleted, unseen.
+    const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    if (!account) return { removed: false as const };
     const [removed] = await tx.delete(savedCards).where(eq(savedCards.accountId, accountId)).returning();
     if (!removed) return { removed: false as const };
     await tx.update(accounts).set(raiseCardVersion).where(eq(accounts.id, accountId));

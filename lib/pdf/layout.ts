@@ -254,7 +254,7 @@ function planSummary(ctx: PlanContext): PlanSummary {
   if (!isCredit) {
     payment.push(ctx.labelValue(strings.paymentReference, data.paymentReference, g.metaLabelWidth, payWidth));
     payment.push(ctx.labelValue(strings.iban, data.provider.iban, g.metaLabelWidth, payWidth));
-    payment.push(ctx.labelValue(strings.bic, data.provider.bic, g.metaLabelWidth, payWidth));
+    if (data.provider.bic) payment.push(ctx.labelValue(strings.bic, data.provider.bic, g.metaLabelWidth, payWidth));
     if (data.provider.bankgiro) payment.push(ctx.labelValue(strings.bankgiro, data.provider.bankgiro, g.metaLabelWidth, payWidth));
   }
   return {

@@ -39,7 +39,7 @@ export const PAGE_GEOMETRY = {
   noteGap: 10,
   paymentGap: 12,
   paymentPaddingTop: 6,
-  /** The payment QR code beside the bank details: about 34 mm square, so a module of the longest payload (the Swedish JSON) stays about 0.5 mm. */
+  /** The payment QR code beside the bank details: large enough that a phone camera reads the densest payload (the Swedish JSON). */
   qrSize: 96,
   qrGap: 12,
   footerBottom: 22,

@@ -1,7 +1,8 @@
 /**
  * The invoice PDF's payment QR code, planned beside the bank details: the code for what is
  * outstanding now (lib/payments/payment-qr.ts) as a vector path, and its caption. None on a
- * credit note, a paid invoice or in a currency without a format.
+ * credit note, a paid invoice, in a currency without a format, or while a card payment is under
+ * way (the panel hides the bank transfer then too).
  */
 import { pdfStrings } from "@/lib/format/invoice-strings";
 import type { InvoicePdfData } from "@/lib/invoices/types";
@@ -21,7 +22,7 @@ export type PlanPaymentQr = {
 };
 
 export function planPaymentQr(data: InvoicePdfData, text: PlanText): PlanPaymentQr | null {
-  const qr = paymentQrFor(data.provider, data);
+  const qr = data.paymentUnderWay ? null : paymentQrFor(data.provider, data);
   if (!qr) return null;
   const { size, path } = qrSvgPath(qr.payload);
   const g = PAGE_GEOMETRY;

@@ -97,5 +97,6 @@ export function sampleInvoicePdfData(options: SampleOptions = {}): InvoicePdfDat
     paidMinor,
     outstandingMinor: totals.totalMinor - paidMinor,
     paymentReference: "10042017",
+    paymentUnderWay: false,
   };
 }

@@ -16,7 +16,7 @@ import { createPostgresHandle, migrate } from "@/db/client";
 import { billingFacts, type BillingFacts } from "@/scripts/lib/billing-facts";
 import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { previousPeriod } from "@/lib/billing/period";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runScript } from "../lib/run-script";
 import { check, type Check } from "./report";
@@ -122,7 +122,7 @@ export async function benchBilling(o: BillingBenchOptions = {}): Promise<Billing
   const accounts = o.accounts ?? 10_000;
   const usageLines = o.usageLines ?? 30;
   const log = o.log ?? (() => {});
-  const period = previousPeriod(todayIn(PROVIDER_TIME_ZONE));
+  const period = previousPeriod(accountToday(PROVIDER_TIME_ZONE));
   const url = withDatabase(adminUrl, name);
   const pairUrl = withDatabase(adminUrl, pairName);
 

@@ -10,7 +10,7 @@ import { createPostgresHandle, migrate, rows, type Database } from "@/db/client"
 // The same deterministic PRNG as the demo seed, so the long invoice is the same in every database.
 import { PRODUCTS, prng, resetDatabase, seedScale } from "@/scripts/seed";
 import * as s from "@/db/schema";
-import { addMonths, endOfMonth, startOfMonth, todayIn } from "@/lib/dates";
+import { addMonths, endOfMonth, startOfMonth, accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { issuedCustomerOf } from "@/lib/invoices/customer";
 import { computeTotals, lineAmountMinor } from "@/lib/money";
@@ -124,7 +124,7 @@ export async function prepareBenchDatabase(
         `seeding ${accounts.toLocaleString("en")} accounts × ${plan.invoicesPerAccount} invoices × ${plan.linesPerInvoice} lines + one account with ${plan.bigAccountInvoices.toLocaleString("en")} invoices…`,
       );
       const started = Date.now();
-      await seedScale(db, todayIn(PROVIDER_TIME_ZONE), {
+      await seedScale(db, accountToday(PROVIDER_TIME_ZONE), {
         accounts,
         invoicesPerAccount: plan.invoicesPerAccount,
         linesPerInvoice: plan.linesPerInvoice,
@@ -232,7 +232,7 @@ async function ensureLongInvoice(
 
   const lines = longInvoiceLines();
   const totals = computeTotals(lines);
-  const today = todayIn(PROVIDER_TIME_ZONE);
+  const today = accountToday(PROVIDER_TIME_ZONE);
   const invoiceDate = startOfMonth(today);
   const periodStart = addMonths(invoiceDate, -1);
   const number = await db.transaction(async (tx) => {

@@ -6,13 +6,13 @@
 import type postgres from "postgres";
 import type { Database } from "@/db/client";
 import { seedScale } from "@/scripts/seed";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 
 export type Payable = { email: string; number: number; amountMinor: bigint };
 
 export async function seedPayable(db: Database, accounts: number): Promise<void> {
-  await seedScale(db, todayIn(PROVIDER_TIME_ZONE), {
+  await seedScale(db, accountToday(PROVIDER_TIME_ZONE), {
     accounts,
     invoicesPerAccount: 3,
     linesPerInvoice: 2,

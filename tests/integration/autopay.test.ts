@@ -15,7 +15,7 @@ import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments
 import { updateInvoiceSettings } from "@/lib/account/settings";
 import { queueReminders } from "@/lib/billing/remind";
 import { issueCreditNote } from "@/lib/billing/credit";
-import { addDays, todayIn } from "@/lib/dates";
+import { addDays, accountToday } from "@/lib/dates";
 import { claimAttempt } from "@/lib/payments/autopay/charge";
 import { runAutomaticPayments } from "@/lib/payments/autopay/run";
 import { RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
@@ -355,7 +355,7 @@ describe("the cron route", () => {
       const ok = await call("Bearer autopay-cron-secret-0123456789");
       expect(ok.status).toBe(200);
       // The route runs for today's real date in the account's time zone.
-      const today = todayIn("Europe/Stockholm");
+      const today = accountToday("Europe/Stockholm");
       expect(await ok.json()).toMatchObject({ charged: owed.filter((o) => o.dueDate <= today).length, declined: 0 });
     } finally {
       if (saved === undefined) delete process.env.CRON_SECRET;

@@ -13,7 +13,7 @@ import { issueCreditNote } from "@/lib/billing/credit";
 import { parsePeriod, previousPeriod } from "@/lib/billing/period";
 import { queueReminders, type RemindSummary } from "@/lib/billing/remind";
 import { runBilling } from "@/lib/billing/run";
-import { addDays, todayIn } from "@/lib/dates";
+import { addDays, accountToday } from "@/lib/dates";
 import { resetTables, setupTestDatabase } from "../setup/db";
 import { issued, makeAccount, outbox, runScript, type OutboxRow } from "./billing-fixtures";
 
@@ -146,8 +146,8 @@ describe("which invoices get reminders", () => {
 
   it("goes by each account's own date in its time zone", async () => {
     // Kiritimati (UTC+14) is always a day or more ahead of Pago Pago (UTC−11).
-    const ahead = todayIn("Pacific/Kiritimati");
-    const behind = todayIn("Pacific/Pago_Pago");
+    const ahead = accountToday("Pacific/Kiritimati");
+    const behind = accountToday("Pacific/Pago_Pago");
     expect(ahead > behind).toBe(true);
     const issueDay = addDays(behind, -20);
     const period = previousPeriod(issueDay);

@@ -5,14 +5,21 @@
  * go to the account's verified Billing addresses only, and no other account is touched.
  */
 import { and, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { accounts, auditEvents, contactEmails, emailOutbox, savedCards } from "@/db/schema";
 import { runCardNotices } from "@/lib/payments/card-notices";
 import { removeSavedCard } from "@/lib/payments/saved-card";
 import { setupTestDatabase } from "../setup/db";
 import { freshDemo } from "./helpers";
 
-const { db } = await setupTestDatabase();
+const { db, kind, url } = await setupTestDatabase();
+// Connections of their own, beside the pool, to hold a lock while a removal waits (PostgreSQL only).
+const holder = kind === "postgres" ? postgres(url!, { max: 1, onnotice: () => {} }) : undefined;
+const observer = kind === "postgres" ? postgres(url!, { max: 1, onnotice: () => {} }) : undefined;
+afterAll(async () => {
+  await Promise.all([holder?.end({ timeout: 1 }), observer?.end({ timeout: 1 })]);
+});
 
 let accountId = "";
 let otherAccountId = "";
@@ -143,5 +150,27 @@ describe("removing the card", () => {
     expect(await db.select().from(savedCards).where(eq(savedCards.accountId, accountId))).toHaveLength(1);
     expect(await automaticPaymentOf(accountId)).toBe(true);
     expect(await switchOffs()).toEqual([]);
+  });
+});
+
+describe.skipIf(kind !== "postgres")("a removal beside the daily run", () => {
+  it("takes the account row before it touches the card, so a run holding the account never sees a card half removed", async () => {
+    let removal: ReturnType<typeof removeSavedCard> | undefined;
+    await holder!.begin(async (run) => {
+      // The daily run's applyNotice holds the account row while it decides on an "expired" notice.
+      await run`select id from accounts where id = ${accountId} for update`;
+      removal = removeSavedCard(db, accountId, userId);
+      for (let i = 0; ; i++) {
+        const [waiting] = await observer!<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+        if (waiting!.n === 1) break;
+        if (i > 500) throw new Error("the removal never waited for the account row");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // The card is untouched (no delete under way holds it): the removal waits its turn.
+      const cards = await observer!`select id from saved_cards where account_id = ${accountId} for update nowait`;
+      expect(cards).toHaveLength(1);
+    });
+    expect(await removal).toMatchObject({ removed: true });
+    expect(await db.select().from(savedCards).where(eq(savedCards.accountId, accountId))).toEqual([]);
   });
 });

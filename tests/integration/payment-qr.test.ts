@@ -5,12 +5,14 @@
  * bank statement line made from what the code says settles the invoice, whose next PDF has no
  * code. EUR (EPC SEPA) and SEK (the Swedish banks' invoice QR).
  */
+import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { paymentAllocations, payments } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
 import { getInvoiceDetail, type InvoiceDetail } from "@/lib/invoices/detail";
-import { pdfData } from "@/lib/invoices/pdf";
+import { findInvoicePdf, invoicePdf, pdfData } from "@/lib/invoices/pdf";
 import { toDecimalString } from "@/lib/money";
 import { importStatementLines } from "@/lib/payments/bank-import";
 import { closePdfPool, renderInvoicePdf } from "@/lib/pdf/render";
@@ -40,7 +42,10 @@ const detail = (number: number) => getInvoiceDetail(db, accountId, number, TODAY
 
 /** The code on the PDF's last page (the summary's), read from its right part where it stands. */
 async function pdfQr(invoice: InvoiceDetail): Promise<string | null> {
-  const pdf = await renderInvoicePdf(pdfData(invoice, "en"));
+  return qrOn(await renderInvoicePdf(pdfData(invoice, "en")));
+}
+
+async function qrOn(pdf: Uint8Array): Promise<string | null> {
   const pages = (Buffer.from(pdf).toString("latin1").match(/\/Type \/Page\b(?!s)/g) ?? []).length;
   return decodePdfQr(pdf, pages, { fromX: 0.6 });
 }
@@ -102,5 +107,25 @@ describe.skipIf(!hasPdftoppm)("the invoice PDF's payment QR code", { timeout: 60
       pt: "BG",
       acc: provider.bankgiro,
     });
+  });
+
+  it("has no code while a card payment is under way, neither drawn anew nor from storage, and gets it back when the payment fails", async () => {
+    const invoice = await issueOctober("EUR");
+    expect(await qrOn((await invoicePdf(db, invoice, "en")).bytes)).not.toBeNull();
+
+    const [payment] = await db
+      .insert(payments)
+      .values({ accountId, provider: "sandbox", method: "card", state: "processing", amountMinor: invoice.outstandingMinor, currency: "EUR", providerReference: "cs_under_way" })
+      .returning({ id: payments.id });
+    await db.insert(paymentAllocations).values({ paymentId: payment!.id, invoiceId: invoice.id, amountMinor: invoice.outstandingMinor });
+    const underWay = (await detail(invoice.number))!;
+    expect(underWay.status).toBe("processing");
+    expect(await qrOn((await invoicePdf(db, underWay, "en")).bytes)).toBeNull();
+    // The stored PDF (with its code) is not current while the payment is open, and none drawn now is kept.
+    expect((await findInvoicePdf(db, accountId, invoice.number, "en"))!.stored).toBeNull();
+
+    await db.update(payments).set({ state: "failed" }).where(eq(payments.id, payment!.id));
+    const failed = (await detail(invoice.number))!;
+    expect(await qrOn((await invoicePdf(db, failed, "en")).bytes)).not.toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * missed goes out late, up to the day before the charge; none on the day of it.
  */
 import type { Database } from "@/db/client";
-import { todayIn, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { noticeCandidates } from "./due";
 import { queueChargeNotice } from "./emails";
@@ -12,7 +12,7 @@ import { NOTICE_DAYS_BEFORE, noticeDate } from "./schedule";
 
 /** Queues the notices due; the number queued. `latest` and `earliest` bound today's date anywhere on Earth. */
 export async function queueNotices(db: Database, opts: { today?: string; latest: string; earliest: string }): Promise<number> {
-  const today = todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE));
+  const today = todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE));
   const candidates = (await noticeCandidates(db, opts.latest, opts.earliest, NOTICE_DAYS_BEFORE)).filter((c) => {
     const t = today(c.timeZone);
     return noticeDate(c.dueDate) <= t && t < c.dueDate;

@@ -10,7 +10,7 @@
  */
 import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
-import { todayIn, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runCardNotices, type CardNoticeSummary } from "../card-notices";
 import type { PaymentProvider } from "../provider";
@@ -78,7 +78,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 8, 16));
   const cardNotices = await runCardNotices(db, { today: opts.today });
   const summary: AutopaySummary = { resumed: 0, charged: 0, declined: 0, unanswered: 0, skipped: 0, noticesQueued: 0, cardNotices, elapsedMs: 0 };
-  const today = todayPerTimeZone(opts.today, () => todayIn(PROVIDER_TIME_ZONE));
+  const today = todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE));
   const outOfTime = () => opts.timeBudgetMs !== undefined && performance.now() - started > opts.timeBudgetMs;
 
   for (const r of await resumeOpenAttempts(db, provider)) {
@@ -86,7 +86,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
     tally(summary, r);
   }
   // The latest date anywhere on Earth bounds which invoices can be due somewhere today.
-  const latest = opts.today ?? todayIn("Pacific/Kiritimati");
+  const latest = opts.today ?? accountToday("Pacific/Kiritimati");
   let cursor: string | null = null;
   while (!outOfTime()) {
     const batch = await dueCandidates(db, provider.name, latest, cursor, batchSize);
@@ -100,7 +100,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
       if (!outOfTime()) await chargeCandidate(db, provider, c, attempt, today(c.timeZone), summary);
     });
   }
-  summary.noticesQueued = await queueNotices(db, { today: opts.today, latest, earliest: opts.today ?? todayIn("Etc/GMT+12") });
+  summary.noticesQueued = await queueNotices(db, { today: opts.today, latest, earliest: opts.today ?? accountToday("Etc/GMT+12") });
   summary.elapsedMs = performance.now() - started;
   return summary;
 }

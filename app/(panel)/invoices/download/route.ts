@@ -5,7 +5,7 @@
 import { Zip, ZipPassThrough } from "fflate";
 import { getInvoicePdf, getInvoicesByNumbers, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { badRequest, notFoundFor } from "@/lib/http";
 import { invoiceCsv } from "@/lib/invoices/csv";
 
@@ -61,7 +61,7 @@ export async function GET(request: Request) {
   return new Response(body, {
     headers: {
       "content-type": "application/zip",
-      "content-disposition": `attachment; filename="Cumulus-invoices-${todayIn(viewer.account.timeZone)}.zip"`,
+      "content-disposition": `attachment; filename="Cumulus-invoices-${accountToday(viewer.account.timeZone)}.zip"`,
       "cache-control": "no-store",
     },
   });

@@ -2,7 +2,7 @@
 import { csvDownloadResponse, invalidFilterResponse } from "@/lib/csv";
 import { streamInvoiceRows } from "@/lib/dal/invoices";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { CSV_HEADER, invoiceCsvRecord } from "@/lib/invoices/csv";
 import { parseListParams } from "@/lib/invoices/list";
 import { notFoundResponse } from "@/lib/http";
@@ -12,6 +12,6 @@ export async function GET(request: Request) {
   if (!canReadInvoices(viewer)) return notFoundResponse();
   const parsed = parseListParams(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.ok) return invalidFilterResponse(parsed.errors);
-  const name = `Cumulus-invoices-${todayIn(viewer.account.timeZone)}.csv`;
+  const name = `Cumulus-invoices-${accountToday(viewer.account.timeZone)}.csv`;
   return csvDownloadResponse(name, CSV_HEADER, streamInvoiceRows(viewer, parsed.params), invoiceCsvRecord);
 }

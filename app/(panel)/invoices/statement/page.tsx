@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { errorProps, FieldError, FILTER_BUTTON_CLASS, FILTER_INPUT_CLASS, SECONDARY_BUTTON_CLASS, typedValue, type SearchParamsRecord } from "@/components/lists/list-controls";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { parseStatementParams, statementPeriod, STATEMENT_PERIODS, type StatementPeriodParams } from "@/lib/billing/statement-output";
-import { accountToday } from "@/lib/dal/invoices";
+import { viewerToday } from "@/lib/dal/invoices";
 import { requireInvoiceReader } from "@/lib/dal/session";
 import { getStatement } from "@/lib/dal/statement";
 import { formatDate } from "@/lib/dates";
@@ -52,7 +52,7 @@ function PeriodForm({ params, errors, raw }: { params: StatementPeriodParams; er
 export default async function StatementPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const viewer = await requireInvoiceReader();
   const raw = await searchParams;
-  const today = accountToday(viewer);
+  const today = viewerToday(viewer);
   const parsed = parseStatementParams(raw, today);
   const period = statementPeriod(parsed.params, today);
   const statement = parsed.ok ? await getStatement(viewer, period) : null;

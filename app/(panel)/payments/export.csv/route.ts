@@ -2,7 +2,7 @@
 import { csvDownloadResponse, invalidFilterResponse } from "@/lib/csv";
 import { streamPaymentRows } from "@/lib/dal/payments";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
-import { todayIn } from "@/lib/dates";
+import { accountToday } from "@/lib/dates";
 import { notFoundResponse } from "@/lib/http";
 import { PAYMENT_CSV_HEADER, paymentCsvRecord } from "@/lib/payments/csv";
 import { parsePaymentListParams } from "@/lib/payments/list";
@@ -13,6 +13,6 @@ export async function GET(request: Request) {
   const parsed = parsePaymentListParams(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.ok) return invalidFilterResponse(parsed.errors);
   const { timeZone, language } = viewer.account;
-  const name = `Cumulus-payments-${todayIn(timeZone)}.csv`;
+  const name = `Cumulus-payments-${accountToday(timeZone)}.csv`;
   return csvDownloadResponse(name, PAYMENT_CSV_HEADER, streamPaymentRows(viewer, parsed.params), (r) => paymentCsvRecord(r, timeZone, language));
 }
