@@ -12,8 +12,8 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
- *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10,
- *                                      not in a run without --only); comma-separated
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10);
+ *                                      comma-separated
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
