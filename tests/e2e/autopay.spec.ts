@@ -106,6 +106,13 @@ test("turn automatic payment on, see what it will charge, and the run pays the i
   await expect(row).toContainText(dueDate);
   await expect(row).toContainText("EUR");
   await expectNoSeriousA11yViolations(page);
+  // On a phone the confirm step fits the width there is, its button within reach.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await confirm.getByRole("button", { name: "Turn on and save" }).scrollIntoViewIfNeeded();
+  await expect(confirm.getByRole("button", { name: "Turn on and save" })).toBeInViewport();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await expectNoSeriousA11yViolations(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
   await confirm.getByRole("button", { name: "Turn on and save" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   const again = await openSettings(page);
