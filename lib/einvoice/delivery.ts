@@ -121,7 +121,7 @@ export async function deliverEInvoices(db: Database, opts: { limit?: number } = 
     if (!item) break;
     result.claimed++;
     try {
-      const ubl = await eInvoiceFor(db, item.accountId, item.number, accountToday(item.timeZone), item.language);
+      const ubl = await eInvoiceFor(db, item.accountId, item.number, accountToday(item.timeZone), item.language, item.participantId);
       if (!ubl) throw new PermanentDeliveryError(`invoice ${item.number} is gone`);
       await record(db, item, { deliveredTo: await handOver(item, ubl.xml, ubl.fileName) });
       result.sent++;

@@ -52,10 +52,20 @@ async function productCategories(db: Executor, codes: string[]): Promise<Map<str
   return new Map(found.map((p) => [p.code, p.vatCategory]));
 }
 
-/** Builds the UBL of an invoice already read, in `language`. */
-export async function eInvoiceOf(db: Executor, accountId: string, invoice: InvoiceDetail, language: Language): Promise<string> {
-  const [[account], categories, pdf] = await Promise.all([
-    db.select({ peppolParticipantId: accounts.peppolParticipantId }).from(accounts).where(eq(accounts.id, accountId)).limit(1),
+/** The account's participant id now: for a download, which is not addressed to anyone in particular. */
+async function currentParticipantId(db: Executor, accountId: string): Promise<string | null> {
+  const [account] = await db.select({ peppolParticipantId: accounts.peppolParticipantId }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return account?.peppolParticipantId ?? null;
+}
+
+/**
+ * Builds the UBL of an invoice already read, in `language`. A delivery passes the participant id
+ * it is addressed to (the one queued), so the buyer's EndpointID is the receiver the access
+ * point is told, even when the account changed its id since.
+ */
+export async function eInvoiceOf(db: Executor, accountId: string, invoice: InvoiceDetail, language: Language, receiver?: string): Promise<string> {
+  const [participantId, categories, pdf] = await Promise.all([
+    receiver ?? currentParticipantId(db, accountId),
     productCategories(db, invoice.lines.map((l) => l.productCode)),
     invoicePdf(db, invoice, language),
   ]);
@@ -65,14 +75,14 @@ export async function eInvoiceOf(db: Executor, accountId: string, invoice: Invoi
     lineCategories: invoice.lines.map((l) => lineCategory(l.vatRateBp, invoice.vatCategory, categories.get(l.productCode) ?? null)),
     creditedInvoice: credited ? { number: credited.number, invoiceDate: credited.invoiceDate } : null,
     sellerEndpoint: sellerParticipantId(),
-    buyerEndpoint: buyerParticipantId(account?.peppolParticipantId ?? null, invoice.customer),
+    buyerEndpoint: buyerParticipantId(participantId, invoice.customer),
     pdf: { bytes: pdf.bytes, fileName: pdfFileName(invoice) },
   });
 }
 
-/** The account's invoice `number` as UBL, or null when it has no such invoice. */
-export async function eInvoiceFor(db: Executor, accountId: string, number: number, today: string, language: Language) {
+/** The account's invoice `number` as UBL (to `receiver` when delivered), or null when it has no such invoice. */
+export async function eInvoiceFor(db: Executor, accountId: string, number: number, today: string, language: Language, receiver?: string) {
   const invoice = await getInvoiceDetail(db, accountId, number, today);
   if (!invoice) return null;
-  return { xml: await eInvoiceOf(db, accountId, invoice, language), fileName: ublFileName(invoice) };
+  return { xml: await eInvoiceOf(db, accountId, invoice, language, receiver), fileName: ublFileName(invoice) };
 }

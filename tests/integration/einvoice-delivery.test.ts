@@ -157,6 +157,18 @@ describe("delivery to an access point", () => {
     expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "sent", deliveredTo: "https://ap.example/messages/42" }]);
   });
 
+  it("addresses the XML to the participant the document was queued for, like the receiver header, after the account changed its id", async () => {
+    answer = 202;
+    const accountId = await makeAccount(db, { name: "Byte AB", countryCode: "SE" }, OCTOBER.start);
+    await receivesByPeppol(accountId, "0088:7300010000001");
+    await billOctober();
+    await receivesByPeppol(accountId, PARTICIPANT);
+    expect(await deliverEInvoices(db)).toMatchObject({ sent: 1 });
+    expect(received[0]!.headers["x-peppol-receiver"]).toBe("0088:7300010000001");
+    const endpoint = parseUbl(received[0]!.body).get("cac:AccountingCustomerParty", "cac:Party", "cbc:EndpointID");
+    expect([endpoint.attr("schemeID"), endpoint.text]).toEqual(["0088", "7300010000001"]);
+  });
+
   it("retries after a server error and gives up at once on a refusal", async () => {
     const accountId = await makeAccount(db, { name: "Retry AB", countryCode: "SE" }, OCTOBER.start);
     await receivesByPeppol(accountId);
