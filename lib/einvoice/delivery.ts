@@ -13,6 +13,7 @@ import { einvoiceOutbox, invoices } from "@/db/schema";
 import { accountToday } from "@/lib/dates";
 import { backoffMs, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
 import { env } from "@/lib/env";
+import { isPermanentRefusal, retryAfterMs } from "./answer";
 import { eInvoiceFor, sellerParticipantId } from "./document";
 import { formatParticipantId } from "./participant";
 
@@ -64,8 +65,18 @@ async function claimOne(db: Database): Promise<Claimed | null> {
   };
 }
 
-/** A refusal that will not change on a retry (the access point answered 4xx). */
+/** A refusal that will not change on a retry (the access point answered a 4xx that is not "not now"). */
 class PermanentDeliveryError extends Error {}
+
+/** A "not now" (408, 409, 425, 429 or 5xx), with the wait the access point asked for, if any. */
+class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly waitMs: number | null,
+  ) {
+    super(message);
+  }
+}
 
 /** Hands one document over; returns where it went (the access point's answer, or the file). */
 async function handOver(item: Claimed, xml: string, fileName: string): Promise<string> {
@@ -93,8 +104,8 @@ async function handOver(item: Claimed, xml: string, fileName: string): Promise<s
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await response.text()).slice(0, 500);
-  if (response.status >= 400 && response.status < 500) throw new PermanentDeliveryError(`access point refused it: ${response.status} ${body}`);
-  if (!response.ok) throw new Error(`access point answered ${response.status} ${body}`);
+  if (isPermanentRefusal(response.status)) throw new PermanentDeliveryError(`access point refused it: ${response.status} ${body}`);
+  if (!response.ok) throw new RetryLaterError(`access point answered ${response.status} ${body}`, retryAfterMs(response.headers.get("retry-after"), Date.now()));
   return response.headers.get("location") ?? (body.trim() || e.PEPPOL_ACCESS_POINT_URL);
 }
 
@@ -104,9 +115,10 @@ async function record(db: Database, item: Claimed, outcome: { deliveredTo: strin
     return;
   }
   const final = outcome.error instanceof PermanentDeliveryError || item.attempts >= MAX_ATTEMPTS;
+  const waitMs = (outcome.error instanceof RetryLaterError ? outcome.error.waitMs : null) ?? backoffMs(item.attempts);
   await db.execute(
     sql`update einvoice_outbox set status = ${final ? "failed" : "pending"}, locked_until = null, last_error = ${outcome.error.message},
-        next_attempt_at = now() + ${sql.raw(`interval '${backoffMs(item.attempts) / 1000} seconds'`)} where id = ${item.id}`,
+        next_attempt_at = now() + ${sql.raw(`interval '${Math.ceil(waitMs / 1000)} seconds'`)} where id = ${item.id}`,
   );
   console.warn(`einvoice: invoice ${item.number} for ${item.participantId}, attempt ${item.attempts}: ${final ? "failed for good" : "will retry"}: ${outcome.error.message}`);
 }

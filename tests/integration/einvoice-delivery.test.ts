@@ -126,7 +126,7 @@ describe("delivery to an access point", () => {
       req.on("data", (c: Buffer) => (body += c.toString("utf8")));
       req.on("end", () => {
         received.push({ headers: req.headers, body });
-        res.writeHead(answer, answer < 300 ? { location: "https://ap.example/messages/42" } : {}).end(answer < 300 ? "" : "no such participant");
+        res.writeHead(answer, answer < 300 ? { location: "https://ap.example/messages/42" } : answer === 429 ? { "retry-after": "600" } : {}).end(answer < 300 ? "" : "no such participant");
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -183,6 +183,22 @@ describe("delivery to an access point", () => {
     expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "failed", attempts: 2, lastError: expect.stringContaining("no such participant") }]);
     await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
     expect(await deliverEInvoices(db)).toMatchObject({ claimed: 0 });
+  });
+
+  it("retries a 408, 409, 425 or 429 instead of giving up, after the wait a Retry-After asks for", async () => {
+    const accountId = await makeAccount(db, { name: "Vänta AB", countryCode: "SE" }, OCTOBER.start);
+    await receivesByPeppol(accountId);
+    const [invoice] = await billOctober();
+    for (const [i, status] of [408, 409, 425, 429].entries()) {
+      await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
+      answer = status;
+      expect(await deliverEInvoices(db)).toMatchObject({ claimed: 1, failed: 1 });
+      expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "pending", attempts: i + 1, lastError: expect.stringContaining(String(status)) }]);
+    }
+    // The 429 asked for 600 s, longer than the backoff after 4 attempts (8 min).
+    const [wait] = await rows<{ s: string }>(db, sql`select extract(epoch from next_attempt_at - now())::int::text as s from einvoice_outbox`);
+    expect(Number(wait!.s)).toBeGreaterThan(590);
+    expect(Number(wait!.s)).toBeLessThanOrEqual(600);
   });
 });
 
