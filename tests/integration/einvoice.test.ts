@@ -267,6 +267,20 @@ describe("credit note", () => {
   });
 });
 
+describe("PEPPOL-EN16931-R010: the buyer's EndpointID without a participant id", () => {
+  it("is the one the customer's organisation or VAT number gives where the scheme is certain, else absent (docs/einvoice.md)", async () => {
+    const endpoint = async (key: string) => {
+      const { doc } = await ublOf(accountIds[key]!, invoiceOf[key]!.number, "en");
+      const party = doc.get("cac:AccountingCustomerParty", "cac:Party");
+      return party.has("cbc:EndpointID") ? `${party.get("cbc:EndpointID").attr("schemeID")}:${party.get("cbc:EndpointID").text}` : null;
+    };
+    expect(await endpoint("se")).toBe("0007:5567321707");
+    expect(await endpoint("fi")).toBe("0216:003701114552");
+    expect(await endpoint("noSv")).toBe("0192:974760673");
+    expect(await endpoint("us")).toBeNull();
+  });
+});
+
 describe("an operator's IBAN without a BIC", () => {
   afterEach(() => {
     delete process.env.CUMULUS_PROVIDER_IBAN;
