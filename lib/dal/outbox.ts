@@ -11,7 +11,10 @@ import { countDue, drainOutbox, type DrainOptions } from "@/lib/email/sender";
 export async function sendOutboxBatch(options: DrainOptions) {
   await databaseReady();
   const db = getDb();
+  const started = Date.now();
   const result = await drainOutbox(db, options);
-  await deliverEInvoices(db, { limit: options.limit });
+  // E-invoices get what the emails left of the budget, so the function ends before its host kills it.
+  const timeBudgetMs = options.timeBudgetMs === undefined ? undefined : Math.max(0, options.timeBudgetMs - (Date.now() - started));
+  await deliverEInvoices(db, { limit: options.limit, timeBudgetMs });
   return { result, due: await countDue(db) };
 }

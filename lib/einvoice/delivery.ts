@@ -11,8 +11,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { einvoiceOutbox, invoices } from "@/db/schema";
 import { accountToday } from "@/lib/dates";
-import { backoffMs, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
+import { backoffMs, LEASE_MS, MAX_ATTEMPTS, outboxClaim, outboxRowDue } from "@/lib/email/sender";
 import { env } from "@/lib/env";
+import { isPermanentRefusal, retryAfterMs } from "./answer";
 import { eInvoiceFor, sellerParticipantId } from "./document";
 import { formatParticipantId } from "./participant";
 
@@ -32,7 +33,8 @@ export async function queueEInvoices(tx: Executor, invoiceIds: readonly string[]
   return queued.length;
 }
 
-type Claimed = { id: bigint; attempts: number; accountId: string; number: number; participantId: string; language: "en" | "sv"; timeZone: string };
+/** `lockedUntil` is the claim's lease as the database wrote it: with `attempts`, what a record must still find. */
+type Claimed = { id: bigint; attempts: number; lockedUntil: string; accountId: string; number: number; participantId: string; language: "en" | "sv"; timeZone: string };
 
 async function claimOne(db: Database): Promise<Claimed | null> {
   const [row] = await rows<Record<string, string>>(
@@ -49,13 +51,14 @@ async function claimOne(db: Database): Promise<Claimed | null> {
       set ${outboxClaim}
       from due, invoices i, accounts a
       where o.id = due.id and i.id = o.invoice_id and a.id = o.account_id
-      returning o.id::text as id, o.attempts::text as attempts, o.account_id::text as account_id, i.number::text as number,
+      returning o.id::text as id, o.attempts::text as attempts, o.locked_until::text as locked_until, o.account_id::text as account_id, i.number::text as number,
                 o.participant_id, a.language::text as language, a.time_zone`,
   );
   if (!row) return null;
   return {
     id: BigInt(row.id!),
     attempts: Number(row.attempts),
+    lockedUntil: row.locked_until!,
     accountId: row.account_id!,
     number: Number(row.number),
     participantId: row.participant_id!,
@@ -64,8 +67,18 @@ async function claimOne(db: Database): Promise<Claimed | null> {
   };
 }
 
-/** A refusal that will not change on a retry (the access point answered 4xx). */
+/** A refusal that will not change on a retry (the access point answered a 4xx that is not "not now"). */
 class PermanentDeliveryError extends Error {}
+
+/** A "not now" (408, 409, 425, 429 or 5xx), with the wait the access point asked for, if any. */
+class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly waitMs: number | null,
+  ) {
+    super(message);
+  }
+}
 
 /** Hands one document over; returns where it went (the access point's answer, or the file). */
 async function handOver(item: Claimed, xml: string, fileName: string): Promise<string> {
@@ -93,35 +106,52 @@ async function handOver(item: Claimed, xml: string, fileName: string): Promise<s
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await response.text()).slice(0, 500);
-  if (response.status >= 400 && response.status < 500) throw new PermanentDeliveryError(`access point refused it: ${response.status} ${body}`);
-  if (!response.ok) throw new Error(`access point answered ${response.status} ${body}`);
+  if (isPermanentRefusal(response.status)) throw new PermanentDeliveryError(`access point refused it: ${response.status} ${body}`);
+  if (!response.ok) throw new RetryLaterError(`access point answered ${response.status} ${body}`, retryAfterMs(response.headers.get("retry-after"), Date.now()));
   return response.headers.get("location") ?? (body.trim() || e.PEPPOL_ACCESS_POINT_URL);
 }
 
+/**
+ * Records the outcome, only while this sender still holds the row: a sender that outlived its
+ * lease must not overwrite the claim of the one that took the row over (which hands the document
+ * over again under the same idempotency key).
+ */
 async function record(db: Database, item: Claimed, outcome: { deliveredTo: string } | { error: Error }) {
+  const held = sql`id = ${item.id} and status = 'sending' and attempts = ${item.attempts} and locked_until = ${item.lockedUntil}::timestamptz`;
+  let updated: { id: string }[];
   if ("deliveredTo" in outcome) {
-    await db.execute(sql`update einvoice_outbox set status = 'sent', sent_at = now(), locked_until = null, delivered_to = ${outcome.deliveredTo}, last_error = null where id = ${item.id}`);
-    return;
+    updated = await rows(db, sql`update einvoice_outbox set status = 'sent', sent_at = now(), locked_until = null, delivered_to = ${outcome.deliveredTo}, last_error = null where ${held} returning id::text as id`);
+  } else {
+    const final = outcome.error instanceof PermanentDeliveryError || item.attempts >= MAX_ATTEMPTS;
+    const waitMs = (outcome.error instanceof RetryLaterError ? outcome.error.waitMs : null) ?? backoffMs(item.attempts);
+    updated = await rows(
+      db,
+      sql`update einvoice_outbox set status = ${final ? "failed" : "pending"}, locked_until = null, last_error = ${outcome.error.message},
+          next_attempt_at = now() + ${sql.raw(`interval '${Math.ceil(waitMs / 1000)} seconds'`)} where ${held} returning id::text as id`,
+    );
+    console.warn(`einvoice: invoice ${item.number} for ${item.participantId}, attempt ${item.attempts}: ${final ? "failed for good" : "will retry"}: ${outcome.error.message}`);
   }
-  const final = outcome.error instanceof PermanentDeliveryError || item.attempts >= MAX_ATTEMPTS;
-  await db.execute(
-    sql`update einvoice_outbox set status = ${final ? "failed" : "pending"}, locked_until = null, last_error = ${outcome.error.message},
-        next_attempt_at = now() + ${sql.raw(`interval '${backoffMs(item.attempts) / 1000} seconds'`)} where id = ${item.id}`,
-  );
-  console.warn(`einvoice: invoice ${item.number} for ${item.participantId}, attempt ${item.attempts}: ${final ? "failed for good" : "will retry"}: ${outcome.error.message}`);
+  if (updated.length === 0) {
+    console.warn(`einvoice: lost the claim on outbox #${item.id} (took longer than the ${LEASE_MS / 1000} s lease); the sender holding it now records the outcome`);
+  }
 }
 
 export type EInvoiceDrainResult = { claimed: number; sent: number; failed: number };
 
-/** Delivers due e-invoices, one at a time, until none is due or `limit` is reached. */
-export async function deliverEInvoices(db: Database, opts: { limit?: number } = {}): Promise<EInvoiceDrainResult> {
+/**
+ * Delivers due e-invoices, one at a time, until none is due, `limit` is reached or `timeBudgetMs`
+ * is spent (no new claim after it: a function killed mid-delivery leaves its row leased).
+ */
+export async function deliverEInvoices(db: Database, opts: { limit?: number; timeBudgetMs?: number } = {}): Promise<EInvoiceDrainResult> {
   const result: EInvoiceDrainResult = { claimed: 0, sent: 0, failed: 0 };
+  const started = Date.now();
   for (let left = opts.limit ?? 20; left > 0; left--) {
+    if (opts.timeBudgetMs !== undefined && Date.now() - started >= opts.timeBudgetMs) break;
     const item = await claimOne(db);
     if (!item) break;
     result.claimed++;
     try {
-      const ubl = await eInvoiceFor(db, item.accountId, item.number, accountToday(item.timeZone), item.language);
+      const ubl = await eInvoiceFor(db, item.accountId, item.number, accountToday(item.timeZone), item.language, item.participantId);
       if (!ubl) throw new PermanentDeliveryError(`invoice ${item.number} is gone`);
       await record(db, item, { deliveredTo: await handOver(item, ubl.xml, ubl.fileName) });
       result.sent++;

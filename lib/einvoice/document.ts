@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { getInvoiceDetail, type InvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfData, pdfFileName } from "@/lib/invoices/pdf";
 import { lineCategory } from "./codes";
-import { parseParticipantId, type ParticipantId } from "./participant";
+import { parseParticipantId, participantIdOf, type ParticipantId } from "./participant";
 import { buildUbl } from "./ubl";
 
 /** `Cumulus-2026-10-100034.xml`: named like the invoice's PDF. */
@@ -18,8 +18,9 @@ export function ublFileName(invoice: { number: number; invoiceDate: string }): s
 }
 
 /**
- * The provider's participant id: CUMULUS_PROVIDER_PEPPOL_ID (checked like a customer's), or a
- * Swedish provider's organisation number under 0007 as the operator configured it.
+ * The provider's participant id: CUMULUS_PROVIDER_PEPPOL_ID (checked like a customer's), else
+ * `0007:` + a Swedish provider's organisation number as configured, else the one its
+ * organisation or VAT number gives (participantIdOf), else none (docs/einvoice.md).
  */
 export function sellerParticipantId(): ParticipantId | null {
   const e = env();
@@ -28,22 +29,19 @@ export function sellerParticipantId(): ParticipantId | null {
     if (!parsed.ok) throw new Error(`CUMULUS_PROVIDER_PEPPOL_ID: ${parsed.message}`);
     return parsed.value;
   }
+  // A Swedish provider's organisation number is taken as configured (the demo's fails the Luhn check).
   const digits = e.CUMULUS_PROVIDER_ORG_NUMBER.replace(/\D/g, "");
-  return e.CUMULUS_PROVIDER_COUNTRY === "SE" && digits.length === 10 ? { scheme: "0007", identifier: digits } : null;
+  if (e.CUMULUS_PROVIDER_COUNTRY === "SE" && digits.length === 10) return { scheme: "0007", identifier: digits };
+  return participantIdOf({ countryCode: e.CUMULUS_PROVIDER_COUNTRY, organisationNumber: e.CUMULUS_PROVIDER_ORG_NUMBER, vatNumber: e.CUMULUS_PROVIDER_VAT_NUMBER });
 }
 
 /**
- * The buyer's endpoint: the account's Peppol participant id when it has one, else its
- * organisation number under 0007 for a Swedish customer that gave one, else none (EN 16931
- * allows it; a Peppol delivery always has the account's id).
+ * The buyer's endpoint: the participant id the document goes to (or the account's), else the one
+ * the customer's organisation or VAT number gives, else none (docs/einvoice.md: the gap).
  */
 function buyerParticipantId(stored: string | null, customer: InvoiceDetail["customer"]): ParticipantId | null {
-  for (const candidate of [stored, customer.countryCode === "SE" && customer.organisationNumber ? `0007:${customer.organisationNumber}` : null]) {
-    if (!candidate) continue;
-    const parsed = parseParticipantId(candidate);
-    if (parsed.ok) return parsed.value;
-  }
-  return null;
+  const parsed = stored ? parseParticipantId(stored) : null;
+  return parsed?.ok ? parsed.value : participantIdOf(customer);
 }
 
 async function productCategories(db: Executor, codes: string[]): Promise<Map<string, VatCategory>> {
@@ -52,10 +50,20 @@ async function productCategories(db: Executor, codes: string[]): Promise<Map<str
   return new Map(found.map((p) => [p.code, p.vatCategory]));
 }
 
-/** Builds the UBL of an invoice already read, in `language`. */
-export async function eInvoiceOf(db: Executor, accountId: string, invoice: InvoiceDetail, language: Language): Promise<string> {
-  const [[account], categories, pdf] = await Promise.all([
-    db.select({ peppolParticipantId: accounts.peppolParticipantId }).from(accounts).where(eq(accounts.id, accountId)).limit(1),
+/** The account's participant id now: for a download, which is not addressed to anyone in particular. */
+async function currentParticipantId(db: Executor, accountId: string): Promise<string | null> {
+  const [account] = await db.select({ peppolParticipantId: accounts.peppolParticipantId }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return account?.peppolParticipantId ?? null;
+}
+
+/**
+ * Builds the UBL of an invoice already read, in `language`. A delivery passes the participant id
+ * it is addressed to (the one queued), so the buyer's EndpointID is the receiver the access
+ * point is told, even when the account changed its id since.
+ */
+export async function eInvoiceOf(db: Executor, accountId: string, invoice: InvoiceDetail, language: Language, receiver?: string): Promise<string> {
+  const [participantId, categories, pdf] = await Promise.all([
+    receiver ?? currentParticipantId(db, accountId),
     productCategories(db, invoice.lines.map((l) => l.productCode)),
     invoicePdf(db, invoice, language),
   ]);
@@ -65,14 +73,14 @@ export async function eInvoiceOf(db: Executor, accountId: string, invoice: Invoi
     lineCategories: invoice.lines.map((l) => lineCategory(l.vatRateBp, invoice.vatCategory, categories.get(l.productCode) ?? null)),
     creditedInvoice: credited ? { number: credited.number, invoiceDate: credited.invoiceDate } : null,
     sellerEndpoint: sellerParticipantId(),
-    buyerEndpoint: buyerParticipantId(account?.peppolParticipantId ?? null, invoice.customer),
+    buyerEndpoint: buyerParticipantId(participantId, invoice.customer),
     pdf: { bytes: pdf.bytes, fileName: pdfFileName(invoice) },
   });
 }
 
-/** The account's invoice `number` as UBL, or null when it has no such invoice. */
-export async function eInvoiceFor(db: Executor, accountId: string, number: number, today: string, language: Language) {
+/** The account's invoice `number` as UBL (to `receiver` when delivered), or null when it has no such invoice. */
+export async function eInvoiceFor(db: Executor, accountId: string, number: number, today: string, language: Language, receiver?: string) {
   const invoice = await getInvoiceDetail(db, accountId, number, today);
   if (!invoice) return null;
-  return { xml: await eInvoiceOf(db, accountId, invoice, language), fileName: ublFileName(invoice) };
+  return { xml: await eInvoiceOf(db, accountId, invoice, language, receiver), fileName: ublFileName(invoice) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatParticipantId, PARTICIPANT_SCHEMES, parseParticipantId } from "./participant";
+import { formatParticipantId, PARTICIPANT_SCHEMES, parseParticipantId, participantIdOf } from "./participant";
 
 describe("parseParticipantId", () => {
   it("accepts each scheme's own example", () => {
@@ -31,5 +31,25 @@ describe("parseParticipantId", () => {
     const parsed = parseParticipantId(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.message).toMatch(message);
+  });
+});
+
+describe("participantIdOf", () => {
+  const of = (countryCode: string, organisationNumber: string | null, vatNumber: string | null) => {
+    const id = participantIdOf({ countryCode, organisationNumber, vatNumber });
+    return id && formatParticipantId(id);
+  };
+  it("derives the id where the scheme's identifier is the organisation number or the VAT number's digits", () => {
+    expect(of("SE", "556732-1707", "SE556732170701")).toBe("0007:5567321707");
+    expect(of("SE", null, "SE556732170701")).toBe("9955:SE556732170701");
+    expect(of("NO", null, "NO974760673MVA")).toBe("0192:974760673");
+    expect(of("DK", null, "DK13585628")).toBe("0184:13585628");
+    expect(of("FI", null, "FI01114552")).toBe("0216:003701114552");
+  });
+  it("gives none for other countries, and for numbers that fail their check digit", () => {
+    expect(of("DE", "HRB 12345", "DE136695976")).toBeNull();
+    expect(of("US", null, null)).toBeNull();
+    expect(of("NO", null, "NO974760674MVA")).toBeNull();
+    expect(of("FI", null, "SE556732170701")).toBeNull();
   });
 });

@@ -62,3 +62,27 @@ export function parseParticipantId(input: string): ParticipantParse {
 export function formatParticipantId(id: ParticipantId): string {
   return `${id.scheme}:${id.identifier}`;
 }
+
+/**
+ * The participant id a party's own registration numbers give, where the scheme is certain: the
+ * schemes above whose identifier is the organisation number or the VAT number's digits (SE org
+ * number 0007 or VAT number 9955, NO 0192, DK 0184, FI OVT 0216). Anyone else gets null;
+ * docs/einvoice.md says why no VAT number scheme is guessed.
+ */
+export function participantIdOf(party: { countryCode: string; organisationNumber: string | null; vatNumber: string | null }): ParticipantId | null {
+  const digits = (v: string | null) => (v ?? "").replace(/\D/g, "");
+  const vat = (party.vatNumber ?? "").replace(/\s/g, "").toUpperCase();
+  const own = vat.startsWith(party.countryCode) ? digits(vat) : "";
+  const candidates: Record<string, (string | null)[]> = {
+    SE: [party.organisationNumber && `0007:${digits(party.organisationNumber)}`, vat && `9955:${vat}`],
+    NO: [party.organisationNumber && `0192:${digits(party.organisationNumber)}`, own && `0192:${own}`],
+    DK: [party.organisationNumber && `0184:${digits(party.organisationNumber)}`, own && `0184:${own}`],
+    FI: [party.organisationNumber && `0216:0037${digits(party.organisationNumber)}`, own && `0216:0037${own}`],
+  };
+  for (const candidate of candidates[party.countryCode] ?? []) {
+    if (!candidate) continue;
+    const parsed = parseParticipantId(candidate);
+    if (parsed.ok) return parsed.value;
+  }
+  return null;
+}

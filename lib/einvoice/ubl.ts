@@ -179,7 +179,8 @@ function paymentMeans(root: Node, input: EInvoiceInput, creditNote: boolean) {
   const account = cac(means, "PayeeFinancialAccount");
   cbc(account, "ID", d.provider.iban.replace(/\s/g, ""));
   cbc(account, "Name", d.provider.name);
-  cbc(cac(account, "FinancialInstitutionBranch"), "ID", d.provider.bic);
+  // An operator may give an IBAN without a BIC; Peppol refuses an empty element (PEPPOL-EN16931-R008).
+  if (d.provider.bic) cbc(cac(account, "FinancialInstitutionBranch"), "ID", d.provider.bic);
 }
 
 function taxCategory(node: Node, category: VatCategoryCode, rateBp: number, language: InvoicePdfData["language"]) {

@@ -117,16 +117,20 @@ describe("delivery without an access point", () => {
 describe("delivery to an access point", () => {
   let server: http.Server;
   let answer = 202;
+  /** Runs before the access point answers: a slow access point, or another sender taking the row over. */
+  let beforeAnswer: (() => Promise<unknown>) | null = null;
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
 
   beforeEach(async () => {
     received.length = 0;
+    beforeAnswer = null;
     server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-      req.on("end", () => {
+      req.on("end", async () => {
         received.push({ headers: req.headers, body });
-        res.writeHead(answer, answer < 300 ? { location: "https://ap.example/messages/42" } : {}).end(answer < 300 ? "" : "no such participant");
+        await beforeAnswer?.();
+        res.writeHead(answer, answer < 300 ? { location: "https://ap.example/messages/42" } : answer === 429 ? { "retry-after": "600" } : {}).end(answer < 300 ? "" : "no such participant");
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -157,6 +161,18 @@ describe("delivery to an access point", () => {
     expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "sent", deliveredTo: "https://ap.example/messages/42" }]);
   });
 
+  it("addresses the XML to the participant the document was queued for, like the receiver header, after the account changed its id", async () => {
+    answer = 202;
+    const accountId = await makeAccount(db, { name: "Byte AB", countryCode: "SE" }, OCTOBER.start);
+    await receivesByPeppol(accountId, "0088:7300010000001");
+    await billOctober();
+    await receivesByPeppol(accountId, PARTICIPANT);
+    expect(await deliverEInvoices(db)).toMatchObject({ sent: 1 });
+    expect(received[0]!.headers["x-peppol-receiver"]).toBe("0088:7300010000001");
+    const endpoint = parseUbl(received[0]!.body).get("cac:AccountingCustomerParty", "cac:Party", "cbc:EndpointID");
+    expect([endpoint.attr("schemeID"), endpoint.text]).toEqual(["0088", "7300010000001"]);
+  });
+
   it("retries after a server error and gives up at once on a refusal", async () => {
     const accountId = await makeAccount(db, { name: "Retry AB", countryCode: "SE" }, OCTOBER.start);
     await receivesByPeppol(accountId);
@@ -171,6 +187,43 @@ describe("delivery to an access point", () => {
     expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "failed", attempts: 2, lastError: expect.stringContaining("no such participant") }]);
     await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
     expect(await deliverEInvoices(db)).toMatchObject({ claimed: 0 });
+  });
+
+  it("retries a 408, 409, 425 or 429 instead of giving up, after the wait a Retry-After asks for", async () => {
+    const accountId = await makeAccount(db, { name: "Vänta AB", countryCode: "SE" }, OCTOBER.start);
+    await receivesByPeppol(accountId);
+    const [invoice] = await billOctober();
+    for (const [i, status] of [408, 409, 425, 429].entries()) {
+      await db.execute(sql`update einvoice_outbox set next_attempt_at = now()`);
+      answer = status;
+      expect(await deliverEInvoices(db)).toMatchObject({ claimed: 1, failed: 1 });
+      expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "pending", attempts: i + 1, lastError: expect.stringContaining(String(status)) }]);
+    }
+    // The 429 asked for 600 s, longer than the backoff after 4 attempts (8 min).
+    const [wait] = await rows<{ s: string }>(db, sql`select extract(epoch from next_attempt_at - now())::int::text as s from einvoice_outbox`);
+    expect(Number(wait!.s)).toBeGreaterThan(590);
+    expect(Number(wait!.s)).toBeLessThanOrEqual(600);
+  });
+
+  it("claims nothing more once the time budget is spent", async () => {
+    answer = 202;
+    for (const name of ["Först AB", "Sist AB"]) await receivesByPeppol(await makeAccount(db, { name, countryCode: "SE" }, OCTOBER.start));
+    await billOctober();
+    beforeAnswer = () => new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await deliverEInvoices(db, { timeBudgetMs: 100 })).toEqual({ claimed: 1, sent: 1, failed: 0 });
+    const statuses = await rows<{ status: string }>(db, sql`select status::text as status from einvoice_outbox order by status`);
+    expect(statuses.map((r) => r.status)).toEqual(["pending", "sent"]);
+  });
+
+  it("does not overwrite the claim of a sender that took the row over after the lease ran out", async () => {
+    answer = 202;
+    const accountId = await makeAccount(db, { name: "Lån AB", countryCode: "SE" }, OCTOBER.start);
+    await receivesByPeppol(accountId);
+    const [invoice] = await billOctober();
+    // While this sender waits for the access point, its lease runs out and another sender claims the row.
+    beforeAnswer = () => db.execute(sql`update einvoice_outbox set attempts = attempts + 1, locked_until = now() + interval '2 minutes'`);
+    await deliverEInvoices(db);
+    expect(await eInvoiceDeliveries(db, accountId, [invoice!.id])).toMatchObject([{ status: "sending", attempts: 2, deliveredTo: null }]);
   });
 });
 

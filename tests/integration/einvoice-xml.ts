@@ -71,3 +71,15 @@ export function cents(value: string): bigint {
   const v = BigInt(m[2]!) * 100n + BigInt((m[3] ?? "").padEnd(2, "0"));
   return m[1] ? -v : v;
 }
+
+/** Elements with neither child elements nor text (PEPPOL-EN16931-R008 forbids them), as "parent/cbc:Name". */
+export function emptyElements(el: El): string[] {
+  const empty = new Set<string>();
+  for (const name of new Set(el.childNames())) {
+    for (const child of el.all(name)) {
+      if (child.childNames().length === 0 && child.text.trim() === "") empty.add(`${el.name}/${name}`);
+      for (const e of emptyElements(child)) empty.add(e);
+    }
+  }
+  return [...empty];
+}

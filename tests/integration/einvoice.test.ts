@@ -5,12 +5,13 @@
  * is in einvoice-delivery.test.ts. Runs on PostgreSQL and PGlite.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { productPrices, products } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
 import { eInvoiceFor } from "@/lib/einvoice/document";
+import { resetEnvCache } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { invoicePdf, pdfData } from "@/lib/invoices/pdf";
 import { vatNote } from "@/lib/invoices/presentation";
@@ -19,7 +20,7 @@ import { closePdfPool } from "@/lib/pdf/render";
 import { hasPdftotext, pdfText } from "@/tests/setup/pdf-text";
 import { setupTestDatabase } from "../setup/db";
 import { issued, linesOf, makeAccount, STANDARD_USAGE, type IssuedFacts } from "./billing-fixtures";
-import { cents, parseUbl, type El } from "./einvoice-xml";
+import { cents, emptyElements, parseUbl, type El } from "./einvoice-xml";
 
 const { db } = await setupTestDatabase();
 const OCTOBER = parsePeriod("2026-10");
@@ -188,6 +189,11 @@ describe.each(CASES)("invoice for $key ($language, $categories)", ({ key, langua
     expect(doc.get("cac:AccountingSupplierParty", "cac:Party", "cbc:EndpointID").attr("schemeID")).toBe("0007"); // BR-CL-25
   });
 
+  it("PEPPOL-EN16931-R008: has no empty element", async () => {
+    const { doc } = await ublOf(accountIds[key]!, invoiceOf[key]!.number, language);
+    expect(emptyElements(doc)).toEqual([]);
+  });
+
   it("holds the PDF's facts: parties as issued, due date, payment reference and IBAN, the embedded PDF itself, lines in the document's language", async () => {
     const { doc, fileName } = await ublOf(accountIds[key]!, invoiceOf[key]!.number, language);
     const facts = invoiceOf[key]!;
@@ -257,6 +263,38 @@ describe("credit note", () => {
     expect(doc.get("cac:PaymentTerms", "cbc:Note").text).toContain(String(invoiceOf.se!.number)); // BR-CO-25
     expect(doc.all("cac:CreditNoteLine").every((l) => l.get("cbc:CreditedQuantity").attr("unitCode") !== null)).toBe(true);
     expect([...new Set(subtotals(doc).map(categoryOf))].sort()).toEqual(["E", "S"]);
+    expect(emptyElements(doc)).toEqual([]); // PEPPOL-EN16931-R008
+  });
+});
+
+describe("PEPPOL-EN16931-R010: the buyer's EndpointID without a participant id", () => {
+  it("is the one the customer's organisation or VAT number gives where the scheme is certain, else absent (docs/einvoice.md)", async () => {
+    const endpoint = async (key: string) => {
+      const { doc } = await ublOf(accountIds[key]!, invoiceOf[key]!.number, "en");
+      const party = doc.get("cac:AccountingCustomerParty", "cac:Party");
+      return party.has("cbc:EndpointID") ? `${party.get("cbc:EndpointID").attr("schemeID")}:${party.get("cbc:EndpointID").text}` : null;
+    };
+    expect(await endpoint("se")).toBe("0007:5567321707");
+    expect(await endpoint("fi")).toBe("0216:003701114552");
+    expect(await endpoint("noSv")).toBe("0192:974760673");
+    expect(await endpoint("us")).toBeNull();
+  });
+});
+
+describe("an operator's IBAN without a BIC", () => {
+  afterEach(() => {
+    delete process.env.CUMULUS_PROVIDER_IBAN;
+    resetEnvCache();
+  });
+
+  it("PEPPOL-EN16931-R008: names the account and leaves the financial institution out instead of writing it empty", async () => {
+    process.env.CUMULUS_PROVIDER_IBAN = "DE89 3704 0044 0532 0130 00";
+    resetEnvCache();
+    const { doc } = await ublOf(accountIds.fi!, invoiceOf.fi!.number, "en");
+    const account = doc.get("cac:PaymentMeans", "cac:PayeeFinancialAccount");
+    expect(account.get("cbc:ID").text).toBe("DE89370400440532013000");
+    expect(account.has("cac:FinancialInstitutionBranch")).toBe(false);
+    expect(emptyElements(doc)).toEqual([]);
   });
 });
 
