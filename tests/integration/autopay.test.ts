@@ -11,7 +11,7 @@ import crypto from "node:crypto";
 import { and, eq, like, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments, sandboxCheckouts } from "@/db/schema";
+import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments, sandboxCheckouts, savedCards } from "@/db/schema";
 import { updateInvoiceSettings } from "@/lib/account/settings";
 import { queueReminders } from "@/lib/billing/remind";
 import { issueCreditNote } from "@/lib/billing/credit";
@@ -59,6 +59,12 @@ async function turnOnWith(cardNumber: string, forAccount = accountId) {
 }
 
 const run = (today: string) => runAutomaticPayments(db, sandboxProvider, { today });
+
+/** The provider reference of the account's saved card (what a run reads before it claims). */
+async function cardRef(forAccount = accountId) {
+  const [card] = await db.select({ providerReference: savedCards.providerReference }).from(savedCards).where(eq(savedCards.accountId, forAccount));
+  return card!.providerReference;
+}
 
 async function attemptsOf(invoiceId: string) {
   return db
@@ -174,11 +180,11 @@ describe("what it never charges", () => {
 
     const [other] = await db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(eq(invoices.accountId, otherAccountId)).limit(1);
     const notYetDue = owed[2]!;
-    const claim = { invoiceId: other!.id, number: other!.number, outstandingMinor: 100n, attempt: 1, chargeDate: TODAY };
+    const claim = { invoiceId: other!.id, number: other!.number, outstandingMinor: 100n, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } };
     // The demo account claiming the other account's invoice number: refused as not found.
     expect(await claimAttempt(db, sandboxProvider, { ...claim, accountId })).toBe("not_found");
     // More than is outstanding (or less): refused, nothing recorded.
-    const over = { accountId, invoiceId: notYetDue.id, number: notYetDue.number, attempt: 1, chargeDate: TODAY };
+    const over = { accountId, invoiceId: notYetDue.id, number: notYetDue.number, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } };
     expect(await claimAttempt(db, sandboxProvider, { ...over, outstandingMinor: notYetDue.outstandingMinor + 1n })).toBe("amount_changed");
     expect(await db.$count(autopayAttempts, eq(autopayAttempts.invoiceId, notYetDue.id))).toBe(0);
     // The part-paid invoice was charged exactly what was outstanding.
@@ -212,10 +218,48 @@ describe("what it never charges", () => {
   });
 });
 
+describe("the switch or the card changed after the run read them", () => {
+  /** A provider that, after the first charge, lets `change` happen (another admin, the card notices) before the run claims the next invoice. */
+  const changingAfterFirstCharge = (change: () => Promise<unknown>) => {
+    let charges = 0;
+    return {
+      ...sandboxProvider,
+      chargeSavedCard: async (input: Parameters<typeof sandboxProvider.chargeSavedCard>[0]) => {
+        const answer = await sandboxProvider.chargeSavedCard(input);
+        if (++charges === 1) await change();
+        return answer;
+      },
+    };
+  };
+
+  it.each([
+    ["turned off", "switched_off", () => db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId))],
+    ["card replaced", "card_changed", () => turnOnWith("4242424242424242")],
+    ["card removed", "card_changed", () => db.delete(savedCards).where(eq(savedCards.accountId, accountId))],
+  ])("%s: the next invoice of the same run is not charged, and the refusal is audited", async (_name, reason, change) => {
+    await turnOnWith("4242424242424242");
+    const provider = changingAfterFirstCharge(change);
+    const summary = await runAutomaticPayments(db, provider, { today: TODAY, concurrency: 1 });
+    expect(summary).toMatchObject({ charged: 1, skipped: 1 });
+    expect(await db.$count(autopayAttempts)).toBe(1);
+    expect((await chargesPerInvoice()).map((c) => c.charges)).toEqual(["1"]);
+    const [skipped] = await audits("automatic_payment.skipped");
+    expect(skipped!.after).toMatchObject({ reason });
+  });
+
+  it("a claim with a card other than the account's is refused, nothing recorded", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claim = { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY };
+    expect(await claimAttempt(db, sandboxProvider, { ...claim, card: { providerReference: "pm_not_the_saved_one" } })).toBe("card_changed");
+    expect(await db.$count(payments, like(payments.idempotencyKey, "autopay-%"))).toBe(0);
+  });
+});
+
 describe("a run stopped half-way", () => {
   /** The attempt committed as a run commits it before asking the provider, then the run dies. */
   async function claimThenDie(inv: (typeof owed)[number]) {
-    const claimed = await claimAttempt(db, sandboxProvider, { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY });
+    const claimed = await claimAttempt(db, sandboxProvider, { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } });
     if (typeof claimed === "string") throw new Error(claimed);
     return claimed;
   }

@@ -59,7 +59,7 @@ async function chargeCandidate(db: Database, provider: PaymentProvider, c: DueCa
     }
     return;
   }
-  const answer = await sendCharge(provider, { paymentId: claimed.paymentId, amountMinor: claimed.amountMinor, currency: claimed.currency, number: c.number, card: c.card });
+  const answer = await sendCharge(provider, { paymentId: claimed.paymentId, amountMinor: claimed.amountMinor, currency: claimed.currency, number: c.number, card: claimed.card });
   tally(summary, await recordAnswer(db, provider, claimed.attemptId, claimed.paymentId, answer));
 }
 
