@@ -18,9 +18,11 @@ import { issueCreditNote } from "@/lib/billing/credit";
 import { addDays, accountToday } from "@/lib/dates";
 import { claimAttempt } from "@/lib/payments/autopay/charge";
 import { runAutomaticPayments } from "@/lib/payments/autopay/run";
-import { RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
+import { NEVER_SENT_REASON, NOT_RESENT_REASONS, RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
+import { importStatementLines } from "@/lib/payments/bank-import";
+import { paymentReferenceFor } from "@/lib/reference";
 import { automaticPaymentPreview, NEEDS_SAVED_CARD } from "@/lib/payments/autopay/switch";
-import { reconcilePayment } from "@/lib/payments/engine";
+import { failOpenPayment, reconcilePayment } from "@/lib/payments/engine";
 import { decideCard, sandboxProvider, settleSandboxCheckout } from "@/lib/payments/sandbox";
 import { authenticateSandboxCardSetup, retrieveSandboxCardSetup, saveSandboxCard } from "@/lib/payments/sandbox-vault";
 import { cardSetupContext, storeSavedCard } from "@/lib/payments/saved-card";
@@ -291,6 +293,37 @@ describe("a run stopped half-way", () => {
     expect(await db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, claimed.paymentId))).toBe(1);
     expect(await outstandingOf(db, inv.number)).toBe(0n);
     expect(await mails("payment_receipt")).toHaveLength(2);
+  });
+
+  const major = (minor: bigint) => `${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`;
+  it.each([
+    ["paid by a bank transfer meanwhile", NOT_RESENT_REASONS.amount_changed, (inv: (typeof owed)[number]) =>
+      importStatementLines(db, [{ line: 2, date: TODAY, amount: major(inv.outstandingMinor), reference: paymentReferenceFor(inv.number), currency: null }])],
+    ["automatic payment turned off meanwhile", NOT_RESENT_REASONS.switched_off, () => db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId))],
+    ["the card replaced meanwhile", NOT_RESENT_REASONS.card_changed, () => turnOnWith("4242424242424242")],
+  ])("killed before the provider was asked, %s: not sent again, the payment failed as never sent", async (_name, reason, change) => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claimed = await claimThenDie(inv);
+    await change(inv);
+    await age();
+    expect(await run(TODAY)).toMatchObject({ resumed: 1 });
+    expect(await db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, claimed.paymentId))).toBe(0);
+    expect(await attemptsOf(inv.id)).toMatchObject([{ attempt: 1, outcome: "not_charged", state: "failed" }]);
+    const [payment] = await db.select({ reason: payments.failureReason }).from(payments).where(eq(payments.id, claimed.paymentId));
+    expect(payment!.reason).toBe(reason);
+  });
+
+  it("a payment a webhook made final meanwhile: the attempt takes its state, no 'never reached' email", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claimed = await claimThenDie(inv);
+    await failOpenPayment(db, claimed.paymentId, "Your card was declined.", null);
+    await age();
+    await run(TODAY);
+    const [attempt] = await db.select({ outcome: autopayAttempts.outcome, reason: autopayAttempts.failureReason }).from(autopayAttempts).where(eq(autopayAttempts.paymentId, claimed.paymentId));
+    expect(attempt).toEqual({ outcome: "hard_decline", reason: "Your card was declined." });
+    expect((await mails("reminder")).filter((m) => m.textBody.includes(NEVER_SENT_REASON))).toEqual([]);
   });
 });
 

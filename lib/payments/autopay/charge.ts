@@ -122,6 +122,16 @@ export async function recordOutcome(db: Database, provider: PaymentProvider, att
   return "unchanged";
 }
 
+/**
+ * The attempt of a payment already final when a later run looks at it (a webhook recorded it
+ * first): it takes the payment's state. The decline's kind is not kept on a payment; one not
+ * qualified is not retried, as in recordOutcome.
+ */
+export function recordFinalPayment(db: Database, attemptId: string, payment: { state: "succeeded" | "failed" | "cancelled"; failureReason: string | null }): Promise<Recorded> {
+  if (payment.state === "succeeded") return closeAttempt(db, attemptId, "succeeded", null, null);
+  return closeAttempt(db, attemptId, declineOutcome(null), payment.failureReason ?? "Your card was declined.", null);
+}
+
 /** Closes an open attempt with its outcome, its audit row and its email, once. */
 async function closeAttempt(db: Database, attemptId: string, outcome: AutopayOutcome, reason: string | null, authenticationUrl: string | null): Promise<Recorded> {
   return db.transaction(async (tx) => {
