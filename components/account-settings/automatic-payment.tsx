@@ -83,7 +83,7 @@ function ConfirmStep({ preview, onCancel }: { preview: AutopayPreviewItem[]; onC
                 <tr key={p.number} className="border-b border-slate-100">
                   <td className="py-1 pr-3 tabular-nums">{p.number}</td>
                   <td className="py-1 pr-3 text-right tabular-nums whitespace-nowrap">{p.amount}</td>
-                  <td className="py-1 tabular-nums">{p.overdue ? `${p.chargeDate} (overdue: at the next daily run)` : p.chargeDate}</td>
+                  <td className="py-1 tabular-nums">{p.overdue ? `${p.chargeDate} (overdue: at the next run, within the hour)` : p.chargeDate}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 /**
- * Automatic payment for the panel (the Settings preview) and for the cron route (the daily run),
+ * Automatic payment for the panel (the Settings preview) and for the cron route (the hourly run),
  * which has no session: the route has checked the bearer secret first.
  */
 import "server-only";
@@ -21,7 +21,7 @@ export async function automaticPaymentPreviewOf(viewer: Viewer) {
 
 export type AutopayPreviewItem = Awaited<ReturnType<typeof automaticPaymentPreviewOf>>[number];
 
-/** The daily run, for the cron route. */
+/** The run, for the cron route (hourly). */
 export async function runAutomaticPaymentsNow(options: Pick<AutopayOptions, "timeBudgetMs">) {
   await databaseReady();
   return runAutomaticPayments(getDb(), getPaymentProvider(), options);

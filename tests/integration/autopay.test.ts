@@ -8,6 +8,8 @@
  * charge and refusal is audited.
  */
 import crypto from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { and, eq, like, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
@@ -417,6 +419,21 @@ describe("the Settings switch", () => {
 });
 
 describe("the cron route", () => {
+  it("is called every hour; runs repeated within a day queue each email once", async () => {
+    const vercel = JSON.parse(await readFile(path.join(process.cwd(), "vercel.json"), "utf8")) as { crons: { path: string; schedule: string }[] };
+    expect(vercel.crons.find((c) => c.path === "/api/cron/autopay")?.schedule).toBe("0 * * * *");
+
+    await turnOnWith("4242424242424242");
+    const inv = owed[2]!;
+    for (let hour = 0; hour < 3; hour++) await run(addDays(inv.dueDate, -3));
+    expect(await mails("notice")).toHaveLength(1);
+    expect(await mails("payment_receipt")).toHaveLength(2);
+    // The card saved above expires in December 2030: its expiring notice, once however often the run goes.
+    for (let hour = 0; hour < 3; hour++) await run("2030-12-05");
+    expect(await db.$count(emailOutbox, eq(emailOutbox.kind, "card_notice"))).toBe(1);
+    expect(await mails("payment_receipt")).toHaveLength(3);
+  });
+
   it("runs automatic payment with the bearer secret only", async () => {
     const { resetEnvCache } = await import("@/lib/env");
     const saved = process.env.CRON_SECRET;

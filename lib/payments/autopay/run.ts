@@ -1,12 +1,13 @@
 /**
- * The daily automatic payment run (`npm run payments:autopay`, `/api/cron/autopay`):
+ * The automatic payment run (`npm run payments:autopay` daily or hourly, `/api/cron/autopay` hourly):
  * 0. sends the saved cards' notices and turns automatic payment off where the card has expired
  *    (card-notices.ts), so that no expired card is charged;
  * 1. resolves attempts an earlier run left open (resume.ts), so nothing is charged twice;
  * 2. charges every invoice whose attempt is due today in its account's time zone (schedule.ts),
  *    each through claim → charge → record (charge.ts), a few at a time;
  * 3. queues the notice for charges three days ahead.
- * Any number of runs may overlap: each attempt is claimed by one of them.
+ * Any number of runs may overlap or follow each other on one day: each attempt is claimed by one
+ * of them, at most one a day, and every email has a dedupe key, so each goes out once.
  */
 import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
