@@ -30,6 +30,8 @@ export function AutomaticPaymentField({ defaultOn, hasCard, readOnly, preview, e
   return (
     <fieldset>
       <legend className="text-sm font-semibold">Automatic payment</legend>
+      {/* What the form was loaded with: the server leaves the switch alone unless it was changed here. */}
+      <input type="hidden" name="automaticPaymentWas" value={String(defaultOn)} />
       <label className="mt-2 flex items-center gap-2 text-sm">
         <input
           type="checkbox"

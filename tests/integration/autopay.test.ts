@@ -23,7 +23,7 @@ import { runAutomaticPayments } from "@/lib/payments/autopay/run";
 import { NEVER_SENT_REASON, NOT_RESENT_REASONS, RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
 import { importStatementLines } from "@/lib/payments/bank-import";
 import { paymentReferenceFor } from "@/lib/reference";
-import { automaticPaymentPreview, NEEDS_SAVED_CARD } from "@/lib/payments/autopay/switch";
+import { automaticPaymentPreview, NEEDS_SAVED_CARD, SAVED_CARD_EXPIRED } from "@/lib/payments/autopay/switch";
 import { failOpenPayment, reconcilePayment } from "@/lib/payments/engine";
 import { decideCard, sandboxProvider, settleSandboxCheckout } from "@/lib/payments/sandbox";
 import { authenticateSandboxCardSetup, retrieveSandboxCardSetup, saveSandboxCard } from "@/lib/payments/sandbox-vault";
@@ -407,6 +407,27 @@ describe("the Settings switch", () => {
     expect(await updateInvoiceSettings(db, accountId, userId, { ...input, automaticPayment: false })).toEqual({ ok: true });
     const rowsOf = await db.select({ action: auditEvents.action, actor: auditEvents.actorUserId }).from(auditEvents).where(and(eq(auditEvents.accountId, accountId), like(auditEvents.action, "automatic_payment.turned_%"))).orderBy(auditEvents.id);
     expect(rowsOf).toEqual([{ action: "automatic_payment.turned_on", actor: userId }, { action: "automatic_payment.turned_off", actor: userId }]);
+  });
+
+  it("a form loaded while it was on, saved after it was turned off elsewhere, leaves it off", async () => {
+    await turnOnWith("4242424242424242");
+    const loadedOn = { receiveInvoicesByEmail: true, language: "en" as const, automaticPayment: true, automaticPaymentWas: true };
+    // Admin B turns it off (or the expired-card run does); admin A's form still shows it on.
+    expect(await updateInvoiceSettings(db, accountId, userId, { ...loadedOn, automaticPayment: false })).toEqual({ ok: true });
+    expect(await updateInvoiceSettings(db, accountId, userId, { ...loadedOn, language: "sv" })).toEqual({ ok: true });
+    const [after] = await db.select({ on: accounts.automaticPayment, language: accounts.language }).from(accounts).where(eq(accounts.id, accountId));
+    expect(after).toEqual({ on: false, language: "sv" });
+    expect(await audits("automatic_payment.turned_on")).toHaveLength(0);
+  });
+
+  it("does not turn on with an expired saved card; nothing else changes", async () => {
+    await turnOnWith("4242424242424242");
+    await db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId));
+    await db.update(savedCards).set({ expMonth: 1, expYear: 2020 }).where(eq(savedCards.accountId, accountId));
+    const input = { receiveInvoicesByEmail: true, language: "sv" as const, automaticPayment: true, automaticPaymentWas: false };
+    expect(await updateInvoiceSettings(db, accountId, userId, input)).toEqual({ ok: false, message: SAVED_CARD_EXPIRED, field: "automaticPayment" });
+    const [after] = await db.select({ on: accounts.automaticPayment, language: accounts.language }).from(accounts).where(eq(accounts.id, accountId));
+    expect(after).toEqual({ on: false, language: "en" });
   });
 
   it("previews which invoices it will charge, and when", async () => {

@@ -7,10 +7,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { rows, type Executor, type Transaction } from "@/db/client";
 import { accounts, savedCards } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { accountToday } from "@/lib/dates";
 import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance";
+import { cardNoticeDue } from "../card-notices";
 import { previewChargeDate } from "./schedule";
 
 export const NEEDS_SAVED_CARD = "Automatic payment needs a saved card. Add a card first.";
+export const SAVED_CARD_EXPIRED = "The saved card has expired. Add a new card first.";
 
 /**
  * Sets the switch in the caller's transaction (the account row locked by it). Returns an error
@@ -18,8 +21,15 @@ export const NEEDS_SAVED_CARD = "Automatic payment needs a saved card. Add a car
  */
 export async function switchAutomaticPayment(tx: Transaction, accountId: string, actorUserId: string, on: boolean): Promise<{ ok: true } | { ok: false; message: string }> {
   if (on) {
-    const [card] = await tx.select({ id: savedCards.id }).from(savedCards).where(eq(savedCards.accountId, accountId)).limit(1);
+    const [card] = await tx
+      .select({ expMonth: savedCards.expMonth, expYear: savedCards.expYear, timeZone: accounts.timeZone })
+      .from(savedCards)
+      .innerJoin(accounts, eq(accounts.id, savedCards.accountId))
+      .where(eq(savedCards.accountId, accountId))
+      .limit(1);
     if (!card) return { ok: false, message: NEEDS_SAVED_CARD };
+    // The run would turn it off again before charging anything (card notices): refuse it here, with a reason.
+    if (cardNoticeDue(card, accountToday(card.timeZone)) === "expired") return { ok: false, message: SAVED_CARD_EXPIRED };
   }
   const changed = await tx
     .update(accounts)
