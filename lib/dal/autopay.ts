@@ -16,7 +16,7 @@ export async function automaticPaymentPreviewOf(viewer: Viewer) {
   if (!canReadBilling(viewer)) return [];
   const { id, language, timeZone } = viewer.account;
   const rows = await automaticPaymentPreview(getDb(), id, accountToday(timeZone));
-  return rows.map((r) => ({ number: r.number, amount: formatMoney(r.outstandingMinor, r.currency, language), chargeDate: r.chargeDate, overdue: r.chargeDate !== r.dueDate }));
+  return rows.map((r) => ({ number: r.number, amount: formatMoney(r.outstandingMinor, r.currency, language), chargeDate: r.chargeDate, overdue: r.atNextRun }));
 }
 
 export type AutopayPreviewItem = Awaited<ReturnType<typeof automaticPaymentPreviewOf>>[number];

@@ -437,6 +437,19 @@ describe("the Settings switch", () => {
     );
     expect(await automaticPaymentPreview(db, otherAccountId, TODAY)).not.toContainEqual(expect.objectContaining({ number: owed[0]!.number }));
   });
+
+  it("previews no invoice whose attempts have ended, and a soft decline's retry day", async () => {
+    const notYetDue = owed[2];
+    await turnOnWith("4000000000000341");
+    await run(TODAY);
+    // Hard declines end the attempts: turning it on again would not charge them.
+    expect((await automaticPaymentPreview(db, accountId, TODAY)).map((p) => [p.number, p.chargeDate])).toEqual([[notYetDue!.number, notYetDue!.dueDate]]);
+
+    await turnOnWith("4000000000000119");
+    await run(notYetDue!.dueDate);
+    const retry = (await automaticPaymentPreview(db, accountId, notYetDue!.dueDate)).map((p) => [p.number, p.chargeDate, p.atNextRun]);
+    expect(retry).toEqual([[notYetDue!.number, addDays(notYetDue!.dueDate, 1), false]]);
+  });
 });
 
 describe("the cron route", () => {

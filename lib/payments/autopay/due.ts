@@ -12,8 +12,8 @@ import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance"
 import type { ProviderName } from "../provider";
 import { MAX_ATTEMPTS, type AttemptHistory } from "./schedule";
 
-/** The attempt outcomes after which automatic payment tries no more (schedule.ts attemptsOver, in SQL). */
-const attemptsOverSql = sql.raw(
+/** The attempt outcomes after which automatic payment tries no more (schedule.ts attemptsOver, in SQL); names the attempt `x`. */
+export const attemptsOverSql = sql.raw(
   `(x.outcome in ('succeeded', 'hard_decline', 'expired_card', 'needs_authentication') or (x.outcome <> 'open' and x.attempt >= ${MAX_ATTEMPTS}))`,
 );
 
@@ -26,6 +26,22 @@ export const autopayWillChargeSql: SQL<boolean> = sql<boolean>`(exists (
     select 1 from accounts aa join saved_cards sc on sc.account_id = aa.id
     where aa.id = invoices.account_id and aa.automatic_payment)
   and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql}))`;
+
+/** An invoice's attempts so far as columns (with historyJoinSql in the FROM); historyOf reads them. */
+export const historyColumnsSql = sql.raw(
+  `(select f.charge_date::text from autopay_attempts f where f.invoice_id = invoices.id and f.attempt = 1) as first_charge_date,
+   l.attempt as last_attempt, l.charge_date::text as last_charge_date, l.outcome::text as last_outcome`,
+);
+export const historyJoinSql = sql.raw(
+  `left join lateral (select x.attempt, x.charge_date, x.outcome from autopay_attempts x where x.invoice_id = invoices.id order by x.attempt desc limit 1) l on true`,
+);
+export type HistoryRow = { first_charge_date: string | null; last_attempt: number | null; last_charge_date: string | null; last_outcome: AutopayOutcome | null };
+
+export function historyOf(r: HistoryRow): AttemptHistory {
+  return r.last_attempt === null || r.first_charge_date === null
+    ? null
+    : { firstChargeDate: r.first_charge_date, last: { attempt: Number(r.last_attempt), chargeDate: r.last_charge_date!, outcome: r.last_outcome! } };
+}
 
 export type DueCandidate = {
   invoiceId: string;
@@ -41,7 +57,7 @@ export type DueCandidate = {
   history: AttemptHistory;
 };
 
-type Row = {
+type Row = HistoryRow & {
   id: string;
   account_id: string;
   number: string | number;
@@ -55,10 +71,6 @@ type Row = {
   card_customer: string | null;
   card_brand: string;
   card_last4: string;
-  first_charge_date: string | null;
-  last_attempt: number | null;
-  last_charge_date: string | null;
-  last_outcome: AutopayOutcome | null;
 };
 
 /**
@@ -73,13 +85,11 @@ export async function dueCandidates(db: Executor, provider: ProviderName, latest
     sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number, invoices.due_date::text as due_date,
                invoices.currency, (${outstandingMinorSql})::text as outstanding, a.time_zone, a.language, a.name as account_name,
                sc.provider_reference as card_reference, sc.provider_customer_reference as card_customer, sc.brand as card_brand, sc.last4 as card_last4,
-               (select f.charge_date::text from autopay_attempts f where f.invoice_id = invoices.id and f.attempt = 1) as first_charge_date,
-               l.attempt as last_attempt, l.charge_date::text as last_charge_date, l.outcome::text as last_outcome
+               ${historyColumnsSql}
         from invoices
         join accounts a on a.id = invoices.account_id and a.automatic_payment
         join saved_cards sc on sc.account_id = a.id and sc.provider = ${provider}::payment_provider
-        left join lateral (select x.attempt, x.charge_date, x.outcome from autopay_attempts x
-                           where x.invoice_id = invoices.id order by x.attempt desc limit 1) l on true
+        ${historyJoinSql}
         where invoices.type = 'invoice' and invoices.due_date <= ${latest}::date ${after}
           and ${outstandingMinorSql} > 0
           and not ${paymentUnderWaySql}
@@ -98,10 +108,7 @@ export async function dueCandidates(db: Executor, provider: ProviderName, latest
     language: r.language,
     accountName: r.account_name,
     card: { providerReference: r.card_reference, customerReference: r.card_customer, brand: r.card_brand, last4: r.card_last4 },
-    history:
-      r.last_attempt === null || r.first_charge_date === null
-        ? null
-        : { firstChargeDate: r.first_charge_date, last: { attempt: Number(r.last_attempt), chargeDate: r.last_charge_date!, outcome: r.last_outcome! } },
+    history: historyOf(r),
   }));
 }
 

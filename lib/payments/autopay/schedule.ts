@@ -67,7 +67,7 @@ export function noticeDate(dueDate: string): string {
   return addDays(dueDate, -NOTICE_DAYS_BEFORE);
 }
 
-/** When the preview says an invoice will be charged: its due date, or the next run for one already past due. */
-export function previewChargeDate(dueDate: string, today: string): string {
-  return dueDate < today ? today : dueDate;
+/** When the preview says an attempt will be made: on its day, or at the next run (today) when that day has passed. */
+export function previewChargeDate(chargeDate: string, today: string): string {
+  return chargeDate < today ? today : chargeDate;
 }

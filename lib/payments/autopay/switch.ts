@@ -10,7 +10,8 @@ import { audit } from "@/lib/audit";
 import { accountToday } from "@/lib/dates";
 import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance";
 import { cardNoticeDue } from "../card-notices";
-import { previewChargeDate } from "./schedule";
+import { attemptsOverSql, historyColumnsSql, historyJoinSql, historyOf, type HistoryRow } from "./due";
+import { nextCharge, previewChargeDate } from "./schedule";
 
 export const NEEDS_SAVED_CARD = "Automatic payment needs a saved card. Add a card first.";
 export const SAVED_CARD_EXPIRED = "The saved card has expired. Add a new card first.";
@@ -50,27 +51,33 @@ export async function switchAutomaticPayment(tx: Transaction, accountId: string,
   return { ok: true };
 }
 
-export type AutopayPreviewRow = { number: number; currency: string; outstandingMinor: bigint; dueDate: string; chargeDate: string };
+/** `atNextRun`: the day of its next attempt has passed, so the next run charges it. */
+export type AutopayPreviewRow = { number: number; currency: string; outstandingMinor: bigint; dueDate: string; chargeDate: string; atNextRun: boolean };
 
 /**
- * The outstanding invoices automatic payment would charge if turned on now, and when: on the due
- * date, or at the next run for one already past it. Not those with a payment under way.
+ * The outstanding invoices automatic payment would charge if turned on now, and when: the day of
+ * the next attempt the run would make (schedule.ts nextCharge: the due date, or a soft decline's
+ * retry day), or the next run when that day has passed. Not those with a payment under way, nor
+ * those whose automatic attempts have ended (due.ts attemptsOverSql, as the run).
  */
 export async function automaticPaymentPreview(db: Executor, accountId: string, today: string): Promise<AutopayPreviewRow[]> {
-  const found = await rows<{ number: string | number; currency: string; outstanding: string; due_date: string }>(
+  const found = await rows<HistoryRow & { number: string | number; currency: string; outstanding: string; due_date: string }>(
     db,
-    sql`select invoices.number, invoices.currency, (${outstandingMinorSql})::text as outstanding, invoices.due_date::text as due_date
+    sql`select invoices.number, invoices.currency, (${outstandingMinorSql})::text as outstanding, invoices.due_date::text as due_date,
+               ${historyColumnsSql}
         from invoices
+        ${historyJoinSql}
         where invoices.account_id = ${accountId}::uuid and invoices.type = 'invoice'
           and ${outstandingMinorSql} > 0 and not ${paymentUnderWaySql}
+          and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql})
         order by invoices.due_date, invoices.number
         limit 200`,
   );
-  return found.map((r) => ({
-    number: Number(r.number),
-    currency: r.currency,
-    outstandingMinor: BigInt(r.outstanding),
-    dueDate: r.due_date,
-    chargeDate: previewChargeDate(r.due_date, today),
-  }));
+  return found.flatMap((r) => {
+    const next = nextCharge(r.due_date, historyOf(r));
+    if (!next) return [];
+    const chargeDate = previewChargeDate(next.chargeDate, today);
+    const row = { number: Number(r.number), currency: r.currency, outstandingMinor: BigInt(r.outstanding), dueDate: r.due_date };
+    return [{ ...row, chargeDate, atNextRun: next.chargeDate < today }];
+  });
 }
