@@ -387,6 +387,17 @@ describe("payment reminders", () => {
     expect(await reminded(addDays(inv.dueDate, 7))).toEqual([`reminder:${inv.id}:due`, `reminder:${inv.id}:due+7`]);
   });
 
+  it.each([
+    ["a card of another provider than the configured one", { provider: "stripe" as const }],
+    ["an expired card", { expMonth: 1, expYear: 2020 }],
+  ])("go out while automatic payment is on with %s, which it never charges", async (_name, card) => {
+    await turnOnWith("4242424242424242");
+    await db.update(savedCards).set(card).where(eq(savedCards.accountId, accountId));
+    const inv = owed[2]!;
+    await queueReminders(db, { today: addDays(inv.dueDate, -7) });
+    expect((await mails("reminder")).filter((m) => m.invoiceId === inv.id)).toHaveLength(1);
+  });
+
   it("go out as before without automatic payment", async () => {
     const inv = owed[2]!;
     await queueReminders(db, { today: addDays(inv.dueDate, -7) });

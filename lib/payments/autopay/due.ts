@@ -18,14 +18,28 @@ export const attemptsOverSql = sql.raw(
 );
 
 /**
- * True for an invoice automatic payment will still charge: on, with a saved card, and no
+ * Account `a` has automatic payment on and its card `sc` is one the run charges: saved with the
+ * configured provider and not past its expiry month on `today` (default: the account's own date;
+ * after it the card notices turn automatic payment off). The one rule of the run's query and of
+ * the reminders it holds back.
+ */
+export function chargeableCardSql(provider: ProviderName, today: string | undefined): SQL<boolean> {
+  const day = today === undefined ? sql`(now() at time zone a.time_zone)::date` : sql`${today}::date`;
+  return sql<boolean>`(a.automatic_payment and sc.account_id = a.id and sc.provider = ${provider}::payment_provider
+    and sc.exp_year * 12 + sc.exp_month >= extract(year from ${day})::int * 12 + extract(month from ${day})::int)`;
+}
+
+/**
+ * True for an invoice automatic payment will still charge: on, with a card it charges, and no
  * attempt that ended its automatic payment. Payment reminders skip these (lib/billing/remind.ts).
  * Names `invoices` unaliased, as the balance fragments do.
  */
-export const autopayWillChargeSql: SQL<boolean> = sql<boolean>`(exists (
-    select 1 from accounts aa join saved_cards sc on sc.account_id = aa.id
-    where aa.id = invoices.account_id and aa.automatic_payment)
-  and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql}))`;
+export function autopayWillChargeSql(provider: ProviderName, today: string | undefined): SQL<boolean> {
+  return sql<boolean>`(exists (
+      select 1 from accounts a join saved_cards sc on ${chargeableCardSql(provider, today)}
+      where a.id = invoices.account_id)
+    and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql}))`;
+}
 
 /** An invoice's attempts so far as columns (with historyJoinSql in the FROM); historyOf reads them. */
 export const historyColumnsSql = sql.raw(
@@ -78,7 +92,13 @@ type Row = HistoryRow & {
  * `latest` (the latest date anywhere), with their attempts so far; whether one is due today in
  * its account's time zone is schedule.ts's to say.
  */
-export async function dueCandidates(db: Executor, provider: ProviderName, latest: string, cursor: string | null, limit: number): Promise<DueCandidate[]> {
+export async function dueCandidates(
+  db: Executor,
+  provider: ProviderName,
+  dates: { latest: string; today: string | undefined },
+  cursor: string | null,
+  limit: number,
+): Promise<DueCandidate[]> {
   const after: SQL = cursor === null ? sql`` : sql`and invoices.id > ${cursor}::uuid`;
   const found = await rows<Row>(
     db,
@@ -87,10 +107,10 @@ export async function dueCandidates(db: Executor, provider: ProviderName, latest
                sc.provider_reference as card_reference, sc.provider_customer_reference as card_customer, sc.brand as card_brand, sc.last4 as card_last4,
                ${historyColumnsSql}
         from invoices
-        join accounts a on a.id = invoices.account_id and a.automatic_payment
-        join saved_cards sc on sc.account_id = a.id and sc.provider = ${provider}::payment_provider
+        join accounts a on a.id = invoices.account_id
+        join saved_cards sc on ${chargeableCardSql(provider, dates.today)}
         ${historyJoinSql}
-        where invoices.type = 'invoice' and invoices.due_date <= ${latest}::date ${after}
+        where invoices.type = 'invoice' and invoices.due_date <= ${dates.latest}::date ${after}
           and ${outstandingMinorSql} > 0
           and not ${paymentUnderWaySql}
           and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and (x.outcome = 'open' or ${attemptsOverSql}))

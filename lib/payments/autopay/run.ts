@@ -90,7 +90,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
   const latest = opts.today ?? accountToday("Pacific/Kiritimati");
   let cursor: string | null = null;
   while (!outOfTime()) {
-    const batch = await dueCandidates(db, provider.name, latest, cursor, batchSize);
+    const batch = await dueCandidates(db, provider.name, { latest, today: opts.today }, cursor, batchSize);
     if (batch.length === 0) break;
     cursor = batch[batch.length - 1]!.invoiceId;
     const due = batch.flatMap((c) => {
