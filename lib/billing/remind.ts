@@ -21,30 +21,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Database, type Transaction } from "@/db/client";
 import type { Language } from "@/db/schema";
-import { accountToday, addDays, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
+import { reminderDedupeKey, reminderStepFor } from "@/lib/email/reminder-steps";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
 import { env } from "@/lib/env";
 import { autopayWillChargeSql } from "@/lib/payments/autopay/due";
 import type { ProviderName } from "@/lib/payments/provider";
 import { PROVIDER_TIME_ZONE, providerDetails } from "@/lib/provider";
-
-export const STEP_OFFSET_DAYS: Record<ReminderStep, number> = { "due-7": -7, due: 0, "due+7": 7, "due+14": 14 };
-
-export function reminderDedupeKey(invoiceId: string, step: ReminderStep): string {
-  return `reminder:${invoiceId}:${step}`;
-}
-
-/** The step to send on `today`: the latest whose day has come and falls after the invoice date. */
-export function reminderStepFor(invoice: { invoiceDate: string; dueDate: string }, today: string): ReminderStep | null {
-  let chosen: ReminderStep | null = null;
-  for (const step of REMINDER_STEPS) {
-    const day = addDays(invoice.dueDate, STEP_OFFSET_DAYS[step]);
-    if (day <= today && day > invoice.invoiceDate) chosen = step;
-  }
-  return chosen;
-}
 
 export type RemindSummary = {
   /** Outstanding invoices whose first reminder day may have come. */

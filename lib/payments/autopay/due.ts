@@ -10,11 +10,11 @@ import { rows, type Executor } from "@/db/client";
 import type { AutopayOutcome, Language } from "@/db/schema";
 import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance";
 import type { ProviderName } from "../provider";
-import { MAX_ATTEMPTS, type AttemptHistory } from "./schedule";
+import { FINAL_OUTCOMES, MAX_ATTEMPTS, type AttemptHistory } from "./schedule";
 
 /** The attempt outcomes after which automatic payment tries no more (schedule.ts attemptsOver, in SQL); names the attempt `x`. */
 export const attemptsOverSql = sql.raw(
-  `(x.outcome in ('succeeded', 'hard_decline', 'expired_card', 'needs_authentication') or (x.outcome <> 'open' and x.attempt >= ${MAX_ATTEMPTS}))`,
+  `(x.outcome in (${FINAL_OUTCOMES.map((o) => `'${o}'`).join(", ")}) or (x.outcome <> 'open' and x.attempt >= ${MAX_ATTEMPTS}))`,
 );
 
 /**

@@ -21,7 +21,8 @@ export type AttemptHistory = {
   last: { attempt: number; chargeDate: string; outcome: AutopayOutcome };
 } | null;
 
-const FINAL_OUTCOMES: readonly AutopayOutcome[] = ["succeeded", "hard_decline", "expired_card", "needs_authentication"];
+/** The outcomes after which automatic payment tries no more for the invoice (due.ts builds its SQL from this list). */
+export const FINAL_OUTCOMES: readonly AutopayOutcome[] = ["succeeded", "hard_decline", "expired_card", "needs_authentication"];
 
 /** Whether automatic payment will try no more for the invoice (it paid, or it gave up). */
 export function attemptsOver(history: AttemptHistory): boolean {
@@ -62,7 +63,7 @@ export function failureEndsAttempts(attempt: number, outcome: AutopayOutcome): b
   return outcome !== "succeeded" && outcome !== "open" && attemptsOver({ firstChargeDate: "", last: { attempt, chargeDate: "", outcome } });
 }
 
-/** The day the Billing contacts are told of the first charge, or null when it is too close to tell ahead. */
+/** The day the Billing contacts are told of the first charge (notices.ts sends a missed one late, never on the charge day). */
 export function noticeDate(dueDate: string): string {
   return addDays(dueDate, -NOTICE_DAYS_BEFORE);
 }
