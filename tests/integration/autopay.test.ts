@@ -150,6 +150,14 @@ describe("charging on the due date", () => {
     expect(await db.$count(autopayAttempts)).toBe(0);
   });
 
+  it("no notice for a charge it will never make: a card of another provider than the configured one", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[2]!;
+    await db.update(savedCards).set({ provider: "stripe" }).where(eq(savedCards.accountId, accountId));
+    expect((await run(addDays(inv.dueDate, -3))).noticesQueued).toBe(0);
+    expect(await mails("notice")).toHaveLength(0);
+  });
+
   it("the demo seed turns automatic payment on for no account", async () => {
     expect(await db.$count(accounts, eq(accounts.automaticPayment, true))).toBe(0);
   });

@@ -138,17 +138,22 @@ export type NoticeCandidate = Omit<DueCandidate, "history" | "card"> & { card: {
  * Invoices automatic payment will charge for the first time within the notice window by
  * `latest`, with no attempt yet: whether the notice is due today is the caller's to say.
  */
-export async function noticeCandidates(db: Executor, latest: string, earliestToday: string, noticeDays: number): Promise<NoticeCandidate[]> {
+export async function noticeCandidates(
+  db: Executor,
+  provider: ProviderName,
+  dates: { latest: string; earliestToday: string; today: string | undefined },
+  noticeDays: number,
+): Promise<NoticeCandidate[]> {
   const found = await rows<Omit<Row, "card_reference" | "card_customer" | "first_charge_date" | "last_attempt" | "last_charge_date" | "last_outcome">>(
     db,
     sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number, invoices.due_date::text as due_date,
                invoices.currency, (${outstandingMinorSql})::text as outstanding, a.time_zone, a.language, a.name as account_name,
                sc.brand as card_brand, sc.last4 as card_last4
         from invoices
-        join accounts a on a.id = invoices.account_id and a.automatic_payment
-        join saved_cards sc on sc.account_id = a.id
+        join accounts a on a.id = invoices.account_id
+        join saved_cards sc on ${chargeableCardSql(provider, dates.today)}
         where invoices.type = 'invoice'
-          and invoices.due_date - ${noticeDays}::int <= ${latest}::date and invoices.due_date > ${earliestToday}::date
+          and invoices.due_date - ${noticeDays}::int <= ${dates.latest}::date and invoices.due_date > ${dates.earliestToday}::date
           and ${outstandingMinorSql} > 0
           and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id)
         order by invoices.id`,

@@ -101,7 +101,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
       if (!outOfTime()) await chargeCandidate(db, provider, c, attempt, today(c.timeZone), summary);
     });
   }
-  summary.noticesQueued = await queueNotices(db, { today: opts.today, latest, earliest: opts.today ?? accountToday("Etc/GMT+12") });
+  summary.noticesQueued = await queueNotices(db, { provider: provider.name, today: opts.today, latest, earliest: opts.today ?? accountToday("Etc/GMT+12") });
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
