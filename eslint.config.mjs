@@ -20,6 +20,8 @@ const TO_DAL_OR_ACTIONS = restrict(
   "Domain code (lib/<domain>) never imports lib/dal or lib/actions: it takes the account id as an argument.",
 );
 const TO_NEXT = restrict("^next(/|$)", "Only lib/dal and lib/actions in lib/ import next/*: domain code runs the same in a page, a script and a test.");
+// Billing (reminders, runs) uses payments (automatic payment holds reminders back), never the other way round.
+const TO_BILLING = restrict("^(@/lib/|(\\.\\./)+)billing(/|$)", "lib/payments never imports lib/billing: billing uses payments; move what both need to a module both may import.");
 const TO_LIB_BUT_ENV = restrict(folder("lib", "(/(?!env$)|$)"), "db/ imports nothing from lib/ but lib/env.");
 // The seeds are shared builders of demo data (tests seed their databases with them), not a script to run.
 const TO_SCRIPT_NOT_SHARED = restrict(folder("scripts/", "(?!lib/|seed(/|$))"), "Tests share code with scripts only through scripts/lib (and the seeds in scripts/seed).");
@@ -37,6 +39,8 @@ const boundaries = [
   boundary(["lib/dal/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
   boundary(["lib/actions/**"], [TO_APP, TO_COMPONENTS, TO_DB_FROM_ACTIONS, TO_SCRIPTS, TO_TESTS], TESTS),
   boundary(["lib/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS, TO_DAL_OR_ACTIONS, TO_NEXT], ["lib/dal/**", "lib/actions/**", ...TESTS]),
+  // The last rule for a file wins: lib/payments keeps the lib/ rules and adds one.
+  boundary(["lib/payments/**"], [TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS, TO_DAL_OR_ACTIONS, TO_NEXT, TO_BILLING], TESTS),
   boundary(["db/**"], [TO_LIB_BUT_ENV, TO_APP, TO_COMPONENTS, TO_SCRIPTS, TO_TESTS], TESTS),
   boundary(["scripts/**"], [TO_TESTS]),
   boundary(TESTS, [TO_SCRIPT_NOT_SHARED]),

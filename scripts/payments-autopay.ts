@@ -1,9 +1,10 @@
 /**
- * `npm run payments:autopay [-- --today YYYY-MM-DD]`: the daily automatic payment run. Charges
+ * `npm run payments:autopay [-- --today YYYY-MM-DD]`: the automatic payment run. Charges
  * the saved card, off-session, for every outstanding invoice of an account with automatic
  * payment on whose attempt is due (the due date, then 1, 3 and 7 days after a soft decline),
  * resolves attempts an earlier run left open, and queues the notices three days ahead; the
- * outbox sender delivers the emails (lib/payments/autopay/run.ts). Run it daily (cron): each
+ * outbox sender delivers the emails (lib/payments/autopay/run.ts). Run it daily or hourly (cron; hourly charges an account soon after its day begins and
+ * resolves an unanswered charge within the hour): each
  * attempt is charged once however often, and from however many places, it runs.
  *
  *   --today YYYY-MM-DD   the date for every account (default: today in each account's time zone)

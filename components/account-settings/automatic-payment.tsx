@@ -30,6 +30,8 @@ export function AutomaticPaymentField({ defaultOn, hasCard, readOnly, preview, e
   return (
     <fieldset>
       <legend className="text-sm font-semibold">Automatic payment</legend>
+      {/* What the form was loaded with: the server leaves the switch alone unless it was changed here. */}
+      <input type="hidden" name="automaticPaymentWas" value={String(defaultOn)} />
       <label className="mt-2 flex items-center gap-2 text-sm">
         <input
           type="checkbox"
@@ -83,7 +85,7 @@ function ConfirmStep({ preview, onCancel }: { preview: AutopayPreviewItem[]; onC
                 <tr key={p.number} className="border-b border-slate-100">
                   <td className="py-1 pr-3 tabular-nums">{p.number}</td>
                   <td className="py-1 pr-3 text-right tabular-nums whitespace-nowrap">{p.amount}</td>
-                  <td className="py-1 tabular-nums">{p.overdue ? `${p.chargeDate} (overdue: at the next daily run)` : p.chargeDate}</td>
+                  <td className="py-1 tabular-nums">{p.overdue ? `${p.chargeDate} (overdue: at the next run, within the hour)` : p.chargeDate}</td>
                 </tr>
               ))}
             </tbody>

@@ -78,6 +78,12 @@ export type InvoiceSettingsInput = {
   receiveInvoicesByEmail: boolean;
   language: Language;
   automaticPayment: boolean;
+  /**
+   * The switch as the form showed it when loaded. When given, the switch is set only when the form
+   * changed it: a form opened before someone else (or the expired-card run) turned it off does not
+   * turn it back on, unseen and without the confirm step, when saved for another field.
+   */
+  automaticPaymentWas?: boolean;
   /** Left as they are when not given. The participant id is a checked one (lib/einvoice/participant.ts), or null. */
   receiveInvoicesByPeppol?: boolean;
   peppolParticipantId?: string | null;
@@ -97,12 +103,15 @@ export async function updateInvoiceSettings(db: Database, accountId: string, act
       .where(eq(accounts.id, accountId))
       .for("update");
     if (!before) return { ok: false as const, message: "Account not found." };
-    const { automaticPayment, ...rest } = input;
-    const switched = await switchAutomaticPayment(tx, accountId, actorUserId, automaticPayment);
-    // Nothing is saved when the switch cannot be on: the transaction ends without a change.
-    if (!switched.ok) return { ok: false as const, message: switched.message, field: "automaticPayment" };
+    const { automaticPayment, automaticPaymentWas, ...rest } = input;
+    const switching = automaticPaymentWas === undefined || automaticPayment !== automaticPaymentWas;
+    if (switching) {
+      const switched = await switchAutomaticPayment(tx, accountId, actorUserId, automaticPayment);
+      // Nothing is saved when the switch cannot be on: the transaction ends without a change.
+      if (!switched.ok) return { ok: false as const, message: switched.message, field: "automaticPayment" };
+    }
     await tx.update(accounts).set({ ...rest, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
-    await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: input });
+    await audit(tx, { accountId, actorUserId, action: "invoice_settings.updated", entityType: "account", entityId: accountId, before, after: { ...rest, automaticPayment: switching ? automaticPayment : before.automaticPayment } });
     return { ok: true as const };
   });
 }

@@ -72,6 +72,8 @@ const settingsSchema = z
     peppolParticipantId: z.string().max(100, "A participant id is at most 100 characters.").optional(),
     language: z.enum(["en", "sv"], { error: "Choose English or Svenska." }),
     automaticPayment: checkbox,
+    /** The switch as the form was loaded with (a hidden field): the switch is set only when the form changed it. */
+    automaticPaymentWas: checkbox,
   })
   .transform((input, ctx) => {
     const typed = input.peppolParticipantId?.trim() ?? "";

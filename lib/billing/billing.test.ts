@@ -5,7 +5,7 @@ import { computeTotals } from "@/lib/money";
 import { splitCredit } from "./credit";
 import { BillingInputError, parsePeriod, previousPeriod } from "./period";
 import { progressLine } from "./progress";
-import { reminderStepFor } from "./remind";
+import { reminderStepFor } from "@/lib/email/reminder-steps";
 import { invoiceDates } from "./draft";
 import { EU_COUNTRIES, lineVatRateBp, vatFor } from "./vat";
 

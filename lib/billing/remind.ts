@@ -21,28 +21,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Database, type Transaction } from "@/db/client";
 import type { Language } from "@/db/schema";
-import { accountToday, addDays, todayPerTimeZone } from "@/lib/dates";
+import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { billingRecipientsByAccount, enqueueEmails, type OutboxMessage } from "@/lib/email/outbox";
+import { reminderDedupeKey, reminderStepFor } from "@/lib/email/reminder-steps";
 import { invoiceUrl, REMINDER_STEPS, reminderEmail, type ReminderStep } from "@/lib/email/templates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
+import { env } from "@/lib/env";
 import { autopayWillChargeSql } from "@/lib/payments/autopay/due";
+import type { ProviderName } from "@/lib/payments/provider";
 import { PROVIDER_TIME_ZONE, providerDetails } from "@/lib/provider";
-
-export const STEP_OFFSET_DAYS: Record<ReminderStep, number> = { "due-7": -7, due: 0, "due+7": 7, "due+14": 14 };
-
-export function reminderDedupeKey(invoiceId: string, step: ReminderStep): string {
-  return `reminder:${invoiceId}:${step}`;
-}
-
-/** The step to send on `today`: the latest whose day has come and falls after the invoice date. */
-export function reminderStepFor(invoice: { invoiceDate: string; dueDate: string }, today: string): ReminderStep | null {
-  let chosen: ReminderStep | null = null;
-  for (const step of REMINDER_STEPS) {
-    const day = addDays(invoice.dueDate, STEP_OFFSET_DAYS[step]);
-    if (day <= today && day > invoice.invoiceDate) chosen = step;
-  }
-  return chosen;
-}
 
 export type RemindSummary = {
   /** Outstanding invoices whose first reminder day may have come. */
@@ -57,6 +44,8 @@ export type RemindSummary = {
 export type RemindOptions = {
   /** The date for every account; default: today in each account's time zone. */
   today?: string;
+  /** The card provider automatic payment charges with (default: the configured one, PAYMENT_PROVIDER). */
+  provider?: ProviderName;
   batchSize?: number;
   onProgress?: (p: { looked: number; queued: number; elapsedMs: number }) => void;
 };
@@ -94,7 +83,7 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
   const today = todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE));
   let cursor: string | null = null;
   for (;;) {
-    const batch = await outstandingBatch(db, latest, cursor, batchSize);
+    const batch = await outstandingBatch(db, { latest, today: opts.today, provider: opts.provider ?? env().PAYMENT_PROVIDER }, cursor, batchSize);
     if (batch.length === 0) break;
     cursor = batch[batch.length - 1]!.id;
     summary.looked += batch.length;
@@ -115,7 +104,7 @@ export async function queueReminders(db: Database, opts: RemindOptions = {}): Pr
 }
 
 /** The next outstanding invoices, after `cursor` in id order, whose first reminder day may have come by `latest`. */
-function outstandingBatch(db: Database, latest: string, cursor: string | null, batchSize: number): Promise<Row[]> {
+function outstandingBatch(db: Database, at: { latest: string; today: string | undefined; provider: ProviderName }, cursor: string | null, batchSize: number): Promise<Row[]> {
   // `invoices` is not aliased: the balance fragments (lib/invoices/balance.ts) name it.
   const after: SQL = cursor === null ? sql`` : sql`and invoices.id > ${cursor}::uuid`;
   return rows<Row>(
@@ -126,8 +115,8 @@ function outstandingBatch(db: Database, latest: string, cursor: string | null, b
                invoices.customer->>'name' as customer_name, invoices.payment_reference,
                a.name as account_name, a.language, a.time_zone
         from invoices join accounts a on a.id = invoices.account_id
-        where invoices.type = 'invoice' and invoices.due_date - 7 <= ${latest}::date ${after}
-          and ${outstandingMinorSql} > 0 and not ${autopayWillChargeSql}
+        where invoices.type = 'invoice' and invoices.due_date - 7 <= ${at.latest}::date ${after}
+          and ${outstandingMinorSql} > 0 and not ${autopayWillChargeSql(at.provider, at.today)}
         order by invoices.id
         limit ${batchSize}`,
   );

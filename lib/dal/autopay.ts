@@ -1,5 +1,5 @@
 /**
- * Automatic payment for the panel (the Settings preview) and for the cron route (the daily run),
+ * Automatic payment for the panel (the Settings preview) and for the cron route (the hourly run),
  * which has no session: the route has checked the bearer secret first.
  */
 import "server-only";
@@ -16,12 +16,12 @@ export async function automaticPaymentPreviewOf(viewer: Viewer) {
   if (!canReadBilling(viewer)) return [];
   const { id, language, timeZone } = viewer.account;
   const rows = await automaticPaymentPreview(getDb(), id, accountToday(timeZone));
-  return rows.map((r) => ({ number: r.number, amount: formatMoney(r.outstandingMinor, r.currency, language), chargeDate: r.chargeDate, overdue: r.chargeDate !== r.dueDate }));
+  return rows.map((r) => ({ number: r.number, amount: formatMoney(r.outstandingMinor, r.currency, language), chargeDate: r.chargeDate, overdue: r.atNextRun }));
 }
 
 export type AutopayPreviewItem = Awaited<ReturnType<typeof automaticPaymentPreviewOf>>[number];
 
-/** The daily run, for the cron route. */
+/** The run, for the cron route (hourly). */
 export async function runAutomaticPaymentsNow(options: Pick<AutopayOptions, "timeBudgetMs">) {
   await databaseReady();
   return runAutomaticPayments(getDb(), getPaymentProvider(), options);

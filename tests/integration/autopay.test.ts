@@ -8,19 +8,23 @@
  * charge and refusal is audited.
  */
 import crypto from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { and, eq, like, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments, sandboxCheckouts } from "@/db/schema";
+import { accounts, auditEvents, autopayAttempts, emailOutbox, invoices, payments, sandboxCheckouts, savedCards } from "@/db/schema";
 import { updateInvoiceSettings } from "@/lib/account/settings";
 import { queueReminders } from "@/lib/billing/remind";
 import { issueCreditNote } from "@/lib/billing/credit";
 import { addDays, accountToday } from "@/lib/dates";
 import { claimAttempt } from "@/lib/payments/autopay/charge";
 import { runAutomaticPayments } from "@/lib/payments/autopay/run";
-import { RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
-import { automaticPaymentPreview, NEEDS_SAVED_CARD } from "@/lib/payments/autopay/switch";
-import { reconcilePayment } from "@/lib/payments/engine";
+import { NEVER_SENT_REASON, NOT_RESENT_REASONS, RESUME_AFTER_SECONDS } from "@/lib/payments/autopay/resume";
+import { importStatementLines } from "@/lib/payments/bank-import";
+import { paymentReferenceFor } from "@/lib/reference";
+import { automaticPaymentPreview, NEEDS_SAVED_CARD, SAVED_CARD_EXPIRED } from "@/lib/payments/autopay/switch";
+import { failOpenPayment, reconcilePayment } from "@/lib/payments/engine";
 import { decideCard, sandboxProvider, settleSandboxCheckout } from "@/lib/payments/sandbox";
 import { authenticateSandboxCardSetup, retrieveSandboxCardSetup, saveSandboxCard } from "@/lib/payments/sandbox-vault";
 import { cardSetupContext, storeSavedCard } from "@/lib/payments/saved-card";
@@ -59,6 +63,12 @@ async function turnOnWith(cardNumber: string, forAccount = accountId) {
 }
 
 const run = (today: string) => runAutomaticPayments(db, sandboxProvider, { today });
+
+/** The provider reference of the account's saved card (what a run reads before it claims). */
+async function cardRef(forAccount = accountId) {
+  const [card] = await db.select({ providerReference: savedCards.providerReference }).from(savedCards).where(eq(savedCards.accountId, forAccount));
+  return card!.providerReference;
+}
 
 async function attemptsOf(invoiceId: string) {
   return db
@@ -140,6 +150,14 @@ describe("charging on the due date", () => {
     expect(await db.$count(autopayAttempts)).toBe(0);
   });
 
+  it("no notice for a charge it will never make: a card of another provider than the configured one", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[2]!;
+    await db.update(savedCards).set({ provider: "stripe" }).where(eq(savedCards.accountId, accountId));
+    expect((await run(addDays(inv.dueDate, -3))).noticesQueued).toBe(0);
+    expect(await mails("notice")).toHaveLength(0);
+  });
+
   it("the demo seed turns automatic payment on for no account", async () => {
     expect(await db.$count(accounts, eq(accounts.automaticPayment, true))).toBe(0);
   });
@@ -174,11 +192,11 @@ describe("what it never charges", () => {
 
     const [other] = await db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(eq(invoices.accountId, otherAccountId)).limit(1);
     const notYetDue = owed[2]!;
-    const claim = { invoiceId: other!.id, number: other!.number, outstandingMinor: 100n, attempt: 1, chargeDate: TODAY };
+    const claim = { invoiceId: other!.id, number: other!.number, outstandingMinor: 100n, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } };
     // The demo account claiming the other account's invoice number: refused as not found.
     expect(await claimAttempt(db, sandboxProvider, { ...claim, accountId })).toBe("not_found");
     // More than is outstanding (or less): refused, nothing recorded.
-    const over = { accountId, invoiceId: notYetDue.id, number: notYetDue.number, attempt: 1, chargeDate: TODAY };
+    const over = { accountId, invoiceId: notYetDue.id, number: notYetDue.number, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } };
     expect(await claimAttempt(db, sandboxProvider, { ...over, outstandingMinor: notYetDue.outstandingMinor + 1n })).toBe("amount_changed");
     expect(await db.$count(autopayAttempts, eq(autopayAttempts.invoiceId, notYetDue.id))).toBe(0);
     // The part-paid invoice was charged exactly what was outstanding.
@@ -212,10 +230,48 @@ describe("what it never charges", () => {
   });
 });
 
+describe("the switch or the card changed after the run read them", () => {
+  /** A provider that, after the first charge, lets `change` happen (another admin, the card notices) before the run claims the next invoice. */
+  const changingAfterFirstCharge = (change: () => Promise<unknown>) => {
+    let charges = 0;
+    return {
+      ...sandboxProvider,
+      chargeSavedCard: async (input: Parameters<typeof sandboxProvider.chargeSavedCard>[0]) => {
+        const answer = await sandboxProvider.chargeSavedCard(input);
+        if (++charges === 1) await change();
+        return answer;
+      },
+    };
+  };
+
+  it.each([
+    ["turned off", "switched_off", () => db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId))],
+    ["card replaced", "card_changed", () => turnOnWith("4242424242424242")],
+    ["card removed", "card_changed", () => db.delete(savedCards).where(eq(savedCards.accountId, accountId))],
+  ])("%s: the next invoice of the same run is not charged, and the refusal is audited", async (_name, reason, change) => {
+    await turnOnWith("4242424242424242");
+    const provider = changingAfterFirstCharge(change);
+    const summary = await runAutomaticPayments(db, provider, { today: TODAY, concurrency: 1 });
+    expect(summary).toMatchObject({ charged: 1, skipped: 1 });
+    expect(await db.$count(autopayAttempts)).toBe(1);
+    expect((await chargesPerInvoice()).map((c) => c.charges)).toEqual(["1"]);
+    const [skipped] = await audits("automatic_payment.skipped");
+    expect(skipped!.after).toMatchObject({ reason });
+  });
+
+  it("a claim with a card other than the account's is refused, nothing recorded", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claim = { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY };
+    expect(await claimAttempt(db, sandboxProvider, { ...claim, card: { providerReference: "pm_not_the_saved_one" } })).toBe("card_changed");
+    expect(await db.$count(payments, like(payments.idempotencyKey, "autopay-%"))).toBe(0);
+  });
+});
+
 describe("a run stopped half-way", () => {
   /** The attempt committed as a run commits it before asking the provider, then the run dies. */
   async function claimThenDie(inv: (typeof owed)[number]) {
-    const claimed = await claimAttempt(db, sandboxProvider, { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY });
+    const claimed = await claimAttempt(db, sandboxProvider, { accountId, invoiceId: inv.id, number: inv.number, outstandingMinor: inv.outstandingMinor, attempt: 1, chargeDate: TODAY, card: { providerReference: await cardRef() } });
     if (typeof claimed === "string") throw new Error(claimed);
     return claimed;
   }
@@ -247,6 +303,37 @@ describe("a run stopped half-way", () => {
     expect(await db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, claimed.paymentId))).toBe(1);
     expect(await outstandingOf(db, inv.number)).toBe(0n);
     expect(await mails("payment_receipt")).toHaveLength(2);
+  });
+
+  const major = (minor: bigint) => `${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`;
+  it.each([
+    ["paid by a bank transfer meanwhile", NOT_RESENT_REASONS.amount_changed, (inv: (typeof owed)[number]) =>
+      importStatementLines(db, [{ line: 2, date: TODAY, amount: major(inv.outstandingMinor), reference: paymentReferenceFor(inv.number), currency: null }])],
+    ["automatic payment turned off meanwhile", NOT_RESENT_REASONS.switched_off, () => db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId))],
+    ["the card replaced meanwhile", NOT_RESENT_REASONS.card_changed, () => turnOnWith("4242424242424242")],
+  ])("killed before the provider was asked, %s: not sent again, the payment failed as never sent", async (_name, reason, change) => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claimed = await claimThenDie(inv);
+    await change(inv);
+    await age();
+    expect(await run(TODAY)).toMatchObject({ resumed: 1 });
+    expect(await db.$count(sandboxCheckouts, eq(sandboxCheckouts.merchantReference, claimed.paymentId))).toBe(0);
+    expect(await attemptsOf(inv.id)).toMatchObject([{ attempt: 1, outcome: "not_charged", state: "failed" }]);
+    const [payment] = await db.select({ reason: payments.failureReason }).from(payments).where(eq(payments.id, claimed.paymentId));
+    expect(payment!.reason).toBe(reason);
+  });
+
+  it("a payment a webhook made final meanwhile: the attempt takes its state, no 'never reached' email", async () => {
+    await turnOnWith("4242424242424242");
+    const inv = owed[1]!;
+    const claimed = await claimThenDie(inv);
+    await failOpenPayment(db, claimed.paymentId, "Your card was declined.", null);
+    await age();
+    await run(TODAY);
+    const [attempt] = await db.select({ outcome: autopayAttempts.outcome, reason: autopayAttempts.failureReason }).from(autopayAttempts).where(eq(autopayAttempts.paymentId, claimed.paymentId));
+    expect(attempt).toEqual({ outcome: "hard_decline", reason: "Your card was declined." });
+    expect((await mails("reminder")).filter((m) => m.textBody.includes(NEVER_SENT_REASON))).toEqual([]);
   });
 });
 
@@ -308,6 +395,17 @@ describe("payment reminders", () => {
     expect(await reminded(addDays(inv.dueDate, 7))).toEqual([`reminder:${inv.id}:due`, `reminder:${inv.id}:due+7`]);
   });
 
+  it.each([
+    ["a card of another provider than the configured one", { provider: "stripe" as const }],
+    ["an expired card", { expMonth: 1, expYear: 2020 }],
+  ])("go out while automatic payment is on with %s, which it never charges", async (_name, card) => {
+    await turnOnWith("4242424242424242");
+    await db.update(savedCards).set(card).where(eq(savedCards.accountId, accountId));
+    const inv = owed[2]!;
+    await queueReminders(db, { today: addDays(inv.dueDate, -7) });
+    expect((await mails("reminder")).filter((m) => m.invoiceId === inv.id)).toHaveLength(1);
+  });
+
   it("go out as before without automatic payment", async () => {
     const inv = owed[2]!;
     await queueReminders(db, { today: addDays(inv.dueDate, -7) });
@@ -330,6 +428,27 @@ describe("the Settings switch", () => {
     expect(rowsOf).toEqual([{ action: "automatic_payment.turned_on", actor: userId }, { action: "automatic_payment.turned_off", actor: userId }]);
   });
 
+  it("a form loaded while it was on, saved after it was turned off elsewhere, leaves it off", async () => {
+    await turnOnWith("4242424242424242");
+    const loadedOn = { receiveInvoicesByEmail: true, language: "en" as const, automaticPayment: true, automaticPaymentWas: true };
+    // Admin B turns it off (or the expired-card run does); admin A's form still shows it on.
+    expect(await updateInvoiceSettings(db, accountId, userId, { ...loadedOn, automaticPayment: false })).toEqual({ ok: true });
+    expect(await updateInvoiceSettings(db, accountId, userId, { ...loadedOn, language: "sv" })).toEqual({ ok: true });
+    const [after] = await db.select({ on: accounts.automaticPayment, language: accounts.language }).from(accounts).where(eq(accounts.id, accountId));
+    expect(after).toEqual({ on: false, language: "sv" });
+    expect(await audits("automatic_payment.turned_on")).toHaveLength(0);
+  });
+
+  it("does not turn on with an expired saved card; nothing else changes", async () => {
+    await turnOnWith("4242424242424242");
+    await db.update(accounts).set({ automaticPayment: false }).where(eq(accounts.id, accountId));
+    await db.update(savedCards).set({ expMonth: 1, expYear: 2020 }).where(eq(savedCards.accountId, accountId));
+    const input = { receiveInvoicesByEmail: true, language: "sv" as const, automaticPayment: true, automaticPaymentWas: false };
+    expect(await updateInvoiceSettings(db, accountId, userId, input)).toEqual({ ok: false, message: SAVED_CARD_EXPIRED, field: "automaticPayment" });
+    const [after] = await db.select({ on: accounts.automaticPayment, language: accounts.language }).from(accounts).where(eq(accounts.id, accountId));
+    expect(after).toEqual({ on: false, language: "en" });
+  });
+
   it("previews which invoices it will charge, and when", async () => {
     const preview = await automaticPaymentPreview(db, accountId, TODAY);
     expect(preview.map((p) => [p.number, p.outstandingMinor, p.chargeDate])).toEqual(
@@ -337,9 +456,37 @@ describe("the Settings switch", () => {
     );
     expect(await automaticPaymentPreview(db, otherAccountId, TODAY)).not.toContainEqual(expect.objectContaining({ number: owed[0]!.number }));
   });
+
+  it("previews no invoice whose attempts have ended, and a soft decline's retry day", async () => {
+    const notYetDue = owed[2];
+    await turnOnWith("4000000000000341");
+    await run(TODAY);
+    // Hard declines end the attempts: turning it on again would not charge them.
+    expect((await automaticPaymentPreview(db, accountId, TODAY)).map((p) => [p.number, p.chargeDate])).toEqual([[notYetDue!.number, notYetDue!.dueDate]]);
+
+    await turnOnWith("4000000000000119");
+    await run(notYetDue!.dueDate);
+    const retry = (await automaticPaymentPreview(db, accountId, notYetDue!.dueDate)).map((p) => [p.number, p.chargeDate, p.atNextRun]);
+    expect(retry).toEqual([[notYetDue!.number, addDays(notYetDue!.dueDate, 1), false]]);
+  });
 });
 
 describe("the cron route", () => {
+  it("is called every hour; runs repeated within a day queue each email once", async () => {
+    const vercel = JSON.parse(await readFile(path.join(process.cwd(), "vercel.json"), "utf8")) as { crons: { path: string; schedule: string }[] };
+    expect(vercel.crons.find((c) => c.path === "/api/cron/autopay")?.schedule).toBe("0 * * * *");
+
+    await turnOnWith("4242424242424242");
+    const inv = owed[2]!;
+    for (let hour = 0; hour < 3; hour++) await run(addDays(inv.dueDate, -3));
+    expect(await mails("notice")).toHaveLength(1);
+    expect(await mails("payment_receipt")).toHaveLength(2);
+    // The card saved above expires in December 2030: its expiring notice, once however often the run goes.
+    for (let hour = 0; hour < 3; hour++) await run("2030-12-05");
+    expect(await db.$count(emailOutbox, eq(emailOutbox.kind, "card_notice"))).toBe(1);
+    expect(await mails("payment_receipt")).toHaveLength(3);
+  });
+
   it("runs automatic payment with the bearer secret only", async () => {
     const { resetEnvCache } = await import("@/lib/env");
     const saved = process.env.CRON_SECRET;

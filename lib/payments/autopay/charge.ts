@@ -1,6 +1,7 @@
 /**
  * One automatic charge of one invoice, in three steps:
- * 1. claim: the payment (begin_card_payment, key `autopay-<invoice id>-<attempt>`, which locks the
+ * 1. claim: with the account row share-locked, automatic payment still on and the card still the one
+ *    the run read (still-on.ts); the payment (begin_card_payment, key `autopay-<invoice id>-<attempt>`, which locks the
  *    invoice and checks it is the account's, outstanding by exactly that amount and has no payment
  *    under way) and the attempt row are committed together, before the provider is asked;
  * 2. charge: the saved card, off-session, under the provider key of that payment
@@ -20,17 +21,31 @@ import { ChargeNotMadeError, type PaymentProvider, type ProviderOutcome, type Sa
 import { attemptFacts } from "./facts";
 import { queueChargeFailed, queueChargeReceipt } from "./emails";
 import { declineOutcome, failureEndsAttempts } from "./schedule";
+import { lockStillCharging, type AutopayCard, type NoLongerCharging } from "./still-on";
 
 export const autopayIdempotencyKey = (invoiceId: string, attempt: number) => `autopay-${invoiceId}-${attempt}`;
 
-export type ClaimInput = { accountId: string; invoiceId: string; number: number; outstandingMinor: bigint; attempt: number; chargeDate: string };
-export type Claimed = { attemptId: string; paymentId: string; amountMinor: bigint; currency: string };
-/** Why an invoice was not charged: another run has the attempt, or begin_card_payment refused. */
-export type ClaimRefusal = "already_claimed" | "payment_in_progress" | "not_found" | "nothing_outstanding" | "amount_changed" | "mixed_currency";
+export type ClaimInput = {
+  accountId: string;
+  invoiceId: string;
+  number: number;
+  outstandingMinor: bigint;
+  attempt: number;
+  chargeDate: string;
+  /** The card the run read; the claim is refused when the account's card is another by now. */
+  card: { providerReference: string };
+};
+/** `card` is the one read under the account's lock: the one to charge. */
+export type Claimed = { attemptId: string; paymentId: string; amountMinor: bigint; currency: string; card: AutopayCard };
+/** Why an invoice was not charged: another run has the attempt, the switch or card changed since the run read them, or begin_card_payment refused. */
+export type ClaimRefusal = "already_claimed" | "payment_in_progress" | "not_found" | "nothing_outstanding" | "amount_changed" | "mixed_currency" | NoLongerCharging;
 
 /** Step 1: the payment and the attempt, committed together, or why not. */
 export async function claimAttempt(db: Database, provider: PaymentProvider, input: ClaimInput): Promise<Claimed | ClaimRefusal> {
   return db.transaction(async (tx) => {
+    // The account before the invoice: the order removing the card takes its locks in.
+    const still = await lockStillCharging(tx, input.accountId, provider.name, input.card);
+    if (typeof still === "string") return still;
     const began = await beginCardPayment(tx, {
       accountId: input.accountId,
       userId: null,
@@ -47,7 +62,7 @@ export async function claimAttempt(db: Database, provider: PaymentProvider, inpu
       .values({ accountId: input.accountId, invoiceId: input.invoiceId, attempt: input.attempt, paymentId: began.paymentId, chargeDate: input.chargeDate })
       .returning({ id: autopayAttempts.id });
     await claimChannel(tx, began.paymentId, "off_session");
-    return { attemptId: row!.id, paymentId: began.paymentId, amountMinor: began.amountMinor, currency: began.currency };
+    return { attemptId: row!.id, paymentId: began.paymentId, amountMinor: began.amountMinor, currency: began.currency, card: still.card };
   });
 }
 
@@ -57,7 +72,7 @@ export type ChargeAnswer = SavedCardCharge | { kind: "not_made"; reason: string 
 /** Step 2: the off-session charge under the payment's own provider key. */
 export async function sendCharge(
   provider: PaymentProvider,
-  charge: { paymentId: string; amountMinor: bigint; currency: string; number: number; card: { providerReference: string; customerReference: string | null } },
+  charge: { paymentId: string; amountMinor: bigint; currency: string; number: number; card: AutopayCard },
 ): Promise<ChargeAnswer> {
   try {
     return await provider.chargeSavedCard({
@@ -105,6 +120,16 @@ export async function recordOutcome(db: Database, provider: PaymentProvider, att
   }
   // Still processing at the provider: resolved by a later run.
   return "unchanged";
+}
+
+/**
+ * The attempt of a payment already final when a later run looks at it (a webhook recorded it
+ * first): it takes the payment's state. The decline's kind is not kept on a payment; one not
+ * qualified is not retried, as in recordOutcome.
+ */
+export function recordFinalPayment(db: Database, attemptId: string, payment: { state: "succeeded" | "failed" | "cancelled"; failureReason: string | null }): Promise<Recorded> {
+  if (payment.state === "succeeded") return closeAttempt(db, attemptId, "succeeded", null, null);
+  return closeAttempt(db, attemptId, declineOutcome(null), payment.failureReason ?? "Your card was declined.", null);
 }
 
 /** Closes an open attempt with its outcome, its audit row and its email, once. */

@@ -10,22 +10,52 @@ import { rows, type Executor } from "@/db/client";
 import type { AutopayOutcome, Language } from "@/db/schema";
 import { outstandingMinorSql, paymentUnderWaySql } from "@/lib/invoices/balance";
 import type { ProviderName } from "../provider";
-import { MAX_ATTEMPTS, type AttemptHistory } from "./schedule";
+import { FINAL_OUTCOMES, MAX_ATTEMPTS, type AttemptHistory } from "./schedule";
 
-/** The attempt outcomes after which automatic payment tries no more (schedule.ts attemptsOver, in SQL). */
-const attemptsOverSql = sql.raw(
-  `(x.outcome in ('succeeded', 'hard_decline', 'expired_card', 'needs_authentication') or (x.outcome <> 'open' and x.attempt >= ${MAX_ATTEMPTS}))`,
+/** The attempt outcomes after which automatic payment tries no more (schedule.ts attemptsOver, in SQL); names the attempt `x`. */
+export const attemptsOverSql = sql.raw(
+  `(x.outcome in (${FINAL_OUTCOMES.map((o) => `'${o}'`).join(", ")}) or (x.outcome <> 'open' and x.attempt >= ${MAX_ATTEMPTS}))`,
 );
 
 /**
- * True for an invoice automatic payment will still charge: on, with a saved card, and no
+ * Account `a` has automatic payment on and its card `sc` is one the run charges: saved with the
+ * configured provider and not past its expiry month on `today` (default: the account's own date;
+ * after it the card notices turn automatic payment off). The one rule of the run's query and of
+ * the reminders it holds back.
+ */
+export function chargeableCardSql(provider: ProviderName, today: string | undefined): SQL<boolean> {
+  const day = today === undefined ? sql`(now() at time zone a.time_zone)::date` : sql`${today}::date`;
+  return sql<boolean>`(a.automatic_payment and sc.account_id = a.id and sc.provider = ${provider}::payment_provider
+    and sc.exp_year * 12 + sc.exp_month >= extract(year from ${day})::int * 12 + extract(month from ${day})::int)`;
+}
+
+/**
+ * True for an invoice automatic payment will still charge: on, with a card it charges, and no
  * attempt that ended its automatic payment. Payment reminders skip these (lib/billing/remind.ts).
  * Names `invoices` unaliased, as the balance fragments do.
  */
-export const autopayWillChargeSql: SQL<boolean> = sql<boolean>`(exists (
-    select 1 from accounts aa join saved_cards sc on sc.account_id = aa.id
-    where aa.id = invoices.account_id and aa.automatic_payment)
-  and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql}))`;
+export function autopayWillChargeSql(provider: ProviderName, today: string | undefined): SQL<boolean> {
+  return sql<boolean>`(exists (
+      select 1 from accounts a join saved_cards sc on ${chargeableCardSql(provider, today)}
+      where a.id = invoices.account_id)
+    and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and ${attemptsOverSql}))`;
+}
+
+/** An invoice's attempts so far as columns (with historyJoinSql in the FROM); historyOf reads them. */
+export const historyColumnsSql = sql.raw(
+  `(select f.charge_date::text from autopay_attempts f where f.invoice_id = invoices.id and f.attempt = 1) as first_charge_date,
+   l.attempt as last_attempt, l.charge_date::text as last_charge_date, l.outcome::text as last_outcome`,
+);
+export const historyJoinSql = sql.raw(
+  `left join lateral (select x.attempt, x.charge_date, x.outcome from autopay_attempts x where x.invoice_id = invoices.id order by x.attempt desc limit 1) l on true`,
+);
+export type HistoryRow = { first_charge_date: string | null; last_attempt: number | null; last_charge_date: string | null; last_outcome: AutopayOutcome | null };
+
+export function historyOf(r: HistoryRow): AttemptHistory {
+  return r.last_attempt === null || r.first_charge_date === null
+    ? null
+    : { firstChargeDate: r.first_charge_date, last: { attempt: Number(r.last_attempt), chargeDate: r.last_charge_date!, outcome: r.last_outcome! } };
+}
 
 export type DueCandidate = {
   invoiceId: string;
@@ -41,7 +71,7 @@ export type DueCandidate = {
   history: AttemptHistory;
 };
 
-type Row = {
+type Row = HistoryRow & {
   id: string;
   account_id: string;
   number: string | number;
@@ -55,10 +85,6 @@ type Row = {
   card_customer: string | null;
   card_brand: string;
   card_last4: string;
-  first_charge_date: string | null;
-  last_attempt: number | null;
-  last_charge_date: string | null;
-  last_outcome: AutopayOutcome | null;
 };
 
 /**
@@ -66,21 +92,25 @@ type Row = {
  * `latest` (the latest date anywhere), with their attempts so far; whether one is due today in
  * its account's time zone is schedule.ts's to say.
  */
-export async function dueCandidates(db: Executor, provider: ProviderName, latest: string, cursor: string | null, limit: number): Promise<DueCandidate[]> {
+export async function dueCandidates(
+  db: Executor,
+  provider: ProviderName,
+  dates: { latest: string; today: string | undefined },
+  cursor: string | null,
+  limit: number,
+): Promise<DueCandidate[]> {
   const after: SQL = cursor === null ? sql`` : sql`and invoices.id > ${cursor}::uuid`;
   const found = await rows<Row>(
     db,
     sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number, invoices.due_date::text as due_date,
                invoices.currency, (${outstandingMinorSql})::text as outstanding, a.time_zone, a.language, a.name as account_name,
                sc.provider_reference as card_reference, sc.provider_customer_reference as card_customer, sc.brand as card_brand, sc.last4 as card_last4,
-               (select f.charge_date::text from autopay_attempts f where f.invoice_id = invoices.id and f.attempt = 1) as first_charge_date,
-               l.attempt as last_attempt, l.charge_date::text as last_charge_date, l.outcome::text as last_outcome
+               ${historyColumnsSql}
         from invoices
-        join accounts a on a.id = invoices.account_id and a.automatic_payment
-        join saved_cards sc on sc.account_id = a.id and sc.provider = ${provider}::payment_provider
-        left join lateral (select x.attempt, x.charge_date, x.outcome from autopay_attempts x
-                           where x.invoice_id = invoices.id order by x.attempt desc limit 1) l on true
-        where invoices.type = 'invoice' and invoices.due_date <= ${latest}::date ${after}
+        join accounts a on a.id = invoices.account_id
+        join saved_cards sc on ${chargeableCardSql(provider, dates.today)}
+        ${historyJoinSql}
+        where invoices.type = 'invoice' and invoices.due_date <= ${dates.latest}::date ${after}
           and ${outstandingMinorSql} > 0
           and not ${paymentUnderWaySql}
           and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id and (x.outcome = 'open' or ${attemptsOverSql}))
@@ -98,10 +128,7 @@ export async function dueCandidates(db: Executor, provider: ProviderName, latest
     language: r.language,
     accountName: r.account_name,
     card: { providerReference: r.card_reference, customerReference: r.card_customer, brand: r.card_brand, last4: r.card_last4 },
-    history:
-      r.last_attempt === null || r.first_charge_date === null
-        ? null
-        : { firstChargeDate: r.first_charge_date, last: { attempt: Number(r.last_attempt), chargeDate: r.last_charge_date!, outcome: r.last_outcome! } },
+    history: historyOf(r),
   }));
 }
 
@@ -111,17 +138,22 @@ export type NoticeCandidate = Omit<DueCandidate, "history" | "card"> & { card: {
  * Invoices automatic payment will charge for the first time within the notice window by
  * `latest`, with no attempt yet: whether the notice is due today is the caller's to say.
  */
-export async function noticeCandidates(db: Executor, latest: string, earliestToday: string, noticeDays: number): Promise<NoticeCandidate[]> {
+export async function noticeCandidates(
+  db: Executor,
+  provider: ProviderName,
+  dates: { latest: string; earliestToday: string; today: string | undefined },
+  noticeDays: number,
+): Promise<NoticeCandidate[]> {
   const found = await rows<Omit<Row, "card_reference" | "card_customer" | "first_charge_date" | "last_attempt" | "last_charge_date" | "last_outcome">>(
     db,
     sql`select invoices.id::text as id, invoices.account_id::text as account_id, invoices.number, invoices.due_date::text as due_date,
                invoices.currency, (${outstandingMinorSql})::text as outstanding, a.time_zone, a.language, a.name as account_name,
                sc.brand as card_brand, sc.last4 as card_last4
         from invoices
-        join accounts a on a.id = invoices.account_id and a.automatic_payment
-        join saved_cards sc on sc.account_id = a.id
+        join accounts a on a.id = invoices.account_id
+        join saved_cards sc on ${chargeableCardSql(provider, dates.today)}
         where invoices.type = 'invoice'
-          and invoices.due_date - ${noticeDays}::int <= ${latest}::date and invoices.due_date > ${earliestToday}::date
+          and invoices.due_date - ${noticeDays}::int <= ${dates.latest}::date and invoices.due_date > ${dates.earliestToday}::date
           and ${outstandingMinorSql} > 0
           and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id)
         order by invoices.id`,

@@ -7,9 +7,9 @@
  */
 import type { Transaction } from "@/db/client";
 import type { Language } from "@/db/schema";
-import { reminderDedupeKey, reminderStepFor } from "@/lib/billing/remind";
 import { chargeFailedEmail, chargeNoticeEmail, chargeReceiptEmail } from "@/lib/email/autopay-templates";
 import { billingRecipients, enqueueEmail } from "@/lib/email/outbox";
+import { reminderDedupeKey, reminderStepFor } from "@/lib/email/reminder-steps";
 import { appBaseUrl, invoiceUrl } from "@/lib/email/templates";
 import { providerDetails } from "@/lib/provider";
 import { maskedCardLabel } from "../card-label";

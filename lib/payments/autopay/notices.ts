@@ -6,14 +6,16 @@
 import type { Database } from "@/db/client";
 import { accountToday, todayPerTimeZone } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
+import type { ProviderName } from "../provider";
 import { noticeCandidates } from "./due";
 import { queueChargeNotice } from "./emails";
 import { NOTICE_DAYS_BEFORE, noticeDate } from "./schedule";
 
 /** Queues the notices due; the number queued. `latest` and `earliest` bound today's date anywhere on Earth. */
-export async function queueNotices(db: Database, opts: { today?: string; latest: string; earliest: string }): Promise<number> {
+export async function queueNotices(db: Database, opts: { provider: ProviderName; today?: string; latest: string; earliest: string }): Promise<number> {
   const today = todayPerTimeZone(opts.today, () => accountToday(PROVIDER_TIME_ZONE));
-  const candidates = (await noticeCandidates(db, opts.latest, opts.earliest, NOTICE_DAYS_BEFORE)).filter((c) => {
+  const dates = { latest: opts.latest, earliestToday: opts.earliest, today: opts.today };
+  const candidates = (await noticeCandidates(db, opts.provider, dates, NOTICE_DAYS_BEFORE)).filter((c) => {
     const t = today(c.timeZone);
     return noticeDate(c.dueDate) <= t && t < c.dueDate;
   });

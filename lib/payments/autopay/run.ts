@@ -1,12 +1,13 @@
 /**
- * The daily automatic payment run (`npm run payments:autopay`, `/api/cron/autopay`):
+ * The automatic payment run (`npm run payments:autopay` daily or hourly, `/api/cron/autopay` hourly):
  * 0. sends the saved cards' notices and turns automatic payment off where the card has expired
  *    (card-notices.ts), so that no expired card is charged;
  * 1. resolves attempts an earlier run left open (resume.ts), so nothing is charged twice;
  * 2. charges every invoice whose attempt is due today in its account's time zone (schedule.ts),
  *    each through claim → charge → record (charge.ts), a few at a time;
  * 3. queues the notice for charges three days ahead.
- * Any number of runs may overlap: each attempt is claimed by one of them.
+ * Any number of runs may overlap or follow each other on one day: each attempt is claimed by one
+ * of them, at most one a day, and every email has a dedupe key, so each goes out once.
  */
 import type { Database } from "@/db/client";
 import { audit } from "@/lib/audit";
@@ -59,7 +60,7 @@ async function chargeCandidate(db: Database, provider: PaymentProvider, c: DueCa
     }
     return;
   }
-  const answer = await sendCharge(provider, { paymentId: claimed.paymentId, amountMinor: claimed.amountMinor, currency: claimed.currency, number: c.number, card: c.card });
+  const answer = await sendCharge(provider, { paymentId: claimed.paymentId, amountMinor: claimed.amountMinor, currency: claimed.currency, number: c.number, card: claimed.card });
   tally(summary, await recordAnswer(db, provider, claimed.attemptId, claimed.paymentId, answer));
 }
 
@@ -89,7 +90,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
   const latest = opts.today ?? accountToday("Pacific/Kiritimati");
   let cursor: string | null = null;
   while (!outOfTime()) {
-    const batch = await dueCandidates(db, provider.name, latest, cursor, batchSize);
+    const batch = await dueCandidates(db, provider.name, { latest, today: opts.today }, cursor, batchSize);
     if (batch.length === 0) break;
     cursor = batch[batch.length - 1]!.invoiceId;
     const due = batch.flatMap((c) => {
@@ -100,7 +101,7 @@ export async function runAutomaticPayments(db: Database, provider: PaymentProvid
       if (!outOfTime()) await chargeCandidate(db, provider, c, attempt, today(c.timeZone), summary);
     });
   }
-  summary.noticesQueued = await queueNotices(db, { today: opts.today, latest, earliest: opts.today ?? accountToday("Etc/GMT+12") });
+  summary.noticesQueued = await queueNotices(db, { provider: provider.name, today: opts.today, latest, earliest: opts.today ?? accountToday("Etc/GMT+12") });
   summary.elapsedMs = performance.now() - started;
   return summary;
 }

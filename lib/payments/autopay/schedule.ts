@@ -21,7 +21,8 @@ export type AttemptHistory = {
   last: { attempt: number; chargeDate: string; outcome: AutopayOutcome };
 } | null;
 
-const FINAL_OUTCOMES: readonly AutopayOutcome[] = ["succeeded", "hard_decline", "expired_card", "needs_authentication"];
+/** The outcomes after which automatic payment tries no more for the invoice (due.ts builds its SQL from this list). */
+export const FINAL_OUTCOMES: readonly AutopayOutcome[] = ["succeeded", "hard_decline", "expired_card", "needs_authentication"];
 
 /** Whether automatic payment will try no more for the invoice (it paid, or it gave up). */
 export function attemptsOver(history: AttemptHistory): boolean {
@@ -62,12 +63,12 @@ export function failureEndsAttempts(attempt: number, outcome: AutopayOutcome): b
   return outcome !== "succeeded" && outcome !== "open" && attemptsOver({ firstChargeDate: "", last: { attempt, chargeDate: "", outcome } });
 }
 
-/** The day the Billing contacts are told of the first charge, or null when it is too close to tell ahead. */
+/** The day the Billing contacts are told of the first charge (notices.ts sends a missed one late, never on the charge day). */
 export function noticeDate(dueDate: string): string {
   return addDays(dueDate, -NOTICE_DAYS_BEFORE);
 }
 
-/** When the preview says an invoice will be charged: its due date, or the next run for one already past due. */
-export function previewChargeDate(dueDate: string, today: string): string {
-  return dueDate < today ? today : dueDate;
+/** When the preview says an attempt will be made: on its day, or at the next run (today) when that day has passed. */
+export function previewChargeDate(chargeDate: string, today: string): string {
+  return chargeDate < today ? today : chargeDate;
 }

@@ -1,7 +1,9 @@
 /**
- * GET/POST /api/cron/autopay: the daily automatic payment run (lib/payments/autopay/run.ts) for
- * hosts where nothing runs on a schedule but requests (Vercel: vercel.json calls it daily with
- * `Authorization: Bearer $CRON_SECRET`); elsewhere cron runs `npm run payments:autopay`. 503
+ * GET/POST /api/cron/autopay: the automatic payment run (lib/payments/autopay/run.ts) for hosts
+ * where nothing runs on a schedule but requests (Vercel: vercel.json calls it every hour with
+ * `Authorization: Bearer $CRON_SECRET`, so that what one call had no time for, an unanswered
+ * charge, or an account whose day begins later, waits an hour, not a day); elsewhere cron runs
+ * `npm run payments:autopay`. 503
  * while CRON_SECRET is unset, 401 without the right secret.
  */
 import { noStore, refuseUnlessCron } from "@/lib/dal/cron";
