@@ -11,28 +11,19 @@
  *
  * Exit codes: 0 done; 2 bad arguments; 1 the run failed.
  */
-import { parseArgs } from "node:util";
 import { databaseReady, getDb } from "@/db/client";
-import { BillingInputError, parseToday } from "@/lib/billing/period";
 import { getPaymentProvider } from "@/lib/payments";
 import { runAutomaticPayments } from "@/lib/payments/autopay/run";
 import { runCli } from "./lib/run-cli";
+import { parseTodayOption } from "./lib/today-option";
 
 const USAGE = "usage: npm run payments:autopay -- [--today YYYY-MM-DD]";
 const int = new Intl.NumberFormat("en");
 
 async function main(): Promise<number> {
-  let today: string | undefined;
-  try {
-    const { values } = parseArgs({ options: { today: { type: "string" } } });
-    today = values.today === undefined ? undefined : parseToday(values.today);
-  } catch (err) {
-    if (err instanceof BillingInputError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
+  const option = parseTodayOption(USAGE);
+  if ("exitCode" in option) return option.exitCode;
+  const { today } = option;
   const provider = getPaymentProvider();
   await databaseReady();
   const s = await runAutomaticPayments(getDb(), provider, { today });

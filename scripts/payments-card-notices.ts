@@ -8,26 +8,17 @@
  *
  * Exit codes: 0 done; 2 bad arguments; 1 the run failed.
  */
-import { parseArgs } from "node:util";
-import { BillingInputError, parseToday } from "@/lib/billing/period";
 import { openCliDatabase } from "@/lib/email/cli";
 import { runCardNotices } from "@/lib/payments/card-notices";
 import { runCli } from "./lib/run-cli";
+import { parseTodayOption } from "./lib/today-option";
 
 const USAGE = "usage: npm run payments:card-notices -- [--today YYYY-MM-DD]";
 
 async function main(): Promise<number> {
-  let today: string | undefined;
-  try {
-    const { values } = parseArgs({ options: { today: { type: "string" } } });
-    today = values.today === undefined ? undefined : parseToday(values.today);
-  } catch (err) {
-    if (err instanceof BillingInputError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
+  const option = parseTodayOption(USAGE);
+  if ("exitCode" in option) return option.exitCode;
+  const { today } = option;
   const { db, close } = await openCliDatabase();
   try {
     const s = await runCardNotices(db, { today });

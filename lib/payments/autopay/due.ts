@@ -118,6 +118,15 @@ export async function dueCandidates(
         limit ${limit}`,
   );
   return found.map((r) => ({
+    ...invoiceFactsOf(r),
+    card: { providerReference: r.card_reference, customerReference: r.card_customer, brand: r.card_brand, last4: r.card_last4 },
+    history: historyOf(r),
+  }));
+}
+
+/** The invoice's and its account's facts, as both candidate queries select them. */
+function invoiceFactsOf(r: Pick<Row, "id" | "account_id" | "number" | "due_date" | "currency" | "outstanding" | "time_zone" | "language" | "account_name">) {
+  return {
     invoiceId: r.id,
     accountId: r.account_id,
     number: Number(r.number),
@@ -127,9 +136,7 @@ export async function dueCandidates(
     timeZone: r.time_zone,
     language: r.language,
     accountName: r.account_name,
-    card: { providerReference: r.card_reference, customerReference: r.card_customer, brand: r.card_brand, last4: r.card_last4 },
-    history: historyOf(r),
-  }));
+  };
 }
 
 export type NoticeCandidate = Omit<DueCandidate, "history" | "card"> & { card: { brand: string; last4: string } };
@@ -158,16 +165,5 @@ export async function noticeCandidates(
           and not exists (select 1 from autopay_attempts x where x.invoice_id = invoices.id)
         order by invoices.id`,
   );
-  return found.map((r) => ({
-    invoiceId: r.id,
-    accountId: r.account_id,
-    number: Number(r.number),
-    dueDate: r.due_date,
-    currency: r.currency,
-    outstandingMinor: BigInt(r.outstanding),
-    timeZone: r.time_zone,
-    language: r.language,
-    accountName: r.account_name,
-    card: { brand: r.card_brand, last4: r.card_last4 },
-  }));
+  return found.map((r) => ({ ...invoiceFactsOf(r), card: { brand: r.card_brand, last4: r.card_last4 } }));
 }
