@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { unzipSync, strFromU8 } from "fflate";
-import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { expect, expectNoSeriousA11yViolations, liveOptionsButton, test } from "./fixtures";
 
 test.describe("Invoices list", () => {
   test("shows the columns, paid rows with the green tick and 0.00, and the overdue alert", async ({ asRole }) => {
@@ -36,7 +36,7 @@ test.describe("Invoices list", () => {
   test("the row menu works by keyboard and returns focus", async ({ asRole }) => {
     const page = await asRole("demo");
     await page.goto("/invoices");
-    const first = page.getByRole("button", { name: /^Options for invoice \d+$/ }).first();
+    const first = await liveOptionsButton(page.getByRole("button", { name: /^Options for invoice \d+$/ }).first());
     const name = (await first.getAttribute("aria-label"))!;
     const number = name.replace("Options for invoice ", "");
     await first.focus();

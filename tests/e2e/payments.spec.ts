@@ -4,7 +4,7 @@
  * invoices) so that the demo account's data, which other specs read, stays as seeded.
  */
 import type { Page } from "@playwright/test";
-import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { expect, expectNoSeriousA11yViolations, liveOptionsButton, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -146,7 +146,7 @@ test("closing the Pay dialog returns focus to the control that opened it, and ke
   const page = await asRole("demo");
   await page.goto("/invoices");
   // The row menu's button, by keyboard.
-  const options = page.getByRole("button", { name: /^Options for invoice \d+$/ }).first();
+  const options = await liveOptionsButton(page.getByRole("button", { name: /^Options for invoice \d+$/ }).first());
   const number = (await options.getAttribute("aria-label"))!.replace("Options for invoice ", "");
   await options.focus();
   await page.keyboard.press("Enter");
