@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,7 +39,20 @@ No Chromium found for the browser tests. Install one, then run npm test again:
   process.exit(1);
 }
 
-const port = process.env.E2E_PORT ?? String(3100 + Math.floor(Math.random() * 500));
+/** A port the OS says is free: a random one can be another server's (MySQL listens on 3306). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const port = process.env.E2E_PORT ?? String(await freePort());
 const env = {
   ...process.env,
   PORT: port,

@@ -42,7 +42,8 @@ if [[ $# -ge 2 ]]; then
   base="${1%/}"
   cookie="$2"
 else
-  port="${PORT:-$((4000 + RANDOM % 2000))}"
+  # A port the OS says is free: a random one can be another server's (PostgreSQL's 5432).
+  port="${PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
   base="http://localhost:${port}"
   node -e "import('./scripts/start.mjs').then((m) => m.buildIfStale())"
   if [[ -n "${DATABASE_URL:-}" ]]; then

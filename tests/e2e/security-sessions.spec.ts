@@ -22,6 +22,7 @@ import { hashPassword } from "../../lib/passwords";
 import type { Browser, Page } from "@playwright/test";
 import { accountSettingsButton, expect, expectAccountSettingsOpen, test } from "./fixtures";
 import { DEMO_PASSWORD, ROLES } from "./roles";
+import { freePort } from "../../scripts/lib/ports";
 import {
   actionResult,
   callAction,
@@ -316,7 +317,7 @@ test("a production server refuses to start without an AUTH_SECRET of at least 32
   ];
   for (const [label, secret, message] of cases) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cumulus-secret-"));
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const port = String(await freePort());
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: port, CUMULUS_DATA_DIR: dataDir, CUMULUS_ALLOW_EMBEDDED: "true", CUMULUS_OUTBOX_INTERVAL_MS: "0" };
     delete env.DATABASE_URL;
     if (secret === undefined) delete env.AUTH_SECRET;
