@@ -49,6 +49,12 @@ const loadSettings = () => actions.get("lib/actions/account.ts#loadAccountSettin
 
 let target: Target;
 const clients = new Map<MatrixRole, APIRequestContext>();
+/**
+ * The caller of the foreign-or-unknown comparison: the admin of an account of its own on
+ * PostgreSQL. Other specs change Other Tenant Oy's settings (language, time zone, country) while
+ * this one runs, and a change between the two requests of a pair would make them differ.
+ */
+let comparisonCaller: APIRequestContext | null = null;
 
 /** A session for one column of the matrix; null when this database cannot provide one. */
 async function clientFor(role: MatrixRole): Promise<APIRequestContext | null> {
@@ -70,6 +76,7 @@ test.beforeAll(async () => {
   const sql = database();
   if (sql) {
     target = await createIsolatedTarget(sql, "access");
+    comparisonCaller = await signIn((await createIsolatedTarget(sql, "access-caller")).members.admin!.email);
   } else {
     target = await demoTarget(await signIn(ROLES.demo), loadSettings());
   }
@@ -182,12 +189,26 @@ test("a spoofed x-middleware-subrequest header does not skip the proxy", async (
 
 test("another account's numbers and ids answer exactly like unknown ones", async () => {
   test.setTimeout(180_000);
-  const other = clients.get("other")!;
+  const other = comparisonCaller ?? clients.get("other")!;
   const foreign = target.invoice.number;
   const unknown = target.unknownNumber;
   // An invoice of the caller's own account, for requests that mix numbers.
   const own = Number((await (await other.get("/invoices/export.csv")).text()).split("\r\n")[1]?.split(",")[0]);
   expect(own).toBeGreaterThan(0);
+
+  /**
+   * On the embedded database the caller is Other Tenant Oy, whose settings other specs change
+   * meanwhile: a pair that differs is fetched again, and a leak differs every time.
+   */
+  const fetchPair = async (request: () => Promise<[APIResponse, APIResponse]>, normalize: (s: string) => string) => {
+    let pair = await request();
+    for (let retry = 0; !comparisonCaller && retry < 2; retry++) {
+      const [ta, tb] = await Promise.all(pair.map((r) => r.text()));
+      if (pair[0].status() === pair[1].status() && normalize(ta!) === normalize(tb!)) break;
+      pair = await request();
+    }
+    return pair;
+  };
 
   const sameAnswer = async (label: string, a: APIResponse, b: APIResponse, normalize: (s: string) => string) => {
     const [ta, tb] = [await a.text(), await b.text()];
@@ -231,9 +252,12 @@ test("another account's numbers and ids answer exactly like unknown ones", async
   for (const headers of SPOOFS) {
     const spoof = headers["x-middleware-subrequest"] ? ` (x-middleware-subrequest: ${headers["x-middleware-subrequest"]})` : "";
     for (const [label, foreignPath, unknownPath] of byPath) {
-      const [a, b] = [await other.get(foreignPath, { headers, maxRedirects: 0 }), await other.get(unknownPath, { headers, maxRedirects: 0 })];
       const same = (s: string) =>
-        normalizeHtml(s).replaceAll(String(foreign), "N").replaceAll(String(unknown), "N").replaceAll(target.paymentId, "P").replaceAll(paymentUnknown, "P");
+        normalizeHtml(s.replaceAll(String(foreign), "N").replaceAll(String(unknown), "N").replaceAll(target.paymentId, "P").replaceAll(paymentUnknown, "P"));
+      const [a, b] = await fetchPair(
+        async () => [await other.get(foreignPath, { headers, maxRedirects: 0 }), await other.get(unknownPath, { headers, maxRedirects: 0 })],
+        same,
+      );
       const status = await sameAnswer(`${label}${spoof}`, a, b, same);
       expect([200, 404], `${label}: status`).toContain(status);
       compared++;
@@ -245,8 +269,9 @@ test("another account's numbers and ids answer exactly like unknown ones", async
       const foreignId = idOf(target);
       const unknownId = isNumber ? String(unknown) : randomUUID();
       const send = (id: string) => callAction(other, { action, path, args: [{}, FORM], fields: fields(id), headers });
-      const [a, b] = [await send(foreignId), await send(unknownId)];
-      await sameAnswer(`${label}${spoof}`, a, b, (s) => s.replaceAll(foreignId, "ID").replaceAll(unknownId, "ID"));
+      const same = (s: string) => s.replaceAll(foreignId, "ID").replaceAll(unknownId, "ID");
+      const [a, b] = await fetchPair(async () => [await send(foreignId), await send(unknownId)], same);
+      await sameAnswer(`${label}${spoof}`, a, b, same);
       expect(a.status(), label).toBe(200);
       compared++;
     }

@@ -456,9 +456,35 @@ export async function readBack(admin: APIRequestContext, load: BuiltAction): Pro
   return JSON.stringify({ settings, access, csv });
 }
 
-/** Replaces what differs between two renderings of the same page: nonces. */
+const FLIGHT_PUSH = /<script[^>]*>self\.__next_f\.push\(\[1,("(?:[^"\\]|\\.)*")\]\)<\/script>/g;
+/** A reference between the payload's rows ("$L22", "$3a", "$0:props:children"): where React outlined a row. */
+const FLIGHT_REFERENCE = /^\$[A-Za-z@]?[0-9a-f]+(?::.*)?$/;
+
+/**
+ * What the page's RSC payload carries, in an order that does not depend on timing: its string
+ * values, sorted. React outlines a part of the payload into a row of its own when that part is
+ * not ready yet, so under load the same page splits into other rows, with other references.
+ */
+function flightStrings(body: string): string {
+  const payload = [...body.matchAll(FLIGHT_PUSH)]
+    .map((m) => JSON.parse(m[1]!) as string)
+    .join("")
+    .replace(/"nonce":"[^"\\]*"/g, '"nonce":""');
+  return [...payload.matchAll(/"((?:[^"\\]|\\.)*)"/g)]
+    .map((m) => m[1]!)
+    .filter((value) => !FLIGHT_REFERENCE.test(value))
+    .sort()
+    .join("\n");
+}
+
+/**
+ * Replaces what differs between two renderings of the same page: nonces, and how the RSC payload
+ * was split into rows (its strings are kept, so data in it still counts). Mask ids before: the
+ * payload's strings are sorted.
+ */
 export function normalizeHtml(body: string): string {
-  return body.replace(/nonce="[^"]*"/g, 'nonce=""').replace(/\\?"nonce\\?":\\?"[^"\\]*\\?"/g, '"nonce":""');
+  const html = body.replace(FLIGHT_PUSH, "").replace(/nonce="[^"]*"/g, 'nonce=""');
+  return `${html}\n${flightStrings(body)}`;
 }
 
 export type SetCookie = { name: string; value: string; attributes: Map<string, string> };
