@@ -17,6 +17,8 @@ export type MonthSpend = {
   forecastMinor: bigint | null;
   /** Largest first. */
   byServiceRegion: { service: string; region: string | null; netMinor: bigint }[];
+  /** The lines the month's invoice would have today, in its print order. */
+  lines: { service: string; productCode: string; region: string | null; quantity: string; netMinor: bigint }[];
   /** Products used this month with no price in the account's currency: left out of the figures. */
   unpricedProducts: string[];
 };
@@ -39,6 +41,9 @@ export async function getMonthSpend(db: Executor, accountId: string, today: stri
     spentMinor,
     forecastMinor: forecastMonthMinor(today, spentMinor, sumMinor(priceUsage(windowUsage.get(accountId) ?? []))),
     byServiceRegion: byServiceRegion(lines),
+    lines: lines.flatMap((l) =>
+      l.amountMinor === null ? [] : [{ service: l.service, productCode: l.product_code, region: l.region, quantity: l.quantity, netMinor: l.amountMinor }],
+    ),
     unpricedProducts: [...new Set(lines.filter((l) => l.amountMinor === null).map((l) => l.product_code))],
   };
 }
