@@ -103,3 +103,18 @@ export function computeTotals(lines: ReadonlyArray<{ amountMinor: bigint; vatRat
 export function formatRate(rateBp: number, language: Language): string {
   return `${new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 2 }).format(rateBp / 100)} %`;
 }
+
+/** A change of money with its sign always written: "+312.40 EUR", "−5.00 EUR", "0.00 EUR". */
+export function formatMoneyChange(minor: bigint, currency: string, language: Language): string {
+  const sign = minor > 0n ? "+" : minor < 0n ? "−" : "";
+  return sign + formatMoney(minor < 0n ? -minor : minor, currency, language);
+}
+
+/** A change in hundredths of a percent (4800 → "+48 %", -125 → "−1.3 %"): whole percent from 10 % up. */
+export function formatPercentChange(changeBp: number, language: Language): string {
+  const percent = changeBp / 100;
+  const digits = Math.abs(percent) >= 10 ? 0 : 1;
+  const text = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits }).format(Math.abs(percent));
+  const sign = text === "0" ? "" : changeBp > 0 ? "+" : changeBp < 0 ? "−" : "";
+  return `${sign}${text} %`;
+}
