@@ -55,6 +55,20 @@ export function formatMoney(minor: bigint, currency: string, language: Language)
   return `${formatAmount(minor, currency, language)} ${currency}`;
 }
 
+/** A plain decimal amount as files and forms carry it: "1234", "1234.5". */
+export const PLAIN_AMOUNT = /^(\d{1,15})(?:\.(\d{1,6}))?$/;
+
+/** A positive plain decimal amount in minor units of `currency`, exactly; null when it is not one (or has more decimals than the currency). */
+export function parsePositiveMinor(amount: string, currency: string): bigint | null {
+  const m = PLAIN_AMOUNT.exec(amount);
+  if (!m) return null;
+  const digits = minorDigits(currency);
+  const frac = (m[2] ?? "").replace(/0+$/, "");
+  if (frac.length > digits) return null;
+  const minor = BigInt(m[1]!) * 10n ** BigInt(digits) + BigInt(frac.padEnd(digits, "0") || "0");
+  return minor > 0n ? minor : null;
+}
+
 /** Divides and rounds half away from zero: the rounding of invoices and VAT. */
 export function divRound(numerator: bigint, denominator: bigint): bigint {
   if (denominator <= 0n) throw new RangeError("denominator must be positive");

@@ -212,6 +212,8 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action("lib/actions/time-zone.ts", "saveTimeZone", { what: "change the account's time zone", state: true, valid: () => ({ timeZone: "Europe/Helsinki" }), harmless: { timeZone: "Mars/Olympus" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action("lib/actions/budget.ts", "saveMonthlyBudget", { what: "change the account's monthly budget", state: true, valid: () => ({ monthlyBudget: "5000" }), harmless: { monthlyBudget: "lots" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "createEmail", { what: "add a contact address", state: true, valid: () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), harmless: { email: "not-an-address" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "verifyEmail", { what: "enter a code for the target's pending address", state: true, valid: (t) => ({ id: t.pendingContactId, code: "123456" }), harmless: { id: "x", code: "1" } },
