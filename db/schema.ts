@@ -316,11 +316,16 @@ export const usageRecords = pgTable(
     region: text("region"),
     quantity: numeric("quantity", { precision: 20, scale: 6 }).notNull(),
     unit: text("unit").notNull(),
-    /** First day of the month the usage belongs to. */
+    /** First day of the month the usage belongs to: what the billing run bills by. */
     period: date("period", { mode: "string" }).notNull(),
+    /** The day the usage happened, within `period`'s month: what the month's forecast is made from. */
+    usageDate: date("usage_date", { mode: "string" }).notNull(),
     recordedAt: createdAt("recorded_at"),
   },
-  (t) => [index("usage_records_period_account_idx").on(t.period, t.accountId)],
+  (t) => [
+    index("usage_records_period_account_idx").on(t.period, t.accountId),
+    check("usage_records_date_in_period", sql`date_trunc('month', ${t.usageDate})::date = ${t.period}`),
+  ],
 );
 
 export const billingRuns = pgTable(

@@ -15,8 +15,9 @@ import { todayPerTimeZone } from "@/lib/dates";
 import { queueEInvoices } from "@/lib/einvoice/delivery";
 import { queueInvoiceEmails, type InvoiceEmailSkipReason } from "@/lib/email/outbox";
 import { paymentReferenceFor } from "@/lib/reference";
-import { draftInvoice, type BillableAccount, type Draft, type DraftOptions, type UsageRow } from "./draft";
+import { draftInvoice, type BillableAccount, type Draft, type DraftOptions } from "./draft";
 import type { Period } from "./period";
+import { summedUsage } from "./usage";
 
 export type NotBilled = { accountId: string; accountName: string; reason: string };
 
@@ -47,7 +48,7 @@ export async function billBatch(tx: Executor, runId: string, ids: string[], opts
   const accountRows = await accountsWithoutInvoice(tx, ids, opts.period);
   result.alreadyInvoiced = ids.length - accountRows.length;
   if (accountRows.length === 0) return result;
-  const usageByAccount = await usageOf(tx, accountRows, opts.period);
+  const usageByAccount = await summedUsage(tx, accountRows.map((a) => a.id), opts.period);
   const todayOf = todayPerTimeZone(opts.today, () => runToday);
   const drafts: Draft[] = [];
   for (const a of accountRows) {
@@ -96,29 +97,6 @@ async function accountsWithoutInvoice(tx: Executor, ids: string[], period: Perio
     billingAddress: typeof a.billingAddress === "string" ? (JSON.parse(a.billingAddress) as PostalAddress | null) : a.billingAddress,
     paymentTermsDays: Number(a.paymentTermsDays),
   }));
-}
-
-/** The month's usage of these accounts, summed per product and region, with prices in each account's currency. */
-async function usageOf(tx: Executor, accounts: BillableAccount[], period: Period): Promise<Map<string, UsageRow[]>> {
-  const usage = await rows<UsageRow>(
-    tx,
-    sql`select u.account_id::text as account_id, u.product_code, u.region, sum(u.quantity)::text as quantity,
-               bool_and(u.unit = p.unit) as units_match, p.service, p.label_en, p.label_sv, p.unit,
-               p.vat_category::text as vat_category, pp.unit_price_minor::text as price
-        from usage_records u
-        join accounts a on a.id = u.account_id
-        join products p on p.code = u.product_code
-        left join product_prices pp on pp.product_code = u.product_code and pp.currency = a.currency
-        where u.period = ${period.start}::date and u.account_id = any(${uuidArray(accounts.map((a) => a.id))}::uuid[])
-        group by u.account_id, u.product_code, u.region, p.code, pp.unit_price_minor`,
-  );
-  const usageByAccount = new Map<string, UsageRow[]>();
-  for (const u of usage) {
-    const list = usageByAccount.get(u.account_id);
-    if (list) list.push(u);
-    else usageByAccount.set(u.account_id, [u]);
-  }
-  return usageByAccount;
 }
 
 type NumberedDraft = Draft & { id: string; number: number };

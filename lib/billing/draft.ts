@@ -105,9 +105,23 @@ function unbillableReason(account: BillableAccount, lines: UsageRow[]): string |
   return null;
 }
 
+/** A usage row the run bills, with its amount excl. VAT (null when the product has no price). */
+export type PricedUsageRow = UsageRow & { amountMinor: bigint | null };
+
+/**
+ * The billing run's pricing, on its own so that the month-to-date preview (month-spend.ts) is
+ * the same computation: zero quantities dropped, lines in print order, each line rounded once.
+ */
+export function priceUsage(usage: UsageRow[]): PricedUsageRow[] {
+  return usage
+    .filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity))
+    .sort(lineOrder)
+    .map((u) => ({ ...u, amountMinor: u.price === null ? null : lineAmountMinor(u.quantity, u.price) }));
+}
+
 /** An account's invoice for the month, or why it gets none. */
 export function draftInvoice(account: BillableAccount, usage: UsageRow[], today: string, opts: DraftOptions): Draft | string {
-  const lines = usage.filter((u) => !/^-?0*(\.0*)?$/.test(u.quantity)).sort(lineOrder);
+  const lines = priceUsage(usage);
   const reason = unbillableReason(account, lines);
   if (reason !== null) return reason;
   const vat = vatFor({ countryCode: account.countryCode, vatNumber: account.vatNumber });
@@ -122,7 +136,7 @@ export function draftInvoice(account: BillableAccount, usage: UsageRow[], today:
       quantity: l.quantity,
       unit: l.unit,
       unitPriceMinor: l.price!,
-      amountMinor: lineAmountMinor(l.quantity, l.price!),
+      amountMinor: l.amountMinor!,
       vatRateBp: lineVatRateBp(vat, l.vat_category),
     };
   });

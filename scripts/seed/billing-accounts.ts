@@ -55,10 +55,10 @@ export async function seedBillingAccounts(db: Database, o: SeedBillingOptions): 
         insert into contact_emails (account_id, email, verified_at, is_billing, is_tech, is_dpo)
         select id, 'billing-' || replace(id::text, '-', '') || '@example.com', now(), true, true, true from bench_accounts`);
       await tx.execute(sql`
-        insert into usage_records (account_id, product_code, region, quantity, unit, period)
+        insert into usage_records (account_id, product_code, region, quantity, unit, period, usage_date)
         select a.id, p.code, (${regions}::text[])[((k - 1) / 6) % 5 + 1],
                ((abs(hashtext(a.id::text || ':' || k)) % 2000000) / 1000.0 + 1)::numeric(20, 6),
-               p.unit, ${o.period}::date
+               p.unit, ${o.period}::date, ${o.period}::date + (k - 1) % 28
         from bench_accounts a
         cross join generate_series(1, ${o.usageLines}::int) k
         join products p on p.code = (${products}::text[])[(k - 1) % 6 + 1]`);

@@ -1,6 +1,7 @@
 /** The demo's price list, and one month of a cloud customer's usage priced from it. */
 import type { Executor } from "@/db/client";
 import * as s from "@/db/schema";
+import { addDays, endOfMonth, startOfMonth } from "@/lib/dates";
 import { lineAmountMinor } from "@/lib/money";
 
 /** The price list: product code → labels, unit, group, and price per currency (minor units). */
@@ -81,4 +82,31 @@ export async function seedProducts(db: Executor): Promise<void> {
       ),
     )
     .onConflictDoNothing();
+}
+
+/** A usage record without its account. */
+export type DailyUsage = { productCode: string; region: string | null; quantity: string; unit: string; period: string; usageDate: string };
+
+/**
+ * A month's lines as the days so far of the month holding `today` recorded them: metered
+ * products a share of the month's quantity each day (varying ±20 % from day to day, so that a
+ * forecast has something to follow), monthly fees once, on the 1st.
+ */
+export function dailyUsage(monthLines: DraftLine[], today: string, seed: number): DailyUsage[] {
+  const period = startOfMonth(today);
+  const daysInMonth = Number(endOfMonth(today).slice(8, 10));
+  const rnd = prng(seed * 7919 + daysInMonth);
+  const records: DailyUsage[] = [];
+  for (const l of monthLines) {
+    const base = { productCode: l.productCode, region: l.region ?? null, unit: l.unit, period };
+    if (l.unit === "month") {
+      records.push({ ...base, quantity: l.quantity, usageDate: period });
+      continue;
+    }
+    for (let day = 1; day <= Number(today.slice(8, 10)); day++) {
+      const share = (Number(l.quantity) / daysInMonth) * (0.8 + rnd() * 0.4);
+      records.push({ ...base, quantity: share.toFixed(3), usageDate: addDays(period, day - 1) });
+    }
+  }
+  return records;
 }

@@ -11,7 +11,7 @@ import { FIRST_INVOICE_NUMBER } from "@/lib/invoices/numbers";
 import { computeTotals } from "@/lib/money";
 import { hashPassword } from "@/lib/passwords";
 import { paymentReferenceFor } from "@/lib/reference";
-import { monthlyLines, REGIONS, seedProducts, type DraftLine } from "./catalog";
+import { dailyUsage, monthlyLines, REGIONS, seedProducts, type DraftLine } from "./catalog";
 
 export const DEMO_PASSWORD = "cumulus-demo-2026";
 export const DEMO_LOGINS = [
@@ -103,12 +103,11 @@ type Draft = { accountId: string; spec: DemoAccountSpec; monthsAgo: number; invo
  */
 export async function seedDemo(db: Database, today: string): Promise<{ accounts: number; invoices: number }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const currentMonth = startOfMonth(today);
   let invoiceCount = 0;
   await db.transaction(async (tx) => {
     await seedProducts(tx);
     const drafts: Draft[] = [];
-    for (const spec of demoSpecs()) drafts.push(...(await insertDemoAccount(tx, spec, passwordHash, currentMonth)));
+    for (const spec of demoSpecs()) drafts.push(...(await insertDemoAccount(tx, spec, passwordHash, today)));
     // Gapless numbers in issue order across all accounts, as a billing run would give them.
     drafts.sort((a, b) => a.invoiceDate.localeCompare(b.invoiceDate) || a.spec.seed - b.spec.seed);
     let number = FIRST_INVOICE_NUMBER;
@@ -126,7 +125,8 @@ export async function seedDemo(db: Database, today: string): Promise<{ accounts:
 }
 
 /** One account with its users, contacts and this month's usage; answers its invoices to come. */
-async function insertDemoAccount(tx: Transaction, spec: DemoAccountSpec, passwordHash: string, currentMonth: string): Promise<Draft[]> {
+async function insertDemoAccount(tx: Transaction, spec: DemoAccountSpec, passwordHash: string, today: string): Promise<Draft[]> {
+  const currentMonth = startOfMonth(today);
   const [account] = await tx.insert(s.accounts).values(spec.account).returning({ id: s.accounts.id });
   const accountId = account!.id;
   await tx.insert(s.users).values(spec.users.map((u) => ({ ...u, accountId, passwordHash })));
@@ -141,14 +141,7 @@ async function insertDemoAccount(tx: Transaction, spec: DemoAccountSpec, passwor
   await tx.insert(s.contactPhones).values({ accountId, phone: spec.seed === 1 ? "+46812345678" : "+358912345678", label: "Office" });
   // This month's usage so far, not yet invoiced: `npm run billing:run` bills it (see docs/billing.md).
   await tx.insert(s.usageRecords).values(
-    monthlyLines(spec.seed, spec.months, "EUR", spec.vatRateBp, spec.regions).map((l) => ({
-      accountId,
-      productCode: l.productCode,
-      region: l.region ?? null,
-      quantity: l.quantity,
-      unit: l.unit,
-      period: currentMonth,
-    })),
+    dailyUsage(monthlyLines(spec.seed, spec.months, "EUR", spec.vatRateBp, spec.regions), today, spec.seed).map((d) => ({ ...d, accountId })),
   );
   const drafts: Draft[] = [];
   for (let monthsAgo = spec.months; monthsAgo >= 1; monthsAgo--) {

@@ -11,7 +11,7 @@ import { runScript as runCliScript } from "@/scripts/lib/run-script";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export type UsageSpec = { product: string; region?: string | null; quantity: string; unit?: string };
+export type UsageSpec = { product: string; region?: string | null; quantity: string; unit?: string; /** Default: the first of the month. */ usageDate?: string };
 
 export type AccountSpec = {
   name: string;
@@ -95,6 +95,7 @@ export async function makeAccount(db: Database, spec: AccountSpec, period: strin
         quantity: u.quantity,
         unit: u.unit ?? UNITS[u.product]!,
         period,
+        usageDate: u.usageDate ?? period,
       })),
     );
   }

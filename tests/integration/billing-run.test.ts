@@ -226,7 +226,7 @@ describe("idempotency", () => {
     await seedDemo(db, "2026-11-25");
     const [demo] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, "Example Cloud Customer AB"));
     // Usage for October, which the demo seed already invoiced (dated 2026-11-01, not from a run).
-    await db.insert(usageRecords).values({ accountId: demo!.id, productCode: "compute.vcpu", region: "sto1", quantity: "5", unit: "h", period: OCTOBER.start });
+    await db.insert(usageRecords).values({ accountId: demo!.id, productCode: "compute.vcpu", region: "sto1", quantity: "5", unit: "h", period: OCTOBER.start, usageDate: OCTOBER.start });
     const fresh = await makeAccount(db, { name: "Ny Kund AB", countryCode: "SE" }, OCTOBER.start);
     const before = (await issued(db)).length;
     const summary = await runBilling(db, { period: OCTOBER, today: "2026-11-25" });

@@ -1,0 +1,51 @@
+/**
+ * An account's spend of the last 24 full months by service, excl. VAT, from its issued invoices'
+ * lines: what each month was billed. Credit notes are documents of their own and are not
+ * netted in; invoices in another currency than the account's today are left out.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "@/db/client";
+import { addMonths, startOfMonth } from "@/lib/dates";
+
+export const HISTORY_MONTHS = 24;
+
+export type SpendHistory = {
+  currency: string;
+  /** Services in the order the chart stacks them: largest over the whole span first. */
+  services: string[];
+  /** Oldest first, one per month (first day), months without an invoice included at zero. */
+  months: { month: string; byService: Map<string, bigint>; totalMinor: bigint }[];
+};
+
+/** The 24 months before the one holding `today` (the account's today). */
+export async function getSpendHistory(db: Executor, accountId: string, today: string): Promise<SpendHistory> {
+  const currentMonth = startOfMonth(today);
+  const firstMonth = addMonths(currentMonth, -HISTORY_MONTHS);
+  const found = await rows<{ month: string; service: string; net: string; currency: string }>(
+    db,
+    sql`select i.period_start::text as month, l.service, sum(l.amount_minor)::text as net, a.currency::text as currency
+        from accounts a
+        join invoices i on i.account_id = a.id and i.type = 'invoice' and i.currency = a.currency
+                       and i.period_start >= ${firstMonth}::date and i.period_start < ${currentMonth}::date
+        join invoice_lines l on l.invoice_id = i.id
+        where a.id = ${accountId}
+        group by i.period_start, l.service, a.currency`,
+  );
+  const months = Array.from({ length: HISTORY_MONTHS }, (_, k) => ({ month: addMonths(firstMonth, k), byService: new Map<string, bigint>(), totalMinor: 0n }));
+  const byMonth = new Map(months.map((m) => [m.month, m]));
+  const serviceTotals = new Map<string, bigint>();
+  for (const r of found) {
+    const month = byMonth.get(r.month);
+    if (!month) continue;
+    const net = BigInt(r.net);
+    month.byService.set(r.service, (month.byService.get(r.service) ?? 0n) + net);
+    month.totalMinor += net;
+    serviceTotals.set(r.service, (serviceTotals.get(r.service) ?? 0n) + net);
+  }
+  const services = [...serviceTotals.keys()].sort((a, b) => {
+    const d = serviceTotals.get(b)! - serviceTotals.get(a)!;
+    return d > 0n ? 1 : d < 0n ? -1 : a.localeCompare(b);
+  });
+  const currency = found[0]?.currency ?? (await rows<{ currency: string }>(db, sql`select currency from accounts where id = ${accountId}`))[0]?.currency ?? "";
+  return { currency: currency.trim(), services, months };
+}

@@ -1,0 +1,84 @@
+/**
+ * The Dashboard's month so far (lib/billing/month-spend.ts) against the billing run: a month
+ * previewed on its last day and then billed gives the invoice's lines and net, line by line;
+ * earlier in the month only the days so far count, and the forecast follows the last 7 days.
+ * Runs on PostgreSQL and PGlite.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { getMonthSpend } from "@/lib/billing/month-spend";
+import { parsePeriod } from "@/lib/billing/period";
+import { runBilling } from "@/lib/billing/run";
+import { resetTables, setupTestDatabase } from "../setup/db";
+import { issued, linesOf, makeAccount, type UsageSpec } from "./billing-fixtures";
+
+const { db } = await setupTestDatabase();
+const OCTOBER = parsePeriod("2026-10");
+
+beforeEach(async () => {
+  await resetTables(db);
+});
+
+/** Usage over October's days with quantities whose rounding differs per record and per sum. */
+const OCTOBER_USAGE: UsageSpec[] = [
+  ...Array.from({ length: 31 }, (_, i): UsageSpec => ({ product: "compute.vcpu", region: "sto1", quantity: `${24 + (i % 5)}.333`, usageDate: `2026-10-${String(i + 1).padStart(2, "0")}` })),
+  ...Array.from({ length: 31 }, (_, i): UsageSpec => ({ product: "compute.ram", region: "fra1", quantity: `${96 + i}.5`, usageDate: `2026-10-${String(i + 1).padStart(2, "0")}` })),
+  { product: "storage.object", region: "sto2", quantity: "733.337", usageDate: "2026-10-20" },
+  { product: "network.egress", quantity: "12.345", usageDate: "2026-10-09" },
+  { product: "support.business", quantity: "1", usageDate: "2026-10-01" },
+  { product: "discount.commitment", quantity: "1", usageDate: "2026-10-01" },
+];
+
+describe("the month so far and the billing run", () => {
+  it("prices a whole month exactly as the run bills it, line by line, in EUR and SEK", async () => {
+    const eur = await makeAccount(db, { name: "Euro Kund AB", countryCode: "SE", vatNumber: "SE556677889901", usage: OCTOBER_USAGE }, OCTOBER.start);
+    const sek = await makeAccount(db, { name: "Krona Kund AB", countryCode: "SE", currency: "SEK", language: "sv", usage: OCTOBER_USAGE }, OCTOBER.start);
+    const previews = new Map([
+      [eur, await getMonthSpend(db, eur, OCTOBER.end)],
+      [sek, await getMonthSpend(db, sek, OCTOBER.end)],
+    ]);
+    const summary = await runBilling(db, { period: OCTOBER, today: "2026-11-01" });
+    expect(summary).toMatchObject({ status: "completed", invoicesIssued: 2 });
+
+    for (const invoice of await issued(db)) {
+      const preview = previews.get(invoice.accountId)!;
+      const lines = await linesOf(db, invoice.id);
+      expect(preview.currency).toBe(invoice.currency);
+      expect(preview.spentMinor).toBe(invoice.netMinor);
+      expect(preview.unpricedProducts).toEqual([]);
+      expect(preview.lines.map((l) => [l.service, l.region, Number(l.quantity), l.netMinor])).toEqual(
+        lines.map((l) => [l.service, l.region, Number(l.quantity), l.amountMinor]),
+      );
+      const byServiceRegion = new Map<string, bigint>();
+      for (const l of lines) byServiceRegion.set(`${l.service}/${l.region}`, (byServiceRegion.get(`${l.service}/${l.region}`) ?? 0n) + l.amountMinor);
+      expect(new Map(preview.byServiceRegion.map((r) => [`${r.service}/${r.region}`, r.netMinor]))).toEqual(byServiceRegion);
+      const amounts = preview.byServiceRegion.map((r) => r.netMinor);
+      expect(amounts).toEqual([...amounts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+    }
+  });
+
+  it("counts the days so far only, forecasts from the last 7, and not before the 3rd", async () => {
+    const id = await makeAccount(db, {
+      name: "Halv Månad AB",
+      countryCode: "SE",
+      usage: [
+        // 1.90 EUR a day for the first 10 days (100 h of vCPU at 0.019), then 3.80 a day.
+        ...Array.from({ length: 31 }, (_, i): UsageSpec => ({ product: "compute.vcpu", region: "sto1", quantity: i < 10 ? "100" : "200", usageDate: `2026-10-${String(i + 1).padStart(2, "0")}` })),
+      ],
+    }, OCTOBER.start);
+    const other = await makeAccount(db, { name: "Någon Annan AB", countryCode: "SE" }, OCTOBER.start);
+
+    const early = await getMonthSpend(db, id, "2026-10-02");
+    expect(early.spentMinor).toBe(380n);
+    expect(early.forecastMinor).toBeNull();
+
+    // 14 October: 10 × 190 + 4 × 380 = 3,420; last 7 days 3 × 190 + 4 × 380 = 2,090, 17 days left.
+    const mid = await getMonthSpend(db, id, "2026-10-14");
+    expect(mid.spentMinor).toBe(3_420n);
+    expect(mid.forecastMinor).toBe(3_420n + (2_090n * 17n * 2n + 7n) / 14n);
+    expect(mid.byServiceRegion).toEqual([{ service: "Compute", region: "sto1", netMinor: 3_420n }]);
+
+    const foreign = await getMonthSpend(db, other, "2026-10-14");
+    expect(foreign.spentMinor).toBe(22_250n);
+    expect(foreign.byServiceRegion.map((r) => [r.service, r.netMinor])).toEqual([["Support", 19_900n], ["Compute", 2_350n]]);
+  });
+});
