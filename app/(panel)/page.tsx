@@ -2,7 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { StatusIcon } from "@/components/invoices/status-badge";
+import { ByServiceRegion, MonthSoFar } from "@/components/spend/month-so-far";
+import { HistoryChart } from "@/components/spend/history-chart";
 import { getInvoiceSummary } from "@/lib/dal/invoices";
+import { getSpendInsight } from "@/lib/dal/spend";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
 import { formatDate } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
@@ -23,7 +26,7 @@ function Stat({ label, value, note }: { label: string; value: string; note?: Rea
 export default async function DashboardPage() {
   const viewer = await requireViewer();
   const { currency, language } = viewer.account;
-  const summary = canReadInvoices(viewer) ? await getInvoiceSummary(viewer) : null;
+  const [summary, spend] = canReadInvoices(viewer) ? await Promise.all([getInvoiceSummary(viewer), getSpendInsight(viewer)]) : [null, null];
   return (
     <>
       <Breadcrumb items={[{ label: "Dashboard" }]} />
@@ -68,6 +71,14 @@ export default async function DashboardPage() {
               Go to invoices
             </Link>
           </p>
+          {spend && (
+            <section aria-labelledby="spend-heading" className="mt-10">
+              <h2 id="spend-heading" className="mb-4 text-xl font-semibold">Spend</h2>
+              <MonthSoFar month={spend.month} language={language} />
+              <ByServiceRegion month={spend.month} language={language} />
+              <HistoryChart history={spend.history} language={language} />
+            </section>
+          )}
         </>
       ) : (
         <p className="rounded-lg border border-slate-200 bg-white p-5 text-slate-700">

@@ -145,6 +145,7 @@ export async function prepareBenchDatabase(
     }
     if (!existing.bigAccountId || !existing.bigAccountEmail) throw new Error(`no account named ${BIG_ACCOUNT_NAME} after seeding`);
     const long = await ensureLongInvoice(db, existing.bigAccountId, opts.log);
+    await ensureBigAccountUsage(db, existing.bigAccountId, opts.log);
     return {
       db,
       close: handle.close,
@@ -216,6 +217,32 @@ export function longInvoiceLines(count = LONG_INVOICE_LINES): LongLine[] {
   // Fill up to the exact count with extra egress lines (rounding of the project count).
   while (all.length < count) all.splice(all.length - 2, 0, make("network.egress", (10 + rnd() * 100).toFixed(3), null, ` · CDN ${all.length}`));
   return all.slice(0, count).map((l, i) => ({ ...l, position: i + 1 }));
+}
+
+export const USAGE_MONTHS = 24;
+export const USAGE_LINES_PER_MONTH = 300;
+
+/**
+ * The big account's usage, inserted once: 300 records in each of the last 24 months (this one
+ * included, up to today), spread over the months' days, in 30 product × region pairs.
+ */
+async function ensureBigAccountUsage(db: Database, accountId: string, log: (line: string) => void): Promise<void> {
+  const [found] = await rows<{ n: string }>(db, sql`select count(*)::bigint as n from usage_records where account_id = ${accountId}`);
+  if (Number(found?.n ?? 0) > 0) return;
+  const today = accountToday(PROVIDER_TIME_ZONE);
+  const products = `{${PRODUCTS.filter((p) => p.unit !== "month").map((p) => p.code).join(",")}}`;
+  const regions = `{sto1,sto2,fra1,ams1,hel1}`;
+  await db.execute(sql`
+    insert into usage_records (account_id, product_code, region, quantity, unit, period, usage_date)
+    select ${accountId}::uuid, p.code, (${regions}::text[])[((k - 1) / 6) % 5 + 1],
+           ((abs(hashtext(m.period::text || ':' || k)) % 200000) / 1000.0 + 1)::numeric(20, 6), p.unit, m.period,
+           least(m.period + (k - 1) % 28, ${today}::date)
+    from generate_series(0, ${USAGE_MONTHS - 1}::int) g
+    cross join lateral (select (date_trunc('month', ${today}::date) - make_interval(months => g))::date as period) m
+    cross join generate_series(1, ${USAGE_LINES_PER_MONTH}::int) k
+    join products p on p.code = (${products}::text[])[(k - 1) % 6 + 1]`);
+  await db.execute(sql`analyze usage_records`);
+  log(`inserted ${USAGE_MONTHS} months × ${USAGE_LINES_PER_MONTH} usage lines for ${BIG_ACCOUNT_NAME}`);
 }
 
 /** The big account's 300-line invoice, inserted once: returns its number. */

@@ -27,6 +27,8 @@
  * What runs, in order (results: table on the terminal, bench-results/latest.json + a dated copy):
  *  1. static /icon.svg, then the invoice list (/invoices), each under `--connections` clients
  *     for `--duration` s after a short warm-up; ratios are to the static route of this run.
+ *     Then the Dashboard (/) of the big account the same way (it holds 24 months × 300 usage
+ *     lines): its p50 against the list's of this run.
  *  2. page 1 vs page 100 of the list (keyset cursor of the 2,475th row), sequential, interleaved.
  *  3. a stored PDF: 200 sequential requests (p50/p95), a conditional request (304), then a load.
  *  4. first renders (stored bytes deleted first): one-page invoices and the 300-line invoice.
@@ -55,7 +57,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { benchZip, benchMemory } from "./memory";
 import { args, cleanup, log, phases, quick, root, type Phase } from "./options";
-import { benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
+import { benchDashboard, benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
 import { autopayPhase, benchPay, billingPhase } from "./pay-billing-steps";
 import { checksTable, machine, writeResults } from "./report";
 import { cpuPressure, prepareData, startRun, type BenchRun } from "./run";
@@ -66,6 +68,7 @@ type Step = { phase: Phase; run: (run: BenchRun) => Promise<void> };
 /** Steps 1–8 above, in order, against one server; step 9 runs after it stopped. */
 const STEPS: Step[] = [
   { phase: "pages", run: benchStaticAndList },
+  { phase: "pages", run: benchDashboard },
   { phase: "pages", run: benchPageDepth },
   { phase: "pages", run: benchStoredPdf },
   { phase: "pages", run: benchFirstRenders },

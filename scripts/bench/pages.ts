@@ -53,6 +53,30 @@ export async function benchStaticAndList(run: BenchRun): Promise<void> {
   run.ceiling = { staticRps, listLoad };
 }
 
+/** 1b. The Dashboard of the big account (summary, month so far, forecast, 24 months) under the list's load. */
+export async function benchDashboard(run: BenchRun): Promise<void> {
+  const { authHeaders, base, loads, checks } = run;
+  const { listLoad } = ceilingOf(run);
+  const url = `${base}/`;
+  await load("warm-up dashboard", { url, connections: cfg.connections, seconds: cfg.warmSeconds, headers: authHeaders });
+  log(`dashboard, ${cfg.connections} clients, ${cfg.seconds} s…`);
+  const dashboardLoad = await load("dashboard /", { url, connections: cfg.connections, seconds: cfg.seconds, headers: authHeaders });
+  loads.push(dashboardLoad);
+  log(`  ${dashboardLoad.reqPerSec.toFixed(0)} req/s, p50 ${dashboardLoad.p50} ms (list ${listLoad.p50} ms), p99 ${dashboardLoad.p99} ms`);
+  const why = bad(dashboardLoad) ?? (listLoad.requests > 0 ? undefined : "the list never answered");
+  checks.push(
+    check(
+      "dashboard.p50_ratio",
+      `Dashboard (spend insight): p50 vs the list's at ${cfg.connections} clients`,
+      listLoad.requests > 0 ? dashboardLoad.p50 / listLoad.p50 : NaN,
+      "×",
+      "≤ 1.5×",
+      (v) => v <= 1.5 && !why,
+      why ?? `${dashboardLoad.p50} vs ${listLoad.p50} ms`,
+    ),
+  );
+}
+
 /** 2. Page 1 vs page 100 of the list, one client (keyset pagination keeps them equal). */
 export async function benchPageDepth(run: BenchRun): Promise<void> {
   const { authHeaders, listUrl, page100Url, cursor100, checks, details } = run;

@@ -5,7 +5,11 @@
  * Runs on PostgreSQL and PGlite.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rows } from "@/db/client";
 import { getMonthSpend } from "@/lib/billing/month-spend";
+import { getSpendHistory } from "@/lib/billing/spend-history";
+import { seedDemo } from "@/scripts/seed";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
 import { resetTables, setupTestDatabase } from "../setup/db";
@@ -80,5 +84,32 @@ describe("the month so far and the billing run", () => {
     const foreign = await getMonthSpend(db, other, "2026-10-14");
     expect(foreign.spentMinor).toBe(22_250n);
     expect(foreign.byServiceRegion.map((r) => [r.service, r.netMinor])).toEqual([["Support", 19_900n], ["Compute", 2_350n]]);
+  });
+});
+
+describe("the last 24 months", () => {
+  it("are the issued invoices' net per month and service, oldest first, with the demo's days so far in the month", async () => {
+    await seedDemo(db, "2026-12-07");
+    const [demo] = await rows<{ id: string }>(db, sql`select id::text as id from accounts where name = 'Example Cloud Customer AB'`);
+    const nets = await rows<{ month: string; net: string }>(
+      db,
+      sql`select period_start::text as month, net_minor::text as net from invoices where account_id = ${demo!.id}::uuid and type = 'invoice' order by period_start`,
+    );
+    const history = await getSpendHistory(db, demo!.id, "2026-12-07");
+    expect(history.currency).toBe("EUR");
+    expect(history.months.map((m) => m.month)).toEqual(nets.map((n) => n.month));
+    expect(history.months[0]!.month).toBe("2024-12-01");
+    expect(history.months.map((m) => m.totalMinor)).toEqual(nets.map((n) => BigInt(n.net)));
+    for (const m of history.months) expect([...m.byService.values()].reduce((a, b) => a + b, 0n)).toBe(m.totalMinor);
+    expect(history.services.slice(0, 1)).toEqual(["Compute"]);
+
+    const month = await getMonthSpend(db, demo!.id, "2026-12-07");
+    expect(month.spentMinor).toBeGreaterThan(0n);
+    expect(month.forecastMinor).toBeGreaterThan(month.spentMinor);
+    const [dates] = await rows<{ first: string; last: string }>(
+      db,
+      sql`select min(usage_date)::text as first, max(usage_date)::text as last from usage_records where account_id = ${demo!.id}::uuid`,
+    );
+    expect(dates).toEqual({ first: "2026-12-01", last: "2026-12-07" });
   });
 });
