@@ -44,13 +44,26 @@ for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) 
     await expect(dialog.getByRole("textbox", { name: "Monthly budget" })).toHaveValue("1500.50");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
 
-    // Empty removes it.
+    // The Dashboard's spend section shows the budget as a share of the month so far and of the forecast, in words.
+    await page.goto("/");
+    const share = page.getByRole("region", { name: "Monthly budget" });
+    await expect(share).toContainText("1,500.50 EUR excluding VAT");
+    await expect(share.getByRole("definition").first()).toHaveText(/^[\d,]+\.\d{2} EUR, \d+ % of the budget( \(over budget\))?$/);
+    await expect(share).toContainText("Forecast for the month");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    await expectNoSeriousA11yViolations(page);
+
+    // Empty removes it, and the Dashboard shows no budget.
+    dialog = await openSettings(page);
     await dialog.getByRole("textbox", { name: "Monthly budget" }).fill("");
     await dialog.getByRole("button", { name: "Save budget" }).click();
     await expect(dialog.getByRole("status").filter({ hasText: "Monthly budget removed." })).toBeVisible();
     await page.reload();
     dialog = await expectAccountSettingsOpen(page);
     await expect(dialog.getByRole("textbox", { name: "Monthly budget" })).toHaveValue("");
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Spend" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Monthly budget" })).toHaveCount(0);
   });
 }
 

@@ -41,7 +41,7 @@ for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) 
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/invoices\/\d+$/);
     await expect(page).not.toHaveURL(new RegExp(`/invoices/${number}$`));
-    await page.goBack();
+    await page.goto(`/invoices/${number}`);
 
     await expect(section).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
