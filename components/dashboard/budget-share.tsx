@@ -14,13 +14,11 @@ function ShareRow({ label, amountMinor, budgetMinor, currency, language }: { lab
       <dt className="text-slate-600">{label}</dt>
       <dd>
         <span className="tabular-nums">{formatMoney(amountMinor, currency, language)}</span>, {percent} % of the budget{over ? " (over budget)" : ""}
-        {/* The bar repeats the words above for the eye; a pattern, not only colour, marks the part over the budget. */}
-        <div aria-hidden="true" className="mt-1 h-2 w-full overflow-hidden rounded bg-slate-200">
-          <div
-            className={over ? "h-full bg-red-700 bg-[repeating-linear-gradient(45deg,transparent_0_4px,rgb(255_255_255/0.5)_4px_8px)]" : "h-full bg-brand-600"}
-            style={{ width: `${Math.min(percent, 100)}%` }}
-          />
-        </div>
+        {/* The bar repeats the words for the eye (they say "over budget" too); an SVG, as the CSP allows no inline styles. */}
+        <svg aria-hidden="true" viewBox="0 0 100 1" preserveAspectRatio="none" className="mt-1 block h-2 w-full">
+          <rect width="100" height="1" className="fill-slate-200" />
+          <rect width={Math.min(percent, 100)} height="1" className={over ? "fill-red-700" : "fill-brand-600"} />
+        </svg>
       </dd>
     </div>
   );

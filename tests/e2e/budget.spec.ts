@@ -9,6 +9,7 @@ import { expect, expectAccountSettingsOpen, expectNoSeriousA11yViolations, test 
 
 for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
   test(`Full sets the monthly budget at ${size.width} px; bad amounts are refused next to the field`, async ({ asRole }) => {
+    test.slow(); // four refused amounts, three reloads, the Dashboard, axe three times
     const page = await asRole("other");
     await page.setViewportSize(size);
     let dialog = await openSettings(page);
