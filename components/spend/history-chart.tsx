@@ -21,15 +21,19 @@ const WIDTH = 480;
 const HEIGHT = 260;
 const PLOT = { left: 56, right: 8, top: 10, bottom: 40 };
 
-/** Round tick steps (1, 2, 2.5, 5 × 10ⁿ major units) giving about four ticks over the range. */
-function ticksFor(minMajor: number, maxMajor: number): number[] {
-  const range = Math.max(maxMajor - minMajor, 1);
-  const raw = range / 4;
+/**
+ * The axis: round tick steps (1, 2, 2.5, 5 × 10ⁿ major units, about four over the range) up to
+ * the tallest bar; below zero the axis reaches only as deep as the largest credit, so that a
+ * small discount does not take a whole step of the chart.
+ */
+function axisFor(minMajor: number, maxMajor: number): { ticks: number[]; lowest: number; highest: number } {
+  const raw = Math.max(maxMajor - minMajor, 1) / 4;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const highest = Math.max(Math.ceil(maxMajor / step), 1) * step;
   const ticks: number[] = [];
-  for (let v = Math.floor(minMajor / step) * step; v < maxMajor + step; v += step) ticks.push(Math.round(v * 100) / 100);
-  return ticks;
+  for (let v = Math.ceil(minMajor / step) * step; v <= highest + step / 2; v += step) ticks.push(Math.round(v * 100) / 100);
+  return { ticks, lowest: Math.min(minMajor, 0), highest };
 }
 
 function PatternDefs({ count }: { count: number }) {
@@ -59,8 +63,7 @@ export function HistoryChart({ history, language }: { history: SpendHistory; lan
   const toMajor = (minor: bigint) => Number(toDecimalString(minor, currency));
   const positive = months.map((m) => [...m.byService.values()].reduce((s, v) => (v > 0n ? s + v : s), 0n));
   const negative = months.map((m) => [...m.byService.values()].reduce((s, v) => (v < 0n ? s + v : s), 0n));
-  const ticks = ticksFor(Math.min(0, ...negative.map(toMajor)), Math.max(0, ...positive.map(toMajor)));
-  const [lowest, highest] = [ticks[0]!, ticks[ticks.length - 1]!];
+  const { ticks, lowest, highest } = axisFor(Math.min(0, ...negative.map(toMajor)), Math.max(0, ...positive.map(toMajor)));
   const plotHeight = HEIGHT - PLOT.top - PLOT.bottom;
   const y = (major: number) => PLOT.top + ((highest - major) / (highest - lowest || 1)) * plotHeight;
   const slot = (WIDTH - PLOT.left - PLOT.right) / months.length;

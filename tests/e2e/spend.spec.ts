@@ -56,7 +56,7 @@ for (const size of [{ name: "phone", width: 390, height: 844 }, { name: "desktop
 test("invoice access Read sees the spend insight too", async ({ asRole }) => {
   const page = await asRole("reader");
   await page.goto("/");
-  await expect(page.getByRole("region", { name: "Spend", exact: true }).getByText("This month so far")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Spend", exact: true }).getByText("This month so far", { exact: true })).toBeVisible();
 });
 
 test("invoice access None sees nothing of spend on the Dashboard", async ({ asRole }) => {
