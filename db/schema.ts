@@ -64,6 +64,7 @@ export const emailKind = pgEnum("email_kind", [
   "payment_receipt",
   "notice",
   "card_notice",
+  "budget_alert",
 ]);
 export const billingRunStatus = pgEnum("billing_run_status", ["running", "completed", "failed"]);
 
@@ -107,6 +108,8 @@ export const accounts = pgTable(
     receiveInvoicesByPeppol: boolean("receive_invoices_by_peppol").notNull().default(false),
     peppolParticipantId: text("peppol_participant_id"),
     automaticPayment: boolean("automatic_payment").notNull().default(false),
+    /** Monthly budget excluding VAT in the account's currency; null when none is set (lib/billing/budget.ts). */
+    monthlyBudgetMinor: money("monthly_budget_minor"),
     /** Days between invoice date and due date for newly issued invoices. */
     paymentTermsDays: smallint("payment_terms_days").notNull().default(30),
     /**
@@ -126,6 +129,7 @@ export const accounts = pgTable(
   },
   (t) => [
     check("accounts_currency_upper", sql`${t.currency} = upper(${t.currency})`),
+    check("accounts_monthly_budget_positive", sql`${t.monthlyBudgetMinor} is null or ${t.monthlyBudgetMinor} > 0`),
     check("accounts_peppol_needs_participant", sql`not ${t.receiveInvoicesByPeppol} or ${t.peppolParticipantId} is not null`),
   ],
 );
@@ -711,6 +715,36 @@ export const einvoiceOutbox = pgTable(
     sentAt: ts("sent_at"),
   },
   (t) => [uniqueIndex("einvoice_outbox_invoice_key").on(t.invoiceId), index("einvoice_outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+// ─── Budget alerts ────────────────────────────────────────────────────────────────────────
+/**
+ * A budget alert that went to the Billing contacts: at most one per account, month and
+ * threshold (the unique key), however many budget checks run, also at once.
+ */
+export const budgetAlerts = pgTable(
+  "budget_alerts",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** First day of the month the alert is for. */
+    month: date("month", { mode: "string" }).notNull(),
+    /** Percent of the budget crossed: 80 or 100. */
+    thresholdPercent: smallint("threshold_percent").notNull(),
+    /** What the check saw: the budget, the spend to date and the forecast (null when too early). */
+    budgetMinor: money("budget_minor").notNull(),
+    spentMinor: money("spent_minor").notNull(),
+    forecastMinor: money("forecast_minor"),
+    /** The email queued with it; null when the account had no verified Billing address. */
+    outboxId: bigint("outbox_id", { mode: "bigint" }).references(() => emailOutbox.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("budget_alerts_account_month_threshold_key").on(t.accountId, t.month, t.thresholdPercent),
+    check("budget_alerts_threshold", sql`${t.thresholdPercent} in (80, 100)`),
+  ],
 );
 
 // ─── Audit and security ───────────────────────────────────────────────────────────────────

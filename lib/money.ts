@@ -55,6 +55,20 @@ export function formatMoney(minor: bigint, currency: string, language: Language)
   return `${formatAmount(minor, currency, language)} ${currency}`;
 }
 
+/** A plain decimal amount as files and forms carry it: "1234", "1234.5". */
+export const PLAIN_AMOUNT = /^(\d{1,15})(?:\.(\d{1,6}))?$/;
+
+/** A positive plain decimal amount in minor units of `currency`, exactly; null when it is not one (or has more decimals than the currency). */
+export function parsePositiveMinor(amount: string, currency: string): bigint | null {
+  const m = PLAIN_AMOUNT.exec(amount);
+  if (!m) return null;
+  const digits = minorDigits(currency);
+  const frac = (m[2] ?? "").replace(/0+$/, "");
+  if (frac.length > digits) return null;
+  const minor = BigInt(m[1]!) * 10n ** BigInt(digits) + BigInt(frac.padEnd(digits, "0") || "0");
+  return minor > 0n ? minor : null;
+}
+
 /** Divides and rounds half away from zero: the rounding of invoices and VAT. */
 export function divRound(numerator: bigint, denominator: bigint): bigint {
   if (denominator <= 0n) throw new RangeError("denominator must be positive");
@@ -102,4 +116,19 @@ export function computeTotals(lines: ReadonlyArray<{ amountMinor: bigint; vatRat
 /** "25 %" / "25 %" — VAT rates are basis points. */
 export function formatRate(rateBp: number, language: Language): string {
   return `${new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 2 }).format(rateBp / 100)} %`;
+}
+
+/** A change of money with its sign always written: "+312.40 EUR", "−5.00 EUR", "0.00 EUR". */
+export function formatMoneyChange(minor: bigint, currency: string, language: Language): string {
+  const sign = minor > 0n ? "+" : minor < 0n ? "−" : "";
+  return sign + formatMoney(minor < 0n ? -minor : minor, currency, language);
+}
+
+/** A change in hundredths of a percent (4800 → "+48 %", -125 → "−1.3 %"): whole percent from 10 % up. */
+export function formatPercentChange(changeBp: number, language: Language): string {
+  const percent = changeBp / 100;
+  const digits = Math.abs(percent) >= 10 ? 0 : 1;
+  const text = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits }).format(Math.abs(percent));
+  const sign = text === "0" ? "" : changeBp > 0 ? "+" : changeBp < 0 ? "−" : "";
+  return `${sign}${text} %`;
 }

@@ -4,6 +4,7 @@ import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { StatusIcon } from "@/components/invoices/status-badge";
 import { ByServiceRegion, MonthSoFar } from "@/components/spend/month-so-far";
 import { HistoryChart } from "@/components/spend/history-chart";
+import { BudgetShare } from "@/components/dashboard/budget-share";
 import { getInvoiceSummary } from "@/lib/dal/invoices";
 import { getSpendInsight } from "@/lib/dal/spend";
 import { canReadInvoices, requireViewer } from "@/lib/dal/session";
@@ -75,6 +76,7 @@ export default async function DashboardPage() {
             <section aria-labelledby="spend-heading" className="mt-10">
               <h2 id="spend-heading" className="mb-4 text-xl font-semibold">Spend</h2>
               <MonthSoFar month={spend.month} language={language} />
+              <BudgetShare viewer={viewer} spend={spend.month} />
               <ByServiceRegion month={spend.month} language={language} />
               <HistoryChart history={spend.history} language={language} />
             </section>

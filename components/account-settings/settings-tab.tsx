@@ -5,6 +5,7 @@ import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
 import { AutomaticPaymentField } from "./automatic-payment";
 import { FormMessage, primaryButton } from "./fields";
+import { MonthlyBudgetSetting } from "./monthly-budget";
 import { ReceiveInvoicesBy } from "./receive-invoices-by";
 import { SavedCard } from "./saved-card";
 import { TimeZoneSetting } from "./time-zone";
@@ -58,6 +59,7 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
       {/* Its own forms (Add card leaves for the provider's page): outside the settings form. */}
       <SavedCard card={card} canManage={view.canManage} onSaved={onSaved} />
       <TimeZoneSetting timeZone={s.timeZone} options={view.timeZones} canManage={view.canManage} onSaved={onSaved} />
+      {view.budget && <MonthlyBudgetSetting budget={view.budget} canManage={view.canManage} onSaved={onSaved} />}
     </>
   );
 }

@@ -11,22 +11,24 @@ import { billingRecipients, listContacts } from "@/lib/contacts/contacts";
 import { countryOptions } from "@/lib/countries";
 import { timeZoneOptions } from "@/lib/time-zones";
 import { automaticPaymentPreviewOf } from "./autopay";
+import { budgetSettingsOf } from "./budget";
 import { canManageBilling, canReadBilling, FULL_ACCESS_REQUIRED, type Viewer } from "./session";
 
 async function billingSettingsView(viewer: Viewer) {
   const db = getDb();
-  const [settings, contacts, nextInvoiceTo, autopayPreview] = await Promise.all([
+  const [settings, contacts, nextInvoiceTo, autopayPreview, budget] = await Promise.all([
     accountSettings(db, viewer.account.id),
     listContacts(db, viewer.account.id),
     billingRecipients(db, viewer.account.id),
     automaticPaymentPreviewOf(viewer),
+    budgetSettingsOf(viewer),
   ]);
   if (!settings) return null;
   // The Country list in the page's language (the panel's pages are English: app/layout.tsx).
   const countries = countryOptions("en");
   // The zones to choose from, for those who may change the account's.
   const timeZones = canManageBilling(viewer) ? timeZoneOptions() : [];
-  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries, timeZones, autopayPreview };
+  return { canManage: canManageBilling(viewer), settings, contacts, nextInvoiceTo, countries, timeZones, autopayPreview, budget };
 }
 
 export type BillingSettingsView = NonNullable<Awaited<ReturnType<typeof billingSettingsView>>>;

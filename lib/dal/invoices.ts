@@ -8,6 +8,7 @@ import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
 import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
+import { previousInvoiceNumber } from "@/lib/invoices/previous";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { canReadInvoices, type Viewer } from "./session";
@@ -43,6 +44,13 @@ export async function getInvoicePage(viewer: Viewer, params: ListParams) {
 export async function getInvoice(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
   return getInvoiceDetail(getDb(), viewer.account.id, number, viewerToday(viewer));
+}
+
+/** The viewer's invoice before invoice `number` (for "Compared with last month"), or null for a first invoice. */
+export async function getPreviousInvoice(viewer: Viewer, number: number) {
+  if (!canReadInvoices(viewer)) return null;
+  const previous = await previousInvoiceNumber(getDb(), viewer.account.id, number);
+  return previous === null ? null : getInvoiceDetail(getDb(), viewer.account.id, previous, viewerToday(viewer));
 }
 
 export function streamInvoiceRows(viewer: Viewer, filter: InvoiceFilter) {

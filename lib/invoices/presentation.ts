@@ -1,6 +1,7 @@
 /** Invoice data as pages and PDFs show it, worded and formatted by the documents' dictionary and decimal formatting, so page and PDF agree. */
 import type { Language, VatCategory } from "@/db/schema";
 import { pdfStrings, serviceName, unitName } from "@/lib/format/invoice-strings";
+import type { ComparableCreditNote, ComparableLine } from "./comparison";
 import type { InvoiceDetail } from "./detail";
 
 export { formatQuantity, formatUnitPrice } from "@/lib/format/decimal";
@@ -56,4 +57,17 @@ export function groupByService<T extends { service: string }>(lines: readonly T[
     else groups.set(line.service, [line]);
   }
   return [...groups.entries()].map(([service, serviceLines]) => ({ service, lines: serviceLines }));
+}
+
+/** An invoice's lines (labelled in `language`) and credit notes, as "Compared with last month" takes them. */
+export function comparableInvoice(
+  invoice: Pick<InvoiceDetail, "lines" | "type" | "related">,
+  language: Language,
+): { lines: ComparableLine[]; creditNotes: ComparableCreditNote[] } {
+  return {
+    lines: localizedLines(invoice, language),
+    creditNotes: invoice.related
+      .filter((r) => r.type === "credit_note")
+      .map((r) => ({ number: r.number, invoiceDate: r.invoiceDate, totalMinor: r.totalMinor })),
+  };
 }

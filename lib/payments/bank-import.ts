@@ -24,7 +24,7 @@ import { invoices, paymentAllocations, payments } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { isIsoDate } from "@/lib/dates";
 import { outstandingMinorSql } from "@/lib/invoices/balance";
-import { minorDigits, toDecimalString } from "@/lib/money";
+import { minorDigits, PLAIN_AMOUNT, parsePositiveMinor, toDecimalString } from "@/lib/money";
 import { luhnCheckDigit } from "@/lib/luhn";
 import { parsePaymentReference } from "@/lib/reference";
 import { openPaymentIdFor } from "./engine";
@@ -75,7 +75,7 @@ export function parseStatement(input: string | Buffer): StatementLine[] {
   }));
 }
 
-const AMOUNT = /^(\d{1,15})(?:\.(\d{1,6}))?$/;
+const AMOUNT = PLAIN_AMOUNT;
 
 /** "1234.5" → "1234.5", "01234.50" → "1234.5": the same amount always hashes the same. */
 function canonicalAmount(amount: string): string {
@@ -87,15 +87,7 @@ function canonicalAmount(amount: string): string {
 }
 
 /** A statement amount in minor units of `currency`, exactly; null when it is not one. */
-export function parseStatementAmount(amount: string, currency: string): bigint | null {
-  const m = AMOUNT.exec(amount);
-  if (!m) return null;
-  const digits = minorDigits(currency);
-  const frac = (m[2] ?? "").replace(/0+$/, "");
-  if (frac.length > digits) return null;
-  const minor = BigInt(m[1]!) * 10n ** BigInt(digits) + BigInt(frac.padEnd(digits, "0") || "0");
-  return minor > 0n ? minor : null;
-}
+export const parseStatementAmount = parsePositiveMinor;
 
 function cleanReference(reference: string): string {
   return reference.replace(/[\s-]/g, "");

@@ -1,5 +1,5 @@
 /**
- * The `--today YYYY-MM-DD` option of the daily jobs (reminders, card notices, automatic
+ * The `--today YYYY-MM-DD` option of the daily jobs (reminders, budget check, card notices, automatic
  * payment): the date for every account, or undefined for each account's own today. A bad
  * argument prints why with the usage and gives exit code 2.
  */

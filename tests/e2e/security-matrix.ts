@@ -66,7 +66,7 @@ export function matches(expected: Expected, got: string): boolean {
   return expected === got || ((expected === "invalid" || expected === "refused") && got === "declined") || (expected === "hidden" && got === "ok");
 }
 
-// The cron routes (outbox, autopay) without their secret: 503 while CRON_SECRET is unset (as in the browser tests), 401 otherwise.
+// The cron routes (outbox, autopay, daily) without their secret: 503 while CRON_SECRET is unset (as in the browser tests), 401 otherwise.
 const CRON: Outcome = process.env.CRON_SECRET ? "unauthorized" : "unavailable";
 // Stripe's callback: 503 while Stripe is not configured (nothing read), 400 for a bad signature otherwise.
 const STRIPE: Outcome = process.env.STRIPE_WEBHOOK_SECRET ? "bad-request" : "unavailable";
@@ -196,6 +196,10 @@ export const MATRIX: Probe[] = [
     get(() => "/api/cron/autopay")),
   route("POST", "/api/cron/autopay", "the automatic payment cron without its bearer secret", cells(CRON, CRON, CRON, CRON, CRON, CRON),
     (c) => c.client.post("/api/cron/autopay", { maxRedirects: 0, failOnStatusCode: false })),
+  route("GET", "/api/cron/daily", "the daily cron (reminders, budget check) without its bearer secret", cells(CRON, CRON, CRON, CRON, CRON, CRON),
+    get(() => "/api/cron/daily")),
+  route("POST", "/api/cron/daily", "the daily cron (reminders, budget check) without its bearer secret", cells(CRON, CRON, CRON, CRON, CRON, CRON),
+    (c) => c.client.post("/api/cron/daily", { maxRedirects: 0, failOnStatusCode: false })),
   route("GET", "/api/payments/stripe/resume/[session]", "resuming an unknown Stripe checkout", cells("login", "not-found", "not-found", "not-found", "not-found", "not-found"),
     get(() => "/api/payments/stripe/resume/cs_test_unknown")),
   route("POST", "/api/payments/webhooks/sandbox", "an unsigned sandbox callback", cells("bad-request", "bad-request", "bad-request", "bad-request", "bad-request", "bad-request"),
@@ -211,6 +215,8 @@ export const MATRIX: Probe[] = [
   action(SETTINGS, "saveInvoiceSettings", { what: "change the invoice language", state: true, valid: () => ({ language: "sv", receiveInvoicesByEmail: "on" }), harmless: { language: "xx" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action("lib/actions/time-zone.ts", "saveTimeZone", { what: "change the account's time zone", state: true, valid: () => ({ timeZone: "Europe/Helsinki" }), harmless: { timeZone: "Mars/Olympus" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action("lib/actions/budget.ts", "saveMonthlyBudget", { what: "change the account's monthly budget", state: true, valid: () => ({ monthlyBudget: "5000" }), harmless: { monthlyBudget: "lots" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "createEmail", { what: "add a contact address", state: true, valid: () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.com`, password: DEMO_PASSWORD }), harmless: { email: "not-an-address" } },
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),

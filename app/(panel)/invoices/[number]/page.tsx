@@ -11,7 +11,8 @@ import { StatusIcon } from "@/components/invoices/status-badge";
 import { PaymentAttempts } from "@/components/invoices/payment-attempts";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
-import { getInvoice, getInvoiceEInvoiceDelivery, parseInvoiceNumber } from "@/lib/dal/invoices";
+import { InvoiceComparison } from "@/components/invoices/comparison";
+import { getInvoice, getInvoiceEInvoiceDelivery, getPreviousInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
 import { formatAmount, formatMoney, formatRate } from "@/lib/money";
@@ -29,8 +30,9 @@ export default async function InvoicePage({ params, searchParams }: Props) {
   const viewer = await requireInvoiceReader();
   const number = parseInvoiceNumber((await params).number);
   if (number === null) notFound();
-  const [invoice, paymentRows, raw, eInvoice] = await Promise.all([
+  const [invoice, previous, paymentRows, raw, eInvoice] = await Promise.all([
     getInvoice(viewer, number),
+    getPreviousInvoice(viewer, number),
     getInvoicePayments(viewer, number),
     searchParams,
     getInvoiceEInvoiceDelivery(viewer, number),
@@ -203,6 +205,8 @@ export default async function InvoicePage({ params, searchParams }: Props) {
         </dl>
         {vatNote(invoice.vatCategory, language) && <p className="px-5 pb-4 text-sm text-slate-700">{vatNote(invoice.vatCategory, language)}</p>}
       </section>
+
+      {invoice.type === "invoice" && <InvoiceComparison invoice={invoice} previous={previous} language={language} />}
 
       <PaymentAttempts attempts={paymentRows} currency={invoice.currency} language={language} timeZone={timeZone} />
 
