@@ -33,7 +33,7 @@ export async function createShareLink(db: Database, input: NewShareLink): Promis
     if (!(await invoicesByNumbers(tx, input.accountId, numbers, input.today))) return null;
     const [row] = await tx
       .insert(shareLinks)
-      .values({ accountId: input.accountId, createdByUserId: input.userId, tokenHash: hash, isBundle: input.numbers.length > 1, invoiceNumbers: numbers, expiresAt })
+      .values({ accountId: input.accountId, createdByUserId: input.userId, tokenHash: hash, isBundle: numbers.length > 1, invoiceNumbers: numbers, expiresAt })
       .returning({ id: shareLinks.id });
     await audit(tx, {
       accountId: input.accountId,
