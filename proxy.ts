@@ -13,8 +13,11 @@ import { serviceUnavailableResponse } from "@/lib/db-health";
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from "@/lib/security-headers";
 import { actionBodyProblem, formPostProblem } from "@/lib/server-action-body";
 
-// The sandbox provider's hosted page stands for another site: it has no panel session.
-const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/"];
+// The sandbox provider's hosted page stands for another site: it has no panel session. Share
+// links and the calendar feed are opened by people and apps without one: their token is the key.
+const PUBLIC_PREFIXES = ["/login", "/api/", "/sandbox/", "/share/", "/calendar/"];
+// What a token opens is nobody's search result (besides the page's own robots meta tag).
+const UNINDEXED_PREFIXES = ["/share/", "/calendar/"];
 
 function withSecurityHeaders(response: NextResponse, csp: string): NextResponse {
   response.headers.set("Content-Security-Policy", csp);
@@ -68,7 +71,9 @@ export default async function proxy(req: NextRequest) {
   requestHeaders.set("Content-Security-Policy", csp);
   // Lets the data-access layer send a revoked session back to the same page after login.
   requestHeaders.set("x-cumulus-path", pathname + search);
-  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
+  const response = withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
+  if (UNINDEXED_PREFIXES.some((p) => pathname.startsWith(p))) response.headers.set("X-Robots-Tag", "noindex, nofollow");
+  return response;
 }
 
 export const config = {

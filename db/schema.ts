@@ -766,6 +766,53 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_account_at_idx").on(t.accountId, t.at)],
 );
 
+// ─── Sharing: links for the accountant, the calendar feed ──────────────────────────────────
+/**
+ * A read-only link to one invoice or a bundle of them. Only the token's SHA-256 is kept (the
+ * link is shown once); a link answers while it is neither revoked nor past `expires_at`.
+ */
+export const shareLinks = pgTable(
+  "share_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdByUserId: uuid("created_by_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    /** One invoice (its page shows it and its PDF) or a bundle (a list and the ZIP). */
+    isBundle: boolean("is_bundle").notNull(),
+    invoiceNumbers: bigint("invoice_numbers", { mode: "number" }).array().notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("share_links_token_hash_key").on(t.tokenHash), index("share_links_account_idx").on(t.accountId, t.createdAt)],
+);
+
+/** The account's iCalendar feed: one live secret at a time (Rotate revokes it and makes another). */
+export const calendarFeeds = pgTable(
+  "calendar_feeds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdByUserId: uuid("created_by_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("calendar_feeds_token_hash_key").on(t.tokenHash),
+    uniqueIndex("calendar_feeds_live_key").on(t.accountId).where(sql`${t.revokedAt} is null`),
+  ],
+);
+
 /** Failed logins per email and per client address, shared by every server instance. */
 export const loginThrottle = pgTable("login_throttle", {
   key: text("key").primaryKey(),

@@ -66,3 +66,26 @@ export function badRequest(message: string): Response {
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
   });
 }
+
+/**
+ * An invoice PDF: inline, or as an attachment with ?download=1. It carries an ETag, and a
+ * matching If-None-Match answers 304 Not Modified. Never kept by any cache.
+ */
+export function pdfResponse(request: Request, pdf: { bytes: Uint8Array; etag: string; fileName: string }): Response {
+  const download = new URL(request.url).searchParams.get("download") === "1";
+  const cacheControl = "private, no-store";
+  const inm = request.headers.get("if-none-match");
+  if (inm && inm.split(",").some((t) => t.trim() === pdf.etag)) {
+    return new Response(null, { status: 304, headers: { etag: pdf.etag, "cache-control": cacheControl } });
+  }
+  return new Response(pdf.bytes as Uint8Array<ArrayBuffer>, {
+    status: 200,
+    headers: {
+      etag: pdf.etag,
+      "cache-control": cacheControl,
+      "content-type": "application/pdf",
+      "content-disposition": `${download ? "attachment" : "inline"}; filename="${pdf.fileName}"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useEffect, useState } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
@@ -60,6 +61,12 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
       <SavedCard card={card} canManage={view.canManage} onSaved={onSaved} />
       <TimeZoneSetting timeZone={s.timeZone} options={view.timeZones} canManage={view.canManage} onSaved={onSaved} />
       {view.budget && <MonthlyBudgetSetting budget={view.budget} canManage={view.canManage} onSaved={onSaved} />}
+      {view.canManage && (
+        <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
+          <Link href="/sharing" className="font-medium text-brand-700 underline underline-offset-2">Share links and calendar feed</Link>: revoke links to
+          your invoices, and subscribe to their due dates.
+        </p>
+      )}
     </>
   );
 }

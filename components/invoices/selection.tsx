@@ -1,8 +1,9 @@
 "use client";
 
-import { ArrowDownTrayIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, ShareIcon } from "@heroicons/react/20/solid";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { ShareDialog } from "@/components/sharing/share-dialog";
 import { focusPayOpener, PAY_OPENER_ATTRIBUTE, SELECT_INVOICES_EVENT } from "./pay-opener";
 
 export const MAX_DOWNLOAD = 500;
@@ -13,7 +14,7 @@ export const MAX_DOWNLOAD = 500;
  * The page gives it a key per list state, so a new page starts with nothing selected; opening
  * and closing the Pay dialog only adds and removes `pay` and `n`, so the selection stays.
  */
-export function SelectionForm({ children, canPay }: { children: React.ReactNode; canPay: boolean }) {
+export function SelectionForm({ children, canPay, canShare }: { children: React.ReactNode; canPay: boolean; canShare: boolean }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [count, setCount] = useState(0);
   const [outstanding, setOutstanding] = useState(0);
@@ -69,6 +70,9 @@ export function SelectionForm({ children, canPay }: { children: React.ReactNode;
     router.push(`${pathname}?${query.toString()}`, { scroll: false });
   };
 
+  // Share selected: the numbers checked when it was pressed (the dialog is mounted only while open).
+  const [sharing, setSharing] = useState<number[] | null>(null);
+
   const onChange = (e: React.ChangeEvent<HTMLFormElement>) => {
     const target = e.target as unknown as HTMLInputElement;
     if (target.dataset.selectAll !== undefined) for (const b of boxes()) b.checked = target.checked;
@@ -103,11 +107,23 @@ export function SelectionForm({ children, canPay }: { children: React.ReactNode;
                 Pay selected ({outstanding})
               </button>
             )}
+            {canShare && (
+              <button
+                type="button"
+                disabled={count > MAX_DOWNLOAD}
+                onClick={() => setSharing(boxes().filter((b) => b.checked).map((b) => Number(b.value)))}
+                className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 disabled:opacity-50"
+              >
+                <ShareIcon aria-hidden="true" className="size-4" />
+                Share selected ({count})
+              </button>
+            )}
             {count > MAX_DOWNLOAD && <span className="text-sm text-red-700">At most {MAX_DOWNLOAD} invoices per download.</span>}
           </>
         )}
       </div>
       {children}
+      {sharing && <ShareDialog numbers={sharing} title={sharing.length === 1 ? `Share invoice ${sharing[0]}` : `Share ${sharing.length} invoices`} onClose={() => setSharing(null)} />}
     </form>
   );
 }

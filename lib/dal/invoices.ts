@@ -3,6 +3,7 @@ import "server-only";
 import { invoiceNumberSchema } from "@/lib/invoices/numbers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
+import type { Language } from "@/db/schema";
 import { accountToday } from "@/lib/dates";
 import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
@@ -11,6 +12,7 @@ import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, ty
 import { previousInvoiceNumber } from "@/lib/invoices/previous";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
+import { calendarFile, dueDateEvent } from "@/lib/sharing/ics";
 import { canReadInvoices, type Viewer } from "./session";
 
 /** Throws the 404 of a missing invoice when the viewer has no invoice access. */
@@ -70,12 +72,19 @@ export async function getInvoicesByNumbers(viewer: Viewer, numbers: number[]) {
  */
 export async function getInvoicePdf(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
-  const language = viewer.account.language;
-  const found = await findInvoicePdf(getDb(), viewer.account.id, number, language);
+  return accountInvoicePdf(viewer.account, number);
+}
+
+export type InvoicePdfAnswer = { bytes: Uint8Array; etag: string; fileName: string; stored?: Promise<void> };
+
+/** The account's invoice PDF, or null: the one path for the panel and a share link's holder. */
+export async function accountInvoicePdf(account: { id: string; language: Language; timeZone: string }, number: number): Promise<InvoicePdfAnswer | null> {
+  const language = account.language;
+  const found = await findInvoicePdf(getDb(), account.id, number, language);
   if (!found) return null;
   const fileName = pdfFileName(found);
   if (found.stored) return { ...found.stored, fileName };
-  const detail = await getInvoiceDetail(getDb(), viewer.account.id, number, viewerToday(viewer));
+  const detail = await getInvoiceDetail(getDb(), account.id, number, accountToday(account.timeZone));
   if (!detail) return null;
   // findInvoicePdf has just found no current stored PDF: render without asking again. The bytes
   // go out while they are being stored (a failed store only means the next request renders again).
@@ -97,4 +106,11 @@ export async function getInvoiceUbl(viewer: Viewer, number: number) {
 export async function getInvoiceEInvoiceDelivery(viewer: Viewer, number: number) {
   if (!canReadInvoices(viewer)) return null;
   return eInvoiceDeliveryOf(getDb(), viewer.account.id, number);
+}
+
+/** One outstanding invoice of the viewer's as an iCalendar file, or null (missing, foreign or nothing to pay). */
+export async function getInvoiceCalendarFile(viewer: Viewer, number: number): Promise<string | null> {
+  const [row] = (await getInvoicesByNumbers(viewer, [number])) ?? [];
+  if (!row || row.type !== "invoice" || row.outstandingMinor <= 0n) return null;
+  return calendarFile([dueDateEvent(row, viewer.account.language)]);
 }

@@ -102,7 +102,7 @@ test("every page, route handler and server action of the build has a row in the 
 });
 
 test("authorization matrix: every cell answers as expected and changes nothing", async () => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const sql = database();
   const roles = MATRIX_ROLES.filter((r) => clients.has(r));
   const skipped = MATRIX_ROLES.filter((r) => !clients.has(r));

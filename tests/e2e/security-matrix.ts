@@ -128,6 +128,10 @@ function action(file: string, name: string, spec: ActionSpec, expect: Cells, ext
 const UNKNOWN_CHECKOUT = "00000000-0000-4000-8000-000000000000";
 const SETTINGS = "lib/actions/account.ts";
 const CARDS = "lib/actions/cards.ts";
+const SHARING = "lib/actions/sharing.ts";
+/** Well-formed tokens that no link or feed has. */
+const UNKNOWN_SHARE = `cus_share_${"A".repeat(43)}`;
+const UNKNOWN_FEED = `cus_cal_${"A".repeat(43)}`;
 
 /** A complete Customer Info form, different from the seeded one. */
 const customerInfo = (): Fields => ({
@@ -159,6 +163,10 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
   page("/sandbox/setup/[id]", "the sandbox provider's page of an unknown card setup", () => `/sandbox/setup/${UNKNOWN_CHECKOUT}`,
                                                                                              cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
+  page("/sharing", "share links and the calendar feed (the caller's own)", () => "/sharing", cells("login",   "ok",         "not-found",  "not-found",  "ok",         "ok")),
+  // Share links open without a session: the token is the key, and an unknown one is 404 for everyone.
+  page("/share/[token]", "a share link with an unknown token", () => `/share/${UNKNOWN_SHARE}`,
+                                                                                             cells("not-found",  "not-found",  "not-found",  "not-found",  "not-found",  "not-found")),
   // Next's own pages read no data: a session cookie that passes the proxy gets them, valid or not.
   page("/_not-found", "Next's not-found page", () => "/_not-found",        withCookieAnswers(cells("login",      "not-found",  "not-found",  "not-found",  "not-found",  "not-found"), "not-found")),
   // Next 16 builds a /_global-error page (app/global-error.tsx) for every app; real errors render
@@ -174,6 +182,14 @@ export const MATRIX: Probe[] = [
     get((t) => `/payments/${t.paymentId}/receipt?download=1`), { pdf: true }),
   route("GET", "/invoices/download", "a ZIP of the target's invoice", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
     get((t) => `/invoices/download?n=${t.invoice.number}`)),
+  route("GET", "/invoices/[number]/calendar", "Add to calendar for the target's outstanding invoice", cells("login", "not-found", "not-found", "ok", "ok", "ok"),
+    get((t) => `/invoices/${t.invoice.number}/calendar`)),
+  route("GET", "/share/[token]/pdf/[number]", "a PDF through an unknown share token", cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
+    get((t) => `/share/${UNKNOWN_SHARE}/pdf/${t.invoice.number}`)),
+  route("GET", "/share/[token]/download", "a ZIP through an unknown share token", cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
+    get(() => `/share/${UNKNOWN_SHARE}/download`)),
+  route("GET", "/calendar/[file]", "the calendar feed at an unknown address", cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
+    get(() => `/calendar/${UNKNOWN_FEED}.ics`)),
   route("GET", "/invoices/export.csv", "the CSV of the caller's own list", cells("login", "ok", "not-found", "ok", "ok", "ok"),
     get(() => "/invoices/export.csv")),
   route("GET", "/payments/export.csv", "the CSV of the caller's own payments", cells("login", "ok", "not-found", "ok", "ok", "ok"),
@@ -258,6 +274,13 @@ export const MATRIX: Probe[] = [
     valid: (t) => ({ n: String(t.invoice.number), amount: t.invoice.outstandingMinor, idempotencyKey: randomUUID() }),
     harmless: { n: "x" },
   },                                                                                         cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  // Share links and the feed: invoice access Full, each in its own account.
+  action(SHARING, "createShareLink", { what: "share the target's invoice", state: true, valid: (t) => ({ n: String(t.invoice.number), expiryDays: "7" }), harmless: { n: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SHARING, "revokeShareLink", { what: "revoke a share link that is not the caller's", state: true, valid: () => ({ id: randomUUID() }), harmless: { id: "x" } },
+                                                                                             cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  action(SHARING, "rotateCalendarFeed", { what: "rotate the calendar feed", state: true, valid: () => ({ confirm: "rotate" }), harmless: {} },
+                                                                                             cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action("lib/actions/users.ts", "saveUserAccess", {
     what: "give the target's None user Full and admin",
     state: true,

@@ -443,6 +443,8 @@ export async function fingerprint(sql: Sql, accountId: string): Promise<{ digest
       union all select 'allocation ' || row_to_json(pa)::text from payment_allocations pa join payments p on p.id = pa.payment_id where p.account_id = ${accountId}
       union all select 'outbox ' || json_build_array(o.id, o.kind, o.dedupe_key, o.recipients, o.subject, o.text_body, o.invoice_id, o.created_at)::text
         from email_outbox o where o.account_id = ${accountId}
+      union all select 'share link ' || row_to_json(sl)::text from share_links sl where sl.account_id = ${accountId}
+      union all select 'calendar feed ' || row_to_json(cf)::text from calendar_feeds cf where cf.account_id = ${accountId}
     ) t`;
   return { digest: row!.digest ?? "", denied: row!.denied, audits: row!.audits };
 }

@@ -10,6 +10,7 @@ import { errorProps, FieldError, FILTER_BUTTON_CLASS, FILTER_INPUT_CLASS, Filter
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { getInvoicePage, getInvoiceSummary } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
+import { canShareInvoices } from "@/lib/dal/sharing";
 import { formatDate } from "@/lib/dates";
 import { parseListParams, PAGE_SIZE, STATUS_FILTERS, type ListParamErrors, type ListParams } from "@/lib/invoices/list";
 import { formatAmount, formatMoney } from "@/lib/money";
@@ -158,7 +159,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           {filtered ? "No invoices match these filters." : "You have no invoices yet."}
         </p>
       ) : (
-        <SelectionForm key={listHref(params, { after: params.after, before: params.before })} canPay={canPay}>
+        <SelectionForm key={listHref(params, { after: params.after, before: params.before })} canPay={canPay} canShare={canShareInvoices(viewer)}>
           {/* A container: below 48rem of its own width the rows become cards (globals.css, .invoice-table). */}
           <div className="@container overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="invoice-table min-w-full divide-y divide-slate-200 text-sm">

@@ -1,4 +1,4 @@
-import { ArrowDownTrayIcon, CodeBracketIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
+import { ArrowDownTrayIcon, CalendarDaysIcon, CodeBracketIcon, DocumentTextIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -12,6 +12,8 @@ import { PaymentAttempts } from "@/components/invoices/payment-attempts";
 import { getInvoicePayments } from "@/lib/dal/payments";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
 import { InvoiceComparison } from "@/components/invoices/comparison";
+import { ShareInvoiceButton } from "@/components/sharing/share-dialog";
+import { canShareInvoices } from "@/lib/dal/sharing";
 import { getInvoice, getInvoiceEInvoiceDelivery, getPreviousInvoice, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { canPayInvoices, requireInvoiceReader } from "@/lib/dal/session";
 import { formatDate, formatDateTime } from "@/lib/dates";
@@ -77,6 +79,13 @@ export default async function InvoicePage({ params, searchParams }: Props) {
             <CodeBracketIcon aria-hidden="true" className="size-4" />
             Download e-invoice (XML)
           </a>
+          {invoice.type === "invoice" && invoice.outstandingMinor > 0n && (
+            <a href={`/invoices/${invoice.number}/calendar`} download className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+              <CalendarDaysIcon aria-hidden="true" className="size-4" />
+              Add to calendar
+            </a>
+          )}
+          {canShareInvoices(viewer) && <ShareInvoiceButton number={invoice.number} />}
           {payable && canPay && (
             // A client navigation (next/form): the dialog opens over this page and focus can return here.
             <Form action={`/invoices/${invoice.number}`} scroll={false}>

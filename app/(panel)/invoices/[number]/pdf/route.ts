@@ -5,7 +5,7 @@
 import { after } from "next/server";
 import { getInvoicePdf, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { requireViewer } from "@/lib/dal/session";
-import { notFoundFor } from "@/lib/http";
+import { notFoundFor, pdfResponse } from "@/lib/http";
 
 export async function GET(request: Request, { params }: { params: Promise<{ number: string }> }) {
   const viewer = await requireViewer();
@@ -15,20 +15,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ numb
   if (!pdf) return notFoundFor(request);
   // A first rendering is answered while its bytes are being stored; after() keeps a serverless
   // function alive until they are.
-  if ("stored" in pdf) after(pdf.stored);
-
-  const download = new URL(request.url).searchParams.get("download") === "1";
-  const headers = {
-    etag: pdf.etag,
-    // Account data is never kept by any cache; a client that has the bytes may still ask with If-None-Match.
-    "cache-control": "private, no-store",
-    "content-type": "application/pdf",
-    "content-disposition": `${download ? "attachment" : "inline"}; filename="${pdf.fileName}"`,
-    "x-content-type-options": "nosniff",
-  };
-  const inm = request.headers.get("if-none-match");
-  if (inm && inm.split(",").some((t) => t.trim() === pdf.etag)) {
-    return new Response(null, { status: 304, headers: { etag: pdf.etag, "cache-control": headers["cache-control"] } });
-  }
-  return new Response(pdf.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+  if (pdf.stored) after(pdf.stored);
+  return pdfResponse(request, pdf);
 }

@@ -1,0 +1,19 @@
+/** GET /share/TOKEN/download: a shared bundle as the ZIP of Download selected (PDFs and index.csv). */
+import { getSharedInvoicePdf, getSharedInvoiceRows, getSharedLink, recordSharedFetch } from "@/lib/dal/shared";
+import { accountToday } from "@/lib/dates";
+import { notFoundFor } from "@/lib/http";
+import { invoiceZipStream, zipFileName } from "@/lib/invoices/zip";
+
+export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
+  const link = await getSharedLink((await params).token);
+  if (!link?.isBundle) return notFoundFor(request);
+  const rows = await getSharedInvoiceRows(link);
+  await recordSharedFetch(link, { what: "zip" });
+  return new Response(invoiceZipStream(rows, (number) => getSharedInvoicePdf(link, number)), {
+    headers: {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="${zipFileName(accountToday(link.account.timeZone))}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
