@@ -66,3 +66,16 @@ export function badRequest(message: string): Response {
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
   });
 }
+
+/** A UBL e-invoice as an attachment: the panel's download and the API answer it alike. */
+export function ublResponse(ubl: { xml: string; fileName: string }): Response {
+  return new Response(ubl.xml, {
+    status: 200,
+    headers: {
+      "cache-control": "private, no-store",
+      "content-type": "application/xml; charset=utf-8",
+      "content-disposition": `attachment; filename="${ubl.fileName}"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useState } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
+import { ApiTokens } from "./api-tokens";
 import { AutomaticPaymentField } from "./automatic-payment";
 import { FormMessage, primaryButton } from "./fields";
 import { ReceiveInvoicesBy } from "./receive-invoices-by";
@@ -58,6 +59,8 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
       {/* Its own forms (Add card leaves for the provider's page): outside the settings form. */}
       <SavedCard card={card} canManage={view.canManage} onSaved={onSaved} />
       <TimeZoneSetting timeZone={s.timeZone} options={view.timeZones} canManage={view.canManage} onSaved={onSaved} />
+      {/* The viewer's own tokens: Read creates them too (they only read). */}
+      <ApiTokens />
     </>
   );
 }
