@@ -4,6 +4,6 @@ import { openApiDocument } from "@/lib/api/openapi";
 export function GET() {
   return new Response(JSON.stringify(openApiDocument()), {
     status: 200,
-    headers: { "content-type": "application/json", "cache-control": "public, max-age=300" },
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
 }
