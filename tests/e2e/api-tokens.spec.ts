@@ -46,8 +46,10 @@ for (const size of SIZES) {
     await expect(section.getByRole("status").filter({ hasText: `Token created: ${name}.` })).toBeVisible();
     const token = (await section.getByTestId("new-api-token").innerText()).trim();
     expect(token).toMatch(/^cumulus_pat_[A-Za-z0-9_-]{43}$/);
-    await section.getByRole("button", { name: "Copy token", exact: true }).click();
-    await expect(section.getByText("Copied", { exact: true })).toBeVisible();
+    const copy = section.getByRole("button", { name: "Copy token", exact: true });
+    await copy.click();
+    // Visible "Copied" beside the button, in a status region that names what was copied.
+    await expect(copy.locator("xpath=following-sibling::*[@role='status']")).toHaveText("Copied token");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     const item = section.getByRole("list", { name: "Your API tokens" }).getByRole("listitem").filter({ hasText: name });
     await expect(item).toContainText("Last used");
