@@ -178,6 +178,28 @@ export const userSessions = pgTable(
   (t) => [index("user_sessions_user_idx").on(t.userId)],
 );
 
+/**
+ * A personal API token (Authorization: Bearer): read-only, acting as its user with the invoice
+ * access the user has at each request. Only the token's SHA-256 is kept (lib/auth/secret-token.ts);
+ * the token itself is shown once. "Log out everywhere" leaves tokens alone: they are revoked one by one.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
 export const contactEmails = pgTable(
   "contact_emails",
   {
@@ -813,7 +835,10 @@ export const calendarFeeds = pgTable(
   ],
 );
 
-/** Failed logins per email and per client address, shared by every server instance. */
+/**
+ * Failed logins per email and per client address, shared by every server instance; also the
+ * per-minute request count of each API token (key `api:<token id>`, lib/auth/throttle.ts).
+ */
 export const loginThrottle = pgTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),

@@ -20,4 +20,12 @@ describe("serviceUnavailableResponse", () => {
       expect(await r.json()).toMatchObject({ error: "service_unavailable" });
     }
   });
+
+  it("answers the REST API with a problem detail, as every error of it", async () => {
+    const r = serviceUnavailableResponse("/api/v1/invoices");
+    expect(r.status).toBe(503);
+    expect(r.headers.get("content-type")).toBe("application/problem+json");
+    expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await r.json()).toMatchObject({ type: "about:blank", status: 503, title: "Service unavailable" });
+  });
 });

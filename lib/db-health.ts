@@ -2,13 +2,15 @@
  * The 503 answer the proxy gives while the database is unreachable (db/health.ts decides when).
  */
 
+import { problemResponse } from "@/lib/api/problem";
+
 /** Seconds a client is told to wait before it tries again. */
 export const RETRY_AFTER_SECONDS = 5;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The 503 answer: JSON for API routes and server actions, otherwise a small HTML page (it cannot
+ * The 503 answer: a problem detail for the REST API, JSON for other API routes and server actions, otherwise a small HTML page (it cannot
  * use the app's layout, which needs the database) that tries again by itself. Never cached.
  */
 export function serviceUnavailableResponse(pathname: string, opts: { nonce?: string; json?: boolean } = {}): Response {
@@ -17,6 +19,8 @@ export function serviceUnavailableResponse(pathname: string, opts: { nonce?: str
     "retry-after": String(RETRY_AFTER_SECONDS),
   };
   const message = "Cumulus cannot reach its database right now. Nothing was changed by this request; please try again in a moment.";
+  // The REST API answers every error as a problem detail (docs/api.md).
+  if (pathname.startsWith("/api/v1/")) return problemResponse(503, message, { headers });
   if (opts.json || pathname.startsWith("/api/")) {
     return Response.json({ error: "service_unavailable", message }, { status: 503, headers });
   }

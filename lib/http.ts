@@ -89,3 +89,16 @@ export function pdfResponse(request: Request, pdf: { bytes: Uint8Array; etag: st
     },
   });
 }
+
+/** A UBL e-invoice as an attachment: the panel's download and the API answer it alike. */
+export function ublResponse(ubl: { xml: string; fileName: string }): Response {
+  return new Response(ubl.xml, {
+    status: 200,
+    headers: {
+      "cache-control": "private, no-store",
+      "content-type": "application/xml; charset=utf-8",
+      "content-disposition": `attachment; filename="${ubl.fileName}"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

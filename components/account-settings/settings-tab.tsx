@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState, useEffect, useState } from "react";
 import { saveInvoiceSettings, type SettingsState } from "@/lib/actions/account";
 import type { BillingSettingsView } from "@/lib/dal/account";
+import { ApiTokens } from "./api-tokens";
 import { AutomaticPaymentField } from "./automatic-payment";
 import { FormMessage, primaryButton } from "./fields";
 import { MonthlyBudgetSetting } from "./monthly-budget";
@@ -67,6 +68,8 @@ export function SettingsTab({ view, onSaved }: { view: BillingSettingsView; onSa
           your invoices, and subscribe to their due dates.
         </p>
       )}
+      {/* The viewer's own tokens: Read creates them too (they only read). */}
+      <ApiTokens />
     </>
   );
 }

@@ -8,6 +8,8 @@
  * the limit of them reach the password check. Counting after the check let 24 parallel guesses
  * all be checked before any of them was recorded. A correct password clears the email's count
  * and gives back the address's one attempt, so the counts are failures plus checks in flight.
+ *
+ * The same table counts each API token's requests per minute (countApiRequest, below).
  */
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -82,4 +84,34 @@ async function forgetAttempt({ key, limit }: ThrottleKey): Promise<void> {
       lockedUntil: sql`case when ${t.failures} - 1 < ${limit} then null else ${t.lockedUntil} end`,
     })
     .where(eq(t.key, key));
+}
+
+/** Requests one API token may make per minute; more answer 429 with Retry-After. */
+export const API_REQUESTS_PER_MINUTE = 120;
+
+export type ApiRateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Counts one API request of the token in its fixed one-minute window (the login throttle's table,
+ * key `api:<token id>`), in one atomic upsert, so the limit holds across server instances.
+ */
+export async function countApiRequest(tokenId: string, limit = API_REQUESTS_PER_MINUTE): Promise<ApiRateDecision> {
+  const t = loginThrottle;
+  const startsOver = sql`(${t.windowStartedAt} <= now() - interval '1 minute')`;
+  const [row] = await getDb()
+    .insert(t)
+    .values({ key: `api:${tokenId}`, failures: 1, windowStartedAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: t.key,
+      set: {
+        failures: sql`case when ${startsOver} then 1 else ${t.failures} + 1 end`,
+        windowStartedAt: sql`case when ${startsOver} then now() else ${t.windowStartedAt} end`,
+      },
+    })
+    .returning({
+      count: t.failures,
+      retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from (${t.windowStartedAt} + interval '1 minute' - now()))))::int`,
+    });
+  if (row!.count <= limit) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Number(row!.retryAfterSeconds) };
 }

@@ -35,11 +35,11 @@ export function parseInvoiceNumber(value: unknown): number | null {
   return parsed.success ? parsed.data : null;
 }
 
-export async function getInvoicePage(viewer: Viewer, params: ListParams) {
+export async function getInvoicePage(viewer: Viewer, params: ListParams, pageSize = PAGE_SIZE) {
   assertInvoiceReader(viewer);
   // Unfiltered, the list's length is the cached summary's: one count query less per page.
   const total = isFiltered(params) ? undefined : (await getInvoiceSummary(viewer)).documentCount;
-  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), PAGE_SIZE, total);
+  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), pageSize, total);
 }
 
 /** The viewer's invoice with this number, or null: another account's answers like a missing one. */

@@ -5,7 +5,7 @@ import { appOrigin } from "@/lib/env";
 import { getPaymentProvider } from "@/lib/payments";
 import { startCardCheckout, stripeResumeLocation, type CardCheckoutOutcome } from "@/lib/payments/checkout";
 import { reconcilePayment } from "@/lib/payments/engine";
-import { allPayments, listPayments, type PaymentFilter, type PaymentListParams } from "@/lib/payments/list";
+import { allPayments, listPayments, PAYMENTS_PAGE_SIZE, type PaymentFilter, type PaymentListParams } from "@/lib/payments/list";
 import { invoicePayments } from "@/lib/payments/attempts";
 import { accountPayment, paymentQuote } from "@/lib/payments/quote";
 import { paymentReceiptPdf } from "@/lib/payments/receipt";
@@ -77,9 +77,9 @@ export async function resumeViewerStripeCheckout(viewer: Viewer, sessionId: stri
   return stripeResumeLocation(getDb(), viewer.account.id, sessionId);
 }
 
-export async function getPaymentPage(viewer: Viewer, params: PaymentListParams) {
+export async function getPaymentPage(viewer: Viewer, params: PaymentListParams, pageSize = PAYMENTS_PAGE_SIZE) {
   assertInvoiceReader(viewer);
-  return listPayments(getDb(), viewer.account.id, params, viewer.account.timeZone);
+  return listPayments(getDb(), viewer.account.id, params, viewer.account.timeZone, pageSize);
 }
 
 export function streamPaymentRows(viewer: Viewer, filter: PaymentFilter) {

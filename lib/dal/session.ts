@@ -18,7 +18,7 @@ import { endSession, logOutEverywhere } from "@/lib/auth/sessions";
 
 export type Viewer = {
   userId: string;
-  /** The session this request came with (its user_sessions row). */
+  /** The session this request came with (its user_sessions row; for an API call, its api_tokens row). */
   sessionId: string;
   email: string;
   name: string;
@@ -74,16 +74,28 @@ const viewerQuery = (db: Database) =>
     .limit(1)
     .prepare("dal_viewer");
 
-/** The signed-in viewer, or null (no session, unknown user, or a revoked session). */
-export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await sessionClaims((await cookies()).getAll());
-  if (!session) return null;
-  const query = preparedQuery(getDb(), "dal.viewer", viewerQuery);
-  const [row] = await query.execute({ uid: session.uid, sid: session.sid });
-  if (!row || row.sessionVersion !== session.sv) return null;
+/** The user and account columns a viewer is made of (a session's query and an API token's select them alike). */
+export type ViewerRow = {
+  userId: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  invoiceAccess: InvoiceAccess;
+  accountId: string;
+  accountName: string;
+  kind: Viewer["account"]["kind"];
+  countryCode: string;
+  currency: string;
+  language: Language;
+  timeZone: string;
+  ledgerVersion: number;
+};
+
+/** A viewer from its row; `sessionId` is the session's row, or for an API call the token's. */
+export function viewerOf(row: ViewerRow, sessionId: string): Viewer {
   return {
     userId: row.userId,
-    sessionId: session.sid,
+    sessionId,
     email: row.email,
     name: row.name,
     isAdmin: row.isAdmin,
@@ -99,6 +111,16 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
       ledgerVersion: row.ledgerVersion,
     },
   };
+}
+
+/** The signed-in viewer, or null (no session, unknown user, or a revoked session). */
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const session = await sessionClaims((await cookies()).getAll());
+  if (!session) return null;
+  const query = preparedQuery(getDb(), "dal.viewer", viewerQuery);
+  const [row] = await query.execute({ uid: session.uid, sid: session.sid });
+  if (!row || row.sessionVersion !== session.sv) return null;
+  return viewerOf(row, session.sid);
 });
 
 /**

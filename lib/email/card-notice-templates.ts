@@ -5,7 +5,7 @@
  */
 import type { Language } from "@/db/schema";
 import { cardExpiryText, maskedCardLabel, type MaskedCard } from "@/lib/payments/card-label";
-import { appBaseUrl, factsEmailBodies, type EmailContent } from "./templates";
+import { factsEmailBodies, settingsTabUrl, type EmailContent } from "./templates";
 
 export type CardNoticeKind = "expiring" | "expired" | "removed";
 
@@ -18,11 +18,6 @@ export type CardNoticeData = {
   /** Automatic payment was on and is now off (expired or removed). */
   automaticPaymentTurnedOff: boolean;
 };
-
-/** Where a new card is added: the Settings tab of Account settings. */
-export function cardSettingsUrl(): string {
-  return `${appBaseUrl()}/?settings=settings`;
-}
 
 const STRINGS = {
   en: {
@@ -77,7 +72,7 @@ export function cardNoticeEmail(d: CardNoticeData): EmailContent {
         [s.expires, cardExpiryText(d.card)],
       ],
       paragraphs: d.automaticPaymentTurnedOff ? [s.turnedOff, s.addNew] : [s.addNew],
-      link: { label: s.link, url: cardSettingsUrl() },
+      link: { label: s.link, url: settingsTabUrl() },
       footer: [d.providerName, s.why(d)],
     }),
   };

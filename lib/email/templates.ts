@@ -23,6 +23,11 @@ export function appBaseUrl(): string {
   return appOrigin();
 }
 
+/** The Settings tab of Account settings (saved card, API tokens). */
+export function settingsTabUrl(): string {
+  return `${appBaseUrl()}/?settings=settings`;
+}
+
 export function invoiceUrl(number: number): string {
   return `${appBaseUrl()}/invoices/${number}`;
 }

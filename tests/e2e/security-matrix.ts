@@ -132,6 +132,7 @@ const SHARING = "lib/actions/sharing.ts";
 /** Well-formed tokens that no link or feed has. */
 const UNKNOWN_SHARE = `cus_share_${"A".repeat(43)}`;
 const UNKNOWN_FEED = `cus_cal_${"A".repeat(43)}`;
+const API_TOKENS = "lib/actions/api-tokens.ts";
 
 /** A complete Customer Info form, different from the seeded one. */
 const customerInfo = (): Fields => ({
@@ -223,6 +224,23 @@ export const MATRIX: Probe[] = [
   route("POST", "/api/payments/webhooks/stripe", "an unsigned Stripe callback", cells(STRIPE, STRIPE, STRIPE, STRIPE, STRIPE, STRIPE),
     (c) => c.client.post("/api/payments/webhooks/stripe", { data: { id: "evt_forged", type: "checkout.session.completed" }, maxRedirects: 0, failOnStatusCode: false })),
 
+  // The REST API takes a bearer token only: a session cookie, however good, is no credential
+  // there (401, never a redirect to the login page). Bearer tokens are api-v1.test.ts's and api-tokens.spec.ts's.
+  route("GET", "/api/v1/invoices", "the API's invoice list with a session cookie", cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized"),
+    get(() => "/api/v1/invoices")),
+  route("GET", "/api/v1/invoices/[number]", "the target's invoice through the API with a session cookie", cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized"),
+    get((t) => `/api/v1/invoices/${t.invoice.number}`)),
+  route("GET", "/api/v1/invoices/[number]/pdf", "the target's invoice PDF through the API with a session cookie", cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized"),
+    get((t) => `/api/v1/invoices/${t.invoice.number}/pdf`), { pdf: true }),
+  route("GET", "/api/v1/invoices/[number]/ubl", "the target's UBL e-invoice through the API with a session cookie", cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized"),
+    get((t) => `/api/v1/invoices/${t.invoice.number}/ubl`)),
+  route("GET", "/api/v1/payments", "the API's payment list with a session cookie", cells("unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized", "unauthorized"),
+    get(() => "/api/v1/payments")),
+  route("GET", "/api/v1/openapi.json", "the API's OpenAPI document (public: it holds no data)", cells("ok", "ok", "ok", "ok", "ok", "ok"),
+    get(() => "/api/v1/openapi.json")),
+  route("GET", "/api/v1/[...path]", "an address under /api/v1 that is no endpoint", cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
+    get(() => "/api/v1/accounts")),
+
   // Customer info, VAT number and contact emails: Read and Full only; None (admin or not) gets the slide-over without them.
   action(SETTINGS, "loadAccountSettings", { what: "read the Account settings (customer info, VAT number, contacts)", form: false, valid: () => ({}), harmless: {} },
                                                                                              cells("login",      "ok",         "hidden",     "ok",         "ok",         "ok"), { billingData: true }),
@@ -248,6 +266,13 @@ export const MATRIX: Probe[] = [
                                                                                              cells("login",      "invalid",    "forbidden",  "forbidden",  "invalid",    "invalid")),
   action(SETTINGS, "deletePhone", { what: "remove the target's phone", state: true, valid: (t) => ({ id: t.phoneId }), harmless: { id: "x" } },
                                                                                              cells("login",      "refused",    "forbidden",  "forbidden",  "invalid",    "invalid")),
+  // Personal API tokens: the caller's own, with invoice access Read or Full (None: 403, audited).
+  action(API_TOKENS, "loadApiTokens", { what: "list the caller's API tokens", form: false, valid: () => ({}), harmless: {} },
+                                                                                             cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
+  action(API_TOKENS, "createApiToken", { what: "create an API token", state: true, valid: () => ({ name: "Matrix", expiresInDays: "30" }), harmless: { name: "", expiresInDays: "30" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "invalid",    "invalid",    "invalid")),
+  action(API_TOKENS, "revokeApiToken", { what: "revoke an API token that is not the caller's", state: true, valid: () => ({ id: randomUUID() }), harmless: { id: "x" } },
+                                                                                             cells("login",      "invalid",    "forbidden",  "invalid",    "invalid",    "invalid")),
   // Everyone's own: a signed-in caller's harmless input (no confirmation, no current password)
   // is declined; ending sessions or changing a password for real is tests/e2e/security-sessions.spec.ts.
   action(SETTINGS, "logOutEverywhere", { what: "end every session of the caller", state: true, valid: () => ({ scope: "everywhere" }), harmless: {} },

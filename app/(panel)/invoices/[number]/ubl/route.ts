@@ -5,7 +5,7 @@
  */
 import { getInvoiceUbl, parseInvoiceNumber } from "@/lib/dal/invoices";
 import { requireViewer } from "@/lib/dal/session";
-import { notFoundFor } from "@/lib/http";
+import { notFoundFor, ublResponse } from "@/lib/http";
 
 export async function GET(request: Request, { params }: { params: Promise<{ number: string }> }) {
   const viewer = await requireViewer();
@@ -13,13 +13,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ numb
   if (number === null) return notFoundFor(request);
   const ubl = await getInvoiceUbl(viewer, number);
   if (!ubl) return notFoundFor(request);
-  return new Response(ubl.xml, {
-    status: 200,
-    headers: {
-      "cache-control": "private, no-store",
-      "content-type": "application/xml; charset=utf-8",
-      "content-disposition": `attachment; filename="${ubl.fileName}"`,
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return ublResponse(ubl);
 }

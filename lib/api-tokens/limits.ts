@@ -1,0 +1,4 @@
+/** What a personal API token may be: shared by the form (a client component) and the server. */
+export const API_TOKEN_EXPIRY_DAYS = [30, 90, 365] as const;
+export type ApiTokenExpiryDays = (typeof API_TOKEN_EXPIRY_DAYS)[number];
+export const API_TOKEN_NAME_MAX = 64;
