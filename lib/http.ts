@@ -68,11 +68,15 @@ export function badRequest(message: string): Response {
 }
 
 /**
- * An invoice PDF: inline, or as an attachment with ?download=1. It carries an ETag, and a
+ * An invoice PDF: inline, or as an attachment with ?download=1 (or always). It carries an ETag, and a
  * matching If-None-Match answers 304 Not Modified. Never kept by any cache.
  */
-export function pdfResponse(request: Request, pdf: { bytes: Uint8Array; etag: string; fileName: string }): Response {
-  const download = new URL(request.url).searchParams.get("download") === "1";
+export function pdfResponse(
+  request: Request,
+  pdf: { bytes: Uint8Array; etag: string; fileName: string },
+  disposition?: "attachment",
+): Response {
+  const download = disposition === "attachment" || new URL(request.url).searchParams.get("download") === "1";
   const cacheControl = "private, no-store";
   const inm = request.headers.get("if-none-match");
   if (inm && inm.split(",").some((t) => t.trim() === pdf.etag)) {
