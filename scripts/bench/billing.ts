@@ -34,7 +34,7 @@ export type RssSummary = {
 
 export type ChildRun = { exitCode: number | null; wallSeconds: number; rss: RssSummary; stdout: string; stderr: string };
 
-function rssOf(pid: number): number | null {
+export function rssOf(pid: number): number | null {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) * 1024 : null;
@@ -107,7 +107,7 @@ export type BillingBenchResult = {
   ok: { underSixtySeconds: boolean; memoryFlat: boolean; singleExact: boolean; pairExact: boolean };
 };
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
@@ -189,7 +189,7 @@ export async function benchBilling(o: BillingBenchOptions = {}): Promise<Billing
   }
 }
 
-async function factsOf(url: string, period: string): Promise<BillingFacts> {
+export async function factsOf(url: string, period: string): Promise<BillingFacts> {
   const h = createPostgresHandle(url, 1);
   try {
     // Fresh statistics: the tables were empty when last analyzed, and a nested loop over

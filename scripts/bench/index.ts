@@ -53,8 +53,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { billing100kPhase } from "./billing-100k";
 import { benchZip, benchMemory } from "./memory";
-import { args, cleanup, log, phases, quick, root, type Phase } from "./options";
+import { benchMonth } from "./month";
+import { args, cleanup, databaseUrl, log, phases, quick, root, type Phase } from "./options";
 import { benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
 import { autopayPhase, benchPay, billingPhase } from "./pay-billing-steps";
 import { checksTable, machine, writeResults } from "./report";
@@ -73,6 +75,7 @@ const STEPS: Step[] = [
   { phase: "pages", run: benchZip },
   { phase: "pages", run: benchMemory },
   { phase: "pay", run: benchPay },
+  { phase: "month", run: benchMonth },
 ];
 
 let interrupted = false;
@@ -93,7 +96,7 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
-  if (!phases.has("pages") && !phases.has("pay")) return withoutServer(m);
+  if (!phases.has("pages") && !phases.has("pay") && !phases.has("month")) return withoutServer(m);
   const data = await prepareData();
   if (args["seed-only"]) return cleanup();
   const run = await startRun(data);
@@ -103,13 +106,25 @@ async function main() {
   await cleanup();
   if (phases.has("billing")) run.checks.push(...(await billingPhase(run.details)));
   if (phases.has("autopay")) run.checks.push(...(await autopayPhase(run.details)));
+  if (phases.has("billing-100k")) run.checks.push(...(await billing100kPhase(adminUrl(), run.details, log)));
   report(m, startPressure, run);
 }
 
-/** `--only billing,autopay`: no bench database and no server, only steps 9 and 10. */
+/** The server's `postgres` database, next to the bench database: where the steps that make databases of their own connect. */
+function adminUrl(): string {
+  const u = new URL(databaseUrl);
+  u.pathname = "/postgres";
+  return u.toString();
+}
+
+/** `--only billing,autopay,billing-100k`: no bench database and no server, only steps 9, 10 and 12. */
 async function withoutServer(m: ReturnType<typeof machine>): Promise<void> {
   const details: Record<string, unknown> = {};
-  const checks = [...(phases.has("billing") ? await billingPhase(details) : []), ...(phases.has("autopay") ? await autopayPhase(details) : [])];
+  const checks = [
+    ...(phases.has("billing") ? await billingPhase(details) : []),
+    ...(phases.has("autopay") ? await autopayPhase(details) : []),
+    ...(phases.has("billing-100k") ? await billing100kPhase(adminUrl(), details, log) : []),
+  ];
   console.log(`\n${checksTable(checks)}`);
   const files = writeResults(path.resolve(root, args.out), { date: new Date().toISOString(), machine: m, options: { only: [...phases] }, checks });
   console.log(`results: ${files.map((f) => path.relative(root, f)).join(", ")}`);
