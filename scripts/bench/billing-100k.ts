@@ -6,16 +6,13 @@
  * every 100 ms: its peak, and its value at 10 % and at 90 % of the accounts done (read from the
  * progress lines billing:run writes to stderr), which stay level when nothing grows with the run.
  */
-import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createPostgresHandle, migrate } from "@/db/client";
 import type { BillingFacts } from "@/scripts/lib/billing-facts";
-import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { previousPeriod } from "@/lib/billing/period";
 import { accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
 import { runScript } from "../lib/run-script";
-import { factsOf, rssOf, withDatabase } from "./billing";
+import { factsOf, freshBillingDatabase, rssOf, withDatabase } from "./billing";
 import { check, type Check } from "./report";
 
 const MB = 1024 * 1024;
@@ -71,24 +68,9 @@ function rssNear(rss: Sample[], t: number | null): number {
 /** Seeds `accounts` into a new database `name`, bills it with one billing:run, reads what it left. */
 async function billScale(adminUrl: string, name: string, accounts: number, usageLines: number, log: (line: string) => void): Promise<ScaleRun> {
   const period = previousPeriod(accountToday(PROVIDER_TIME_ZONE));
-  const url = withDatabase(adminUrl, name);
-  const admin = postgres(withDatabase(adminUrl, "postgres"), { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  try {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
   log(`seeding ${accounts.toLocaleString("en")} accounts × ${usageLines} usage lines into ${name}…`);
   const seedStarted = performance.now();
-  const h = createPostgresHandle(url, 2);
-  try {
-    await migrate(h.db, "postgres");
-    await seedBillingAccounts(h.db, { accounts, usageLines, period: period.start });
-    await h.db.execute(sql`analyze`);
-  } finally {
-    await h.close();
-  }
+  const url = await freshBillingDatabase(adminUrl, name, accounts, usageLines, period.start);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`seeded in ${seedSeconds.toFixed(0)} s; billing:run…`);
 

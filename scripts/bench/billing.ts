@@ -213,3 +213,24 @@ export function billingChecks(r: BillingBenchResult): Check[] {
     check("billing.pair.exact", "two at once: each invoice once, gapless", r.ok.pairExact ? 1 : 0, "", "yes", (v) => v === 1, `issued ${r.pair.facts.perRun.join(" + ")}`),
   ];
 }
+
+/** Drops and creates the database `name` on `adminUrl`'s server, migrates it and seeds accounts with usage in the month of `periodStart`; returns its URL. */
+export async function freshBillingDatabase(adminUrl: string, name: string, accounts: number, usageLines: number, periodStart: string): Promise<string> {
+  const admin = postgres(withDatabase(adminUrl, "postgres"), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = withDatabase(adminUrl, name);
+  const h = createPostgresHandle(url, 2);
+  try {
+    await migrate(h.db, "postgres");
+    await seedBillingAccounts(h.db, { accounts, usageLines, period: periodStart });
+    await h.db.execute(sql`analyze`);
+  } finally {
+    await h.close();
+  }
+  return url;
+}

@@ -12,8 +12,11 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
- *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10);
- *                                      comma-separated
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10),
+ *                                      month (11), billing-100k (12); comma-separated. 11 and 12 are not
+ *                                      in the default run: they take many minutes on 2 shared cores
+ *   npm run bench -- --only month --month-accounts 2000   accounts billed and emailed by step 11
+ *                                      (default 10,000, --quick 1,000)
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
@@ -48,6 +51,16 @@
  * 10. the automatic payment run at scale (scripts/bench/autopay.ts): 10,000 invoices due, with
  *     automatic payment on and a saved sandbox card, charged by one `payments:autopay` process
  *     (its RSS sampled); each invoice paid by one charge, and a second run charges none.
+ * 11. the first of the month (scripts/bench/month.ts; needs the server of steps 1–8 for the list):
+ *     10,000 accounts × 30 usage lines billed by one `billing:run` (cumulus_bench_month), then every
+ *     invoice email sent with its PDF by `npm run worker -- --once` to a counting SMTP server in
+ *     this process: one worker process, then two on a copy billed the same. Invoices issued/s,
+ *     PDFs/s, emails accepted/s, time to the last one, CPU s per invoice (billing:run + workers,
+ *     /proc/<pid>/stat), two/one ratio, and the list's p99 during each send vs alone just before.
+ * 12. ten times the billing (scripts/bench/billing-100k.ts): 10,000 then 100,000 accounts × 30
+ *     lines, one `billing:run` each; time ratio (linear: ≤ 10×), RSS peak and at 10 % / 90 % done.
+ * Latest figures of 11 and 12 (docs/performance.md, 2026-12-07, machine shared at load 20–40):
+ * `--only billing-100k`: see docs/performance.md; `--quick --only month --month-accounts 200`.
  * The server's memory is VmRSS of the process holding the listening socket (render workers are
  * threads of it). The signed-in user is the big account's (password cumulus-demo-2026).
  */

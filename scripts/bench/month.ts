@@ -15,13 +15,12 @@ import type net from "node:net";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { SMTPServer } from "smtp-server";
-import { createPostgresHandle, migrate, rows } from "@/db/client";
+import { createPostgresHandle, rows } from "@/db/client";
 import { previousPeriod } from "@/lib/billing/period";
 import { accountToday } from "@/lib/dates";
 import { PROVIDER_TIME_ZONE } from "@/lib/provider";
-import { seedBillingAccounts } from "@/scripts/seed/billing-accounts";
 import { runScript } from "../lib/run-script";
-import { rssOf, withDatabase } from "./billing";
+import { freshBillingDatabase, rssOf, withDatabase } from "./billing";
 import { startLoad, load, type Load } from "./http";
 import { cfg, databaseUrl, log, sleep } from "./options";
 import { bad, p99 } from "./pages";
@@ -143,21 +142,11 @@ async function send(run: BenchRun, url: string, workers: number, smtp: Awaited<R
 /** Drops, creates, migrates and seeds the month's database; bills it; copies it for the second send. */
 async function billTheMonth(adminUrl: string, accounts: number) {
   const period = previousPeriod(accountToday(PROVIDER_TIME_ZONE));
-  const url = withDatabase(adminUrl, DATABASE);
+  log(`  seeding ${accounts.toLocaleString("en")} accounts × 30 usage lines into ${DATABASE}…`);
+  await dropMonthDatabases(adminUrl);
+  const url = await freshBillingDatabase(adminUrl, DATABASE, accounts, 30, period.start);
   const admin = postgres(withDatabase(adminUrl, "postgres"), { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
-    await admin.unsafe(`drop database if exists "${COPY}" with (force)`);
-    await admin.unsafe(`drop database if exists "${DATABASE}" with (force)`);
-    await admin.unsafe(`create database "${DATABASE}"`);
-    log(`  seeding ${accounts.toLocaleString("en")} accounts × 30 usage lines into ${DATABASE}…`);
-    const h = createPostgresHandle(url, 2);
-    try {
-      await migrate(h.db, "postgres");
-      await seedBillingAccounts(h.db, { accounts, usageLines: 30, period: period.start });
-      await h.db.execute(sql`analyze`);
-    } finally {
-      await h.close();
-    }
     log("  billing:run…");
     const billing = await runMeasured("scripts/billing-run.ts", ["--period", period.label], { DATABASE_URL: url });
     // Statistics of the billed tables, for the outbox's and the PDFs' queries; then the copy.
