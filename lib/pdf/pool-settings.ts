@@ -52,6 +52,16 @@ function runningFromSource(): boolean {
   return /\.[cm]?tsx?$/.test(new URL(import.meta.url).pathname);
 }
 
+/**
+ * The environment of a render thread started from source: the process's, with React's
+ * production build. `npm run worker` and the other scripts run without NODE_ENV, and React's
+ * development build costs about half as much CPU again per PDF for the same bytes
+ * (docs/performance.md); the built server's threads get the production build from the bundle.
+ */
+export function sourceWorkerEnv(parent: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  return { ...parent, NODE_ENV: "production" };
+}
+
 function defaultCreateWorker({ maxOldGenerationSizeMb }: { maxOldGenerationSizeMb: number }): Worker {
   const resourceLimits = { maxOldGenerationSizeMb };
   const workerData: RenderWorkerSettings = { nice: env().CUMULUS_PDF_NICE };
@@ -59,7 +69,7 @@ function defaultCreateWorker({ maxOldGenerationSizeMb }: { maxOldGenerationSizeM
     // String surgery rather than new URL()/path.join(), which Turbopack would trace as an asset.
     const entry = import.meta.url.replace(/[^/]*$/, WORKER_SOURCE);
     const bootstrap = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(bootstrap, { eval: true, resourceLimits, workerData });
+    return new Worker(bootstrap, { eval: true, resourceLimits, workerData, env: sourceWorkerEnv() });
   }
   return new Worker(new URL("./render-worker.ts", import.meta.url), { resourceLimits, workerData });
 }

@@ -34,7 +34,7 @@ export type RssSummary = {
 
 export type ChildRun = { exitCode: number | null; wallSeconds: number; rss: RssSummary; stdout: string; stderr: string };
 
-function rssOf(pid: number): number | null {
+export function rssOf(pid: number): number | null {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) * 1024 : null;
@@ -107,7 +107,7 @@ export type BillingBenchResult = {
   ok: { underSixtySeconds: boolean; memoryFlat: boolean; singleExact: boolean; pairExact: boolean };
 };
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
@@ -189,7 +189,7 @@ export async function benchBilling(o: BillingBenchOptions = {}): Promise<Billing
   }
 }
 
-async function factsOf(url: string, period: string): Promise<BillingFacts> {
+export async function factsOf(url: string, period: string): Promise<BillingFacts> {
   const h = createPostgresHandle(url, 1);
   try {
     // Fresh statistics: the tables were empty when last analyzed, and a nested loop over
@@ -212,4 +212,25 @@ export function billingChecks(r: BillingBenchResult): Check[] {
     check("billing.pair.wall", "two billing:run at once", r.pair.wallSeconds, "s", "", null),
     check("billing.pair.exact", "two at once: each invoice once, gapless", r.ok.pairExact ? 1 : 0, "", "yes", (v) => v === 1, `issued ${r.pair.facts.perRun.join(" + ")}`),
   ];
+}
+
+/** Drops and creates the database `name` on `adminUrl`'s server, migrates it and seeds accounts with usage in the month of `periodStart`; returns its URL. */
+export async function freshBillingDatabase(adminUrl: string, name: string, accounts: number, usageLines: number, periodStart: string): Promise<string> {
+  const admin = postgres(withDatabase(adminUrl, "postgres"), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = withDatabase(adminUrl, name);
+  const h = createPostgresHandle(url, 2);
+  try {
+    await migrate(h.db, "postgres");
+    await seedBillingAccounts(h.db, { accounts, usageLines, period: periodStart });
+    await h.db.execute(sql`analyze`);
+  } finally {
+    await h.close();
+  }
+  return url;
 }

@@ -12,8 +12,11 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
- *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10);
- *                                      comma-separated
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10),
+ *                                      month (11), billing-100k (12); comma-separated. 11 and 12 are not
+ *                                      in the default run: they take many minutes on 2 shared cores
+ *   npm run bench -- --only month --month-accounts 2000   accounts billed and emailed by step 11
+ *                                      (default 10,000, --quick 1,000)
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
@@ -50,13 +53,28 @@
  * 10. the automatic payment run at scale (scripts/bench/autopay.ts): 10,000 invoices due, with
  *     automatic payment on and a saved sandbox card, charged by one `payments:autopay` process
  *     (its RSS sampled); each invoice paid by one charge, and a second run charges none.
+ * 11. the first of the month (scripts/bench/month.ts; needs the server of steps 1–8 for the list):
+ *     10,000 accounts × 30 usage lines billed by one `billing:run` (cumulus_bench_month), then every
+ *     invoice email sent with its PDF by `npm run worker -- --once` to a counting SMTP server in
+ *     this process: one worker process, then two on a copy billed the same. Invoices issued/s,
+ *     PDFs/s, emails accepted/s, time to the last one, CPU s per invoice (billing:run + workers,
+ *     /proc/<pid>/stat), two/one ratio, and the list's p99 during each send vs alone just before.
+ * 12. ten times the billing (scripts/bench/billing-100k.ts): 10,000 then 100,000 accounts × 30
+ *     lines, one `billing:run` each; time ratio (linear: ≤ 10×), RSS peak and at 10 % / 90 % done.
+ * Latest figures of 11 and 12, 2026-12-07, the machine shared with other builds and tests (load
+ * 14–42; docs/performance.md has the table): `--only billing-100k`: 192 s vs 3,920 s = 20.4× (the
+ * load doubled between the two; the rate followed the load, not the progress), RSS 218 → 216 MB
+ * from 10 % to 90 %; `--quick --only month --month-accounts 200 --duration 10`: 200 emails in
+ * 229 s with one worker, 0.21 CPU s per invoice.
  * The server's memory is VmRSS of the process holding the listening socket (render workers are
  * threads of it). The signed-in user is the big account's (password cumulus-demo-2026).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { billing100kPhase } from "./billing-100k";
 import { benchZip, benchMemory } from "./memory";
-import { args, cleanup, log, phases, quick, root, type Phase } from "./options";
+import { benchMonth } from "./month";
+import { args, cleanup, databaseUrl, log, phases, quick, root, type Phase } from "./options";
 import { benchDashboard, benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
 import { autopayPhase, benchPay, billingPhase } from "./pay-billing-steps";
 import { checksTable, machine, writeResults } from "./report";
@@ -76,6 +94,7 @@ const STEPS: Step[] = [
   { phase: "pages", run: benchZip },
   { phase: "pages", run: benchMemory },
   { phase: "pay", run: benchPay },
+  { phase: "month", run: benchMonth },
 ];
 
 let interrupted = false;
@@ -96,7 +115,7 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
-  if (!phases.has("pages") && !phases.has("pay")) return withoutServer(m);
+  if (!phases.has("pages") && !phases.has("pay") && !phases.has("month")) return withoutServer(m);
   const data = await prepareData();
   if (args["seed-only"]) return cleanup();
   const run = await startRun(data);
@@ -106,13 +125,25 @@ async function main() {
   await cleanup();
   if (phases.has("billing")) run.checks.push(...(await billingPhase(run.details)));
   if (phases.has("autopay")) run.checks.push(...(await autopayPhase(run.details)));
+  if (phases.has("billing-100k")) run.checks.push(...(await billing100kPhase(adminUrl(), run.details, log)));
   report(m, startPressure, run);
 }
 
-/** `--only billing,autopay`: no bench database and no server, only steps 9 and 10. */
+/** The server's `postgres` database, next to the bench database: where the steps that make databases of their own connect. */
+function adminUrl(): string {
+  const u = new URL(databaseUrl);
+  u.pathname = "/postgres";
+  return u.toString();
+}
+
+/** `--only billing,autopay,billing-100k`: no bench database and no server, only steps 9, 10 and 12. */
 async function withoutServer(m: ReturnType<typeof machine>): Promise<void> {
   const details: Record<string, unknown> = {};
-  const checks = [...(phases.has("billing") ? await billingPhase(details) : []), ...(phases.has("autopay") ? await autopayPhase(details) : [])];
+  const checks = [
+    ...(phases.has("billing") ? await billingPhase(details) : []),
+    ...(phases.has("autopay") ? await autopayPhase(details) : []),
+    ...(phases.has("billing-100k") ? await billing100kPhase(adminUrl(), details, log) : []),
+  ];
   console.log(`\n${checksTable(checks)}`);
   const files = writeResults(path.resolve(root, args.out), { date: new Date().toISOString(), machine: m, options: { only: [...phases] }, checks });
   console.log(`results: ${files.map((f) => path.relative(root, f)).join(", ")}`);

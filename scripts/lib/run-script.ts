@@ -20,9 +20,15 @@ export type RunningScript = Promise<ScriptRun> & { pid: number | undefined; kill
 
 /**
  * `script` is a path from the repository root (e.g. "scripts/billing-run.ts") or an absolute
- * one; `timeoutMs` ends a script that hangs (SIGTERM), which then answers code null.
+ * one; `timeoutMs` ends a script that hangs (SIGTERM), which then answers code null;
+ * `onStderr` sees its stderr as it comes (a progress line while the script runs).
  */
-export function runScript(script: string, args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number } = {}): RunningScript {
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { timeoutMs?: number; onStderr?: (text: string) => void } = {},
+): RunningScript {
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
@@ -34,7 +40,10 @@ export function runScript(script: string, args: string[], env: Record<string, st
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    opts.onStderr?.(d.toString());
+  });
   const done = new Promise<ScriptRun>((resolve, reject) => {
     child.on("error", reject);
     // "close", not "exit": the output streams have ended too, so nothing printed last is lost.
