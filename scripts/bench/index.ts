@@ -12,8 +12,8 @@
  *   npm run bench -- --connections 10  concurrent clients of the loads (default 10)
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
- *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10);
- *                                      comma-separated
+ *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10),
+ *                                      list (1–2, the list's part of pages); comma-separated
  *   npm run bench -- --jit-off         the server's connections with PostgreSQL's JIT off (`?jit=off`
  *                                      on its DATABASE_URL, a startup parameter for postgres.js):
  *                                      to compare with the default, where JIT may compile big queries
@@ -27,6 +27,11 @@
  * What runs, in order (results: table on the terminal, bench-results/latest.json + a dated copy):
  *  1. static /icon.svg, then the invoice list (/invoices), each under `--connections` clients
  *     for `--duration` s after a short warm-up; ratios are to the static route of this run.
+ *     1b. (scripts/bench/list-vs-users.ts) /users, then the list's first page, its 100th page and
+ *     the Overdue filter, then /users again, each after a warm-up: each list's req/s over the
+ *     mean of the two /users loads (goal ≥ 0.75×). 1c. the first page's size: the document
+ *     (HTML with the inline RSC payload; goal ≤ 45 KB) and a client navigation's RSC payload,
+ *     uncompressed and gzipped.
  *  2. page 1 vs page 100 of the list (keyset cursor of the 2,475th row), sequential, interleaved.
  *  3. a stored PDF: 200 sequential requests (p50/p95), a conditional request (304), then a load.
  *  4. first renders (stored bytes deleted first): one-page invoices and the 300-line invoice.
@@ -55,6 +60,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { benchZip, benchMemory } from "./memory";
 import { args, cleanup, log, phases, quick, root, type Phase } from "./options";
+import { benchListSize, benchListVsUsers } from "./list-vs-users";
 import { benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
 import { autopayPhase, benchPay, billingPhase } from "./pay-billing-steps";
 import { checksTable, machine, writeResults } from "./report";
@@ -65,8 +71,10 @@ type Step = { phase: Phase; run: (run: BenchRun) => Promise<void> };
 
 /** Steps 1–8 above, in order, against one server; step 9 runs after it stopped. */
 const STEPS: Step[] = [
-  { phase: "pages", run: benchStaticAndList },
-  { phase: "pages", run: benchPageDepth },
+  { phase: "list", run: benchStaticAndList },
+  { phase: "list", run: benchListVsUsers },
+  { phase: "list", run: benchListSize },
+  { phase: "list", run: benchPageDepth },
   { phase: "pages", run: benchStoredPdf },
   { phase: "pages", run: benchFirstRenders },
   { phase: "pages", run: benchListDuringRenders },
@@ -93,7 +101,7 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
-  if (!phases.has("pages") && !phases.has("pay")) return withoutServer(m);
+  if (!phases.has("list") && !phases.has("pay")) return withoutServer(m);
   const data = await prepareData();
   if (args["seed-only"]) return cleanup();
   const run = await startRun(data);

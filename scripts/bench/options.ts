@@ -30,9 +30,9 @@ function positive(name: string, value: string): number {
 }
 
 export const quick = args.quick;
-export const PHASES = ["pages", "pay", "billing", "autopay"] as const;
+export const PHASES = ["pages", "pay", "billing", "autopay", "list"] as const;
 export type Phase = (typeof PHASES)[number];
-/** What a run without --only measures: every part. */
+/** What a run without --only measures: every part ("list" is steps 1–2 of "pages", alone). */
 const DEFAULT_PHASES: readonly Phase[] = PHASES;
 export const phases = new Set<Phase>(
   args.only
@@ -42,6 +42,7 @@ export const phases = new Set<Phase>(
       })
     : DEFAULT_PHASES,
 );
+if (phases.has("pages")) phases.add("list");
 export const cfg = {
   quick,
   jitOff: args["jit-off"],
