@@ -22,7 +22,8 @@ type Target = { key: string; label: string; url: string };
 /** A warm-up, then the load; logged and kept among the run's loads. */
 async function measured(run: BenchRun, label: string, url: string): Promise<Load> {
   const o = { url, connections: cfg.connections, headers: run.authHeaders };
-  await load(`warm-up ${label}`, { ...o, seconds: cfg.warmSeconds });
+  // At least 3 s: on a busy machine a fresh server's first seconds on a route are still compiling it.
+  await load(`warm-up ${label}`, { ...o, seconds: Math.max(cfg.warmSeconds, 3) });
   const l = await load(label, { ...o, seconds: cfg.seconds });
   run.loads.push(l);
   log(`  ${label}: ${l.reqPerSec.toFixed(0)} req/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms`);
