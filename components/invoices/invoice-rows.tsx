@@ -15,44 +15,45 @@ export type ListRow = {
    * Something is left to pay, no payment is under way, and the viewer may pay: the row can be
    * selected for "Pay selected" and has "Pay this invoice".
    */
-  payHref?: string;
+  payable: boolean;
   invoiceDate: string;
   dueDate: string;
 };
 
+/** `href` with `?pay=N` (or `&pay=N`) added: where a row's "Pay this invoice" goes. */
+function withPay(href: string, number: number): string {
+  const [path, query = ""] = href.split("?");
+  const p = new URLSearchParams(query);
+  p.set("pay", String(number));
+  return `${path}?${p.toString()}`;
+}
+
 /**
  * The rows of the invoice table. A client component on purpose: as a server component every
  * cell's element tree travels twice (HTML and the RSC payload); as props it is one short
- * object a row, which the server renders and sends far faster (docs/performance.md).
+ * object a row. The cells carry no classes: their look is the table's (globals.css,
+ * .invoice-table), so the HTML holds each row's facts and little else (docs/performance.md).
+ * `listHref` is this page of the list, once for all rows: "Pay this invoice" opens the dialog over it.
  */
-export function InvoiceRows({ rows }: { rows: ListRow[] }) {
+export function InvoiceRows({ rows, listHref }: { rows: ListRow[]; listHref: string }) {
   return rows.map((r) => (
-    <tr key={r.number} className="hover:bg-slate-50">
+    <tr key={r.number}>
       <td>
-        <input
-          type="checkbox"
-          name="n"
-          value={r.number}
-          data-outstanding={r.payHref ? "" : undefined}
-          aria-label={`Select invoice ${r.number}`}
-          className="size-4 rounded border-slate-400"
-        />
+        <input type="checkbox" name="n" value={r.number} data-outstanding={r.payable ? "" : undefined} aria-label={`Select invoice ${r.number}`} />
       </td>
       <td>
         <StatusIcon status={r.status} />
       </td>
       <td>{r.type}</td>
       <td>
-        <a href={`/invoices/${r.number}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-          {r.number}
-        </a>
+        <a href={`/invoices/${r.number}`}>{r.number}</a>
       </td>
-      <td className="text-right">{r.total}</td>
-      <td className="text-right">{r.outstanding}</td>
+      <td>{r.total}</td>
+      <td>{r.outstanding}</td>
       <td>{r.invoiceDate}</td>
       <td>{r.dueDate}</td>
-      <td className="text-right">
-        <RowMenu number={r.number} payHref={r.payHref} processing={r.status === "processing"} />
+      <td>
+        <RowMenu number={r.number} payHref={r.payable ? withPay(listHref, r.number) : undefined} processing={r.status === "processing"} />
       </td>
     </tr>
   ));

@@ -1,7 +1,7 @@
 "use client";
 
 import { Menu, MenuButton, MenuItem, MenuItems } from "@headlessui/react";
-import { ArrowPathIcon, EllipsisHorizontalIcon } from "@heroicons/react/20/solid";
+import { ArrowPathIcon } from "@heroicons/react/20/solid";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useIsClient } from "@/components/ui/use-is-client";
@@ -29,8 +29,8 @@ async function copyText(text: string): Promise<boolean> {
 const itemClass =
   "block w-full px-4 py-2 text-left text-sm text-slate-800 data-focus:bg-brand-50 data-focus:text-brand-800 focus:outline-none";
 
-const buttonClass =
-  "inline-flex size-8 items-center justify-center rounded-full bg-accent-600 text-white hover:bg-accent-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-600 focus-visible:ring-offset-2";
+/** The orange round button (globals.css): one class, as the server renders it on every row. */
+const buttonClass = "row-menu-button";
 
 /**
  * The orange three-dot menu at the end of each invoice row (keyboard: Enter, arrows, Escape).
@@ -49,7 +49,7 @@ export function RowMenu(props: RowMenuProps) {
 function ClosedButton({ number }: { number: number }) {
   return (
     <button type="button" aria-label={`Options for invoice ${number}`} aria-haspopup="menu" aria-expanded="false" {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
-      <EllipsisHorizontalIcon aria-hidden="true" className="size-5" />
+      <span aria-hidden="true" className="icon icon-ellipsis size-5" />
     </button>
   );
 }
@@ -69,7 +69,7 @@ function LiveMenu({ number, payHref, processing }: RowMenuProps) {
     <span className="relative inline-flex">
       <Menu>
         <MenuButton aria-label={`Options for invoice ${number}`} {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
-          <EllipsisHorizontalIcon aria-hidden="true" className="size-5" />
+          <span aria-hidden="true" className="icon icon-ellipsis size-5" />
         </MenuButton>
         <MenuItems
           anchor="bottom end"

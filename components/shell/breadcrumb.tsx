@@ -1,4 +1,3 @@
-import { HomeIcon } from "@heroicons/react/20/solid";
 import Link from "next/link";
 
 export type Crumb = { label: string; href?: string };
@@ -10,7 +9,7 @@ export function Breadcrumb({ items }: { items: Crumb[] }) {
       <ol className="flex flex-wrap items-center gap-1">
         <li>
           <Link href="/" className="inline-flex items-center gap-1 rounded hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
-            <HomeIcon aria-hidden="true" className="size-4" />
+            <span aria-hidden="true" className="icon icon-home size-4" />
             Home
           </Link>
         </li>

@@ -8,7 +8,7 @@ import { accountToday } from "@/lib/dates";
 import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
-import { allInvoices, invoicesByNumbers, isFiltered, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
+import { allInvoices, invoicesByNumbers, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
 import { previousInvoiceNumber } from "@/lib/invoices/previous";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
@@ -37,9 +37,9 @@ export function parseInvoiceNumber(value: unknown): number | null {
 
 export async function getInvoicePage(viewer: Viewer, params: ListParams, pageSize = PAGE_SIZE) {
   assertInvoiceReader(viewer);
-  // Unfiltered, the list's length is the cached summary's: one count query less per page.
-  const total = isFiltered(params) ? undefined : (await getInvoiceSummary(viewer)).documentCount;
-  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), pageSize, total);
+  // Unfiltered or filtered by status alone, the list's length is the cached summary's: no count query.
+  const summary = params.q || params.from || params.to ? undefined : await getInvoiceSummary(viewer);
+  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), pageSize, summary);
 }
 
 /** The viewer's invoice with this number, or null: another account's answers like a missing one. */

@@ -11,6 +11,7 @@ import { isIsoDate } from "@/lib/dates";
 import { keysetPage, type KeysetPage } from "@/lib/keyset";
 import { filterChoice, keysetListSchema, optionalText, parseSearchParams, type FieldErrors, type ParsedParams } from "@/lib/url-params";
 import { outstandingMinorSql, paymentUnderWaySql, statusOf, type InvoiceStatus } from "./balance";
+import type { InvoiceSummary } from "./summary";
 
 export const PAGE_SIZE = 25;
 export const STATUS_FILTERS = ["all", "outstanding", "overdue", "paid"] as const;
@@ -112,6 +113,26 @@ function toRow(r: RawRow, today: string): InvoiceRow {
 
 export type InvoicePage = KeysetPage<InvoiceRow> & { total: number };
 
+/**
+ * The list's length as the account's summary counts it, when the filter is the status alone:
+ * the summary's counts use the same balance and the same "overdue" (lib/invoices/balance.ts), so
+ * the page needs no count query of its own. Undefined for a search or a date range.
+ */
+export function totalFromSummary(summary: Pick<InvoiceSummary, "documentCount" | "outstandingCount" | "overdueCount">, f: InvoiceFilter): number | undefined {
+  if (f.q || f.from || f.to) return undefined;
+  switch (f.status) {
+    case "all":
+      return summary.documentCount;
+    case "outstanding":
+      return summary.outstandingCount;
+    case "overdue":
+      return summary.overdueCount;
+    case "paid":
+      // Credit notes owe nothing: they are among the paid, as in filterConditions.
+      return summary.documentCount - summary.outstandingCount;
+  }
+}
+
 /** One page of the filtered list. `after` pages towards older invoices, `before` towards newer. */
 export async function listInvoices(
   db: Executor,
@@ -119,8 +140,8 @@ export async function listInvoices(
   params: ListParams,
   today: string,
   pageSize = PAGE_SIZE,
-  /** The unfiltered list's length when the caller knows it (the summary keeps it): no count query. */
-  knownTotal?: number,
+  /** The account's summary when the caller has it: a list filtered by status alone takes its length from it. */
+  summary?: Pick<InvoiceSummary, "documentCount" | "outstandingCount" | "overdueCount">,
 ): Promise<InvoicePage> {
   const where = filterConditions(accountId, params, today);
   const after = params.after ? decodeCursor(params.after) : null;
@@ -131,11 +152,10 @@ export async function listInvoices(
   if (before) pageWhere.push(sql`(${invoices.invoiceDate}, ${invoices.number}) > (${before.invoiceDate}::date, ${before.number})`);
   const order = before ? [asc(invoices.invoiceDate), asc(invoices.number)] : [desc(invoices.invoiceDate), desc(invoices.number)];
 
+  const knownTotal = summary ? totalFromSummary(summary, params) : undefined;
   const [raw, counted] = await Promise.all([
     db.select(rowColumns).from(invoices).where(and(...pageWhere)).orderBy(...order).limit(pageSize + 1),
-    knownTotal !== undefined && !isFiltered(params)
-      ? [{ n: knownTotal }]
-      : db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
+    knownTotal !== undefined ? [{ n: knownTotal }] : db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(and(...where)),
   ]);
   const cursorOf = (r: InvoiceRow) => encodeCursor({ invoiceDate: r.invoiceDate, number: r.number });
   const page = keysetPage(raw, pageSize, { after: Boolean(after), before: Boolean(before) }, (r) => toRow(r, today), cursorOf);

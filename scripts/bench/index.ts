@@ -13,7 +13,8 @@
  *   npm run bench -- --downloads 5000  PDF downloads of the memory check (default 5000, --quick 1000)
  *   npm run bench -- --out DIR         where the JSON goes (default bench-results/)
  *   npm run bench -- --only pay        only some parts: pages (1–7 below), pay (8), billing (9), autopay (10),
- *                                      month (11), billing-100k (12); comma-separated. 11 and 12 are not
+ *                                      month (11), billing-100k (12), list (1–2, the
+ *                                      list's part of pages); comma-separated. 11 and 12 are not
  *                                      in the default run: they take many minutes on 2 shared cores
  *   npm run bench -- --only month --month-accounts 2000   accounts billed and emailed by step 11
  *                                      (default 10,000, --quick 1,000)
@@ -30,6 +31,11 @@
  * What runs, in order (results: table on the terminal, bench-results/latest.json + a dated copy):
  *  1. static /icon.svg, then the invoice list (/invoices), each under `--connections` clients
  *     for `--duration` s after a short warm-up; ratios are to the static route of this run.
+ *     1b. (scripts/bench/list-vs-users.ts) /users, then the list's first page, its 100th page and
+ *     the Overdue filter, then /users again, each after a warm-up: each list's req/s over the
+ *     mean of the two /users loads (goal ≥ 0.75×). 1c. the first page's size: the document
+ *     (HTML with the inline RSC payload; goal ≤ 45 KB) and a client navigation's RSC payload,
+ *     uncompressed and gzipped.
  *     Then the Dashboard (/) of the big account the same way (it holds 24 months × 300 usage
  *     lines): its p50 against the list's of this run.
  *  2. page 1 vs page 100 of the list (keyset cursor of the 2,475th row), sequential, interleaved.
@@ -73,6 +79,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { billing100kPhase } from "./billing-100k";
 import { benchZip, benchMemory } from "./memory";
+import { benchListSize, benchListVsUsers } from "./list-vs-users";
 import { benchMonth } from "./month";
 import { args, cleanup, databaseUrl, log, phases, quick, root, type Phase } from "./options";
 import { benchDashboard, benchFirstRenders, benchListDuringRenders, benchPageDepth, benchStaticAndList, benchStoredPdf } from "./pages";
@@ -85,9 +92,11 @@ type Step = { phase: Phase; run: (run: BenchRun) => Promise<void> };
 
 /** Steps 1–8 above, in order, against one server; step 9 runs after it stopped. */
 const STEPS: Step[] = [
-  { phase: "pages", run: benchStaticAndList },
-  { phase: "pages", run: benchDashboard },
-  { phase: "pages", run: benchPageDepth },
+  { phase: "list", run: benchStaticAndList },
+  { phase: "list", run: benchDashboard },
+  { phase: "list", run: benchListVsUsers },
+  { phase: "list", run: benchListSize },
+  { phase: "list", run: benchPageDepth },
   { phase: "pages", run: benchStoredPdf },
   { phase: "pages", run: benchFirstRenders },
   { phase: "pages", run: benchListDuringRenders },
@@ -115,7 +124,7 @@ async function main() {
   const m = machine();
   const startPressure = cpuPressure();
   log(`Cumulus bench${quick ? " (--quick)" : ""}: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load ${m.loadAverage.join(" ")}, CPU pressure ${cpuPressure() ?? "?"} %`);
-  if (!phases.has("pages") && !phases.has("pay") && !phases.has("month")) return withoutServer(m);
+  if (!phases.has("list") && !phases.has("pay") && !phases.has("month")) return withoutServer(m);
   const data = await prepareData();
   if (args["seed-only"]) return cleanup();
   const run = await startRun(data);

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
-import { listInvoices, parseListParams, PAGE_SIZE } from "@/lib/invoices/list";
+import { listInvoices, parseListParams, PAGE_SIZE, STATUS_FILTERS } from "@/lib/invoices/list";
 import { cachedInvoiceSummary, invoiceSummary } from "@/lib/invoices/summary";
 import { applyOutcome } from "@/lib/payments/engine";
 import { setupTestDatabase } from "../setup/db";
@@ -82,18 +82,31 @@ describe("the summary cached per ledger version", () => {
     expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
   });
 
-  it("gives the unfiltered list its length, credit notes included, and a new credit note counts at once", async () => {
-    const all = parseListParams({}).params;
-    const counted = async () => (await listInvoices(db, accountId, all, TODAY)).total;
-    const fromSummary = async () => (await listInvoices(db, accountId, all, TODAY, PAGE_SIZE, (await shownSummary()).documentCount)).total;
-    expect(await fromSummary()).toBe(await counted());
+  it("gives the list its length from the summary, unfiltered and by status, and a new credit note counts at once", async () => {
+    const lengths = async () => {
+      const summary = await shownSummary();
+      const out: Record<string, [counted: number, fromSummary: number]> = {};
+      for (const status of STATUS_FILTERS) {
+        const params = parseListParams({ status }).params;
+        out[status] = [(await listInvoices(db, accountId, params, TODAY)).total, (await listInvoices(db, accountId, params, TODAY, PAGE_SIZE, summary)).total];
+      }
+      return out;
+    };
+    const agree = (l: Record<string, [number, number]>) => Object.values(l).forEach(([counted, fromSummary]) => expect(fromSummary).toBe(counted));
+    const before = await lengths();
+    agree(before);
+    // Each status holds some invoices, so a wrong mapping cannot agree by chance at zero.
+    for (const [counted] of Object.values(before)) expect(counted).toBeGreaterThan(0);
     const result = await issueCreditNote(db, { number: String(owed[0]!.number), amount: "1.00", reason: "Goodwill" }, { today: TODAY });
     expect(result.ok).toBe(true);
-    const now = await counted();
-    expect(await fromSummary()).toBe(now);
-    // A filtered list still counts its own rows, whatever it is told.
-    const overdue = parseListParams({ status: "overdue" }).params;
-    expect((await listInvoices(db, accountId, overdue, TODAY, PAGE_SIZE, now)).total).toBeLessThan(now);
+    const after = await lengths();
+    agree(after);
+    expect(after.all![0]).toBe(before.all![0] + 1);
+    // A search still counts its own rows, whatever summary it is given.
+    const search = parseListParams({ q: String(owed[0]!.number) }).params;
+    const found = (await listInvoices(db, accountId, search, TODAY, PAGE_SIZE, await shownSummary())).total;
+    expect(found).toBe((await listInvoices(db, accountId, search, TODAY)).total);
+    expect(found).toBeLessThan(after.all![0]);
   });
 
   it("a changed due date shows at the next request", async () => {

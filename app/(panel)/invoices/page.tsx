@@ -1,4 +1,3 @@
-import { ArrowDownTrayIcon, DocumentTextIcon, ExclamationTriangleIcon } from "@heroicons/react/20/solid";
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
@@ -31,13 +30,6 @@ function listHref(params: ListParams, change: Partial<Record<"status" | "q" | "f
 function listFields(params: ListParams) {
   const query = new URLSearchParams(listHref(params, { after: params.after, before: params.before, page: String(params.page) }).split("?")[1] ?? "");
   return [...query].map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />);
-}
-
-function withParam(href: string, key: string, value: string) {
-  const [path, query = ""] = href.split("?");
-  const p = new URLSearchParams(query);
-  p.set(key, value);
-  return `${path}?${p.toString()}`;
 }
 
 function Filters({ params, errors, raw }: { params: ListParams; errors: ListParamErrors; raw: SearchParamsRecord }) {
@@ -93,7 +85,6 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const [summary, page] = await Promise.all([getInvoiceSummary(viewer), getInvoicePage(viewer, params)]);
   const { currency, language } = viewer.account;
   const filtered = params.status !== "all" || params.q || params.from || params.to;
-  const th = "px-3 py-3 text-left font-semibold whitespace-nowrap";
   // Where a row's "Pay this invoice" returns to: this very page of the list.
   const rowHref = listHref(params, { after: params.after, before: params.before, page: String(params.page) });
 
@@ -104,11 +95,11 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         <h1 className="text-2xl font-semibold">Invoices</h1>
         <div className="flex flex-wrap gap-2">
           <Link href="/invoices/statement" className={SECONDARY_BUTTON_CLASS}>
-            <DocumentTextIcon aria-hidden="true" className="size-4" />
+            <span aria-hidden="true" className="icon icon-document size-4" />
             Statement
           </Link>
           <a href={`/invoices/export.csv${listHref(params, {}).replace("/invoices", "")}`} download className={SECONDARY_BUTTON_CLASS}>
-            <ArrowDownTrayIcon aria-hidden="true" className="size-4" />
+            <span aria-hidden="true" className="icon icon-download size-4" />
             Export CSV
           </a>
         </div>
@@ -132,7 +123,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </dl>
         {summary.overdueCount > 0 && (
           <div role="alert" className="flex flex-wrap items-start gap-x-2 gap-y-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
-            <ExclamationTriangleIcon aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-red-600" />
+            <span aria-hidden="true" className="icon icon-warning mt-0.5 size-5 text-red-600" />
             <p className="min-w-0 flex-1 basis-48">
               {plural(summary.overdueCount, { one: "# invoice is", other: "# invoices are" })} overdue, in all{" "}
               <strong>{formatMoney(summary.overdueMinor, currency, language)}</strong>.{" "}
@@ -166,30 +157,31 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
               <caption className="sr-only">Invoices, newest first. Amounts in {currency}, including VAT.</caption>
               <thead className="bg-slate-50">
                 <tr>
-                  <th scope="col" className="w-10 px-3 py-3">
-                    <input type="checkbox" data-select-all aria-label="Select all" className="size-4 rounded border-slate-400" />
+                  <th scope="col" className="w-10">
+                    <input type="checkbox" data-select-all aria-label="Select all" />
                   </th>
-                  <th scope="col" className={th}>Status</th>
-                  <th scope="col" className={th}>Type</th>
-                  <th scope="col" className={th}>Invoice No</th>
-                  <th scope="col" className={`${th} text-right`}>Amount</th>
-                  <th scope="col" className={`${th} text-right`}>Outstanding Amount</th>
-                  <th scope="col" className={th}>Invoice Date</th>
-                  <th scope="col" className={th}>Due Date</th>
-                  <th scope="col" className={th}>
+                  <th scope="col">Status</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Invoice No</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Outstanding Amount</th>
+                  <th scope="col">Invoice Date</th>
+                  <th scope="col">Due Date</th>
+                  <th scope="col">
                     <span className="sr-only">Options</span>
                   </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 tabular-nums [&_td]:px-3 [&_td]:py-2">
                 <InvoiceRows
+                  listHref={rowHref}
                   rows={page.rows.map((r) => ({
                     number: r.number,
                     status: r.status,
                     type: TYPE_LABEL[r.type],
                     total: formatAmount(r.totalMinor, r.currency, language),
                     outstanding: formatAmount(r.outstandingMinor, r.currency, language),
-                    payHref: canPay && r.outstandingMinor > 0n && r.status !== "processing" ? withParam(rowHref, "pay", String(r.number)) : undefined,
+                    payable: canPay && r.outstandingMinor > 0n && r.status !== "processing",
                     invoiceDate: formatDate(r.invoiceDate),
                     dueDate: formatDate(r.dueDate),
                   }))}
