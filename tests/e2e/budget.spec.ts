@@ -5,7 +5,7 @@
  * (EUR, English) and removed again, so the demo account's dashboard stays as other specs read it.
  */
 import { openSettings } from "./card-steps";
-import { expect, expectAccountSettingsOpen, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { accountSettingsButton, expect, expectAccountSettingsOpen, expectNoSeriousA11yViolations, test } from "./fixtures";
 
 for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
   test(`Full sets the monthly budget at ${size.width} px; bad amounts are refused next to the field`, async ({ asRole }) => {
@@ -54,8 +54,10 @@ for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
     await expectNoSeriousA11yViolations(page);
 
-    // Empty removes it, and the Dashboard shows no budget.
-    dialog = await openSettings(page);
+    // Empty removes it, and the Dashboard shows no budget. Opened from the Dashboard's top bar, where the person is.
+    await accountSettingsButton(page).click();
+    dialog = await expectAccountSettingsOpen(page);
+    await dialog.getByRole("tab", { name: "Settings" }).click();
     await dialog.getByRole("textbox", { name: "Monthly budget" }).fill("");
     await dialog.getByRole("button", { name: "Save budget" }).click();
     await expect(dialog.getByRole("status").filter({ hasText: "Monthly budget removed." })).toBeVisible();
