@@ -139,6 +139,13 @@ const MUTATING_ROUTES: Record<string, { protection: string; forge: (victim: APIR
       expect([401, 503]).toContain(res.status());
     },
   },
+  "POST /api/cron/daily": {
+    protection: "the same bearer secret (lib/dal/cron.ts; cookies grant nothing)",
+    async forge(victim, origin) {
+      const res = await victim.post("/api/cron/daily", { headers: { origin }, maxRedirects: 0, failOnStatusCode: false });
+      expect([401, 503]).toContain(res.status());
+    },
+  },
   "POST /api/payments/webhooks/sandbox": {
     protection: "an HMAC signature over the body (cookies grant nothing)",
     async forge(victim, origin) {
