@@ -87,6 +87,25 @@ describe("the month so far and the billing run", () => {
   });
 });
 
+describe("monthly fees in the forecast", () => {
+  it("counts a monthly fee once, not as daily spend of the days left", async () => {
+    const id = await makeAccount(db, {
+      name: "Månadsavgift AB",
+      countryCode: "SE",
+      usage: [
+        // 1.90 EUR a day of vCPU; support (199.00) and the commitment discount (-50.00) on the 1st.
+        ...Array.from({ length: 5 }, (_, i): UsageSpec => ({ product: "compute.vcpu", region: "sto1", quantity: "100", usageDate: `2026-10-0${i + 1}` })),
+        { product: "support.business", quantity: "1", usageDate: "2026-10-01" },
+        { product: "discount.commitment", quantity: "1", usageDate: "2026-10-01" },
+      ],
+    }, OCTOBER.start);
+    // 5 October: 5 × 190 + 19,900 − 5,000 = 15,850 so far; 190 a day for the 26 days left.
+    const month = await getMonthSpend(db, id, "2026-10-05");
+    expect(month.spentMinor).toBe(15_850n);
+    expect(month.forecastMinor).toBe(15_850n + 190n * 26n);
+  });
+});
+
 describe("the last 24 months", () => {
   it("are the issued invoices' net per month and service, oldest first, with the demo's days so far in the month", async () => {
     await seedDemo(db, "2026-12-07");
