@@ -60,7 +60,7 @@ describe("the month so far and the billing run", () => {
     }
   });
 
-  it("counts the days so far only, forecasts from the last 7, and not before the 3rd", async () => {
+  it("counts the days so far only, forecasts from the last 7 complete, and not before the 3rd", async () => {
     const id = await makeAccount(db, {
       name: "Halv Månad AB",
       countryCode: "SE",
@@ -75,10 +75,11 @@ describe("the month so far and the billing run", () => {
     expect(early.spentMinor).toBe(380n);
     expect(early.forecastMinor).toBeNull();
 
-    // 14 October: 10 × 190 + 4 × 380 = 3,420; last 7 days 3 × 190 + 4 × 380 = 2,090, 17 days left.
+    // 14 October: 10 × 190 + 4 × 380 = 3,420; the 7 complete days before it (7th–13th)
+    // 4 × 190 + 3 × 380 = 1,900, 17 days left.
     const mid = await getMonthSpend(db, id, "2026-10-14");
     expect(mid.spentMinor).toBe(3_420n);
-    expect(mid.forecastMinor).toBe(3_420n + (2_090n * 17n * 2n + 7n) / 14n);
+    expect(mid.forecastMinor).toBe(3_420n + (1_900n * 17n * 2n + 7n) / 14n);
     expect(mid.byServiceRegion).toEqual([{ service: "Compute", region: "sto1", netMinor: 3_420n }]);
 
     const foreign = await getMonthSpend(db, other, "2026-10-14");
@@ -99,7 +100,7 @@ describe("monthly fees in the forecast", () => {
         { product: "discount.commitment", quantity: "1", usageDate: "2026-10-01" },
       ],
     }, OCTOBER.start);
-    // 5 October: 5 × 190 + 19,900 − 5,000 = 15,850 so far; 190 a day for the 26 days left.
+    // 5 October: 5 × 190 + 19,900 − 5,000 = 15,850 so far; 190 a day (1st–4th) for the 26 days left.
     const month = await getMonthSpend(db, id, "2026-10-05");
     expect(month.spentMinor).toBe(15_850n);
     expect(month.forecastMinor).toBe(15_850n + 190n * 26n);
