@@ -107,6 +107,24 @@ describe("monthly fees in the forecast", () => {
   });
 });
 
+describe("usage records written without a usage date", () => {
+  it("are dated today, held within their month, as writers from before usage_date expect", async () => {
+    const id = await makeAccount(db, { name: "Gammal Skrivare AB", countryCode: "SE", usage: [] }, OCTOBER.start);
+    const insert = (period: string) =>
+      rows<{ usage_date: string; today: string }>(
+        db,
+        sql`insert into usage_records (account_id, product_code, region, quantity, unit, period)
+            values (${id}::uuid, 'compute.vcpu', 'sto1', 1, 'h', ${period}::date)
+            returning usage_date::text as usage_date, current_date::text as today`,
+      );
+    const [month] = await rows<{ start: string }>(db, sql`select date_trunc('month', current_date)::date::text as start`);
+    const [now] = await insert(month!.start);
+    expect(now!.usage_date).toBe(now!.today);
+    expect((await insert("2020-01-01"))[0]!.usage_date).toBe("2020-01-31");
+    expect((await insert("2999-05-01"))[0]!.usage_date).toBe("2999-05-01");
+  });
+});
+
 describe("the last 24 months", () => {
   it("are the issued invoices' net per month and service, oldest first, with the demo's days so far in the month", async () => {
     await seedDemo(db, "2026-12-07");
