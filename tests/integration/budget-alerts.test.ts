@@ -57,12 +57,12 @@ describe("the budget check", () => {
 
   it("counts the forecast: a month on course to pass the budget is told before it is spent", async () => {
     const id = await makeAccount(db, { name: "Forecast AB", countryCode: "SE", usage: DAILY_USAGE }, "2026-10-01");
-    // 500.00 EUR: ten days are 190.00 EUR (38 %), the month on that rate 589.00 EUR (118 %).
+    // 500.00 EUR: ten days are 190.00 EUR (38 %), the month on that rate 589.00 EUR (117.8 %, shown as 117).
     await setBudget(id, 50_000n);
     expect(await runBudgetCheck(db, { today: "2026-10-10" })).toMatchObject({ queued: { 80: 1, 100: 1 } });
     const [, hundred] = await alertEmails();
     expect(hundred!.textBody).toContain("190.00 EUR (38 % of the budget)");
-    expect(hundred!.textBody).toContain("589.00 EUR (118 % of the budget)");
+    expect(hundred!.textBody).toContain("589.00 EUR (117 % of the budget)");
   });
 
   it("writes in the account's language", async () => {
