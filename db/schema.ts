@@ -340,7 +340,7 @@ export const usageRecords = pgTable(
     unit: text("unit").notNull(),
     /** First day of the month the usage belongs to: what the billing run bills by. */
     period: date("period", { mode: "string" }).notNull(),
-    /** The day the usage happened, within `period`'s month: what the month's forecast is made from. */
+    /** The day the usage happened, within `period`'s month: what the month's forecast is made from. Left out, a trigger (0016) sets today, held within the month. */
     usageDate: date("usage_date", { mode: "string" }).notNull(),
     recordedAt: createdAt("recorded_at"),
   },

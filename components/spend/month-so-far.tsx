@@ -29,7 +29,7 @@ export function MonthSoFar({ month, language }: { month: MonthSpend; language: L
           <>
             <dd className="mt-2 text-2xl font-semibold tabular-nums">{formatMoney(month.forecastMinor, month.currency, language)}</dd>
             <dd className="mt-1 text-sm text-slate-600">
-              Excl. VAT: spend so far plus the average daily spend of the last {FORECAST_WINDOW_DAYS} days (today included) for each
+              Excl. VAT: spend so far plus the average daily spend of the last {FORECAST_WINDOW_DAYS} complete days (before today) for each
               day left in the month.
             </dd>
           </>

@@ -25,7 +25,7 @@ export type BudgetCheckSummary = {
   queued: Record<BudgetThreshold, number>;
   /** Reached, and told before this month. */
   alreadySent: number;
-  /** Reached, but the account has no verified Billing address: recorded, not sent. */
+  /** Reached, but the account has no verified Billing address: not recorded, so a later run sends it once there is one. */
   noBillingAddress: number;
 };
 
@@ -49,9 +49,11 @@ function candidateBatch(db: Database, cursor: string | null, batchSize: number):
 
 type Alert = { account: Candidate; month: string; thresholdPercent: BudgetThreshold; spentMinor: bigint; forecastMinor: bigint | null };
 
-/** Records one alert and queues its email in one transaction; what happened. */
+/** Records one alert and queues its email in one transaction; what happened. No recipient: nothing is recorded. */
 async function sendAlert(db: Database, a: Alert): Promise<"queued" | "already_sent" | "no_billing_address"> {
   return db.transaction(async (tx) => {
+    const recipients = await billingRecipients(tx, a.account.id);
+    if (recipients.length === 0) return "no_billing_address";
     const [alert] = await tx
       .insert(budgetAlerts)
       .values({
@@ -65,8 +67,6 @@ async function sendAlert(db: Database, a: Alert): Promise<"queued" | "already_se
       .onConflictDoNothing({ target: [budgetAlerts.accountId, budgetAlerts.month, budgetAlerts.thresholdPercent] })
       .returning({ id: budgetAlerts.id });
     if (!alert) return "already_sent";
-    const recipients = await billingRecipients(tx, a.account.id);
-    if (recipients.length === 0) return "no_billing_address";
     const content = budgetAlertEmail({
       language: a.account.language,
       thresholdPercent: a.thresholdPercent,

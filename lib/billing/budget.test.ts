@@ -32,9 +32,13 @@ describe("crossedThresholds", () => {
 });
 
 describe("budgetSharePercent", () => {
-  it("rounds to whole percent and may pass 100", () => {
+  it("rounds down to whole percent, so a share below a threshold never shows as it, and may pass 100", () => {
     expect(budgetSharePercent(80_000n, 100_000n)).toBe(80);
+    expect(budgetSharePercent(79_500n, 100_000n)).toBe(79);
+    expect(crossedThresholds(100_000n, 79_500n, null)).toEqual([]);
+    expect(budgetSharePercent(99_999n, 100_000n)).toBe(99);
     expect(budgetSharePercent(1_005n, 2_000n)).toBe(50);
+    expect(budgetSharePercent(-1n, 100_000n)).toBe(-1);
     expect(budgetSharePercent(250_000n, 100_000n)).toBe(250);
   });
 });

@@ -3,7 +3,7 @@
  * month's spend has reached. Pure, so the form, the check and their tests agree.
  */
 import type { Language } from "@/db/schema";
-import { divRound, minorDigits, parsePositiveMinor } from "@/lib/money";
+import { minorDigits, parsePositiveMinor } from "@/lib/money";
 
 /** Percent of the budget at which the Billing contacts are told, in the order they are reached. */
 export const BUDGET_THRESHOLDS = [80, 100] as const;
@@ -20,9 +20,14 @@ export function crossedThresholds(budgetMinor: bigint, spentMinor: bigint, forec
   return BUDGET_THRESHOLDS.filter((percent) => highestMinor * 100n >= budgetMinor * BigInt(percent));
 }
 
-/** A part of the budget in whole percent, rounded half away from zero (may exceed 100). */
+/**
+ * A part of the budget in whole percent, rounded down (may exceed 100): 79.5 % shows as 79, so
+ * no share reads as a threshold (80, 100) that `crossedThresholds` has not reached.
+ */
 export function budgetSharePercent(partMinor: bigint, budgetMinor: bigint): number {
-  return Number(divRound(partMinor * 100n, budgetMinor));
+  const scaled = partMinor * 100n;
+  const truncated = scaled / budgetMinor;
+  return Number(scaled % budgetMinor < 0n ? truncated - 1n : truncated);
 }
 
 export type BudgetInput = { ok: true; budgetMinor: bigint | null } | { ok: false; message: string };

@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db/client";
-import { priceUsage, type PricedUsageRow } from "./draft";
+import { priceUsage, type PricedUsageRow, type UsageRow } from "./draft";
 import { forecastMonthMinor, forecastWindow } from "./forecast";
 import { periodOf } from "./period";
 import { summedUsage } from "./usage";
@@ -24,6 +24,8 @@ export type MonthSpend = {
 };
 
 const sumMinor = (lines: PricedUsageRow[]) => lines.reduce((sum, l) => sum + (l.amountMinor ?? 0n), 0n);
+/** Monthly fees are recorded once, on the 1st: a daily rate counting them would repeat them every day left. */
+const dailyUsage = (usage: UsageRow[]) => usage.filter((u) => u.unit !== "month");
 
 /** The month's spend so far in the account's currency; `today` is the account's today. */
 export async function getMonthSpend(db: Executor, accountId: string, today: string): Promise<MonthSpend> {
@@ -39,7 +41,7 @@ export async function getMonthSpend(db: Executor, accountId: string, today: stri
   return {
     currency: (accountRows[0]?.currency ?? "").trim(),
     spentMinor,
-    forecastMinor: forecastMonthMinor(today, spentMinor, sumMinor(priceUsage(windowUsage.get(accountId) ?? []))),
+    forecastMinor: forecastMonthMinor(today, spentMinor, sumMinor(priceUsage(dailyUsage(windowUsage.get(accountId) ?? [])))),
     byServiceRegion: byServiceRegion(lines),
     lines: lines.flatMap((l) =>
       l.amountMinor === null ? [] : [{ service: l.service, productCode: l.product_code, region: l.region, quantity: l.quantity, netMinor: l.amountMinor }],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatMoneyChange, formatPercentChange } from "@/lib/money";
 import { compareInvoices, type ComparableLine } from "./comparison";
+import type { InvoiceDetail } from "./detail";
+import { comparableInvoice } from "./presentation";
 
 const line = (productCode: string, region: string | null, amountMinor: bigint, label = `${productCode} (${region})`): ComparableLine => ({
   productCode,
@@ -61,6 +63,23 @@ describe("compareInvoices", () => {
     );
     if (result.kind !== "compared") throw new Error("expected a comparison");
     expect(result.rows).toEqual([{ label: "disc (null)", kind: "changed", currentMinor: -400n, previousMinor: -200n, changeMinor: -200n, changeBp: -10_000 }]);
+  });
+
+  it("labels lines of one product and region, summed, by the product and region rather than the first line", () => {
+    const stored = (label: string, amountMinor: bigint, region: string | null = "sto1"): InvoiceDetail["lines"][number] => ({
+      position: 1, service: "Compute", productCode: "compute.vcpu", label, region, quantity: "1", unit: "h",
+      unitPriceMinor: "1", amountMinor, vatRateBp: 2500, productLabelEn: "vCPU", productLabelSv: "vCPU",
+    });
+    const invoice = (lines: InvoiceDetail["lines"]) => comparableInvoice({ type: "invoice", related: [], lines }, "en");
+    const result = compareInvoices(
+      invoice([stored("vCPU (sto1) · project-001", 300n), stored("vCPU (sto1) · project-002", 200n), { ...stored("Own line", 50n, null), productLabelEn: null, productLabelSv: null }]),
+      invoice([stored("vCPU (sto1) · project-002", 400n)]),
+    );
+    if (result.kind !== "compared") throw new Error("expected a comparison");
+    expect(result.rows.map((r) => [r.label, r.currentMinor, r.previousMinor])).toEqual([
+      ["vCPU (sto1)", 500n, 400n],
+      ["Compute", 50n, null],
+    ]);
   });
 
   it("lists the credit notes of both months by number", () => {

@@ -4,7 +4,7 @@
  */
 import { divRound } from "@/lib/money";
 
-/** A line as the comparison needs it: already labelled in the viewer's language. */
+/** A line as the comparison needs it: labelled by its product and region (the same for each of their lines) in the viewer's language. */
 export type ComparableLine = { productCode: string; region: string | null; label: string; amountMinor: bigint };
 
 /** A credit note shown below the comparison: it has no product or region to match. */

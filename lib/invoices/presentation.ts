@@ -59,13 +59,23 @@ export function groupByService<T extends { service: string }>(lines: readonly T[
   return [...groups.entries()].map(([service, serviceLines]) => ({ service, lines: serviceLines }));
 }
 
-/** An invoice's lines (labelled in `language`) and credit notes, as "Compared with last month" takes them. */
+/**
+ * A product and region as the comparison names it, in `language`: the price list's label (the
+ * service when the product has none) and the region, never one line's own label, since lines of
+ * one product and region are summed ("vCPU (sto1) · project-001" would name them all).
+ */
+function productRegionLabel(line: StoredLine, language: Language): string {
+  const product = (language === "sv" ? line.productLabelSv : line.productLabelEn) ?? serviceName(line.service, language);
+  return line.region ? `${product} (${line.region})` : product;
+}
+
+/** An invoice's lines (labelled per product and region in `language`) and credit notes, as "Compared with last month" takes them. */
 export function comparableInvoice(
   invoice: Pick<InvoiceDetail, "lines" | "type" | "related">,
   language: Language,
 ): { lines: ComparableLine[]; creditNotes: ComparableCreditNote[] } {
   return {
-    lines: localizedLines(invoice, language),
+    lines: invoice.lines.map((line) => ({ productCode: line.productCode, region: line.region, label: productRegionLabel(line, language), amountMinor: line.amountMinor })),
     creditNotes: invoice.related
       .filter((r) => r.type === "credit_note")
       .map((r) => ({ number: r.number, invoiceDate: r.invoiceDate, totalMinor: r.totalMinor })),

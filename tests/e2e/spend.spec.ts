@@ -26,7 +26,7 @@ for (const size of [{ name: "phone", width: 390, height: 844 }, { name: "desktop
     } else {
       const forecast = await valueOf("Forecast for the month").innerText();
       expect(amountOf(forecast)).toBeGreaterThanOrEqual(amountOf(soFar));
-      await expect(spend.getByText(/average daily spend of the last 7 days/)).toBeVisible();
+      await expect(spend.getByText(/average daily spend of the last 7 complete days \(before today\)/)).toBeVisible();
     }
 
     const byServiceRegion = spend.getByRole("table", { name: /by service and region/ });

@@ -6,7 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts, auditEvents, budgetAlerts, emailOutbox } from "@/db/schema";
+import { accounts, auditEvents, budgetAlerts, contactEmails, emailOutbox } from "@/db/schema";
 import { budgetAlertsOfMonth, updateMonthlyBudget } from "@/lib/account/budget";
 import { runBudgetCheck } from "@/lib/billing/budget-check";
 import { resetTables, setupTestDatabase } from "../setup/db";
@@ -57,12 +57,12 @@ describe("the budget check", () => {
 
   it("counts the forecast: a month on course to pass the budget is told before it is spent", async () => {
     const id = await makeAccount(db, { name: "Forecast AB", countryCode: "SE", usage: DAILY_USAGE }, "2026-10-01");
-    // 500.00 EUR: ten days are 190.00 EUR (38 %), the month on that rate 589.00 EUR (118 %).
+    // 500.00 EUR: ten days are 190.00 EUR (38 %), the month on that rate 589.00 EUR (117.8 %, shown as 117).
     await setBudget(id, 50_000n);
     expect(await runBudgetCheck(db, { today: "2026-10-10" })).toMatchObject({ queued: { 80: 1, 100: 1 } });
     const [, hundred] = await alertEmails();
     expect(hundred!.textBody).toContain("190.00 EUR (38 % of the budget)");
-    expect(hundred!.textBody).toContain("589.00 EUR (118 % of the budget)");
+    expect(hundred!.textBody).toContain("589.00 EUR (117 % of the budget)");
   });
 
   it("writes in the account's language", async () => {
@@ -74,12 +74,17 @@ describe("the budget check", () => {
     expect(email!.textBody).toContain("38,00 EUR (84 % av budgeten)");
   });
 
-  it("records a threshold reached without a verified Billing address, and sends nothing", async () => {
+  it("records nothing for a threshold reached without a verified Billing address, and sends it once one is verified", async () => {
     const id = await makeAccount(db, { name: "Unverified AB", countryCode: "SE", usage: DAILY_USAGE, contacts: [{ email: "new@unverified.example", billing: true, verified: false }] }, "2026-10-01");
     await setBudget(id, 4_500n);
     expect(await runBudgetCheck(db, { today: "2026-10-02" })).toMatchObject({ queued: { 80: 0, 100: 0 }, noBillingAddress: 1 });
     expect(await alertEmails()).toEqual([]);
-    expect((await budgetAlertsOfMonth(db, id, "2026-10-01")).map((a) => a.status)).toEqual(["no_billing_address"]);
+    expect(await budgetAlertsOfMonth(db, id, "2026-10-01")).toEqual([]);
+
+    await db.update(contactEmails).set({ verifiedAt: new Date("2026-10-02T12:00:00Z"), isBilling: true }).where(eq(contactEmails.accountId, id));
+    expect(await runBudgetCheck(db, { today: "2026-10-02" })).toMatchObject({ queued: { 80: 1, 100: 0 }, noBillingAddress: 0 });
+    expect((await alertEmails()).map((e) => e.recipients)).toEqual([["new@unverified.example"]]);
+    expect((await budgetAlertsOfMonth(db, id, "2026-10-01")).map((a) => a.thresholdPercent)).toEqual([80]);
   });
 
   it("queues each alert once when checks overlap", async () => {

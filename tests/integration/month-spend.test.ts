@@ -60,7 +60,7 @@ describe("the month so far and the billing run", () => {
     }
   });
 
-  it("counts the days so far only, forecasts from the last 7, and not before the 3rd", async () => {
+  it("counts the days so far only, forecasts from the last 7 complete, and not before the 3rd", async () => {
     const id = await makeAccount(db, {
       name: "Halv Månad AB",
       countryCode: "SE",
@@ -75,15 +75,53 @@ describe("the month so far and the billing run", () => {
     expect(early.spentMinor).toBe(380n);
     expect(early.forecastMinor).toBeNull();
 
-    // 14 October: 10 × 190 + 4 × 380 = 3,420; last 7 days 3 × 190 + 4 × 380 = 2,090, 17 days left.
+    // 14 October: 10 × 190 + 4 × 380 = 3,420; the 7 complete days before it (7th–13th)
+    // 4 × 190 + 3 × 380 = 1,900, 17 days left.
     const mid = await getMonthSpend(db, id, "2026-10-14");
     expect(mid.spentMinor).toBe(3_420n);
-    expect(mid.forecastMinor).toBe(3_420n + (2_090n * 17n * 2n + 7n) / 14n);
+    expect(mid.forecastMinor).toBe(3_420n + (1_900n * 17n * 2n + 7n) / 14n);
     expect(mid.byServiceRegion).toEqual([{ service: "Compute", region: "sto1", netMinor: 3_420n }]);
 
     const foreign = await getMonthSpend(db, other, "2026-10-14");
     expect(foreign.spentMinor).toBe(22_250n);
     expect(foreign.byServiceRegion.map((r) => [r.service, r.netMinor])).toEqual([["Support", 19_900n], ["Compute", 2_350n]]);
+  });
+});
+
+describe("monthly fees in the forecast", () => {
+  it("counts a monthly fee once, not as daily spend of the days left", async () => {
+    const id = await makeAccount(db, {
+      name: "Månadsavgift AB",
+      countryCode: "SE",
+      usage: [
+        // 1.90 EUR a day of vCPU; support (199.00) and the commitment discount (-50.00) on the 1st.
+        ...Array.from({ length: 5 }, (_, i): UsageSpec => ({ product: "compute.vcpu", region: "sto1", quantity: "100", usageDate: `2026-10-0${i + 1}` })),
+        { product: "support.business", quantity: "1", usageDate: "2026-10-01" },
+        { product: "discount.commitment", quantity: "1", usageDate: "2026-10-01" },
+      ],
+    }, OCTOBER.start);
+    // 5 October: 5 × 190 + 19,900 − 5,000 = 15,850 so far; 190 a day (1st–4th) for the 26 days left.
+    const month = await getMonthSpend(db, id, "2026-10-05");
+    expect(month.spentMinor).toBe(15_850n);
+    expect(month.forecastMinor).toBe(15_850n + 190n * 26n);
+  });
+});
+
+describe("usage records written without a usage date", () => {
+  it("are dated today, held within their month, as writers from before usage_date expect", async () => {
+    const id = await makeAccount(db, { name: "Gammal Skrivare AB", countryCode: "SE", usage: [] }, OCTOBER.start);
+    const insert = (period: string) =>
+      rows<{ usage_date: string; today: string }>(
+        db,
+        sql`insert into usage_records (account_id, product_code, region, quantity, unit, period)
+            values (${id}::uuid, 'compute.vcpu', 'sto1', 1, 'h', ${period}::date)
+            returning usage_date::text as usage_date, current_date::text as today`,
+      );
+    const [month] = await rows<{ start: string }>(db, sql`select date_trunc('month', current_date)::date::text as start`);
+    const [now] = await insert(month!.start);
+    expect(now!.usage_date).toBe(now!.today);
+    expect((await insert("2020-01-01"))[0]!.usage_date).toBe("2020-01-31");
+    expect((await insert("2999-05-01"))[0]!.usage_date).toBe("2999-05-01");
   });
 });
 
