@@ -11,10 +11,11 @@ import addFormats from "ajv-formats";
 import { encode } from "next-auth/jwt";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { seedDemo } from "@/scripts/seed";
-import { accounts, apiTokens, emailOutbox, invoices, loginThrottle, users } from "@/db/schema";
+import { accounts, apiTokens, auditEvents, emailOutbox, invoices, loginThrottle, users } from "@/db/schema";
 import { startSession, logOutEverywhere } from "@/lib/auth/sessions";
 import { API_REQUESTS_PER_MINUTE } from "@/lib/auth/throttle";
 import type { Viewer } from "@/lib/dal/session";
+import { changeUserAccess } from "@/lib/users/manage";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<object>()), after: () => undefined }));
@@ -276,6 +277,22 @@ describe("access and rate", () => {
     expect((await call("/invoices/{number}", `/invoices/${(await numbersOf("Example Cloud Customer AB"))[0]}`, token)).status).toBe(403);
     await db.update(users).set({ invoiceAccess: "read" }).where(eq(users.email, "reader@example.com"));
     expect((await call("/invoices", "/invoices", token)).status).toBe(200);
+  });
+
+  it("revokes the user's tokens when an admin sets invoice access None, so restoring access does not bring them back", async () => {
+    const token = await newToken("reader@example.com");
+    const demo = viewers["demo@example.com"]!;
+    const reader = viewers["reader@example.com"]!;
+    expect(await changeUserAccess(db, demo.account.id, demo.userId, reader.userId, { invoiceAccess: "none", isAdmin: false })).toEqual({ ok: true });
+    expect((await call("/invoices", "/invoices", token)).status).toBe(401);
+    const [revoked] = await db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, reader.userId));
+    expect(revoked!.revokedAt).not.toBeNull();
+    const [row] = await db.select().from(auditEvents).where(eq(auditEvents.action, "api_token.revoked_on_access_loss"));
+    expect(row).toMatchObject({ actorUserId: demo.userId, entityId: reader.userId, after: { apiTokens: 1 } });
+
+    expect(await changeUserAccess(db, demo.account.id, demo.userId, reader.userId, { invoiceAccess: "read", isAdmin: false })).toEqual({ ok: true });
+    expect((await call("/invoices", "/invoices", token)).status).toBe(401);
+    expect(await getViewerApiTokens(await viewerFor("reader@example.com"))).toEqual([]);
   });
 
   it("answers 429 with Retry-After past the per-token limit, and counts tokens apart", async () => {
