@@ -347,6 +347,31 @@ describe("tokens", () => {
     expect(await getViewerApiTokens(viewers["reader@example.com"]!)).toHaveLength(1);
   });
 
+  it("refuses an eleventh live token next to the name field, saving nothing; revoked and expired ones do not count", async () => {
+    const demo = viewers["demo@example.com"]!;
+    for (let i = 0; i < 10; i++) await newToken("demo@example.com", `script ${i}`);
+    const [user] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, demo.userId));
+    const sid = (await startSession(db, demo.userId)).id;
+    const salt = "authjs.session-token";
+    jar.cookies = [{ name: salt, value: await encode({ token: { uid: demo.userId, sv: user!.sv, sid }, secret: SECRET, salt }) }];
+    const form = new FormData();
+    form.set("name", "one too many");
+    form.set("expiresInDays", "30");
+    const refused = await createApiToken({}, form);
+    expect(refused.ok).toBe(false);
+    expect(refused.fieldErrors?.name).toBe("You have 10 active tokens: revoke one first.");
+    expect(await db.select().from(apiTokens)).toHaveLength(10);
+    expect(await db.select().from(emailOutbox).where(eq(emailOutbox.kind, "notice"))).toHaveLength(10);
+
+    await db.update(apiTokens).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiTokens.name, "script 0"));
+    expect((await createApiToken({}, form)).ok).toBe(true);
+    const [live] = await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.name, "script 1"));
+    expect((await createApiToken({}, form)).ok).toBe(false);
+    expect(await revokeViewerApiToken(demo, live!.id)).toBe(true);
+    expect((await createApiToken({}, form)).ok).toBe(true);
+    jar.cookies = [];
+  });
+
   it("Log out everywhere leaves tokens working", async () => {
     const token = await newToken();
     const demo = viewers["demo@example.com"]!;
