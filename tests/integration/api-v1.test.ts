@@ -44,6 +44,7 @@ const invoicePdf = await import("@/app/api/v1/invoices/[number]/pdf/route");
 const invoiceUbl = await import("@/app/api/v1/invoices/[number]/ubl/route");
 const paymentList = await import("@/app/api/v1/payments/route");
 const openApiRoute = await import("@/app/api/v1/openapi.json/route");
+const otherAddress = await import("@/app/api/v1/[...path]/route");
 const { createViewerApiToken, revokeViewerApiToken, getViewerApiTokens } = await import("@/lib/dal/api-tokens");
 const { createApiToken } = await import("@/lib/actions/api-tokens");
 const { viewerOf, getViewer } = await import("@/lib/dal/session");
@@ -264,6 +265,25 @@ describe("payments", () => {
     expect(page.nextCursor).not.toBeNull();
     const second = (await call("/payments", `/payments?limit=2&cursor=${page.nextCursor}`, token)).body as typeof page;
     expect(second.data[0]!.createdAt <= page.data[1]!.createdAt).toBe(true);
+  });
+});
+
+// ─── 405 ──────────────────────────────────────────────────────────────────────────────────
+describe("write methods", () => {
+  it("answer a 405 problem with Allow on every endpoint (the API is read-only), and a 404 problem elsewhere under /api/v1", async () => {
+    const endpoints = [invoiceList, invoiceOne, invoicePdf, invoiceUbl, paymentList, openApiRoute];
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"] as const) {
+      for (const endpoint of endpoints) {
+        const response = await endpoint[method]();
+        expect(response.status, method).toBe(405);
+        expect(response.headers.get("content-type")).toBe("application/problem+json");
+        expect(response.headers.get("allow")).toBe("GET, HEAD");
+        expect(await response.json()).toMatchObject({ type: "about:blank", title: "Method not allowed", status: 405 });
+      }
+      const elsewhere = await otherAddress[method]();
+      expect(elsewhere.status).toBe(404);
+      expect(elsewhere.headers.get("content-type")).toBe("application/problem+json");
+    }
   });
 });
 
