@@ -58,7 +58,7 @@ export const createApiToken = defineAction<typeof createSchema, CreateApiTokenSt
   authorize: canReadInvoices,
   async handler(viewer, input) {
     const created = await createViewerApiToken(viewer, input);
-    if (!created.ok) return { ok: false, message: created.message };
+    if (!created.ok) return created.field ? { ok: false, fieldErrors: { [created.field]: created.message } } : { ok: false, message: created.message };
     // The notice is in the outbox: send it now rather than at the sender's next tick.
     after(sendOutboxSoon);
     return { ok: true, message: `Token created: ${input.name}. Copy it now: it is not shown again.`, token: created.token, tokenName: input.name, done: Date.now() };

@@ -3,7 +3,7 @@
  * bearer token an API request brings. A token reads as its user, with the invoice access the user
  * has at each request (lib/dal/api.ts); it never writes.
  */
-import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { accounts, apiTokens, users } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -12,11 +12,12 @@ import { accountToday } from "@/lib/dates";
 import { apiTokenNoticeEmail } from "@/lib/email/api-token-templates";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { providerDetails } from "@/lib/provider";
-import type { ApiTokenExpiryDays } from "./limits";
+import { API_TOKENS_LIVE_MAX, type ApiTokenExpiryDays } from "./limits";
 
 /** What a token starts with: tells a leaked secret apart in logs and secret scanners. */
 export const API_TOKEN_PREFIX = "cumulus_pat";
 export const API_TOKEN_ACCESS_REQUIRED = "An API token needs invoice access Read or Full.";
+export const API_TOKEN_CAP_REACHED = `You have ${API_TOKENS_LIVE_MAX} active tokens: revoke one first.`;
 
 export type ApiTokenListItem = { id: string; name: string; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null };
 
@@ -29,11 +30,12 @@ export function listApiTokens(db: Executor, userId: string): Promise<ApiTokenLis
     .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
 }
 
-export type ApiTokenCreation = { ok: true; id: string; token: string; expiresAt: Date } | { ok: false; message: string };
+export type ApiTokenCreation = { ok: true; id: string; token: string; expiresAt: Date } | { ok: false; message: string; field?: "name" };
 
 /**
- * Creates a token for a user who (still) has invoice access, with its audit row and the notice
- * email to the user in one transaction. The token is returned once; only its hash is kept.
+ * Creates a token for a user who (still) has invoice access and fewer than API_TOKENS_LIVE_MAX
+ * live ones (counted under the lock on the user's row, so parallel creations cannot pass the cap
+ * together), with its audit row and the notice email to the user in one transaction. The token is returned once; only its hash is kept.
  */
 export async function createApiToken(
   db: Database,
@@ -48,6 +50,11 @@ export async function createApiToken(
       .where(and(eq(users.id, m.userId), eq(users.accountId, m.accountId), ne(users.invoiceAccess, "none")))
       .for("update", { of: users });
     if (!owner) return { ok: false as const, message: API_TOKEN_ACCESS_REQUIRED };
+    const [held] = await tx
+      .select({ live: count() })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.userId, m.userId), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, sql`now()`)));
+    if (held!.live >= API_TOKENS_LIVE_MAX) return { ok: false as const, message: API_TOKEN_CAP_REACHED, field: "name" as const };
     const [row] = await tx
       .insert(apiTokens)
       .values({ userId: m.userId, name: m.name, tokenHash: hash, expiresAt: sql`now() + make_interval(days => ${m.expiresInDays})` })

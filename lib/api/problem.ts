@@ -7,6 +7,7 @@ export const PROBLEM_TITLES = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not found",
+  405: "Method not allowed",
   429: "Too many requests",
   503: "Service unavailable",
 } as const;
@@ -34,3 +35,12 @@ export const unauthorizedProblem = () =>
   problemResponse(401, "Send a valid personal API token: Authorization: Bearer <token>.", {
     headers: { "www-authenticate": 'Bearer realm="cumulus"' },
   });
+
+/**
+ * The API is read-only: a write method on one of its endpoints answers a 405 problem with
+ * `Allow`, rather than Next's empty 405. Each route file exports these beside its GET.
+ */
+function methodNotAllowed(): Response {
+  return problemResponse(405, "This API is read-only: use GET.", { headers: { allow: "GET, HEAD" } });
+}
+export const READ_ONLY_METHODS = { POST: methodNotAllowed, PUT: methodNotAllowed, PATCH: methodNotAllowed, DELETE: methodNotAllowed };

@@ -9,7 +9,8 @@
  * all be checked before any of them was recorded. A correct password clears the email's count
  * and gives back the address's one attempt, so the counts are failures plus checks in flight.
  *
- * The same table counts each API token's requests per minute (countApiRequest, below).
+ * The same table counts each API token's requests per minute and each shared bundle's ZIPs per
+ * hour (countInWindow, below).
  */
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -88,19 +89,22 @@ async function forgetAttempt({ key, limit }: ThrottleKey): Promise<void> {
 
 /** Requests one API token may make per minute; more answer 429 with Retry-After. */
 export const API_REQUESTS_PER_MINUTE = 120;
+/** ZIPs one shared bundle's link may give per hour: each may render up to 500 PDFs. */
+export const SHARED_ZIPS_PER_HOUR = 10;
 
-export type ApiRateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Counts one API request of the token in its fixed one-minute window (the login throttle's table,
- * key `api:<token id>`), in one atomic upsert, so the limit holds across server instances.
+ * Counts one request under the key in its fixed window (the login throttle's table), in one
+ * atomic upsert, so the limit holds across server instances.
  */
-export async function countApiRequest(tokenId: string, limit = API_REQUESTS_PER_MINUTE): Promise<ApiRateDecision> {
+async function countInWindow(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
   const t = loginThrottle;
-  const startsOver = sql`(${t.windowStartedAt} <= now() - interval '1 minute')`;
+  const window = sql`make_interval(secs => ${windowSeconds})`;
+  const startsOver = sql`(${t.windowStartedAt} <= now() - ${window})`;
   const [row] = await getDb()
     .insert(t)
-    .values({ key: `api:${tokenId}`, failures: 1, windowStartedAt: sql`now()` })
+    .values({ key, failures: 1, windowStartedAt: sql`now()` })
     .onConflictDoUpdate({
       target: t.key,
       set: {
@@ -110,8 +114,18 @@ export async function countApiRequest(tokenId: string, limit = API_REQUESTS_PER_
     })
     .returning({
       count: t.failures,
-      retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from (${t.windowStartedAt} + interval '1 minute' - now()))))::int`,
+      retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from (${t.windowStartedAt} + ${window} - now()))))::int`,
     });
   if (row!.count <= limit) return { allowed: true };
   return { allowed: false, retryAfterSeconds: Number(row!.retryAfterSeconds) };
+}
+
+/** One API request of the token, in a one-minute window (key `api:<token id>`). */
+export function countApiRequest(tokenId: string, limit = API_REQUESTS_PER_MINUTE): Promise<RateDecision> {
+  return countInWindow(`api:${tokenId}`, limit, 60);
+}
+
+/** One ZIP of a shared bundle, in a one-hour window per link (key `share-zip:<link id>`). */
+export function countSharedZip(linkId: string): Promise<RateDecision> {
+  return countInWindow(`share-zip:${linkId}`, SHARED_ZIPS_PER_HOUR, 3600);
 }

@@ -7,6 +7,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
 import { clientAddressFrom } from "@/lib/auth/client-address";
+import { countSharedZip, type RateDecision } from "@/lib/auth/throttle";
 import { accountToday } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
@@ -27,6 +28,11 @@ export function getSharedLink(token: string): Promise<SharedLink | null> {
 export async function recordSharedFetch(link: SharedLink, fetched: SharedFetch): Promise<void> {
   const address = clientAddressFrom((await headers()).get("x-forwarded-for"), env().TRUSTED_PROXY_HOPS);
   await recordShareUse(getDb(), link, address, fetched);
+}
+
+/** Counts one ZIP of the bundle against the link's hourly limit: each may render hundreds of PDFs. */
+export function countSharedZipDownload(link: SharedLink): Promise<RateDecision> {
+  return countSharedZip(link.id);
 }
 
 const linkAccount = (link: SharedLink) => ({ id: link.accountId, ...link.account });

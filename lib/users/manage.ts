@@ -7,6 +7,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { users, type InvoiceAccess } from "@/db/schema";
 import { audit } from "@/lib/audit";
+import { revokeApiTokensOnAccessChange } from "@/lib/api-tokens/revoke";
 import { revokeSharingOnAccessChange } from "@/lib/sharing/revoke";
 
 export type AccessChange = { invoiceAccess: InvoiceAccess; isAdmin: boolean };
@@ -41,7 +42,9 @@ export async function changeUserAccess(
       .update(users)
       .set({ invoiceAccess: change.invoiceAccess, isAdmin: change.isAdmin })
       .where(and(eq(users.id, targetUserId), eq(users.accountId, accountId)));
-    await revokeSharingOnAccessChange(tx, { accountId, actorUserId, userId: targetUserId, before: target.invoiceAccess, after: change.invoiceAccess });
+    const loss = { accountId, actorUserId, userId: targetUserId, before: target.invoiceAccess, after: change.invoiceAccess };
+    await revokeSharingOnAccessChange(tx, loss);
+    await revokeApiTokensOnAccessChange(tx, loss);
     await audit(tx, {
       accountId,
       actorUserId,

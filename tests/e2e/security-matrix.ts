@@ -60,7 +60,7 @@ export type Probe = {
 };
 
 /** Outcomes that refuse: the cell then sends the valid (would-change) input. */
-export const REFUSALS: readonly Expected[] = ["login", "not-found", "forbidden", "refused", "csrf-token", "bad-request", "unauthorized", "unavailable"];
+export const REFUSALS: readonly Expected[] = ["login", "not-found", "forbidden", "refused", "csrf-token", "bad-request", "unauthorized", "method-not-allowed", "unavailable"];
 
 export function matches(expected: Expected, got: string): boolean {
   return expected === got || ((expected === "invalid" || expected === "refused") && got === "declined") || (expected === "hidden" && got === "ok");
@@ -149,6 +149,20 @@ const customerInfo = (): Fields => ({
 });
 
 // prettier-ignore
+const NOT_ALLOWED: Outcome = "method-not-allowed";
+const API_WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
+const API_V1_ENDPOINTS: [string, (t: Target) => string][] = [
+  ["/api/v1/invoices", () => "/api/v1/invoices"],
+  ["/api/v1/invoices/[number]", (t) => `/api/v1/invoices/${t.invoice.number}`],
+  ["/api/v1/invoices/[number]/pdf", (t) => `/api/v1/invoices/${t.invoice.number}/pdf`],
+  ["/api/v1/invoices/[number]/ubl", (t) => `/api/v1/invoices/${t.invoice.number}/ubl`],
+  ["/api/v1/payments", () => "/api/v1/payments"],
+  ["/api/v1/openapi.json", () => "/api/v1/openapi.json"],
+];
+/** A request by any method, with an empty JSON body for the ones that carry one. */
+const send = (method: string, path: (t: Target) => string) => (c: ProbeContext) =>
+  c.client.fetch(path(c.target), { method, data: method === "DELETE" ? undefined : {}, maxRedirects: 0, failOnStatusCode: false });
+
 export const MATRIX: Probe[] = [
   //                                                                                            anonymous    other         none          read          full          admin
   page("/", "the dashboard", () => "/",                                                     cells("login",      "ok",         "ok",         "ok",         "ok",         "ok")),
@@ -240,6 +254,15 @@ export const MATRIX: Probe[] = [
     get(() => "/api/v1/openapi.json")),
   route("GET", "/api/v1/[...path]", "an address under /api/v1 that is no endpoint", cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
     get(() => "/api/v1/accounts")),
+  // The API is read-only: a write method answers a 405 problem (with Allow) to everyone, and
+  // elsewhere under /api/v1 the same 404 problem as GET.
+  ...API_WRITE_METHODS.flatMap((method) => [
+    ...API_V1_ENDPOINTS.map(([routePath, path]) =>
+      route(method, routePath, `${method} on a read-only API endpoint`, cells(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED), send(method, path)),
+    ),
+    route(method, "/api/v1/[...path]", `${method} on an address under /api/v1 that is no endpoint`, cells("not-found", "not-found", "not-found", "not-found", "not-found", "not-found"),
+      send(method, () => "/api/v1/accounts")),
+  ]),
 
   // Customer info, VAT number and contact emails: Read and Full only; None (admin or not) gets the slide-over without them.
   action(SETTINGS, "loadAccountSettings", { what: "read the Account settings (customer info, VAT number, contacts)", form: false, valid: () => ({}), harmless: {} },

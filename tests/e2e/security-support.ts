@@ -176,6 +176,7 @@ export type Outcome =
   | "csrf-token"
   | "bad-request"
   | "unauthorized"
+  | "method-not-allowed"
   | "unavailable"
   | "error-page"
   | "origin-refused"
@@ -210,6 +211,7 @@ export async function readAnswer(res: APIResponse, kind: "page" | "route" | "act
   if (status === 403) return answer("forbidden");
   if (status === 400) return answer("bad-request");
   if (status === 401) return answer("unauthorized");
+  if (status === 405) return answer("method-not-allowed");
   if (status === 503) return answer("unavailable");
   // A page that failed: the framework's error page, status 500.
   if (kind === "page" && status === 500) return answer("error-page");

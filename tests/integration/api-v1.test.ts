@@ -11,10 +11,11 @@ import addFormats from "ajv-formats";
 import { encode } from "next-auth/jwt";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { seedDemo } from "@/scripts/seed";
-import { accounts, apiTokens, emailOutbox, invoices, loginThrottle, users } from "@/db/schema";
+import { accounts, apiTokens, auditEvents, emailOutbox, invoices, loginThrottle, users } from "@/db/schema";
 import { startSession, logOutEverywhere } from "@/lib/auth/sessions";
 import { API_REQUESTS_PER_MINUTE } from "@/lib/auth/throttle";
 import type { Viewer } from "@/lib/dal/session";
+import { changeUserAccess } from "@/lib/users/manage";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<object>()), after: () => undefined }));
@@ -43,6 +44,7 @@ const invoicePdf = await import("@/app/api/v1/invoices/[number]/pdf/route");
 const invoiceUbl = await import("@/app/api/v1/invoices/[number]/ubl/route");
 const paymentList = await import("@/app/api/v1/payments/route");
 const openApiRoute = await import("@/app/api/v1/openapi.json/route");
+const otherAddress = await import("@/app/api/v1/[...path]/route");
 const { createViewerApiToken, revokeViewerApiToken, getViewerApiTokens } = await import("@/lib/dal/api-tokens");
 const { createApiToken } = await import("@/lib/actions/api-tokens");
 const { viewerOf, getViewer } = await import("@/lib/dal/session");
@@ -266,6 +268,25 @@ describe("payments", () => {
   });
 });
 
+// ─── 405 ──────────────────────────────────────────────────────────────────────────────────
+describe("write methods", () => {
+  it("answer a 405 problem with Allow on every endpoint (the API is read-only), and a 404 problem elsewhere under /api/v1", async () => {
+    const endpoints = [invoiceList, invoiceOne, invoicePdf, invoiceUbl, paymentList, openApiRoute];
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"] as const) {
+      for (const endpoint of endpoints) {
+        const response = await endpoint[method]();
+        expect(response.status, method).toBe(405);
+        expect(response.headers.get("content-type")).toBe("application/problem+json");
+        expect(response.headers.get("allow")).toBe("GET, HEAD");
+        expect(await response.json()).toMatchObject({ type: "about:blank", title: "Method not allowed", status: 405 });
+      }
+      const elsewhere = await otherAddress[method]();
+      expect(elsewhere.status).toBe(404);
+      expect(elsewhere.headers.get("content-type")).toBe("application/problem+json");
+    }
+  });
+});
+
 // ─── 403 and 429 ──────────────────────────────────────────────────────────────────────────
 describe("access and rate", () => {
   it("answers 403 once the token's user has invoice access None, and works again when it is back", async () => {
@@ -276,6 +297,22 @@ describe("access and rate", () => {
     expect((await call("/invoices/{number}", `/invoices/${(await numbersOf("Example Cloud Customer AB"))[0]}`, token)).status).toBe(403);
     await db.update(users).set({ invoiceAccess: "read" }).where(eq(users.email, "reader@example.com"));
     expect((await call("/invoices", "/invoices", token)).status).toBe(200);
+  });
+
+  it("revokes the user's tokens when an admin sets invoice access None, so restoring access does not bring them back", async () => {
+    const token = await newToken("reader@example.com");
+    const demo = viewers["demo@example.com"]!;
+    const reader = viewers["reader@example.com"]!;
+    expect(await changeUserAccess(db, demo.account.id, demo.userId, reader.userId, { invoiceAccess: "none", isAdmin: false })).toEqual({ ok: true });
+    expect((await call("/invoices", "/invoices", token)).status).toBe(401);
+    const [revoked] = await db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, reader.userId));
+    expect(revoked!.revokedAt).not.toBeNull();
+    const [row] = await db.select().from(auditEvents).where(eq(auditEvents.action, "api_token.revoked_on_access_loss"));
+    expect(row).toMatchObject({ actorUserId: demo.userId, entityId: reader.userId, after: { apiTokens: 1 } });
+
+    expect(await changeUserAccess(db, demo.account.id, demo.userId, reader.userId, { invoiceAccess: "read", isAdmin: false })).toEqual({ ok: true });
+    expect((await call("/invoices", "/invoices", token)).status).toBe(401);
+    expect(await getViewerApiTokens(await viewerFor("reader@example.com"))).toEqual([]);
   });
 
   it("answers 429 with Retry-After past the per-token limit, and counts tokens apart", async () => {
@@ -328,6 +365,31 @@ describe("tokens", () => {
     expect(await revokeViewerApiToken(viewers["demo@example.com"]!, readers!.id)).toBe(false);
     expect(await revokeViewerApiToken(viewers["other@example.com"]!, readers!.id)).toBe(false);
     expect(await getViewerApiTokens(viewers["reader@example.com"]!)).toHaveLength(1);
+  });
+
+  it("refuses an eleventh live token next to the name field, saving nothing; revoked and expired ones do not count", async () => {
+    const demo = viewers["demo@example.com"]!;
+    for (let i = 0; i < 10; i++) await newToken("demo@example.com", `script ${i}`);
+    const [user] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, demo.userId));
+    const sid = (await startSession(db, demo.userId)).id;
+    const salt = "authjs.session-token";
+    jar.cookies = [{ name: salt, value: await encode({ token: { uid: demo.userId, sv: user!.sv, sid }, secret: SECRET, salt }) }];
+    const form = new FormData();
+    form.set("name", "one too many");
+    form.set("expiresInDays", "30");
+    const refused = await createApiToken({}, form);
+    expect(refused.ok).toBe(false);
+    expect(refused.fieldErrors?.name).toBe("You have 10 active tokens: revoke one first.");
+    expect(await db.select().from(apiTokens)).toHaveLength(10);
+    expect(await db.select().from(emailOutbox).where(eq(emailOutbox.kind, "notice"))).toHaveLength(10);
+
+    await db.update(apiTokens).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiTokens.name, "script 0"));
+    expect((await createApiToken({}, form)).ok).toBe(true);
+    const [live] = await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.name, "script 1"));
+    expect((await createApiToken({}, form)).ok).toBe(false);
+    expect(await revokeViewerApiToken(demo, live!.id)).toBe(true);
+    expect((await createApiToken({}, form)).ok).toBe(true);
+    jar.cookies = [];
   });
 
   it("Log out everywhere leaves tokens working", async () => {

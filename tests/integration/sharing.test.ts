@@ -3,10 +3,11 @@
  * tampered, unknown) all read as nothing, losing Full revokes what the user made, and the feed
  * parsed back holds each outstanding invoice on its due date in the account's own calendar.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import ICAL from "ical.js";
-import { beforeEach, describe, expect, it } from "vitest";
-import { accounts, auditEvents, calendarFeeds, shareLinks, users } from "@/db/schema";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { accounts, auditEvents, calendarFeeds, loginThrottle, shareLinks, users } from "@/db/schema";
+import { SHARED_ZIPS_PER_HOUR } from "@/lib/auth/throttle";
 import { accountToday } from "@/lib/dates";
 import { findCalendarFeed, rotateCalendarFeed } from "@/lib/sharing/calendar-feed";
 import { accountCalendar } from "@/lib/sharing/ics";
@@ -15,7 +16,10 @@ import { changeUserAccess } from "@/lib/users/manage";
 import { setupTestDatabase } from "../setup/db";
 import { freshDemo, invoiceFacts } from "./helpers";
 
+vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
+
 const { db } = await setupTestDatabase();
+const bundleZipRoute = await import("@/app/share/[token]/download/route");
 const TODAY = "2026-11-25";
 let demo: Awaited<ReturnType<typeof freshDemo>>;
 const ids: Record<string, string> = {};
@@ -108,5 +112,32 @@ describe("calendar feed", () => {
     // Paid invoices are not in it.
     const paid = facts.find((f) => f.outstandingMinor === 0n)!;
     expect(events.some((e) => e.summary.includes(`Invoice ${paid.number} `))).toBe(false);
+  });
+});
+
+describe("shared bundle ZIP", () => {
+  it("gives a link at most SHARED_ZIPS_PER_HOUR ZIPs an hour, then 429 with Retry-After; links count apart", async () => {
+    const numbers = [demo.owed[0]!.number, demo.owed[1]!.number];
+    const [bundle, other] = [(await share(numbers))!, (await share(numbers))!];
+    const zip = (token: string) => bundleZipRoute.GET(new Request(`http://localhost/share/${token}/download`), { params: Promise.resolve({ token }) });
+    const first = await zip(bundle.token);
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    const key = `share-zip:${(await findSharedLink(db, bundle.token))!.id}`;
+    await db.update(loginThrottle).set({ failures: SHARED_ZIPS_PER_HOUR }).where(eq(loginThrottle.key, key));
+
+    const limited = await zip(bundle.token);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("content-type")).toMatch(/^text\/plain/);
+    const retryAfter = Number(limited.headers.get("retry-after"));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 3600).toBe(true);
+    const elsewhere = await zip(other.token);
+    expect(elsewhere.status).toBe(200);
+    await elsewhere.arrayBuffer();
+    // An hour on, the window starts over.
+    await db.update(loginThrottle).set({ windowStartedAt: sql`now() - interval '3601 seconds'` }).where(eq(loginThrottle.key, key));
+    const later = await zip(bundle.token);
+    expect(later.status).toBe(200);
+    await later.arrayBuffer();
   });
 });

@@ -3,6 +3,7 @@ import { apiJson, apiRoute, parseApiQuery } from "@/lib/dal/api";
 import { getInvoicePage } from "@/lib/dal/invoices";
 import { invoiceListParams, invoiceListQuery } from "@/lib/api/schemas";
 import { invoiceSummaryJson, pageJson } from "@/lib/api/serialize";
+import { READ_ONLY_METHODS } from "@/lib/api/problem";
 
 export const GET = apiRoute(async (viewer, request) => {
   const parsed = parseApiQuery(request, invoiceListQuery);
@@ -10,3 +11,5 @@ export const GET = apiRoute(async (viewer, request) => {
   const page = await getInvoicePage(viewer, invoiceListParams(parsed.query), parsed.query.limit);
   return apiJson(pageJson(page, invoiceSummaryJson));
 });
+
+export const { POST, PUT, PATCH, DELETE } = READ_ONLY_METHODS;

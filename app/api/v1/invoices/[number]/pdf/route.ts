@@ -2,7 +2,7 @@
 import { after } from "next/server";
 import { apiRoute } from "@/lib/dal/api";
 import { getInvoicePdf, parseInvoiceNumber } from "@/lib/dal/invoices";
-import { notFoundProblem } from "@/lib/api/problem";
+import { notFoundProblem, READ_ONLY_METHODS } from "@/lib/api/problem";
 import { pdfResponse } from "@/lib/http";
 
 export const GET = apiRoute<{ number: string }>(async (viewer, request, params) => {
@@ -14,3 +14,5 @@ export const GET = apiRoute<{ number: string }>(async (viewer, request, params) 
   if (pdf.stored) after(pdf.stored);
   return pdfResponse(request, pdf, "attachment");
 });
+
+export const { POST, PUT, PATCH, DELETE } = READ_ONLY_METHODS;
