@@ -19,9 +19,11 @@ for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) 
     await expect(section.getByText("None this month.")).toBeVisible();
     await expectNoSeriousA11yViolations(page);
 
+    // No two in a row with the same message: a step waits for its message, so it must be new,
+    // or the step's answer could arrive after the next amount was typed and put its own back.
     const refusals: [string, string][] = [
-      ["12.345", "EUR amounts have at most 2 decimals."],
       ["0", "A budget is more than 0. Leave the field empty to remove the budget."],
+      ["12.345", "EUR amounts have at most 2 decimals."],
       ["-100", "A budget is more than 0. Leave the field empty to remove the budget."],
       ["a lot", "Enter the budget as an amount in EUR, e.g. 1000 or 1000.50."],
     ];

@@ -160,7 +160,26 @@ const MUTATING_ROUTES: Record<string, { protection: string; forge: (victim: APIR
       expect([400, 503]).toContain(res.status());
     },
   },
+  ...readOnlyApiRoutes(),
 };
+
+/** The REST API is read-only: every method but GET answers 405, whatever cookies come with it. */
+function readOnlyApiRoutes(): typeof MUTATING_ROUTES {
+  const routes = ["/api/v1/invoices", "/api/v1/invoices/[number]", "/api/v1/invoices/[number]/pdf", "/api/v1/invoices/[number]/ubl", "/api/v1/openapi.json", "/api/v1/payments"];
+  const entries = routes.flatMap((route) =>
+    (["POST", "PUT", "PATCH", "DELETE"] as const).map((method) => [
+      `${method} ${route}`,
+      {
+        protection: "read-only: 405 for every method but GET (cookies never authenticate the API)",
+        async forge(victim: APIRequestContext, origin: string) {
+          const res = await victim.fetch(route.replace("[number]", "100001"), { method, headers: { origin }, maxRedirects: 0, failOnStatusCode: false });
+          expect(res.status(), `${method} ${route}`).toBe(405);
+        },
+      },
+    ] as const),
+  );
+  return Object.fromEntries(entries);
+}
 
 test("every route handler that may change data is protected by something other than its cookies", async () => {
   const mutating = builtRoutes()
