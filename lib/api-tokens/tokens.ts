@@ -12,6 +12,7 @@ import { accountToday } from "@/lib/dates";
 import { apiTokenNoticeEmail } from "@/lib/email/api-token-templates";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { providerDetails } from "@/lib/provider";
+import { viewerColumns } from "@/lib/users/viewer-columns";
 import { API_TOKENS_LIVE_MAX, type ApiTokenExpiryDays } from "./limits";
 
 /** What a token starts with: tells a leaked secret apart in logs and secret scanners. */
@@ -97,19 +98,7 @@ export async function findApiToken(db: Executor, bearerToken: string) {
     .select({
       tokenId: apiTokens.id,
       live: sql<boolean>`(${apiTokens.revokedAt} is null and ${apiTokens.expiresAt} > now())`,
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      isAdmin: users.isAdmin,
-      invoiceAccess: users.invoiceAccess,
-      accountId: accounts.id,
-      accountName: accounts.name,
-      kind: accounts.kind,
-      countryCode: accounts.countryCode,
-      currency: accounts.currency,
-      language: accounts.language,
-      timeZone: accounts.timeZone,
-      ledgerVersion: accounts.ledgerVersion,
+      ...viewerColumns,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))

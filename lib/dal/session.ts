@@ -15,6 +15,7 @@ import { accounts, users, userSessions, type InvoiceAccess, type Language } from
 import { sessionClaims } from "@/lib/auth/session-token";
 import { changePassword } from "@/lib/auth/password-change";
 import { endSession, logOutEverywhere } from "@/lib/auth/sessions";
+import { viewerColumns } from "@/lib/users/viewer-columns";
 
 export type Viewer = {
   userId: string;
@@ -43,22 +44,7 @@ export type Viewer = {
  */
 const viewerQuery = (db: Database) =>
   db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      isAdmin: users.isAdmin,
-      invoiceAccess: users.invoiceAccess,
-      sessionVersion: users.sessionVersion,
-      accountId: accounts.id,
-      accountName: accounts.name,
-      kind: accounts.kind,
-      countryCode: accounts.countryCode,
-      currency: accounts.currency,
-      language: accounts.language,
-      timeZone: accounts.timeZone,
-      ledgerVersion: accounts.ledgerVersion,
-    })
+    .select({ ...viewerColumns, sessionVersion: users.sessionVersion })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
     .innerJoin(
