@@ -163,17 +163,29 @@ const MUTATING_ROUTES: Record<string, { protection: string; forge: (victim: APIR
   ...readOnlyApiRoutes(),
 };
 
-/** The REST API is read-only: every method but GET answers 405, whatever cookies come with it. */
+/**
+ * The REST API is read-only: every method but GET answers 405, whatever cookies come with it; an
+ * address under /api/v1 that no endpoint has answers 404 to every method.
+ */
 function readOnlyApiRoutes(): typeof MUTATING_ROUTES {
-  const routes = ["/api/v1/invoices", "/api/v1/invoices/[number]", "/api/v1/invoices/[number]/pdf", "/api/v1/invoices/[number]/ubl", "/api/v1/openapi.json", "/api/v1/payments"];
-  const entries = routes.flatMap((route) =>
+  const routes: [string, number][] = [
+    ["/api/v1/invoices", 405],
+    ["/api/v1/invoices/[number]", 405],
+    ["/api/v1/invoices/[number]/pdf", 405],
+    ["/api/v1/invoices/[number]/ubl", 405],
+    ["/api/v1/openapi.json", 405],
+    ["/api/v1/payments", 405],
+    ["/api/v1/[...path]", 404],
+  ];
+  const entries = routes.flatMap(([route, status]) =>
     (["POST", "PUT", "PATCH", "DELETE"] as const).map((method) => [
       `${method} ${route}`,
       {
-        protection: "read-only: 405 for every method but GET (cookies never authenticate the API)",
+        protection: `read-only: ${status} for every method but GET (cookies never authenticate the API)`,
         async forge(victim: APIRequestContext, origin: string) {
-          const res = await victim.fetch(route.replace("[number]", "100001"), { method, headers: { origin }, maxRedirects: 0, failOnStatusCode: false });
-          expect(res.status(), `${method} ${route}`).toBe(405);
+          const path = route.replace("[number]", "100001").replace("[...path]", "no/such/endpoint");
+          const res = await victim.fetch(path, { method, headers: { origin }, maxRedirects: 0, failOnStatusCode: false });
+          expect(res.status(), `${method} ${route}`).toBe(status);
         },
       },
     ] as const),
