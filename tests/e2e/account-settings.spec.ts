@@ -147,6 +147,7 @@ async function expectNoSidewaysScroll(dialog: Locator, label: string) {
 
 for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
   test(`Contact tab at ${size.width} px: forms take the row's full width, nothing scrolls sideways`, async ({ asRole }) => {
+    test.slow(); // four forms, each checked for width and sideways scroll, and axe over the Dashboard with its spend chart behind the slide-over
     const page = await asRole("other");
     await page.setViewportSize(size);
     await page.goto("/?settings=contact");

@@ -45,6 +45,7 @@ async function openSettings(page: Page) {
 }
 
 test("Receive invoices by E-invoice (Peppol) needs a valid participant id", async ({ asRole }) => {
+  test.slow(); // the Settings tab opened four times over the Dashboard, and axe
   const page = await asRole("other");
   let dialog = await openSettings(page);
   const peppol = dialog.getByRole("checkbox", { name: "E-invoice (Peppol)" });
