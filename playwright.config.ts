@@ -9,8 +9,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // CI's machine runs the suite about twice as slowly as a quiet 2-core machine, and some tests
+  // (a payment with two axe checks and a hosted checkout) three times: room for that, not a wait.
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
   reporter: process.env.CI ? [["list"]] : [["list"]],
   globalSetup: "./tests/e2e/global-setup.ts",
   use: {

@@ -56,7 +56,7 @@ async function expectCopies(page: Page, panel: Locator, what: string, expected: 
 
 for (const size of SIZES) {
   test(`bank transfer shows a payment QR code and Copy buttons (${size.name})`, async ({ asRole, baseURL }) => {
-    test.setTimeout(60_000);
+    test.slow();
     const page = await asRole("demo");
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
     await page.setViewportSize({ width: size.width, height: size.height });
