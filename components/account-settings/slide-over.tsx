@@ -1,7 +1,7 @@
 "use client";
 
 import { DialogTitle, Tab, TabGroup, TabList, TabPanel, TabPanels } from "@headlessui/react";
-import { UserCircleIcon, XMarkIcon } from "@heroicons/react/24/outline";
+import { XMarkIcon } from "@heroicons/react/24/outline";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { loadAccountSettings } from "@/lib/actions/account";
@@ -65,7 +65,7 @@ export function AccountSettings({ email }: { email: string }) {
         aria-haspopup="dialog"
         className="rounded-full p-1 text-white hover:bg-white/10 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
       >
-        <UserCircleIcon aria-hidden="true" className="size-8" />
+        <span aria-hidden="true" className="icon icon-account size-8" />
       </button>
       <SideSheet open={open} onClose={() => setUrl(null)} side="right" panelClassName="w-full max-w-xl">
         <div className="border-b border-slate-200 px-4 py-4 sm:px-6">

@@ -1,7 +1,7 @@
 "use client";
 
 import { DialogTitle } from "@headlessui/react";
-import { Bars3Icon, XMarkIcon } from "@heroicons/react/24/outline";
+import { XMarkIcon } from "@heroicons/react/24/outline";
 import { useEffect, useState } from "react";
 import { Logo } from "@/components/ui/logo";
 import { SideSheet } from "@/components/ui/side-sheet";
@@ -27,7 +27,7 @@ export function NavDrawer({ showInvoices }: { showInvoices: boolean }) {
         aria-haspopup="dialog"
         className="-ml-1 rounded-md p-1.5 text-white hover:bg-white/10 focus:outline-none focus-visible:ring-2 focus-visible:ring-white md:hidden"
       >
-        <Bars3Icon aria-hidden="true" className="size-6" />
+        <span aria-hidden="true" className="icon icon-menu size-6" />
       </button>
       <SideSheet open={open} onClose={close} side="left" dialogClassName="md:hidden" panelClassName="w-72 max-w-[85vw]">
         <div className="flex h-14 items-center justify-between border-b border-slate-200 px-4">

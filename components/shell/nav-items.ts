@@ -1,16 +1,15 @@
-import { BanknotesIcon, DocumentTextIcon, HomeIcon, UsersIcon } from "@heroicons/react/24/outline";
-
-export type NavItem = { href: string; label: string; icon: typeof HomeIcon };
+/** `icon`: the class of its CSS-drawn icon (globals.css), so the icon is no SVG in the page. */
+export type NavItem = { href: string; label: string; icon: string };
 
 /** The Main navigation's links, in their order: Invoices and Payments right below Users, and not at all without invoice access. */
 export function navItems(showInvoices: boolean): NavItem[] {
   return [
-    { href: "/", label: "Dashboard", icon: HomeIcon },
-    { href: "/users", label: "Users", icon: UsersIcon },
+    { href: "/", label: "Dashboard", icon: "icon-nav-home" },
+    { href: "/users", label: "Users", icon: "icon-nav-users" },
     ...(showInvoices
       ? [
-          { href: "/invoices", label: "Invoices", icon: DocumentTextIcon },
-          { href: "/payments", label: "Payments", icon: BanknotesIcon },
+          { href: "/invoices", label: "Invoices", icon: "icon-nav-invoices" },
+          { href: "/payments", label: "Payments", icon: "icon-nav-payments" },
         ]
       : []),
   ];

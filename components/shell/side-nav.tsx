@@ -1,15 +1,11 @@
 "use client";
 
-import { ChevronDoubleLeftIcon, ChevronDoubleRightIcon } from "@heroicons/react/24/outline";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 
 import { NAV_COOKIE } from "./nav-cookie";
 import { isCurrent, navItems } from "./nav-items";
-
-const linkBase =
-  "group relative flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600";
 
 /**
  * Collapsed, a link's name stays its accessible name and shows as a tooltip on hover and on
@@ -23,7 +19,7 @@ export function NavLinks({ showInvoices, collapsed = false, onNavigate }: { show
   const pathname = usePathname();
   return (
     <ul className="flex-1 space-y-1 p-2">
-      {navItems(showInvoices).map(({ href, label, icon: Icon }) => {
+      {navItems(showInvoices).map(({ href, label, icon }) => {
         const current = isCurrent(href, pathname);
         return (
           <li key={href}>
@@ -31,9 +27,9 @@ export function NavLinks({ showInvoices, collapsed = false, onNavigate }: { show
               href={href}
               onClick={onNavigate}
               aria-current={current ? "page" : undefined}
-              className={`${linkBase} ${current ? "bg-brand-50 text-brand-800" : "text-slate-700 hover:bg-slate-100"}`}
+              className="nav-link group"
             >
-              <Icon aria-hidden="true" className="size-5 shrink-0" />
+              <span aria-hidden="true" className={`icon ${icon} size-5`} />
               <span className={collapsed ? tooltip : undefined}>{label}</span>
             </Link>
           </li>
@@ -65,11 +61,7 @@ export function SideNav({ initiallyCollapsed, showInvoices }: { initiallyCollaps
           aria-expanded={!collapsed}
           className="group relative flex w-full items-center gap-3 rounded-md px-3 py-2 text-sm text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
         >
-          {collapsed ? (
-            <ChevronDoubleRightIcon aria-hidden="true" className="size-5 shrink-0" />
-          ) : (
-            <ChevronDoubleLeftIcon aria-hidden="true" className="size-5 shrink-0" />
-          )}
+          <span aria-hidden="true" className={`icon ${collapsed ? "icon-expand" : "icon-collapse"} size-5`} />
           <span className={collapsed ? tooltip : undefined}>{collapsed ? "Expand navigation" : "Collapse navigation"}</span>
         </button>
       </div>

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { AccountSettings } from "@/components/account-settings/slide-over";
 import { Logo } from "@/components/ui/logo";
 import { NavDrawer } from "./nav-drawer";
@@ -15,9 +14,9 @@ export function TopBar({ email, accountName, showInvoices }: { email: string; ac
       </div>
       <div className="flex min-w-0 items-center gap-3">
         <span className="hidden truncate text-sm text-brand-100 sm:inline">{accountName}</span>
-        <Suspense>
-          <AccountSettings email={email} />
-        </Suspense>
+        {/* No Suspense: every panel page is rendered per request (the layout reads the session), so
+            useSearchParams needs no boundary, and one would stream the button in with a script. */}
+        <AccountSettings email={email} />
       </div>
     </header>
   );

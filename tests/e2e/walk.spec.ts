@@ -148,7 +148,7 @@ async function walkNavigation(page: Page, info: TestInfo, phone: boolean, links:
 
 /** Whether a collapsed link's name is painted (it is clipped to nothing, yet named, otherwise). */
 async function tooltipShown(link: Locator) {
-  return link.locator("span").evaluate((label) => {
+  return link.locator("span:not([aria-hidden])").evaluate((label) => {
     const box = label.getBoundingClientRect();
     return getComputedStyle(label).clipPath === "none" && box.width > 10;
   });
