@@ -29,7 +29,7 @@ async function copyText(text: string): Promise<boolean> {
 const itemClass =
   "block w-full px-4 py-2 text-left text-sm text-slate-800 data-focus:bg-brand-50 data-focus:text-brand-800 focus:outline-none";
 
-/** The orange round button (globals.css): one class, as the server renders it on every row. */
+/** The orange round button with its three dots (globals.css): one class, as the server renders it on every row. */
 const buttonClass = "row-menu-button";
 
 /**
@@ -48,9 +48,7 @@ export function RowMenu(props: RowMenuProps) {
 
 function ClosedButton({ number }: { number: number }) {
   return (
-    <button type="button" aria-label={`Options for invoice ${number}`} aria-haspopup="menu" aria-expanded="false" {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
-      <span aria-hidden="true" className="icon icon-ellipsis size-5" />
-    </button>
+    <button type="button" aria-label={`Options for invoice ${number}`} aria-haspopup="menu" aria-expanded="false" {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass} />
   );
 }
 
@@ -68,9 +66,7 @@ function LiveMenu({ number, payHref, processing }: RowMenuProps) {
   return (
     <span className="relative inline-flex">
       <Menu>
-        <MenuButton aria-label={`Options for invoice ${number}`} {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass}>
-          <span aria-hidden="true" className="icon icon-ellipsis size-5" />
-        </MenuButton>
+        <MenuButton aria-label={`Options for invoice ${number}`} {...{ [PAY_OPENER_ATTRIBUTE]: `row:${number}` }} className={buttonClass} />
         <MenuItems
           anchor="bottom end"
           modal={false}

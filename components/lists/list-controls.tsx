@@ -2,14 +2,11 @@
 import Link from "next/link";
 import { plural } from "@/lib/plural";
 
-export const FILTER_INPUT_CLASS =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30";
-
-export const FILTER_BUTTON_CLASS =
-  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2";
-
-export const SECONDARY_BUTTON_CLASS =
-  "inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600";
+// The lists' controls are drawn by classes of their own (globals.css): a list page is a server
+// component, whose class lists travel twice, in the HTML and again in the RSC payload.
+export const FILTER_INPUT_CLASS = "filter-input";
+export const FILTER_BUTTON_CLASS = "filter-button";
+export const SECONDARY_BUTTON_CLASS = "secondary-button";
 
 export function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? (
@@ -41,9 +38,7 @@ export function FilterPills({ label, pills }: { label: string; pills: { key: str
             <Link
               href={p.href}
               aria-current={p.current ? "page" : undefined}
-              className={`inline-block rounded-full border px-3 py-1 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 ${
-                p.current ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"
-              }`}
+              className="filter-pill"
             >
               {p.label}
             </Link>

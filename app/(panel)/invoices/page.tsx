@@ -3,7 +3,7 @@ import Form from "next/form";
 import Link from "next/link";
 import { PayDialogLoader, payRequest } from "@/components/invoices/pay-dialog-loader";
 import { PaymentResult } from "@/components/invoices/payment-result";
-import { InvoiceRows } from "@/components/invoices/invoice-rows";
+import { InvoiceRows, type ListRow } from "@/components/invoices/invoice-rows";
 import { SelectionForm } from "@/components/invoices/selection";
 import { errorProps, FieldError, FILTER_BUTTON_CLASS, FILTER_INPUT_CLASS, FilterPills, PageLinks, SECONDARY_BUTTON_CLASS, typedValue, type SearchParamsRecord } from "@/components/lists/list-controls";
 import { Breadcrumb } from "@/components/shell/breadcrumb";
@@ -175,16 +175,16 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
               <tbody className="divide-y divide-slate-100 tabular-nums [&_td]:px-3 [&_td]:py-2">
                 <InvoiceRows
                   listHref={rowHref}
-                  rows={page.rows.map((r) => ({
-                    number: r.number,
-                    status: r.status,
-                    type: TYPE_LABEL[r.type],
-                    total: formatAmount(r.totalMinor, r.currency, language),
-                    outstanding: formatAmount(r.outstandingMinor, r.currency, language),
-                    payable: canPay && r.outstandingMinor > 0n && r.status !== "processing",
-                    invoiceDate: formatDate(r.invoiceDate),
-                    dueDate: formatDate(r.dueDate),
-                  }))}
+                  rows={page.rows.map((r): ListRow => [
+                    r.number,
+                    r.status,
+                    TYPE_LABEL[r.type],
+                    formatAmount(r.totalMinor, r.currency, language),
+                    formatAmount(r.outstandingMinor, r.currency, language),
+                    canPay && r.outstandingMinor > 0n && r.status !== "processing",
+                    formatDate(r.invoiceDate),
+                    formatDate(r.dueDate),
+                  ])}
                 />
               </tbody>
             </table>
