@@ -1,5 +1,6 @@
 /** Plain responses shared by route handlers. A foreign id answers exactly like a missing one. */
 import { appBaseUrl } from "@/lib/email/templates";
+import { PdfRenderError, type PdfRenderErrorCode } from "@/lib/pdf/worker-pool";
 
 export function notFoundResponse(): Response {
   return new Response("Not found\n", {
@@ -105,4 +106,32 @@ export function ublResponse(ubl: { xml: string; fileName: string }): Response {
       "x-content-type-options": "nosniff",
     },
   });
+}
+
+/** The render pool's refusals that pass with time: a job over its limit, a full queue, no worker yet. */
+const RENDER_BUSY_CODES: ReadonlySet<PdfRenderErrorCode> = new Set(["timeout", "overloaded", "unavailable"]);
+
+/** Seconds a client is asked to wait before asking for a PDF again. */
+export const RENDER_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * A route's answer, or, when a PDF could not be rendered just now (see RENDER_BUSY_CODES), 503
+ * with Retry-After, as during a database outage: the request was fine and will succeed later,
+ * which a 500 would not say. Any other error is thrown on.
+ */
+export async function answerOrRenderBusy(answer: () => Promise<Response>): Promise<Response> {
+  try {
+    return await answer();
+  } catch (err) {
+    if (!(err instanceof PdfRenderError) || !RENDER_BUSY_CODES.has(err.code)) throw err;
+    console.error(`Cumulus: a PDF could not be rendered now (${err.code}): ${err.message}`);
+    return new Response("The PDF could not be made just now. Please try again in a minute.\n", {
+      status: 503,
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-store",
+        "retry-after": String(RENDER_RETRY_AFTER_SECONDS),
+      },
+    });
+  }
 }

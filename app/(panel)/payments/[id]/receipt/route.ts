@@ -4,21 +4,24 @@
  */
 import { getPaymentReceipt } from "@/lib/dal/payments";
 import { requireViewer } from "@/lib/dal/session";
-import { notFoundFor } from "@/lib/http";
+import { answerOrRenderBusy, notFoundFor } from "@/lib/http";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const viewer = await requireViewer();
-  const receipt = await getPaymentReceipt(viewer, (await params).id);
-  if (!receipt) return notFoundFor(request);
-  const download = new URL(request.url).searchParams.get("download") === "1";
-  return new Response(receipt.bytes as Uint8Array<ArrayBuffer>, {
-    status: 200,
-    headers: {
-      // Account data: never kept by any cache.
-      "cache-control": "private, no-store",
-      "content-type": "application/pdf",
-      "content-disposition": `${download ? "attachment" : "inline"}; filename="${receipt.fileName}"`,
-      "x-content-type-options": "nosniff",
-    },
+  const id = (await params).id;
+  return answerOrRenderBusy(async () => {
+    const receipt = await getPaymentReceipt(viewer, id);
+    if (!receipt) return notFoundFor(request);
+    const download = new URL(request.url).searchParams.get("download") === "1";
+    return new Response(receipt.bytes as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: {
+        // Account data: never kept by any cache.
+        "cache-control": "private, no-store",
+        "content-type": "application/pdf",
+        "content-disposition": `${download ? "attachment" : "inline"}; filename="${receipt.fileName}"`,
+        "x-content-type-options": "nosniff",
+      },
+    });
   });
 }
