@@ -20,7 +20,24 @@ export function isIsoDate(value: string): boolean {
  * for a zone the runtime does not know.
  */
 export function accountToday(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return dayFormatter(timeZone).format(now);
+}
+
+/**
+ * One formatter per time zone, kept: making an Intl.DateTimeFormat costs far more than formatting
+ * with one, and every panel request asks for the day (docs/performance.md). Unknown zones throw
+ * when made; a bound keeps spellings of the real ones (zone names ignore case) from growing it.
+ */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_DAY_FORMATTERS = 1_000;
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (dayFormatters.size >= MAX_DAY_FORMATTERS) dayFormatters.clear();
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter;
 }
 
 /**
