@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, isIsoDate, startOfMonth, accountToday } from "./dates";
+import { addDays, addMonths, endOfMonth, formatDate, formatDateTime, formatMonth, formatShortMonth, isIsoDate, startOfMonth, accountToday } from "./dates";
 
 describe("isIsoDate", () => {
   it.each(["2026-11-25", "2024-02-29", "2000-02-29", "2026-12-31", "2026-01-01"])("accepts %s", (d) => {
@@ -186,6 +186,13 @@ describe("formatMonth / formatDate", () => {
     expect(formatMonth("2026-10-01", "en")).toBe("October 2026");
     expect(formatMonth("2026-10-31", "sv")).toBe("oktober 2026");
     expect(formatMonth("2027-01-01", "sv")).toBe("januari 2027");
+  });
+
+  it("shortens the month for a chart's axis, and a kept formatter gives the same text as a fresh one", () => {
+    expect(formatShortMonth("2026-10-01", "en")).toBe("Oct 26");
+    expect(formatShortMonth("2026-10-01", "sv")).toBe(new Intl.DateTimeFormat("sv-SE", { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date("2026-10-01T00:00:00Z")));
+    // Asked again (now from the kept formatter), English and Swedish do not mix.
+    expect([formatMonth("2026-10-01", "en"), formatMonth("2026-10-01", "sv"), formatMonth("2026-10-01", "en")]).toEqual(["October 2026", "oktober 2026", "October 2026"]);
   });
 
   it("shows calendar dates as ISO dates", () => {

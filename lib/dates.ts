@@ -20,24 +20,27 @@ export function isIsoDate(value: string): boolean {
  * for a zone the runtime does not know.
  */
 export function accountToday(timeZone: string, now: Date = new Date()): string {
-  return dayFormatter(timeZone).format(now);
+  return dateFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 /**
- * One formatter per time zone, kept: making an Intl.DateTimeFormat costs far more than formatting
- * with one, and every panel request asks for the day (docs/performance.md). Unknown zones throw
- * when made; a bound keeps spellings of the real ones (zone names ignore case) from growing it.
+ * One Intl.DateTimeFormat per locale and options, kept: making one costs far more than
+ * formatting with one, and a page formats many dates (the Dashboard's chart and table ~130,
+ * every panel request the account's day; docs/performance.md). The options are this file's own
+ * and the time zones real ones (an unknown zone throws when made, so it is never kept); a bound
+ * keeps spellings of zone names (they ignore case) from growing the map.
  */
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-const MAX_DAY_FORMATTERS = 1_000;
-function dayFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = dayFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    if (dayFormatters.size >= MAX_DAY_FORMATTERS) dayFormatters.clear();
-    dayFormatters.set(timeZone, formatter);
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const MAX_DATE_FORMATS = 1_000;
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    if (dateFormats.size >= MAX_DATE_FORMATS) dateFormats.clear();
+    dateFormats.set(key, format);
   }
-  return formatter;
+  return format;
 }
 
 /**
@@ -93,14 +96,17 @@ export function formatDate(isoDate: string): string {
 
 /** "October 2026" / "oktober 2026". */
 export function formatMonth(isoDate: string, language: Language): string {
-  return new Intl.DateTimeFormat(localeOf(language), { month: "long", year: "numeric", timeZone: "UTC" }).format(
-    toUtc(isoDate),
-  );
+  return dateFormat(localeOf(language), { month: "long", year: "numeric", timeZone: "UTC" }).format(toUtc(isoDate));
+}
+
+/** "Oct 26" / "okt. 26": a chart's axis. */
+export function formatShortMonth(isoDate: string, language: Language): string {
+  return dateFormat(localeOf(language), { month: "short", year: "2-digit", timeZone: "UTC" }).format(toUtc(isoDate));
 }
 
 /** An instant in the account's time zone: "2026-11-25 14:03 CET". */
 export function formatDateTime(instant: Date, timeZone: string, language: Language): string {
-  const parts = new Intl.DateTimeFormat(localeOf(language), {
+  const parts = dateFormat(localeOf(language), {
     timeZone,
     year: "numeric",
     month: "2-digit",

@@ -1,6 +1,6 @@
-import { formatMonth } from "@/lib/dates";
+import { formatMonth, formatShortMonth } from "@/lib/dates";
 import { formatDecimal } from "@/lib/format/decimal";
-import { formatAmount, localeOf, minorDigits, toDecimalString } from "@/lib/money";
+import { formatAmount, minorDigits, toDecimalString } from "@/lib/money";
 import type { SpendHistory } from "@/lib/billing/spend-history";
 import { TableToggle } from "./table-toggle";
 
@@ -68,7 +68,7 @@ export function HistoryChart({ history, language }: { history: SpendHistory; lan
   const y = (major: number) => PLOT.top + ((highest - major) / (highest - lowest || 1)) * plotHeight;
   const slot = (WIDTH - PLOT.left - PLOT.right) / months.length;
   const label = (month: string) => formatMonth(month, language);
-  const axisLabel = (month: string) => new Intl.DateTimeFormat(localeOf(language), { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(`${month}T00:00:00Z`));
+  const axisLabel = (month: string) => formatShortMonth(month, language);
   const tickText = (major: number) => formatDecimal(String(major), language);
   const first = months[0]!.month;
   const last = months[months.length - 1]!.month;
