@@ -143,21 +143,22 @@ function HistoryTable({ history, language }: { history: SpendHistory; language: 
   const amount = (minor: bigint) => formatAmount(minor, currency, language);
   return (
     <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="The last 24 months as a table">
-      <table className="w-full text-sm">
+      {/* The cells' look is the table's (globals.css, .history-table): 24 rows × every service. */}
+      <table className="history-table w-full text-sm">
         <caption className="sr-only">{`Spend per month by service, excl. VAT, in ${currency} (${minorDigits(currency)} decimals)`}</caption>
-        <thead className="bg-slate-50 text-left text-slate-700">
+        <thead>
           <tr>
-            <th scope="col" className="px-3 py-2 font-medium">Month</th>
-            {services.map((s) => <th key={s} scope="col" className="px-3 py-2 text-right font-medium">{s}</th>)}
-            <th scope="col" className="px-3 py-2 text-right font-medium">{`Total (${currency})`}</th>
+            <th scope="col">Month</th>
+            {services.map((s) => <th key={s} scope="col">{s}</th>)}
+            <th scope="col">{`Total (${currency})`}</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-200">
+        <tbody>
           {[...months].reverse().map((m) => (
             <tr key={m.month}>
-              <th scope="row" className="px-3 py-1.5 text-left font-medium whitespace-nowrap">{formatMonth(m.month, language)}</th>
-              {services.map((s) => <td key={s} className="px-3 py-1.5 text-right tabular-nums whitespace-nowrap">{amount(m.byService.get(s) ?? 0n)}</td>)}
-              <td className="px-3 py-1.5 text-right font-medium tabular-nums whitespace-nowrap">{amount(m.totalMinor)}</td>
+              <th scope="row">{formatMonth(m.month, language)}</th>
+              {services.map((s) => <td key={s}>{amount(m.byService.get(s) ?? 0n)}</td>)}
+              <td>{amount(m.totalMinor)}</td>
             </tr>
           ))}
         </tbody>
