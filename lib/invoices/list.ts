@@ -113,12 +113,15 @@ function toRow(r: RawRow, today: string): InvoiceRow {
 
 export type InvoicePage = KeysetPage<InvoiceRow> & { total: number };
 
+/** What the list takes from the account's cached summary (lib/invoices/summary.ts). */
+export type ListSummary = Pick<InvoiceSummary, "documentCount" | "outstandingCount" | "overdueCount"> & Partial<Pick<InvoiceSummary, "outstandingNumbers">>;
+
 /**
  * The list's length as the account's summary counts it, when the filter is the status alone:
  * the summary's counts use the same balance and the same "overdue" (lib/invoices/balance.ts), so
  * the page needs no count query of its own. Undefined for a search or a date range.
  */
-export function totalFromSummary(summary: Pick<InvoiceSummary, "documentCount" | "outstandingCount" | "overdueCount">, f: InvoiceFilter): number | undefined {
+export function totalFromSummary(summary: ListSummary, f: InvoiceFilter): number | undefined {
   if (f.q || f.from || f.to) return undefined;
   switch (f.status) {
     case "all":
@@ -133,6 +136,16 @@ export function totalFromSummary(summary: Pick<InvoiceSummary, "documentCount" |
   }
 }
 
+/**
+ * For the Outstanding and Overdue filters, the summary's outstanding invoices by number: the
+ * balance condition then runs on those few rows, not on every invoice of the account until a
+ * page is full (a big account with one overdue invoice among 5,000 computed all 5,000).
+ */
+function outstandingNumbersCondition(summary: ListSummary | undefined, f: InvoiceFilter): SQL | undefined {
+  if (!summary?.outstandingNumbers || (f.status !== "outstanding" && f.status !== "overdue")) return undefined;
+  return inArray(invoices.number, summary.outstandingNumbers);
+}
+
 /** One page of the filtered list. `after` pages towards older invoices, `before` towards newer. */
 export async function listInvoices(
   db: Executor,
@@ -140,10 +153,12 @@ export async function listInvoices(
   params: ListParams,
   today: string,
   pageSize = PAGE_SIZE,
-  /** The account's summary when the caller has it: a list filtered by status alone takes its length from it. */
-  summary?: Pick<InvoiceSummary, "documentCount" | "outstandingCount" | "overdueCount">,
+  /** The account's summary when the caller has it: a list filtered by status alone takes its length and outstanding rows from it. */
+  summary?: ListSummary,
 ): Promise<InvoicePage> {
   const where = filterConditions(accountId, params, today);
+  const byNumber = outstandingNumbersCondition(summary, params);
+  if (byNumber) where.push(byNumber);
   const after = params.after ? decodeCursor(params.after) : null;
   const before = params.before ? decodeCursor(params.before) : null;
   const pageWhere = [...where];

@@ -12,6 +12,12 @@ export type InvoiceSummary = {
   nextDueDate: string | null;
   /** Invoices and credit notes: the unfiltered list's length. */
   documentCount: number;
+  /**
+   * The numbers of the invoices with something outstanding, when there are at most
+   * OUTSTANDING_NUMBERS_LIMIT of them (null above): the Outstanding and Overdue filters read
+   * these rows by number instead of computing the balance of every invoice until a page is full.
+   */
+  outstandingNumbers: number[] | null;
   latest: {
     number: number;
     type: "invoice" | "credit_note";
@@ -31,11 +37,11 @@ export type InvoiceSummary = {
  */
 export async function invoiceSummary(db: Executor, accountId: string, today: string): Promise<InvoiceSummary> {
   const [totalsRows, latestRows] = await Promise.all([
-    rows<{ outstanding: string; overdue: string; outstanding_count: number; overdue_count: number; next_due: string | null; documents: number }>(
+    rows<{ outstanding: string; overdue: string; outstanding_count: number; overdue_count: number; next_due: string | null; documents: number; outstanding_numbers: number[] | null }>(
       db,
       sql`
         with b as materialized (
-          select ${invoices.dueDate} as due_date, ${outstandingMinorSql} as outstanding
+          select ${invoices.number} as number, ${invoices.dueDate} as due_date, ${outstandingMinorSql} as outstanding
           from ${invoices}
           where ${invoices.accountId} = ${accountId} and ${invoices.type} = 'invoice'
         )
@@ -44,7 +50,8 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
                (count(*) filter (where outstanding > 0))::int as outstanding_count,
                (count(*) filter (where outstanding > 0 and due_date < ${today}::date))::int as overdue_count,
                (min(due_date) filter (where outstanding > 0 and due_date >= ${today}::date))::text as next_due,
-               (select count(*) from ${invoices} where ${invoices.accountId} = ${accountId})::int as documents
+               (select count(*) from ${invoices} where ${invoices.accountId} = ${accountId})::int as documents,
+               array_agg(number) filter (where outstanding > 0) as outstanding_numbers
         from b`,
     ),
     db
@@ -70,6 +77,7 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
     overdueCount: Number(t.overdue_count),
     nextDueDate: t.next_due ? String(t.next_due).slice(0, 10) : null,
     documentCount: Number(t.documents),
+    outstandingNumbers: Number(t.outstanding_count) <= OUTSTANDING_NUMBERS_LIMIT ? (t.outstanding_numbers ?? []).map(Number) : null,
     latest: l
       ? {
           number: l.number,
@@ -83,6 +91,9 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
       : null,
   };
 }
+
+/** Above this many, the Outstanding and Overdue filters scan (most rows then match, so a page fills fast). */
+export const OUTSTANDING_NUMBERS_LIMIT = 1_000;
 
 type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: Promise<InvoiceSummary> };
 const summaries = processSingleton("summaries", () => new Map<string, CachedSummary>());
