@@ -15,7 +15,7 @@
  * Memory stays flat: one batch of accounts and their lines is in memory at a time.
  */
 import crypto from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { accountToday } from "@/lib/dates";
 import type { InvoiceEmailSkipReason } from "@/lib/email/outbox";
@@ -184,16 +184,22 @@ function emptySummary(runId: string, period: Period, accountsTotal: number, stal
   };
 }
 
-/** The next batch of accounts with usage in the month, after `cursor` in id order. */
+/**
+ * The next batch of accounts with usage in the month, after `cursor` in id order. Distinct and
+ * ordered by the uuid itself, cast to text only outside: ordered by the text, PostgreSQL could
+ * not walk usage_records_period_account_idx and read the whole month's usage for every batch
+ * (the run grew with the square of the accounts: 100,000 took 44× the time of 10,000).
+ */
+export function nextAccountIdsQuery(period: Period, cursor: string | null, batchSize: number): SQL {
+  const after = cursor === null ? sql`` : sql`and account_id > ${cursor}::uuid`;
+  return sql`select ids.account_id::text as account_id
+    from (select distinct account_id from usage_records
+          where period = ${period.start}::date ${after} order by account_id limit ${batchSize}) ids
+    order by ids.account_id`;
+}
+
 async function nextAccountIds(db: Database, period: Period, cursor: string | null, batchSize: number): Promise<string[]> {
-  const candidates = await rows<{ account_id: string }>(
-    db,
-    cursor === null
-      ? sql`select distinct account_id::text as account_id from usage_records
-            where period = ${period.start}::date order by account_id limit ${batchSize}`
-      : sql`select distinct account_id::text as account_id from usage_records
-            where period = ${period.start}::date and account_id > ${cursor}::uuid order by account_id limit ${batchSize}`,
-  );
+  const candidates = await rows<{ account_id: string }>(db, nextAccountIdsQuery(period, cursor, batchSize));
   return candidates.map((c) => c.account_id);
 }
 
