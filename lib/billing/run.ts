@@ -62,6 +62,8 @@ export type BillingRunOptions = DraftOptions & {
   onProgress?: (p: RunProgress) => void;
   /** Checked between batches: an aborted run stops after the batch in hand and is marked failed. */
   signal?: AbortSignal;
+  /** Invoices issued before the run first analyzes the tables it fills (default 5,000; then at each doubling). */
+  analyzeAtInvoices?: number;
 };
 
 /** Creates the `invoice` number sequence when missing, after any invoice already there. */
@@ -96,6 +98,7 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
     const accountsTotal = await insertRunRow(db, runId, period);
     const summary = emptySummary(runId, period, accountsTotal, staleRunsClosed);
     let cursor: string | null = null;
+    let analyzeAt = opts.analyzeAtInvoices ?? FIRST_ANALYZE_AT_INVOICES;
     try {
       for (;;) {
         if (opts.signal?.aborted) {
@@ -107,6 +110,10 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
         cursor = ids[ids.length - 1]!;
         const batch = await db.transaction((tx) => billBatch(tx, runId, ids, opts, runToday));
         addBatch(summary, ids.length, batch);
+        if (summary.invoicesIssued >= analyzeAt) {
+          await analyzeWrittenTables(db);
+          analyzeAt = summary.invoicesIssued * 2;
+        }
         summary.elapsedMs = performance.now() - started;
         opts.onProgress?.({ ...progressOf(summary) });
       }
@@ -124,6 +131,20 @@ export async function runBilling(db: Database, opts: BillingRunOptions): Promise
   } finally {
     await lock.release().catch(() => {});
   }
+}
+
+/** The run's first ANALYZE of what it wrote; then each time its invoices have doubled. */
+const FIRST_ANALYZE_AT_INVOICES = 5_000;
+
+/**
+ * Fresh statistics for the tables the run fills. A table analyzed nearly empty (a new
+ * database's first month, with autovacuum off or not yet round) is otherwise read whole for
+ * every batch's "already invoiced?" check: 100,000 accounts took 26× the time of 10,000. An
+ * ANALYZE samples a bounded number of rows, so doubling keeps the run linear. Without the
+ * right to analyze (not the tables' owner) PostgreSQL only warns.
+ */
+async function analyzeWrittenTables(db: Database): Promise<void> {
+  await db.execute(sql`analyze invoices, invoice_lines, email_outbox`);
 }
 
 /** A month is billed once it has ended (or, with allowOpenPeriod, once it has started). */

@@ -386,3 +386,19 @@ describe("the run's batches of accounts", () => {
     expect(ids).toHaveLength(3);
   });
 });
+
+describe("the run's statistics", () => {
+  it("analyzes the tables it fills once its invoices pass the mark, and again at each doubling (PostgreSQL)", async (ctx) => {
+    if (!process.env.DATABASE_URL) ctx.skip();
+    for (const name of ["Stat Ett AB", "Stat Två AB", "Stat Tre AB", "Stat Fyra AB"]) await makeAccount(db, { name, countryCode: "SE" }, OCTOBER.start);
+    const analyzed = async () =>
+      (await rows<{ relname: string; n: number }>(db, sql`select relname, analyze_count::int as n from pg_stat_user_tables
+        where relname in ('invoices', 'invoice_lines', 'email_outbox') order by relname`)).map((r) => `${r.relname} ${r.n}`);
+    const before = await analyzed();
+    // One account a batch, first mark at 1 invoice: analyzed after invoices 1, 2 and 4.
+    await runBilling(db, { period: OCTOBER, today: TODAY, batchSize: 1, analyzeAtInvoices: 1 });
+    // A backend reports its statistics when idle, at most once a second: asked again until then.
+    const analyses = async () => (await analyzed()).map((line, i) => Number(line.split(" ")[1]) - Number(before[i]!.split(" ")[1]));
+    await expect.poll(analyses, { timeout: 10_000, interval: 250 }).toEqual([3, 3, 3]);
+  });
+});
