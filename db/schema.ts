@@ -115,7 +115,7 @@ export const accounts = pgTable(
     /**
      * Raised by triggers (migration 0004) whenever an invoice's balance can change: an invoice or
      * credit note issued, a payment succeeding (or no longer), an allocation of a succeeded
-     * payment. The invoice list's summary is cached per account and version.
+     * payment. The invoice list's summary and pages are cached per account and version.
      */
     ledgerVersion: bigint("ledger_version", { mode: "number" }).notNull().default(0),
     /**
@@ -534,6 +534,20 @@ export const paymentAllocations = pgTable(
     check("payment_allocations_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );
+
+/**
+ * Raised by a trigger (migration 0018) when one of the account's payments comes under way or
+ * stops being under way: the invoice list shows such an invoice as "processing", and its pages are
+ * kept per account, ledger version and this version (lib/invoices/page-cache.ts). Apart from
+ * `accounts`, whose row automatic payment share-locks while it starts a charge: raising a version
+ * there would deadlock two charges of one account. No row means version 0.
+ */
+export const paymentsUnderWayVersions = pgTable("payments_under_way_versions", {
+  accountId: uuid("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});
 
 /** Provider callbacks, kept once per provider event id (replays are recognised and ignored). */
 export const paymentEvents = pgTable(

@@ -8,9 +8,10 @@ import { accountToday } from "@/lib/dates";
 import { eInvoiceDeliveryOf } from "@/lib/einvoice/delivery";
 import { eInvoiceFor } from "@/lib/einvoice/document";
 import { getInvoiceDetail } from "@/lib/invoices/detail";
-import { allInvoices, invoicesByNumbers, listInvoices, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
+import { allInvoices, invoicesByNumbers, PAGE_SIZE, type InvoiceFilter, type ListParams } from "@/lib/invoices/list";
 import { previousInvoiceNumber } from "@/lib/invoices/previous";
 import { findInvoicePdf, pdfFileName, renderInvoicePdfToStore } from "@/lib/invoices/pdf";
+import { cachedInvoicePage } from "@/lib/invoices/page-cache";
 import { cachedInvoiceSummary } from "@/lib/invoices/summary";
 import { calendarFile, dueDateEvent } from "@/lib/sharing/ics";
 import { canReadInvoices, type Viewer } from "./session";
@@ -39,7 +40,7 @@ export async function getInvoicePage(viewer: Viewer, params: ListParams, pageSiz
   assertInvoiceReader(viewer);
   // Unfiltered or filtered by status alone, the list's length is the cached summary's: no count query.
   const summary = params.q || params.from || params.to ? undefined : await getInvoiceSummary(viewer);
-  return listInvoices(getDb(), viewer.account.id, params, viewerToday(viewer), pageSize, summary);
+  return cachedInvoicePage(getDb(), viewer.account.id, viewer.account, params, viewerToday(viewer), pageSize, summary);
 }
 
 /** The viewer's invoice with this number, or null: another account's answers like a missing one. */

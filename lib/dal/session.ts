@@ -35,6 +35,8 @@ export type Viewer = {
     timeZone: string;
     /** accounts.ledger_version: changes whenever a balance of the account can have changed. */
     ledgerVersion: number;
+    /** payments_under_way_versions.version: changes whenever a payment of the account comes or stops being under way. */
+    underWayVersion: number;
   };
 };
 
@@ -75,6 +77,7 @@ export type ViewerRow = {
   language: Language;
   timeZone: string;
   ledgerVersion: number;
+  underWayVersion: number;
 };
 
 /** A viewer from its row; `sessionId` is the session's row, or for an API call the token's. */
@@ -95,6 +98,7 @@ export function viewerOf(row: ViewerRow, sessionId: string): Viewer {
       language: row.language,
       timeZone: row.timeZone,
       ledgerVersion: row.ledgerVersion,
+      underWayVersion: row.underWayVersion,
     },
   };
 }

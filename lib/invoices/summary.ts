@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { rows, type Database, type Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
-import { processSingleton } from "@/db/singleton";
+import { keptPromises } from "@/lib/kept-promises";
 import { outstandingMinorSql, statusOf, type InvoiceStatus } from "./balance";
 
 export type InvoiceSummary = {
@@ -95,33 +95,19 @@ export async function invoiceSummary(db: Executor, accountId: string, today: str
 /** Above this many, the Outstanding and Overdue filters scan (most rows then match, so a page fills fast). */
 export const OUTSTANDING_NUMBERS_LIMIT = 1_000;
 
-type CachedSummary = { db: Database; ledgerVersion: number; today: string; summary: Promise<InvoiceSummary> };
-const summaries = processSingleton("summaries", () => new Map<string, CachedSummary>());
 /** Accounts whose summary a server process keeps; the least recently used one goes first. */
 export const SUMMARY_CACHE_SIZE = 10_000;
+const summaries = keptPromises<InvoiceSummary>("summaries", SUMMARY_CACHE_SIZE);
 
 /**
  * The summary, computed once per account, ledger version and day: every page of the list shows
  * it, and for a large account it is most of the page's database work (~45 ms for 5,000
  * invoices). `ledgerVersion` is the account's `accounts.ledger_version` as read for this request;
- * triggers raise it in the transaction of every change that can move a balance or add an
- * invoice (migration 0004), and `today` is part of the key because an invoice turns overdue when
- * the day changes. A summary computed after a newer change than the version it is kept under is
- * only fresher. The promise is kept, so that requests asking at once share one computation.
+ * triggers raise it in the transaction of every change that can move a balance, add an invoice or
+ * put a payment under way (migrations 0004 and 0017), and `today` is part of the key because an
+ * invoice turns overdue when the day changes. A summary computed after a newer change than the
+ * version it is kept under is only fresher.
  */
 export function cachedInvoiceSummary(db: Database, accountId: string, today: string, ledgerVersion: number): Promise<InvoiceSummary> {
-  const hit = summaries.get(accountId);
-  summaries.delete(accountId);
-  if (hit && hit.db === db && hit.ledgerVersion === ledgerVersion && hit.today === today) {
-    summaries.set(accountId, hit);
-    return hit.summary;
-  }
-  const summary = invoiceSummary(db, accountId, today);
-  summaries.set(accountId, { db, ledgerVersion, today, summary });
-  if (summaries.size > SUMMARY_CACHE_SIZE) summaries.delete(summaries.keys().next().value!);
-  // A failed computation is not kept: the next request asks again.
-  summary.catch(() => {
-    if (summaries.get(accountId)?.summary === summary) summaries.delete(accountId);
-  });
-  return summary;
+  return summaries.get(accountId, [db, ledgerVersion, today], () => invoiceSummary(db, accountId, today));
 }

@@ -1,4 +1,5 @@
-import { accounts, users } from "@/db/schema";
+import { sql } from "drizzle-orm";
+import { accounts, paymentsUnderWayVersions, users } from "@/db/schema";
 
 /** The user and account columns a viewer is made of: a session's and an API token's alike. */
 export const viewerColumns = {
@@ -15,4 +16,6 @@ export const viewerColumns = {
   language: accounts.language,
   timeZone: accounts.timeZone,
   ledgerVersion: accounts.ledgerVersion,
+  // No row until the account's first payment comes under way.
+  underWayVersion: sql<number>`coalesce((select ${paymentsUnderWayVersions.version} from ${paymentsUnderWayVersions} where ${paymentsUnderWayVersions.accountId} = ${accounts.id}), 0)`.mapWith(Number),
 };

@@ -16,6 +16,7 @@ import { startSession, logOutEverywhere } from "@/lib/auth/sessions";
 import { API_REQUESTS_PER_MINUTE } from "@/lib/auth/throttle";
 import type { Viewer } from "@/lib/dal/session";
 import { changeUserAccess } from "@/lib/users/manage";
+import { viewerColumns } from "@/lib/users/viewer-columns";
 import { resetTables, setupTestDatabase } from "../setup/db";
 
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<object>()), after: () => undefined }));
@@ -100,11 +101,7 @@ const viewers: Record<string, Viewer> = {};
 
 async function viewerFor(email: string): Promise<Viewer> {
   const [row] = await db
-    .select({
-      userId: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin, invoiceAccess: users.invoiceAccess,
-      accountId: accounts.id, accountName: accounts.name, kind: accounts.kind, countryCode: accounts.countryCode, currency: accounts.currency,
-      language: accounts.language, timeZone: accounts.timeZone, ledgerVersion: accounts.ledgerVersion,
-    })
+    .select(viewerColumns)
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
     .where(eq(users.email, email));

@@ -1,15 +1,17 @@
 /**
  * The invoice list's summary is cached per account, ledger version and day
- * (lib/invoices/summary.ts): these tests pin that every change that moves a balance raises the
- * account's ledger version (migration 0004's triggers) and so is shown at the next request, and
- * that starting a checkout, which moves none, leaves the version alone.
+ * (lib/invoices/summary.ts), and its pages also per under-way version (lib/invoices/page-cache.ts):
+ * these tests pin that every change that moves a balance raises the account's ledger version
+ * (migration 0004's triggers), that starting a checkout, which moves none, leaves it alone and
+ * raises the under-way version instead (0018), and so that each change is shown at the next request.
  */
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts } from "@/db/schema";
+import { accounts, invoices, payments, paymentsUnderWayVersions } from "@/db/schema";
 import { issueCreditNote } from "@/lib/billing/credit";
-import { listInvoices, parseListParams, PAGE_SIZE, STATUS_FILTERS } from "@/lib/invoices/list";
+import { listInvoices, parseListParams, PAGE_SIZE, STATUS_FILTERS, type InvoicePage, type ListParams } from "@/lib/invoices/list";
+import { cachedInvoicePage } from "@/lib/invoices/page-cache";
 import { cachedInvoiceSummary, invoiceSummary } from "@/lib/invoices/summary";
 import { applyOutcome } from "@/lib/payments/engine";
 import { setupTestDatabase } from "../setup/db";
@@ -126,5 +128,57 @@ describe("the summary cached per ledger version", () => {
     const after = await shownSummary();
     expect(after.overdueCount).toBe(before.overdueCount + 1);
     expect(after).toEqual(await invoiceSummary(db, accountId, TODAY));
+  });
+});
+
+describe("the list's pages cached per ledger and under-way versions", () => {
+  async function underWayVersion(): Promise<number> {
+    const [row] = await db.select({ v: paymentsUnderWayVersions.version }).from(paymentsUnderWayVersions).where(eq(paymentsUnderWayVersions.accountId, accountId));
+    return row?.v ?? 0;
+  }
+  /** What a request would show: the versions read first (as getViewer does), then the page. */
+  async function shownPage(params: ListParams, today = TODAY) {
+    return cachedInvoicePage(db, accountId, { ledgerVersion: await ledgerVersion(), underWayVersion: await underWayVersion() }, params, today);
+  }
+  const statusIn = (page: InvoicePage, number: number) => page.rows.find((r) => r.number === number)?.status;
+
+  it("is served from the cache while nothing changed, and is the page a fresh query gives", async () => {
+    const params = parseListParams({}).params;
+    const first = await shownPage(params);
+    expect(await shownPage(params)).toBe(first);
+    expect(first).toEqual(await listInvoices(db, accountId, params, TODAY));
+    // Other parameters, another day: other pages.
+    expect(await shownPage(parseListParams({ status: "paid" }).params)).not.toEqual(first);
+    expect(await shownPage(params, "2026-11-26")).not.toBe(first);
+  });
+
+  it("shows a payment coming under way, moving between open states and failing, each at the next request", async () => {
+    const target = owed[0]!;
+    const params = parseListParams({ q: String(target.number) }).params;
+    const before = statusIn(await shownPage(params), target.number);
+    expect(before === "outstanding" || before === "overdue").toBe(true);
+
+    const [v0, u0] = [await ledgerVersion(), await underWayVersion()];
+    const checkout = await startSandboxCheckout(db, { accountId, userId }, [target.number], target.outstandingMinor);
+    expect(await underWayVersion()).toBeGreaterThan(u0);
+    expect(await ledgerVersion()).toBe(v0);
+    expect(statusIn(await shownPage(params), target.number)).toBe("processing");
+
+    // Still under way: nothing the list shows changed, and the version stays.
+    const u1 = await underWayVersion();
+    await db.update(payments).set({ state: "requires_action" }).where(eq(payments.id, checkout.paymentId));
+    expect(await underWayVersion()).toBe(u1);
+
+    await db.update(payments).set({ state: "failed" }).where(eq(payments.id, checkout.paymentId));
+    expect(await underWayVersion()).toBeGreaterThan(u1);
+    expect(statusIn(await shownPage(params), target.number)).toBe(before);
+    expect(await shownPage(params)).toEqual(await listInvoices(db, accountId, params, TODAY));
+  });
+
+  it("shows a changed invoice date at the next request", async () => {
+    const params = parseListParams({}).params;
+    const first = (await shownPage(params)).rows[0]!;
+    await db.update(invoices).set({ invoiceDate: "2026-11-24" }).where(and(eq(invoices.accountId, accountId), eq(invoices.number, first.number)));
+    expect((await shownPage(params)).rows.find((r) => r.number === first.number)?.invoiceDate).toBe("2026-11-24");
   });
 });
