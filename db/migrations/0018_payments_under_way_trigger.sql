@@ -6,8 +6,9 @@
 -- written in the transaction that inserts it, so the payment's own row is enough.
 --
 -- At commit, not at once: a checkout starts (begin_card_payment) with its invoices locked, and
--- automatic payment starts several in one transaction; deferred, the version's row is the last
--- lock such a transaction takes, so two of them never wait for each other while holding it.
+-- automatic payment starts one with the account's row share-locked as well; deferred, the
+-- version's row is the last lock such a transaction takes, so two of them never wait for each
+-- other while one holds it.
 CREATE OR REPLACE FUNCTION payment_under_way(state payment_state) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
   SELECT state IN ('pending', 'processing', 'requires_action');
