@@ -47,7 +47,8 @@ export async function benchStaticAndList(run: BenchRun): Promise<void> {
   const staticRps = staticLoad.reqPerSec;
   checks.push(check("static.rps", "Static route (ceiling)", staticRps, "req/s", "", null, bad(staticLoad)));
   checks.push(
-    check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "≥ 12 %", (v) => v >= 12 && !bad(listLoad), bad(listLoad)),
+    // Information only: issue 20 retired the 12 % goal (a trivial dynamic page reaches 6–8 % of a static file here); the list is held against /users (step 1b).
+    check("list.rps_ratio", "List: req/s vs static", (100 * listLoad.reqPerSec) / staticRps, "%", "", null, bad(listLoad)),
   );
   checks.push(check("list.p99", `List: p99 at ${cfg.connections} clients`, p99(listLoad), "ms", "< 100 ms", (v) => v < 100 && !bad(listLoad), bad(listLoad)));
   run.ceiling = { staticRps, listLoad };
