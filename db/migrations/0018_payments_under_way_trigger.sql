@@ -47,10 +47,10 @@ AFTER INSERT OR DELETE OR UPDATE OF state, account_id ON payments
 DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION payments_under_way_changed();
 --> statement-breakpoint
--- The ledger version (0004) for every invoice column a row of the list shows, not only those that
--- move a balance.
+-- The ledger version (0004) for every invoice column a row of the list or the Dashboard's 24 months
+-- show, not only those that move a balance.
 DROP TRIGGER invoices_ledger_changed ON invoices;
 --> statement-breakpoint
 CREATE TRIGGER invoices_ledger_changed
-AFTER DELETE OR UPDATE OF account_id, number, type, invoice_date, due_date, currency, net_minor, vat_minor, total_minor, credits_invoice_id ON invoices
+AFTER DELETE OR UPDATE OF account_id, number, type, invoice_date, due_date, period_start, currency, net_minor, vat_minor, total_minor, credits_invoice_id ON invoices
 FOR EACH ROW EXECUTE FUNCTION invoices_ledger_changed();

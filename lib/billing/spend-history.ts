@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db/client";
 import { addMonths, startOfMonth } from "@/lib/dates";
+import { keptPromises } from "@/lib/kept-promises";
 
 export const HISTORY_MONTHS = 24;
 
@@ -51,4 +52,17 @@ export async function getSpendHistory(db: Executor, accountId: string, today: st
   });
   const currency = found[0]?.currency ?? (await rows<{ currency: string }>(db, sql`select currency from accounts where id = ${accountId}`))[0]?.currency ?? "";
   return { currency: currency.trim(), services, months };
+}
+
+/** Accounts whose last 24 months a server process keeps; the least recently used one goes first. */
+export const HISTORY_CACHE_SIZE = 10_000;
+const histories = keptPromises<SpendHistory>("spendHistories", HISTORY_CACHE_SIZE);
+
+/**
+ * The 24 months, computed once per account, month, currency and ledger version: they are issued
+ * invoices' lines, and issuing, changing or deleting an invoice raises the account's ledger
+ * version (migrations 0004 and 0018), which is read with the session.
+ */
+export function cachedSpendHistory(db: Executor, accountId: string, today: string, account: { ledgerVersion: number; currency: string }): Promise<SpendHistory> {
+  return histories.get(accountId, [db, account.ledgerVersion, startOfMonth(today), account.currency], () => getSpendHistory(db, accountId, today));
 }

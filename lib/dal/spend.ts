@@ -2,7 +2,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { getMonthSpend } from "@/lib/billing/month-spend";
-import { getSpendHistory } from "@/lib/billing/spend-history";
+import { cachedSpendHistory } from "@/lib/billing/spend-history";
 import { viewerToday } from "./invoices";
 import { canReadInvoices, type Viewer } from "./session";
 
@@ -11,6 +11,6 @@ export async function getSpendInsight(viewer: Viewer) {
   if (!canReadInvoices(viewer)) return null;
   const db = getDb();
   const today = viewerToday(viewer);
-  const [month, history] = await Promise.all([getMonthSpend(db, viewer.account.id, today), getSpendHistory(db, viewer.account.id, today)]);
+  const [month, history] = await Promise.all([getMonthSpend(db, viewer.account.id, today), cachedSpendHistory(db, viewer.account.id, today, viewer.account)]);
   return { today, month, history };
 }

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "@/db/client";
 import { getMonthSpend } from "@/lib/billing/month-spend";
-import { getSpendHistory } from "@/lib/billing/spend-history";
+import { cachedSpendHistory, getSpendHistory } from "@/lib/billing/spend-history";
 import { seedDemo } from "@/scripts/seed";
 import { parsePeriod } from "@/lib/billing/period";
 import { runBilling } from "@/lib/billing/run";
@@ -149,5 +149,25 @@ describe("the last 24 months", () => {
       sql`select min(usage_date)::text as first, max(usage_date)::text as last from usage_records where account_id = ${demo!.id}::uuid`,
     );
     expect(dates).toEqual({ first: "2026-12-01", last: "2026-12-07" });
+  });
+});
+
+describe("the last 24 months cached per ledger version", () => {
+  it("are served again while nothing changed, and a changed invoice shows at the next request", async () => {
+    await seedDemo(db, "2026-12-07");
+    const [demo] = await rows<{ id: string; currency: string }>(db, sql`select id::text as id, currency::text as currency from accounts where name = 'Example Cloud Customer AB'`);
+    const shown = async () => {
+      const [a] = await rows<{ v: string }>(db, sql`select ledger_version::text as v from accounts where id = ${demo!.id}::uuid`);
+      return cachedSpendHistory(db, demo!.id, "2026-12-07", { ledgerVersion: Number(a!.v), currency: demo!.currency });
+    };
+    const first = await shown();
+    expect(await shown()).toBe(first);
+    expect(first).toEqual(await getSpendHistory(db, demo!.id, "2026-12-07"));
+    // An invoice of the oldest month moved out of the 24: one month fewer is billed.
+    await db.execute(sql`update invoices set period_start = '2020-01-01' where account_id = ${demo!.id}::uuid and type = 'invoice' and period_start = '2024-12-01'`);
+    const after = await shown();
+    expect(after.months[0]!.totalMinor).toBe(0n);
+    expect(first.months[0]!.totalMinor).toBeGreaterThan(0n);
+    expect(after).toEqual(await getSpendHistory(db, demo!.id, "2026-12-07"));
   });
 });
