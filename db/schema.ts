@@ -115,7 +115,9 @@ export const accounts = pgTable(
     /**
      * Raised by triggers (migration 0004) whenever an invoice's balance can change: an invoice or
      * credit note issued, a payment succeeding (or no longer), an allocation of a succeeded
-     * payment. The invoice list's summary and pages are cached per account and version.
+     * payment; and (0018) when a column of an invoice that the list or the Dashboard shows
+     * changes. The invoice list's summary and pages, and the Dashboard's 24 months, are cached per
+     * account and version.
      */
     ledgerVersion: bigint("ledger_version", { mode: "number" }).notNull().default(0),
     /**

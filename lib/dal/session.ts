@@ -33,7 +33,7 @@ export type Viewer = {
     currency: string;
     language: Language;
     timeZone: string;
-    /** accounts.ledger_version: changes whenever a balance of the account can have changed. */
+    /** accounts.ledger_version: changes whenever a balance of the account, or an invoice the list shows, can have changed. */
     ledgerVersion: number;
     /** payments_under_way_versions.version: changes whenever a payment of the account comes or stops being under way. */
     underWayVersion: number;

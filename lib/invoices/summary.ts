@@ -104,8 +104,8 @@ const summaries = keptPromises<InvoiceSummary>("summaries", SUMMARY_CACHE_SIZE);
  * it, and for a large account it is most of the page's database work (~45 ms for 5,000
  * invoices). `ledgerVersion` is the account's `accounts.ledger_version` as read for this request;
  * triggers raise it in the transaction of every change that can move a balance, add an invoice or
- * put a payment under way (migrations 0004 and 0017), and `today` is part of the key because an
- * invoice turns overdue when the day changes. A summary computed after a newer change than the
+ * change a column the list shows (migrations 0004 and 0018), and `today` is part of the key because
+ * an invoice turns overdue when the day changes. A summary computed after a newer change than the
  * version it is kept under is only fresher.
  */
 export function cachedInvoiceSummary(db: Database, accountId: string, today: string, ledgerVersion: number): Promise<InvoiceSummary> {
